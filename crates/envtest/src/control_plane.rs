@@ -1,0 +1,527 @@
+//! [`ControlPlane`]: a running etcd + kube-apiserver pair and its users.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::apiserver::{self, PkiFiles};
+use crate::args::Flags;
+use crate::assets::{self, Binaries};
+use crate::certs::{self, Authority};
+use crate::detached::DetachedControlPlane;
+use crate::error::{Error, Result, io_error};
+use crate::etcd::{self, Etcd};
+use crate::kubeconfig;
+use crate::ports::free_port;
+use crate::process::{Lifetime, ManagedProcess};
+use crate::stale;
+use crate::user::{ADMIN_USER, Credentials, UNPRIVILEGED_USER, User, validate_name};
+use crate::version::{KubeVersion, default_version};
+
+/// How often start-up is retried when a freshly picked port was taken by someone else.
+const START_ATTEMPTS: usize = 3;
+
+/// Configures and starts a [`ControlPlane`].
+///
+/// ```no_run
+/// # async fn run() -> Result<(), clientgo_envtest::Error> {
+/// use std::time::Duration;
+/// use clientgo_envtest::ControlPlane;
+///
+/// let plane = ControlPlane::builder()
+///     .apiserver_flag("feature-gates", "CBORServingAndStorage=true")
+///     .etcd_compaction_interval(Duration::from_secs(5))
+///     .user("alice", ["team-a", "team-b"])
+///     .start()
+///     .await?;
+/// println!("kubeconfig: {}", plane.kubeconfig_path().display());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ControlPlaneBuilder {
+    version: Option<KubeVersion>,
+    binaries: Option<Binaries>,
+    install_missing: bool,
+    apiserver_flags: Flags,
+    etcd_flags: Flags,
+    start_timeout: Duration,
+    users: Vec<(String, Vec<String>)>,
+}
+
+impl Default for ControlPlaneBuilder {
+    fn default() -> Self {
+        Self {
+            version: None,
+            binaries: None,
+            install_missing: true,
+            apiserver_flags: Flags::default(),
+            etcd_flags: Flags::default(),
+            start_timeout: Duration::from_secs(120),
+            users: Vec::new(),
+        }
+    }
+}
+
+impl ControlPlaneBuilder {
+    /// The Kubernetes release to run (default: [`default_version`]).
+    pub fn version(mut self, version: KubeVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Runs these binaries instead of looking them up by version.
+    pub fn binaries(mut self, binaries: Binaries) -> Self {
+        self.binaries = Some(binaries);
+        self
+    }
+
+    /// Whether missing binaries are built with the local Go toolchain (default: yes,
+    /// printing progress to standard error). When off, missing binaries are an error.
+    pub fn install_missing_binaries(mut self, install: bool) -> Self {
+        self.install_missing = install;
+        self
+    }
+
+    /// Sets a kube-apiserver flag, replacing the default value if there is one
+    /// (`name` with or without leading dashes).
+    pub fn apiserver_flag(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.apiserver_flags.set(name, value);
+        self
+    }
+
+    /// Sets an etcd flag, replacing the default value if there is one.
+    pub fn etcd_flag(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.etcd_flags.set(name, value);
+        self
+    }
+
+    /// How often the API server compacts etcd. A short interval makes old resource
+    /// versions expire quickly, for tests of `410 Gone` handling.
+    pub fn etcd_compaction_interval(self, interval: Duration) -> Self {
+        let value = format!("{}ms", interval.as_millis());
+        self.apiserver_flag("etcd-compaction-interval", value)
+    }
+
+    /// How long each component may take to become ready (default: 2 minutes).
+    pub fn start_timeout(mut self, timeout: Duration) -> Self {
+        self.start_timeout = timeout;
+        self
+    }
+
+    /// Adds a user that authenticates with a client certificate: common name `name`,
+    /// one organization per group. The same as [`ControlPlane::add_user`] after start.
+    pub fn user<G: Into<String>>(mut self, name: &str, groups: impl IntoIterator<Item = G>) -> Self {
+        self.users
+            .push((name.to_string(), groups.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Starts etcd and kube-apiserver and waits until the API server is ready.
+    ///
+    /// The processes stop when the returned [`ControlPlane`] is dropped, and also when
+    /// this process dies, however it dies (on Linux).
+    pub async fn start(self) -> Result<ControlPlane> {
+        self.start_with(Lifetime::Owned).await
+    }
+
+    /// Starts a control plane that outlives this process, writes its kubeconfig to
+    /// `kubeconfig`, and returns the handle that stops it later
+    /// ([`DetachedControlPlane::load`] finds it again from the kubeconfig path).
+    pub async fn start_detached(self, kubeconfig: &Path) -> Result<DetachedControlPlane> {
+        let plane = self.start_with(Lifetime::Detached).await?;
+        plane.detach(kubeconfig)
+    }
+
+    async fn start_with(self, lifetime: Lifetime) -> Result<ControlPlane> {
+        for (name, groups) in &self.users {
+            validate_user(name, groups)?;
+        }
+        let version = self.version.unwrap_or_else(default_version);
+        let binaries = match self.binaries.clone() {
+            Some(binaries) => binaries,
+            None => find_binaries(version, self.install_missing).await?,
+        };
+        stale::remove_abandoned_dirs();
+        let dir = stale::new_dir(lifetime)?;
+        let pki = dir.path().join("pki");
+        std::fs::create_dir_all(&pki).map_err(io_error("creating", &pki))?;
+
+        let server_ca = Authority::new("envtest-server-ca")?;
+        let client_ca = Authority::new("envtest-client-ca")?;
+        let serving = server_ca.issue_serving(&["localhost", "127.0.0.1"])?;
+        let (sa_private, sa_public) = certs::service_account_key()?;
+        let mut users = vec![
+            issue_user(&client_ca, ADMIN_USER, &["system:masters".to_string()])?,
+            User {
+                name: UNPRIVILEGED_USER.into(),
+                groups: Vec::new(),
+                credentials: Credentials::Token(certs::random_token()),
+            },
+        ];
+        for (name, groups) in &self.users {
+            users.push(issue_user(&client_ca, name, groups)?);
+        }
+        let files = PkiFiles { dir: &pki };
+        let ca_pem = server_ca.certificate_pem();
+        write_file(&pki.join("ca.crt"), &ca_pem)?;
+        write_file(&pki.join("apiserver.crt"), &serving.certificate_pem)?;
+        write_file(&pki.join("apiserver.key"), serving.private_key_pem.expose())?;
+        write_file(&pki.join("client-ca.crt"), &client_ca.certificate_pem())?;
+        write_file(&pki.join("sa.key"), sa_private.expose())?;
+        write_file(&pki.join("sa.pub"), &sa_public)?;
+        write_file(&pki.join("tokens.csv"), &token_file(&users))?;
+        let admin_key = match &users[0].credentials {
+            Credentials::ClientCertificate(key) => key.clone(),
+            Credentials::Token(_) => unreachable!("the admin user has a client certificate"),
+        };
+
+        let mut attempt = 1;
+        let (etcd, apiserver, server_url) = loop {
+            let started = self
+                .start_processes(&binaries, dir.path(), &files, &ca_pem, &admin_key, lifetime)
+                .await;
+            match started {
+                Ok(running) => break running,
+                Err(error) if attempt < START_ATTEMPTS && port_taken(&error) => {
+                    tracing::info!(attempt, %error, "a port was taken; retrying with new ports");
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        };
+
+        let plane = ControlPlane {
+            version,
+            server_url,
+            ca_pem,
+            client_ca,
+            kubeconfig_path: dir.path().join("kubeconfig"),
+            users: Mutex::new(users),
+            apiserver,
+            etcd,
+            dir: Some(dir),
+        };
+        plane.write_own_kubeconfig()?;
+        Ok(plane)
+    }
+
+    async fn start_processes(
+        &self,
+        binaries: &Binaries,
+        dir: &Path,
+        pki: &PkiFiles<'_>,
+        ca_pem: &str,
+        admin: &certs::CertifiedKey,
+        lifetime: Lifetime,
+    ) -> Result<(Etcd, ManagedProcess, String)> {
+        let (client_port, peer_port, apiserver_port) = (free_port()?, free_port()?, free_port()?);
+        let mut etcd_flags = etcd::default_flags(&dir.join("etcd"), client_port, peer_port);
+        etcd_flags.merge(&self.etcd_flags);
+        let etcd = etcd::start(
+            &binaries.etcd,
+            &etcd_flags,
+            client_port,
+            &dir.join("etcd.log"),
+            lifetime,
+            self.start_timeout,
+        )
+        .await?;
+        let mut apiserver_flags = apiserver::default_flags(pki, apiserver_port, &etcd.client_url);
+        apiserver_flags.merge(&self.apiserver_flags);
+        let server_url = format!("https://127.0.0.1:{apiserver_port}");
+        let apiserver = apiserver::start(
+            &binaries.kube_apiserver,
+            &apiserver_flags,
+            &server_url,
+            ca_pem,
+            admin,
+            &dir.join("kube-apiserver.log"),
+            lifetime,
+            self.start_timeout,
+        )
+        .await?;
+        Ok((etcd, apiserver, server_url))
+    }
+}
+
+async fn find_binaries(version: KubeVersion, install_missing: bool) -> Result<Binaries> {
+    if let Some(binaries) = assets::locate(&version)? {
+        return Ok(binaries);
+    }
+    if !install_missing {
+        return Err(Error::Assets(format!(
+            "kube-apiserver and etcd of Kubernetes {version} are not in {} and {} is not set; \
+             build them with `cargo xtask envtest install --k8s-version {version}`",
+            assets::cache_dir(&version).display(),
+            assets::ASSETS_ENV
+        )));
+    }
+    tokio::task::spawn_blocking(move || assets::install(&version, &assets::print_progress))
+        .await
+        .map_err(|error| Error::Assets(format!("the build task failed: {error}")))?
+}
+
+fn port_taken(error: &Error) -> bool {
+    match error {
+        Error::Exited { log_tail, .. } | Error::NotReady { log_tail, .. } => {
+            log_tail.contains("address already in use")
+        }
+        _ => false,
+    }
+}
+
+fn validate_user(name: &str, groups: &[String]) -> Result<()> {
+    validate_name("user name", name)?;
+    for group in groups {
+        validate_name("group", group)?;
+    }
+    Ok(())
+}
+
+fn issue_user(client_ca: &Authority, name: &str, groups: &[String]) -> Result<User> {
+    Ok(User {
+        name: name.to_string(),
+        groups: groups.to_vec(),
+        credentials: Credentials::ClientCertificate(client_ca.issue_client(name, groups)?),
+    })
+}
+
+/// The API server's token file: `token,user,uid,"group1,group2"` per token user.
+fn token_file(users: &[User]) -> String {
+    users
+        .iter()
+        .filter_map(|user| match &user.credentials {
+            Credentials::Token(token) if user.groups.is_empty() => {
+                Some(format!("{},{},{}\n", token.expose(), user.name, user.name))
+            }
+            Credentials::Token(token) => Some(format!(
+                "{},{},{},\"{}\"\n",
+                token.expose(),
+                user.name,
+                user.name,
+                user.groups.join(",")
+            )),
+            Credentials::ClientCertificate(_) => None,
+        })
+        .collect()
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<()> {
+    kubeconfig::write_private(path, contents)
+}
+
+/// A running local Kubernetes control plane: etcd and kube-apiserver, built from the
+/// real release, with generated certificates and a few users.
+///
+/// Users:
+/// - `admin`: client certificate, group `system:masters` (may do anything); the
+///   kubeconfig's current context.
+/// - `unprivileged`: bearer token, no permissions (RBAC denies it everything but
+///   discovery), to test `403 Forbidden` paths.
+/// - any user added with [`ControlPlaneBuilder::user`] or [`ControlPlane::add_user`].
+///
+/// What does not run: no controller-manager (namespaces stay `Terminating`, no garbage
+/// collection, no default ServiceAccounts or their tokens, no EndpointSlices), no
+/// scheduler, no kubelet (pods stay `Pending`).
+///
+/// Dropping the handle stops both processes (SIGTERM, then SIGKILL after 5 s) and
+/// removes the control plane's folder. On Linux the processes are also killed when
+/// this process dies without dropping it (parent-death signal); the folders of such
+/// planes are removed by the next control plane that starts.
+pub struct ControlPlane {
+    version: KubeVersion,
+    server_url: String,
+    ca_pem: String,
+    client_ca: Authority,
+    kubeconfig_path: PathBuf,
+    users: Mutex<Vec<User>>,
+    // Field order is drop order: the API server stops before etcd, then the folder goes.
+    apiserver: ManagedProcess,
+    etcd: Etcd,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl ControlPlane {
+    /// A builder to configure the control plane before starting it.
+    pub fn builder() -> ControlPlaneBuilder {
+        ControlPlaneBuilder::default()
+    }
+
+    /// Starts a control plane of the default release with default settings.
+    pub async fn start() -> Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// The Kubernetes release that runs.
+    pub fn version(&self) -> KubeVersion {
+        self.version
+    }
+
+    /// The API server's URL, e.g. `https://127.0.0.1:40123`.
+    pub fn server_url(&self) -> &str {
+        &self.server_url
+    }
+
+    /// The CA certificate (PEM) that signed the API server's serving certificate.
+    pub fn ca_certificate_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// etcd's client URL, e.g. `http://127.0.0.1:40124`.
+    pub fn etcd_url(&self) -> &str {
+        &self.etcd.client_url
+    }
+
+    /// The control plane's folder (certificates, etcd data, logs, kubeconfig).
+    pub fn dir(&self) -> &Path {
+        self.dir.as_ref().map(|d| d.path()).unwrap_or(Path::new(""))
+    }
+
+    /// The kubeconfig in the control plane's folder, kept up to date as users are added.
+    pub fn kubeconfig_path(&self) -> &Path {
+        &self.kubeconfig_path
+    }
+
+    /// The kubeconfig (YAML) with one context per user, `admin` current.
+    pub fn kubeconfig(&self) -> Result<String> {
+        self.kubeconfig_for(ADMIN_USER)
+    }
+
+    /// The kubeconfig (YAML) with one context per user, `user`'s current.
+    pub fn kubeconfig_for(&self, user: &str) -> Result<String> {
+        let users = lock(&self.users);
+        if !users.iter().any(|u| u.name == user) {
+            return Err(Error::InvalidUser(format!("no user {user:?}")));
+        }
+        kubeconfig::render(&self.server_url, &self.ca_pem, &users, user)
+    }
+
+    /// Writes the kubeconfig (admin current) to `path`, readable by the owner only.
+    pub fn write_kubeconfig(&self, path: &Path) -> Result<()> {
+        kubeconfig::write_private(path, &self.kubeconfig()?)
+    }
+
+    /// The built-in administrator (`system:masters`).
+    pub fn admin(&self) -> User {
+        self.find_user(ADMIN_USER)
+    }
+
+    /// The built-in user without permissions (bearer token).
+    pub fn unprivileged(&self) -> User {
+        self.find_user(UNPRIVILEGED_USER)
+    }
+
+    /// The user called `name`, if there is one.
+    pub fn user(&self, name: &str) -> Option<User> {
+        lock(&self.users).iter().find(|u| u.name == name).cloned()
+    }
+
+    fn find_user(&self, name: &str) -> User {
+        self.user(name)
+            .unwrap_or_else(|| unreachable!("built-in user {name} always exists"))
+    }
+
+    /// Adds a user that authenticates with a client certificate (common name `name`,
+    /// one organization per group) and adds its context to the kubeconfig.
+    ///
+    /// Grant it permissions with RBAC objects as the admin.
+    pub fn add_user<G: Into<String>>(&self, name: &str, groups: impl IntoIterator<Item = G>) -> Result<User> {
+        let groups: Vec<String> = groups.into_iter().map(Into::into).collect();
+        validate_user(name, &groups)?;
+        let user = issue_user(&self.client_ca, name, &groups)?;
+        {
+            let mut users = lock(&self.users);
+            if users.iter().any(|u| u.name == name) {
+                return Err(Error::InvalidUser(format!("user {name:?} exists already")));
+            }
+            users.push(user.clone());
+        }
+        self.write_own_kubeconfig()?;
+        Ok(user)
+    }
+
+    /// The ids of the running processes (etcd, kube-apiserver). Each is also the id of
+    /// the process group the component runs in.
+    pub fn process_ids(&self) -> Vec<u32> {
+        vec![self.etcd.process.pid(), self.apiserver.pid()]
+    }
+
+    /// Stops the control plane and removes its folder (the same as dropping it).
+    pub fn stop(self) {
+        drop(self);
+    }
+
+    fn write_own_kubeconfig(&self) -> Result<()> {
+        kubeconfig::write_private(&self.kubeconfig_path, &self.kubeconfig()?)
+    }
+
+    /// Lets the processes and folder outlive this handle; writes the kubeconfig to
+    /// `kubeconfig` and the state that [`DetachedControlPlane`] needs beside it.
+    fn detach(self, kubeconfig: &Path) -> Result<DetachedControlPlane> {
+        self.write_kubeconfig(kubeconfig)?;
+        let ControlPlane {
+            version,
+            server_url,
+            apiserver,
+            etcd,
+            dir,
+            ..
+        } = self;
+        let dir = dir.map(|d| d.keep()).unwrap_or_default();
+        let process_groups = vec![apiserver.detach(), etcd.process.detach()];
+        let detached = DetachedControlPlane {
+            kubeconfig: kubeconfig.to_path_buf(),
+            dir,
+            process_groups,
+            server_url,
+            version: version.to_string(),
+        };
+        detached.save()?;
+        Ok(detached)
+    }
+}
+
+impl fmt::Debug for ControlPlane {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ControlPlane")
+            .field("version", &self.version)
+            .field("server_url", &self.server_url)
+            .field("etcd_url", &self.etcd.client_url)
+            .field("dir", &self.dir())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    #[test]
+    fn token_file_lists_token_users_with_quoted_groups() {
+        let users = vec![
+            User {
+                name: "t".into(),
+                groups: vec!["a".into(), "b".into()],
+                credentials: Credentials::Token(Secret::new("abc")),
+            },
+            User {
+                name: "none".into(),
+                groups: vec![],
+                credentials: Credentials::Token(Secret::new("def")),
+            },
+        ];
+        assert_eq!(token_file(&users), "abc,t,t,\"a,b\"\ndef,none,none\n");
+    }
+
+    #[test]
+    fn compaction_interval_becomes_an_apiserver_flag() {
+        let builder = ControlPlane::builder().etcd_compaction_interval(Duration::from_secs(2));
+        assert_eq!(builder.apiserver_flags.to_args(), ["--etcd-compaction-interval=2000ms"]);
+    }
+}

@@ -1,0 +1,184 @@
+//! The kubeconfig a control plane writes: one cluster, one user and one context per
+//! test user, the admin's context current.
+
+use std::path::Path;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, io_error};
+use crate::user::{Credentials, User};
+
+/// The name of the cluster entry in written kubeconfigs.
+pub const CLUSTER_NAME: &str = "envtest";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Kubeconfig {
+    api_version: String,
+    kind: String,
+    clusters: Vec<Named<Cluster>>,
+    users: Vec<Named<AuthInfo>>,
+    contexts: Vec<Named<Context>>,
+    current_context: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Named<T> {
+    name: String,
+    #[serde(flatten)]
+    value: T,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Cluster {
+    cluster: ClusterInfo,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct ClusterInfo {
+    server: String,
+    certificate_authority_data: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct AuthInfo {
+    user: AuthInfoData,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct AuthInfoData {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_certificate_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_key_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Context {
+    context: ContextInfo,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ContextInfo {
+    cluster: String,
+    user: String,
+}
+
+fn base64(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// Renders a kubeconfig for `server` with a context per user; `current` names the
+/// current context's user.
+pub(crate) fn render(server: &str, ca_pem: &str, users: &[User], current: &str) -> Result<String> {
+    let config = Kubeconfig {
+        api_version: "v1".into(),
+        kind: "Config".into(),
+        clusters: vec![Named {
+            name: CLUSTER_NAME.into(),
+            value: Cluster {
+                cluster: ClusterInfo {
+                    server: server.into(),
+                    certificate_authority_data: base64(ca_pem),
+                },
+            },
+        }],
+        users: users
+            .iter()
+            .map(|user| Named {
+                name: user.name.clone(),
+                value: AuthInfo {
+                    user: match &user.credentials {
+                        Credentials::ClientCertificate(key) => AuthInfoData {
+                            client_certificate_data: Some(base64(&key.certificate_pem)),
+                            client_key_data: Some(base64(key.private_key_pem.expose())),
+                            token: None,
+                        },
+                        Credentials::Token(token) => AuthInfoData {
+                            token: Some(token.expose().to_string()),
+                            ..AuthInfoData::default()
+                        },
+                    },
+                },
+            })
+            .collect(),
+        contexts: users
+            .iter()
+            .map(|user| Named {
+                name: user.name.clone(),
+                value: Context {
+                    context: ContextInfo {
+                        cluster: CLUSTER_NAME.into(),
+                        user: user.name.clone(),
+                    },
+                },
+            })
+            .collect(),
+        current_context: current.into(),
+    };
+    serde_yaml::to_string(&config).map_err(|error| Error::Format {
+        what: "encoding kubeconfig",
+        path: Default::default(),
+        detail: error.to_string(),
+    })
+}
+
+/// Writes `contents` to `path` readable by the owner only (it holds credentials),
+/// creating parent folders. The file is replaced atomically.
+pub(crate) fn write_private(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
+    }
+    let partial = path.with_extension("partial");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&partial)
+        .map_err(io_error("writing", &partial))?;
+    file.write_all(contents.as_bytes()).map_err(io_error("writing", &partial))?;
+    std::fs::rename(&partial, path).map_err(io_error("writing", path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::certs::CertifiedKey;
+    use crate::secret::Secret;
+
+    #[test]
+    fn renders_a_context_per_user() {
+        let users = vec![
+            User {
+                name: "admin".into(),
+                groups: vec!["system:masters".into()],
+                credentials: Credentials::ClientCertificate(CertifiedKey {
+                    certificate_pem: "CERT".into(),
+                    private_key_pem: Secret::new("KEY"),
+                }),
+            },
+            User {
+                name: "unprivileged".into(),
+                groups: vec![],
+                credentials: Credentials::Token(Secret::new("t0ken")),
+            },
+        ];
+        let yaml = render("https://127.0.0.1:1234", "CA", &users, "admin").unwrap();
+        let parsed: Kubeconfig = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(parsed.current_context, "admin");
+        assert_eq!(parsed.clusters[0].value.cluster.server, "https://127.0.0.1:1234");
+        assert_eq!(parsed.contexts.len(), 2);
+        assert_eq!(parsed.users[0].value.user.client_key_data.as_deref(), Some("S0VZ"));
+        assert_eq!(parsed.users[1].value.user.token.as_deref(), Some("t0ken"));
+        assert!(yaml.contains("current-context: admin"));
+        assert!(yaml.contains("certificate-authority-data: Q0E="));
+    }
+}
