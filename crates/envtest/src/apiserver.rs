@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::args::Flags;
-use crate::certs::CertifiedKey;
+use crate::user::User;
 use crate::error::Result;
 use crate::probe;
 use crate::process::{Lifetime, ManagedProcess};
@@ -54,7 +54,7 @@ pub(crate) async fn start(
     flags: &Flags,
     server_url: &str,
     ca_pem: &str,
-    admin: &CertifiedKey,
+    admin: &User,
     log: &Path,
     lifetime: Lifetime,
     timeout: Duration,

@@ -171,15 +171,12 @@ impl ControlPlaneBuilder {
         write_file(&pki.join("sa.key"), sa_private.expose())?;
         write_file(&pki.join("sa.pub"), &sa_public)?;
         write_file(&pki.join("tokens.csv"), &token_file(&users))?;
-        let admin_key = match &users[0].credentials {
-            Credentials::ClientCertificate(key) => key.clone(),
-            Credentials::Token(_) => unreachable!("the admin user has a client certificate"),
-        };
+        let admin = users[0].clone();
 
         let mut attempt = 1;
         let (etcd, apiserver, server_url) = loop {
             let started = self
-                .start_processes(&binaries, dir.path(), &files, &ca_pem, &admin_key, lifetime)
+                .start_processes(&binaries, dir.path(), &files, &ca_pem, &admin, lifetime)
                 .await;
             match started {
                 Ok(running) => break running,
@@ -212,7 +209,7 @@ impl ControlPlaneBuilder {
         dir: &Path,
         pki: &PkiFiles<'_>,
         ca_pem: &str,
-        admin: &certs::CertifiedKey,
+        admin: &User,
         lifetime: Lifetime,
     ) -> Result<(Etcd, ManagedProcess, String)> {
         let (client_port, peer_port, apiserver_port) = (free_port()?, free_port()?, free_port()?);
@@ -439,6 +436,23 @@ impl ControlPlane {
         }
         self.write_own_kubeconfig()?;
         Ok(user)
+    }
+
+    /// An HTTP client for this API server that authenticates as `user` (e.g.
+    /// [`ControlPlane::admin`]), for raw requests in tests.
+    ///
+    /// ```no_run
+    /// # async fn run(plane: clientgo_envtest::ControlPlane) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = plane.http_client(&plane.unprivileged())?;
+    /// let response = client
+    ///     .get(format!("{}/api/v1/namespaces", plane.server_url()))
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(response.status(), 403);
+    /// # Ok(()) }
+    /// ```
+    pub fn http_client(&self, user: &User) -> Result<reqwest::Client> {
+        crate::probe::https_client(&self.ca_pem, user)
     }
 
     /// The ids of the running processes (etcd, kube-apiserver). Each is also the id of

@@ -102,6 +102,10 @@ pub enum Error {
         detail: String,
     },
 
+    /// A command line was not understood.
+    #[error("{0}")]
+    Usage(String),
+
     /// Processes of a control plane could not be stopped.
     #[error("stopping the control plane: {0}")]
     Stop(String),

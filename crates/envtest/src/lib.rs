@@ -42,6 +42,7 @@
 //! control plane started on the machine.
 
 pub mod assets;
+pub mod cli;
 
 mod apiserver;
 mod args;

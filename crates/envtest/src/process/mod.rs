@@ -205,7 +205,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("sh.log");
         // The shell ignores SIGTERM and starts a grandchild that prints its pid.
-        let mut process = ManagedProcess::spawn(
+        let process = ManagedProcess::spawn(
             "sh",
             Path::new("/bin/sh"),
             &["-c".into(), "trap '' TERM; sleep 600 & echo $!; wait".into()],
