@@ -1,1 +1,88 @@
-fn main(){}
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! ```text
+//! cargo xtask test [--k8s-version X.Y.Z] [-- <cargo test args>]
+//!     build the binaries if needed, start one control plane, run every test of the
+//!     workspace against it (CLIENTGO_TEST_KUBECONFIG), stop it
+//! cargo xtask demo [--k8s-version X.Y.Z]
+//!     start a control plane and run every example against it, one after another
+//! cargo xtask envtest install|up|down|run|versions [...]
+//!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
+//! cargo xtask envtest wrapper --k8s-version X.Y.Z
+//!     (re)generate the wrapper Go module shipped for that release's minor
+//! ```
+
+mod demo;
+mod test;
+mod workspace;
+mod wrapper;
+
+use std::process::ExitCode;
+
+use clientgo_envtest::cli;
+
+const USAGE: &str = "usage: cargo xtask <test|demo|envtest> [...]
+  test [--k8s-version X.Y.Z] [-- <cargo test args>]
+  demo [--k8s-version X.Y.Z]
+  envtest install|up|down|run|versions [--k8s-version X.Y.Z] [--kubeconfig PATH]
+  envtest wrapper --k8s-version X.Y.Z";
+
+/// The outcome of a command: an exit code, or an error to print.
+type Outcome = Result<ExitCode, String>;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let outcome = match command.as_str() {
+        "test" => test::run(rest).await,
+        "demo" => demo::run(rest).await,
+        "envtest" if rest.first().map(String::as_str) == Some("wrapper") => {
+            wrapper::run(&rest[1..])
+        }
+        "envtest" => match cli::parse(rest) {
+            Ok(command) => cli::execute(command)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        },
+        _ => Err(USAGE.to_string()),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Splits `--k8s-version X` off `args`, returning the version and what is left.
+fn take_version(args: Vec<String>) -> Result<(clientgo_envtest::KubeVersion, Vec<String>), String> {
+    let mut version = None;
+    let mut rest = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            rest.push(arg);
+            rest.extend(args.by_ref());
+            break;
+        }
+        if let Some(value) = arg.strip_prefix("--k8s-version=") {
+            version = Some(value.to_string());
+        } else if arg == "--k8s-version" {
+            version = Some(args.next().ok_or("--k8s-version needs a value")?);
+        } else {
+            rest.push(arg);
+        }
+    }
+    let version = match version {
+        Some(text) => text
+            .parse()
+            .map_err(|e: clientgo_envtest::Error| e.to_string())?,
+        None => clientgo_envtest::default_version(),
+    };
+    Ok((version, rest))
+}

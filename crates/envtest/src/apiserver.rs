@@ -3,13 +3,12 @@
 //! no ServiceAccount admission (no controller-manager creates default accounts).
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::args::Flags;
-use crate::user::User;
 use crate::error::Result;
 use crate::probe;
-use crate::process::{Lifetime, ManagedProcess};
+use crate::process::{Launch, ManagedProcess};
+use crate::user::User;
 
 /// Files the API server reads, all in the control plane's `pki` folder.
 pub(crate) struct PkiFiles<'a> {
@@ -35,7 +34,10 @@ pub(crate) fn default_flags(pki: &PkiFiles<'_>, port: u16, etcd_url: &str) -> Fl
     flags.set("client-ca-file", pki.path("client-ca.crt"));
     flags.set("token-auth-file", pki.path("tokens.csv"));
     flags.set("authorization-mode", "RBAC");
-    flags.set("service-account-issuer", format!("https://127.0.0.1:{port}"));
+    flags.set(
+        "service-account-issuer",
+        format!("https://127.0.0.1:{port}"),
+    );
     flags.set("service-account-key-file", pki.path("sa.pub"));
     flags.set("service-account-signing-key-file", pki.path("sa.key"));
     flags.set("service-cluster-ip-range", "10.0.0.0/24");
@@ -50,16 +52,12 @@ pub(crate) fn default_flags(pki: &PkiFiles<'_>, port: u16, etcd_url: &str) -> Fl
 /// Starts kube-apiserver and waits until `/readyz` answers `ok` (every post-start
 /// hook done, RBAC bootstrap policy in place).
 pub(crate) async fn start(
-    binary: &Path,
-    flags: &Flags,
+    launch: &Launch<'_>,
     server_url: &str,
     ca_pem: &str,
     admin: &User,
-    log: &Path,
-    lifetime: Lifetime,
-    timeout: Duration,
 ) -> Result<ManagedProcess> {
-    let mut process = ManagedProcess::spawn("kube-apiserver", binary, &flags.to_args(), log, lifetime)?;
+    let mut process = launch.spawn("kube-apiserver")?;
     let client = probe::https_client(ca_pem, admin)?;
     probe::wait_ready(
         "kube-apiserver",
@@ -67,7 +65,7 @@ pub(crate) async fn start(
         &client,
         &format!("{server_url}/readyz"),
         |body| body.trim() == "ok",
-        timeout,
+        launch.timeout,
     )
     .await?;
     Ok(process)

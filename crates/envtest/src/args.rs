@@ -25,7 +25,10 @@ impl Flags {
 
     /// The flags as arguments.
     pub(crate) fn to_args(&self) -> Vec<String> {
-        self.0.iter().map(|(name, value)| format!("--{name}={value}")).collect()
+        self.0
+            .iter()
+            .map(|(name, value)| format!("--{name}={value}"))
+            .collect()
     }
 }
 
@@ -44,7 +47,11 @@ mod tests {
         flags.merge(&overrides);
         assert_eq!(
             flags.to_args(),
-            ["--authorization-mode=AlwaysAllow", "--secure-port=6443", "--v=4"]
+            [
+                "--authorization-mode=AlwaysAllow",
+                "--secure-port=6443",
+                "--v=4"
+            ]
         );
     }
 }

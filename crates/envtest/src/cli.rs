@@ -99,7 +99,10 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command> {
         "down" => Command::Down {
             kubeconfig: kubeconfig.unwrap_or_else(default_kubeconfig),
         },
-        "run" => Command::Run { kubeconfig, version },
+        "run" => Command::Run {
+            kubeconfig,
+            version,
+        },
         "versions" => Command::Versions,
         _ => return Err(Error::Usage(USAGE.to_string())),
     })
@@ -110,14 +113,21 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command> {
 pub async fn execute(command: Command) -> Result<()> {
     match command {
         Command::Install { version } => {
-            let binaries =
-                tokio::task::spawn_blocking(move || assets::install(&version, &assets::print_progress))
-                    .await
-                    .map_err(|error| Error::Assets(format!("the build task failed: {error}")))??;
-            let dir = binaries.kube_apiserver.parent().unwrap_or(&binaries.kube_apiserver);
+            let binaries = tokio::task::spawn_blocking(move || {
+                assets::install(&version, &assets::print_progress)
+            })
+            .await
+            .map_err(|error| Error::Assets(format!("the build task failed: {error}")))??;
+            let dir = binaries
+                .kube_apiserver
+                .parent()
+                .unwrap_or(&binaries.kube_apiserver);
             println!("{}", dir.display());
         }
-        Command::Up { kubeconfig, version } => {
+        Command::Up {
+            kubeconfig,
+            version,
+        } => {
             if let Ok(existing) = DetachedControlPlane::load(&kubeconfig) {
                 if existing.is_running() {
                     return Err(Error::Usage(format!(
@@ -143,7 +153,10 @@ pub async fn execute(command: Command) -> Result<()> {
             DetachedControlPlane::load(&kubeconfig)?.stop()?;
             println!("stopped the control plane of {}", kubeconfig.display());
         }
-        Command::Run { kubeconfig, version } => run(kubeconfig, version).await?,
+        Command::Run {
+            kubeconfig,
+            version,
+        } => run(kubeconfig, version).await?,
         Command::Versions => {
             for version in pinned_versions() {
                 println!("{version}");
@@ -164,12 +177,15 @@ async fn run(kubeconfig: Option<PathBuf>, version: KubeVersion) -> Result<()> {
         None => plane.kubeconfig_path().to_path_buf(),
     };
     let pids: Vec<String> = plane.process_ids().iter().map(u32::to_string).collect();
-    println!("ready {} {} {}", plane.server_url(), kubeconfig.display(), pids.join(" "));
+    println!(
+        "ready {} {} {}",
+        plane.server_url(),
+        kubeconfig.display(),
+        pids.join(" ")
+    );
     let mut stdin = tokio::io::stdin();
     let mut buffer = [0u8; 64];
-    let stdin_closed = async {
-        while matches!(stdin.read(&mut buffer).await, Ok(n) if n > 0) {}
-    };
+    let stdin_closed = async { while matches!(stdin.read(&mut buffer).await, Ok(n) if n > 0) {} };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = stdin_closed => {}
@@ -193,7 +209,10 @@ mod tests {
     #[test]
     fn parses_every_verb() {
         let v: KubeVersion = "1.36.5".parse().unwrap();
-        assert_eq!(parse(args("install --k8s-version 1.36.5")).unwrap(), Command::Install { version: v });
+        assert_eq!(
+            parse(args("install --k8s-version 1.36.5")).unwrap(),
+            Command::Install { version: v }
+        );
         assert_eq!(
             parse(args("up --kubeconfig=/tmp/k")).unwrap(),
             Command::Up {
@@ -212,7 +231,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_command_lines() {
-        for line in ["", "start", "up --bogus", "up --kubeconfig", "install --k8s-version 1.x", "install --kubeconfig k"] {
+        for line in [
+            "",
+            "start",
+            "up --bogus",
+            "up --kubeconfig",
+            "install --k8s-version 1.x",
+            "install --kubeconfig k",
+        ] {
             assert!(parse(args(line)).is_err(), "{line:?} was accepted");
         }
     }

@@ -14,7 +14,7 @@ use crate::error::{Error, Result, io_error};
 use crate::etcd::{self, Etcd};
 use crate::kubeconfig;
 use crate::ports::free_port;
-use crate::process::{Lifetime, ManagedProcess};
+use crate::process::{Launch, Lifetime, ManagedProcess};
 use crate::stale;
 use crate::user::{ADMIN_USER, Credentials, UNPRIVILEGED_USER, User, validate_name};
 use crate::version::{KubeVersion, default_version};
@@ -111,9 +111,15 @@ impl ControlPlaneBuilder {
 
     /// Adds a user that authenticates with a client certificate: common name `name`,
     /// one organization per group. The same as [`ControlPlane::add_user`] after start.
-    pub fn user<G: Into<String>>(mut self, name: &str, groups: impl IntoIterator<Item = G>) -> Self {
-        self.users
-            .push((name.to_string(), groups.into_iter().map(Into::into).collect()));
+    pub fn user<G: Into<String>>(
+        mut self,
+        name: &str,
+        groups: impl IntoIterator<Item = G>,
+    ) -> Self {
+        self.users.push((
+            name.to_string(),
+            groups.into_iter().map(Into::into).collect(),
+        ));
         self
     }
 
@@ -215,29 +221,25 @@ impl ControlPlaneBuilder {
         let (client_port, peer_port, apiserver_port) = (free_port()?, free_port()?, free_port()?);
         let mut etcd_flags = etcd::default_flags(&dir.join("etcd"), client_port, peer_port);
         etcd_flags.merge(&self.etcd_flags);
-        let etcd = etcd::start(
-            &binaries.etcd,
-            &etcd_flags,
-            client_port,
-            &dir.join("etcd.log"),
+        let etcd_launch = Launch {
+            binary: &binaries.etcd,
+            flags: &etcd_flags,
+            log: dir.join("etcd.log"),
             lifetime,
-            self.start_timeout,
-        )
-        .await?;
+            timeout: self.start_timeout,
+        };
+        let etcd = etcd::start(&etcd_launch, client_port).await?;
         let mut apiserver_flags = apiserver::default_flags(pki, apiserver_port, &etcd.client_url);
         apiserver_flags.merge(&self.apiserver_flags);
         let server_url = format!("https://127.0.0.1:{apiserver_port}");
-        let apiserver = apiserver::start(
-            &binaries.kube_apiserver,
-            &apiserver_flags,
-            &server_url,
-            ca_pem,
-            admin,
-            &dir.join("kube-apiserver.log"),
+        let apiserver_launch = Launch {
+            binary: &binaries.kube_apiserver,
+            flags: &apiserver_flags,
+            log: dir.join("kube-apiserver.log"),
             lifetime,
-            self.start_timeout,
-        )
-        .await?;
+            timeout: self.start_timeout,
+        };
+        let apiserver = apiserver::start(&apiserver_launch, &server_url, ca_pem, admin).await?;
         Ok((etcd, apiserver, server_url))
     }
 }
@@ -423,7 +425,11 @@ impl ControlPlane {
     /// one organization per group) and adds its context to the kubeconfig.
     ///
     /// Grant it permissions with RBAC objects as the admin.
-    pub fn add_user<G: Into<String>>(&self, name: &str, groups: impl IntoIterator<Item = G>) -> Result<User> {
+    pub fn add_user<G: Into<String>>(
+        &self,
+        name: &str,
+        groups: impl IntoIterator<Item = G>,
+    ) -> Result<User> {
         let groups: Vec<String> = groups.into_iter().map(Into::into).collect();
         validate_user(name, &groups)?;
         let user = issue_user(&self.client_ca, name, &groups)?;
@@ -508,7 +514,9 @@ impl fmt::Debug for ControlPlane {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -536,6 +544,9 @@ mod tests {
     #[test]
     fn compaction_interval_becomes_an_apiserver_flag() {
         let builder = ControlPlane::builder().etcd_compaction_interval(Duration::from_secs(2));
-        assert_eq!(builder.apiserver_flags.to_args(), ["--etcd-compaction-interval=2000ms"]);
+        assert_eq!(
+            builder.apiserver_flags.to_args(),
+            ["--etcd-compaction-interval=2000ms"]
+        );
     }
 }

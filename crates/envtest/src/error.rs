@@ -33,7 +33,9 @@ pub enum Error {
     },
 
     /// A component exited while it was expected to run.
-    #[error("{component} exited with {status} during start-up; last lines of its log ({log}):\n{log_tail}")]
+    #[error(
+        "{component} exited with {status} during start-up; last lines of its log ({log}):\n{log_tail}"
+    )]
     Exited {
         /// `etcd` or `kube-apiserver`.
         component: &'static str,
@@ -46,7 +48,9 @@ pub enum Error {
     },
 
     /// A component did not become ready in time.
-    #[error("{component} was not ready after {waited:?} (last probe: {last_probe}); last lines of its log ({log}):\n{log_tail}")]
+    #[error(
+        "{component} was not ready after {waited:?} (last probe: {last_probe}); last lines of its log ({log}):\n{log_tail}"
+    )]
     NotReady {
         /// `etcd` or `kube-apiserver`.
         component: &'static str,
@@ -119,7 +123,10 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Wraps an I/O error with what was being done and on which path.
-pub(crate) fn io_error(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+pub(crate) fn io_error(
+    action: &'static str,
+    path: impl Into<PathBuf>,
+) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.into();
     move |source| Error::Io {
         action,

@@ -2,12 +2,11 @@
 //! control plane's folder, fsync off (test data need not survive a power cut).
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::args::Flags;
 use crate::error::Result;
 use crate::probe;
-use crate::process::{Lifetime, ManagedProcess};
+use crate::process::{Launch, ManagedProcess};
 
 /// A running etcd.
 #[derive(Debug)]
@@ -34,15 +33,8 @@ pub(crate) fn default_flags(data_dir: &Path, client_port: u16, peer_port: u16) -
 }
 
 /// Starts etcd and waits until it reports itself healthy.
-pub(crate) async fn start(
-    binary: &Path,
-    flags: &Flags,
-    client_port: u16,
-    log: &Path,
-    lifetime: Lifetime,
-    timeout: Duration,
-) -> Result<Etcd> {
-    let mut process = ManagedProcess::spawn("etcd", binary, &flags.to_args(), log, lifetime)?;
+pub(crate) async fn start(launch: &Launch<'_>, client_port: u16) -> Result<Etcd> {
+    let mut process = launch.spawn("etcd")?;
     let client_url = format!("http://127.0.0.1:{client_port}");
     let client = probe::http_client()?;
     probe::wait_ready(
@@ -51,7 +43,7 @@ pub(crate) async fn start(
         &client,
         &format!("{client_url}/health"),
         |body| body.contains("\"health\":\"true\""),
-        timeout,
+        launch.timeout,
     )
     .await?;
     Ok(Etcd {

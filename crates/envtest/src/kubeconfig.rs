@@ -144,7 +144,8 @@ pub(crate) fn write_private(path: &Path, contents: &str) -> Result<()> {
         .mode(0o600)
         .open(&partial)
         .map_err(io_error("writing", &partial))?;
-    file.write_all(contents.as_bytes()).map_err(io_error("writing", &partial))?;
+    file.write_all(contents.as_bytes())
+        .map_err(io_error("writing", &partial))?;
     std::fs::rename(&partial, path).map_err(io_error("writing", path))
 }
 
@@ -174,9 +175,15 @@ mod tests {
         let yaml = render("https://127.0.0.1:1234", "CA", &users, "admin").unwrap();
         let parsed: Kubeconfig = serde_yaml::from_str(&yaml).unwrap();
         assert_eq!(parsed.current_context, "admin");
-        assert_eq!(parsed.clusters[0].value.cluster.server, "https://127.0.0.1:1234");
+        assert_eq!(
+            parsed.clusters[0].value.cluster.server,
+            "https://127.0.0.1:1234"
+        );
         assert_eq!(parsed.contexts.len(), 2);
-        assert_eq!(parsed.users[0].value.user.client_key_data.as_deref(), Some("S0VZ"));
+        assert_eq!(
+            parsed.users[0].value.user.client_key_data.as_deref(),
+            Some("S0VZ")
+        );
         assert_eq!(parsed.users[1].value.user.token.as_deref(), Some("t0ken"));
         assert!(yaml.contains("current-context: admin"));
         assert!(yaml.contains("certificate-authority-data: Q0E="));

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::user::{Credentials, User};
 use crate::error::{Error, Result};
 use crate::process::{ManagedProcess, log_tail};
+use crate::user::{Credentials, User};
 
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
@@ -20,7 +20,9 @@ pub(crate) fn https_client(ca_pem: &str, user: &User) -> Result<reqwest::Client>
     let mut roots = rustls::RootCertStore::empty();
     for certificate in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         let certificate = certificate.map_err(|e| bad("CA certificate", e.to_string()))?;
-        roots.add(certificate).map_err(|e| bad("CA certificate", e.to_string()))?;
+        roots
+            .add(certificate)
+            .map_err(|e| bad("CA certificate", e.to_string()))?;
     }
     let config = tls_config_builder()?.with_root_certificates(roots);
     match &user.credentials {
@@ -36,8 +38,9 @@ pub(crate) fn https_client(ca_pem: &str, user: &User) -> Result<reqwest::Client>
             client_with(config, reqwest::header::HeaderMap::new())
         }
         Credentials::Token(token) => {
-            let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                .map_err(|_| bad("token", "not a valid header value".into()))?;
+            let mut value =
+                reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| bad("token", "not a valid header value".into()))?;
             value.set_sensitive(true);
             let mut headers = reqwest::header::HeaderMap::new();
             headers.insert(reqwest::header::AUTHORIZATION, value);
@@ -56,14 +59,18 @@ pub(crate) fn http_client() -> Result<reqwest::Client> {
 
 /// TLS settings on the `ring` provider, chosen explicitly so that no process-wide
 /// default provider is needed.
-fn tls_config_builder() -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>> {
+fn tls_config_builder() -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>>
+{
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Client(format!("TLS versions: {e}")))
 }
 
-fn client_with(config: rustls::ClientConfig, headers: reqwest::header::HeaderMap) -> Result<reqwest::Client> {
+fn client_with(
+    config: rustls::ClientConfig,
+    headers: reqwest::header::HeaderMap,
+) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .tls_backend_preconfigured(config)
         .default_headers(headers)

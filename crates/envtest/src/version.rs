@@ -99,7 +99,15 @@ macro_rules! pinned {
 }
 
 /// One pinned release per supported minor, newest first. The first is the default.
-pub(crate) const PINNED_RELEASES: &[PinnedRelease] = &[pinned!("1.37.2", "v1.37")];
+///
+/// The patch releases are the newest of each minor whose modules the Go checksum
+/// database could verify when the wrappers were generated.
+pub(crate) const PINNED_RELEASES: &[PinnedRelease] = &[
+    pinned!("1.37.2", "v1.37"),
+    pinned!("1.36.4", "v1.36"),
+    pinned!("1.35.8", "v1.35"),
+    pinned!("1.34.10", "v1.34"),
+];
 
 /// The release started when none is asked for: the newest GA release of the newest
 /// supported minor.
@@ -146,7 +154,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_versions() {
-        for bad in ["", "1.37", "1.37.2.1", "1.x.2", "v", "1..2", "1.37.-2", "1.37.2-rc.0"] {
+        for bad in [
+            "",
+            "1.37",
+            "1.37.2.1",
+            "1.x.2",
+            "v",
+            "1..2",
+            "1.37.-2",
+            "1.37.2-rc.0",
+        ] {
             assert!(bad.parse::<KubeVersion>().is_err(), "{bad:?} was accepted");
         }
     }
@@ -169,8 +186,16 @@ mod tests {
                 release.version
             );
             let staging = format!("k8s.io/api => k8s.io/api {}", version.staging_tag());
-            assert!(release.go_mod.contains(&staging), "wrapper for {} lacks {staging:?}", release.version);
-            assert!(release.go_sum.contains("k8s.io/kubernetes "), "go.sum of {} is empty", release.version);
+            assert!(
+                release.go_mod.contains(&staging),
+                "wrapper for {} lacks {staging:?}",
+                release.version
+            );
+            assert!(
+                release.go_sum.contains("k8s.io/kubernetes "),
+                "go.sum of {} is empty",
+                release.version
+            );
         }
     }
 
@@ -178,7 +203,12 @@ mod tests {
     fn pinned_releases_are_newest_first_one_per_minor() {
         let versions = pinned_versions();
         for pair in versions.windows(2) {
-            assert!(pair[0].minor > pair[1].minor, "{} before {}", pair[0], pair[1]);
+            assert!(
+                pair[0].minor > pair[1].minor,
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
         }
         assert_eq!(default_version(), versions[0]);
     }

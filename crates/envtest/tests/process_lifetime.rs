@@ -2,6 +2,8 @@
 //! after a panic, not after the owning process is killed with SIGKILL. Detached control
 //! planes outlive their starter until stopped.
 
+#![allow(clippy::unwrap_used)] // test helpers panic on purpose when the server misbehaves
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,7 +17,12 @@ const ENVTEST: &str = env!("CARGO_BIN_EXE_clientgo-envtest");
 fn running(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(stat) => {
-            let state = stat.rsplit(')').next().unwrap_or("").split_whitespace().next();
+            let state = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next();
             !matches!(state, Some("Z") | Some("X"))
         }
         Err(_) => false,
@@ -49,7 +56,9 @@ fn a_panic_stops_every_process() {
     let outcome = std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let plane = runtime.block_on(ControlPlane::start()).unwrap();
-        sender.send((plane.process_ids(), plane.dir().to_path_buf())).unwrap();
+        sender
+            .send((plane.process_ids(), plane.dir().to_path_buf()))
+            .unwrap();
         panic!("test panic while a control plane runs");
     })
     .join();
@@ -68,7 +77,9 @@ fn killing_the_owner_kills_its_control_plane() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(owner.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(owner.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields.first(), Some(&"ready"), "owner said {line:?}");
     let pids: Vec<u32> = fields[3..].iter().map(|p| p.parse().unwrap()).collect();
@@ -88,7 +99,9 @@ async fn a_second_start_removes_folders_of_killed_owners() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(owner.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(owner.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let kubeconfig = line.split_whitespace().nth(2).unwrap().to_string();
     let dir = Path::new(&kubeconfig).parent().unwrap().to_path_buf();
     owner.kill().unwrap();
@@ -107,7 +120,11 @@ fn a_detached_control_plane_outlives_its_starter_until_stopped() {
         .arg(&kubeconfig)
         .output()
         .unwrap();
-    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
     let plane = DetachedControlPlane::load(&kubeconfig).unwrap();
     assert!(plane.is_running(), "the control plane died with `up`");
     assert!(kubeconfig.exists() && plane.dir.exists());
@@ -117,14 +134,21 @@ fn a_detached_control_plane_outlives_its_starter_until_stopped() {
         .arg(&kubeconfig)
         .output()
         .unwrap();
-    assert!(!again.status.success(), "a second `up` on the same kubeconfig succeeded");
+    assert!(
+        !again.status.success(),
+        "a second `up` on the same kubeconfig succeeded"
+    );
 
     let down = Command::new(ENVTEST)
         .args(["down", "--kubeconfig"])
         .arg(&kubeconfig)
         .output()
         .unwrap();
-    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    assert!(
+        down.status.success(),
+        "{}",
+        String::from_utf8_lossy(&down.stderr)
+    );
     wait_until_gone(&plane.process_groups);
     assert!(!kubeconfig.exists() && !plane.dir.exists());
     assert!(!DetachedControlPlane::state_path(&kubeconfig).exists());

@@ -10,8 +10,8 @@ mod der;
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    PublicKeyData, SigningKey,
+    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, PublicKeyData,
+    SigningKey,
 };
 
 use crate::error::{Error, Result};
@@ -56,10 +56,11 @@ impl Authority {
         ];
         let key = new_key(common_name)?;
         let issuer = CertifiedIssuer::self_signed(params, key).map_err(cert_error(common_name))?;
-        let subject_der = der::certificate_subject(issuer.der()).ok_or_else(|| Error::Certificate {
-            what: common_name.to_string(),
-            source: rcgen::Error::CouldNotParseCertificate,
-        })?;
+        let subject_der =
+            der::certificate_subject(issuer.der()).ok_or_else(|| Error::Certificate {
+                what: common_name.to_string(),
+                source: rcgen::Error::CouldNotParseCertificate,
+            })?;
         Ok(Self {
             issuer,
             subject_der,
@@ -74,8 +75,9 @@ impl Authority {
     /// A TLS serving certificate for `hosts` (DNS names or IP addresses).
     pub(crate) fn issue_serving(&self, hosts: &[&str]) -> Result<CertifiedKey> {
         let what = "serving certificate";
-        let mut params = CertificateParams::new(hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>())
-            .map_err(cert_error(what))?;
+        let mut params =
+            CertificateParams::new(hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>())
+                .map_err(cert_error(what))?;
         let mut name = DistinguishedName::new();
         name.push(DnType::CommonName, "kube-apiserver");
         params.distinguished_name = name;
@@ -85,7 +87,9 @@ impl Authority {
         ];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         let key = new_key(what)?;
-        let certificate = params.signed_by(&key, &self.issuer).map_err(cert_error(what))?;
+        let certificate = params
+            .signed_by(&key, &self.issuer)
+            .map_err(cert_error(what))?;
         Ok(CertifiedKey {
             certificate_pem: certificate.pem(),
             private_key_pem: Secret::new(key.serialize_pem()),
@@ -124,7 +128,10 @@ impl Authority {
             der::unsigned_integer(&serial),
             ecdsa_with_sha256.clone(),
             self.subject_der.clone(),
-            der::sequence(&[der::utc_time("000101000000Z"), der::utc_time("491231235959Z")]),
+            der::sequence(&[
+                der::utc_time("000101000000Z"),
+                der::utc_time("491231235959Z"),
+            ]),
             der::sequence(&subject),
             key.subject_public_key_info(),
             der::explicit(
@@ -132,7 +139,11 @@ impl Authority {
                 &der::sequence(&[key_usage_digital_signature, ext_key_usage_client_auth]),
             ),
         ]);
-        let signature = self.issuer.key().sign(&tbs).map_err(cert_error(what.clone()))?;
+        let signature = self
+            .issuer
+            .key()
+            .sign(&tbs)
+            .map_err(cert_error(what.clone()))?;
         let certificate = der::sequence(&[tbs, ecdsa_with_sha256, der::bit_string(&signature)]);
         Ok(CertifiedKey {
             certificate_pem: pem("CERTIFICATE", &certificate),
@@ -165,7 +176,10 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A random token of 32 lowercase hex digits, for bearer tokens.
 pub(crate) fn random_token() -> Secret {
-    let token: String = random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect();
+    let token: String = random_bytes::<16>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Secret::new(token)
 }
 
@@ -190,19 +204,28 @@ mod tests {
         let ca = Authority::new("test-ca").unwrap();
         let groups = vec!["system:masters".to_string(), "team-a".to_string()];
         let issued = ca.issue_client("alice", &groups).unwrap();
-        assert!(issued.certificate_pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
+        assert!(
+            issued
+                .certificate_pem
+                .starts_with("-----BEGIN CERTIFICATE-----\n")
+        );
         assert!(issued.private_key_pem.expose().contains("PRIVATE KEY"));
         let der_bytes = pem_to_der(&issued.certificate_pem);
         let subject = subject_of(&der_bytes);
         for expected in ["alice", "system:masters", "team-a"] {
             assert!(
-                subject.windows(expected.len()).any(|w| w == expected.as_bytes()),
+                subject
+                    .windows(expected.len())
+                    .any(|w| w == expected.as_bytes()),
                 "{expected} missing from subject"
             );
         }
         // The issuer of the client certificate is byte-for-byte the CA's subject.
         let ca_der = pem_to_der(&ca.certificate_pem());
-        assert_eq!(issuer_of(&der_bytes), der::certificate_subject(&ca_der).unwrap());
+        assert_eq!(
+            issuer_of(&der_bytes),
+            der::certificate_subject(&ca_der).unwrap()
+        );
     }
 
     #[test]
@@ -213,8 +236,13 @@ mod tests {
 
     fn pem_to_der(pem_text: &str) -> Vec<u8> {
         use base64::Engine;
-        let body: String = pem_text.lines().filter(|l| !l.starts_with("-----")).collect();
-        base64::engine::general_purpose::STANDARD.decode(body).unwrap()
+        let body: String = pem_text
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
     }
 
     fn tbs_fields(certificate: &[u8]) -> Vec<Vec<u8>> {

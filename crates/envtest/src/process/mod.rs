@@ -26,6 +26,34 @@ pub(crate) enum Lifetime {
     Detached,
 }
 
+/// How to start one component.
+#[derive(Debug)]
+pub(crate) struct Launch<'a> {
+    /// The binary.
+    pub(crate) binary: &'a Path,
+    /// Its flags.
+    pub(crate) flags: &'a crate::args::Flags,
+    /// Where its output goes.
+    pub(crate) log: PathBuf,
+    /// Whether it ends with its owner.
+    pub(crate) lifetime: Lifetime,
+    /// How long it may take to become ready.
+    pub(crate) timeout: Duration,
+}
+
+impl Launch<'_> {
+    /// Starts the component.
+    pub(crate) fn spawn(&self, component: &'static str) -> Result<ManagedProcess> {
+        ManagedProcess::spawn(
+            component,
+            self.binary,
+            &self.flags.to_args(),
+            &self.log,
+            self.lifetime,
+        )
+    }
+}
+
 /// A running component.
 #[derive(Debug)]
 pub(crate) struct ManagedProcess {
@@ -156,7 +184,11 @@ pub(crate) fn log_tail(path: &Path) -> String {
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().collect();
     let tail = lines[lines.len().saturating_sub(MAX_LINES)..].join("\n");
-    if tail.is_empty() { "(empty log)".into() } else { tail }
+    if tail.is_empty() {
+        "(empty log)".into()
+    } else {
+        tail
+    }
 }
 
 #[cfg(test)]
@@ -208,14 +240,21 @@ mod tests {
         let process = ManagedProcess::spawn(
             "sh",
             Path::new("/bin/sh"),
-            &["-c".into(), "trap '' TERM; sleep 600 & echo $!; wait".into()],
+            &[
+                "-c".into(),
+                "trap '' TERM; sleep 600 & echo $!; wait".into(),
+            ],
             &log,
             Lifetime::Owned,
         )
         .unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         let grandchild: u32 = loop {
-            if let Ok(pid) = std::fs::read_to_string(&log).unwrap_or_default().trim().parse() {
+            if let Ok(pid) = std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .trim()
+                .parse()
+            {
                 break pid;
             }
             assert!(Instant::now() < deadline, "no grandchild pid");

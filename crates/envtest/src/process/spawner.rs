@@ -41,7 +41,9 @@ fn spawner() -> io::Result<mpsc::Sender<Request>> {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Spawns `command` from the long-lived spawner thread.

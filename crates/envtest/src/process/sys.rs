@@ -24,7 +24,14 @@ pub(crate) fn die_with_parent(command: &mut Command) {
         // touches no lock.
         unsafe {
             command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+                if libc::prctl(
+                    libc::PR_SET_PDEATHSIG,
+                    libc::SIGKILL as libc::c_ulong,
+                    0,
+                    0,
+                    0,
+                ) != 0
+                {
                     return Err(io::Error::last_os_error());
                 }
                 if libc::getppid() != parent {
@@ -53,7 +60,8 @@ pub(crate) fn signal_group(group: u32, signal: Signal) -> io::Result<()> {
         Signal::Terminate => libc::SIGTERM,
         Signal::Kill => libc::SIGKILL,
     };
-    let group = libc::pid_t::try_from(group).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let group =
+        libc::pid_t::try_from(group).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
     if group <= 1 {
         return Err(io::Error::from(io::ErrorKind::InvalidInput));
     }
@@ -74,7 +82,10 @@ pub(crate) fn is_running(pid: u32) -> bool {
     {
         match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
             // The state is the first field after the parenthesised command name.
-            Ok(stat) => match stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next()) {
+            Ok(stat) => match stat
+                .rfind(')')
+                .and_then(|i| stat[i + 1..].split_whitespace().next())
+            {
                 Some(state) => !matches!(state, "Z" | "X" | "x"),
                 None => true,
             },
