@@ -4,8 +4,7 @@ use std::process::ExitCode;
 
 use crate::{Outcome, take_version, workspace};
 
-/// The variable integration tests read to find the shared control plane.
-const TEST_KUBECONFIG_ENV: &str = "CLIENTGO_TEST_KUBECONFIG";
+use clientgo_envtest::TEST_KUBECONFIG_ENV;
 
 pub(crate) async fn run(args: Vec<String>) -> Outcome {
     let (version, mut cargo_args) = take_version(args)?;

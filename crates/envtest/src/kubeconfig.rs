@@ -6,7 +6,9 @@ use std::path::Path;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use crate::certs::CertifiedKey;
 use crate::error::{Error, Result, io_error};
+use crate::secret::Secret;
 use crate::user::{Credentials, User};
 
 /// The name of the cluster entry in written kubeconfigs.
@@ -128,6 +130,64 @@ pub(crate) fn render(server: &str, ca_pem: &str, users: &[User], current: &str) 
     })
 }
 
+/// What a kubeconfig written by [`render`] says: the server, its CA, and the users.
+#[derive(Debug)]
+pub(crate) struct Connection {
+    pub(crate) server_url: String,
+    pub(crate) ca_pem: String,
+    pub(crate) users: Vec<User>,
+}
+
+/// Reads a kubeconfig written by this crate (inline certificate data and tokens; the
+/// users' groups are not recorded in kubeconfigs and come back empty).
+pub(crate) fn read(path: &Path) -> Result<Connection> {
+    let text = std::fs::read_to_string(path).map_err(io_error("reading", path))?;
+    let invalid = |detail: String| Error::Format {
+        what: "decoding kubeconfig",
+        path: path.to_path_buf(),
+        detail,
+    };
+    let config: Kubeconfig = serde_yaml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let decode = |data: &str| -> Result<String> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| invalid(format!("bad base64 data: {e}")))?;
+        String::from_utf8(bytes).map_err(|_| invalid("data is not PEM text".into()))
+    };
+    let cluster = &config
+        .clusters
+        .first()
+        .ok_or_else(|| invalid("no cluster".into()))?
+        .value
+        .cluster;
+    let mut users = Vec::new();
+    for named in &config.users {
+        let data = &named.value.user;
+        let credentials = match (
+            &data.client_certificate_data,
+            &data.client_key_data,
+            &data.token,
+        ) {
+            (Some(certificate), Some(key), _) => Credentials::ClientCertificate(CertifiedKey {
+                certificate_pem: decode(certificate)?,
+                private_key_pem: Secret::new(decode(key)?),
+            }),
+            (_, _, Some(token)) => Credentials::Token(Secret::new(token.clone())),
+            _ => return Err(invalid(format!("user {} has no credentials", named.name))),
+        };
+        users.push(User {
+            name: named.name.clone(),
+            groups: Vec::new(),
+            credentials,
+        });
+    }
+    Ok(Connection {
+        server_url: cluster.server.clone(),
+        ca_pem: decode(&cluster.certificate_authority_data)?,
+        users,
+    })
+}
+
 /// Writes `contents` to `path` readable by the owner only (it holds credentials),
 /// creating parent folders. The file is replaced atomically.
 pub(crate) fn write_private(path: &Path, contents: &str) -> Result<()> {
@@ -152,8 +212,6 @@ pub(crate) fn write_private(path: &Path, contents: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certs::CertifiedKey;
-    use crate::secret::Secret;
 
     #[test]
     fn renders_a_context_per_user() {
@@ -187,5 +245,36 @@ mod tests {
         assert_eq!(parsed.users[1].value.user.token.as_deref(), Some("t0ken"));
         assert!(yaml.contains("current-context: admin"));
         assert!(yaml.contains("certificate-authority-data: Q0E="));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kubeconfig");
+        write_private(&path, &yaml).unwrap();
+        let read_back = read(&path).unwrap();
+        assert_eq!(read_back.server_url, "https://127.0.0.1:1234");
+        assert_eq!(read_back.ca_pem, "CA");
+        assert_eq!(read_back.users.len(), 2);
+        match &read_back.users[0].credentials {
+            Credentials::ClientCertificate(key) => assert_eq!(key.private_key_pem.expose(), "KEY"),
+            other => panic!("admin read back as {other:?}"),
+        }
+        match &read_back.users[1].credentials {
+            Credentials::Token(token) => assert_eq!(token.expose(), "t0ken"),
+            other => panic!("token user read back as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_kubeconfigs_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kubeconfig");
+        for text in [
+            "",
+            "clusters: 3",
+            "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\ncurrent-context: x\n",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            assert!(read(&path).is_err(), "{text:?} was accepted");
+        }
+        assert!(read(&dir.path().join("missing")).is_err());
     }
 }

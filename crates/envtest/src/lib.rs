@@ -19,6 +19,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Integration tests that just need *a* cluster call [`test_cluster`]: it uses the
+//! control plane of `cargo xtask test` (`CLIENTGO_TEST_KUBECONFIG`) or starts one.
+//!
 //! # Binaries
 //!
 //! The binaries come from `KUBEBUILDER_ASSETS` if set, else from a per-version cache
@@ -57,6 +60,7 @@ mod probe;
 mod process;
 mod secret;
 mod stale;
+mod test_cluster;
 mod user;
 mod version;
 
@@ -67,5 +71,6 @@ pub use detached::DetachedControlPlane;
 pub use error::{Error, Result};
 pub use kubeconfig::CLUSTER_NAME;
 pub use secret::Secret;
+pub use test_cluster::{TEST_KUBECONFIG_ENV, TestCluster, test_cluster};
 pub use user::{ADMIN_USER, Credentials, UNPRIVILEGED_USER, User};
 pub use version::{KubeVersion, default_version, pinned_versions};

@@ -68,58 +68,69 @@ fn a_panic_stops_every_process() {
     assert!(!dir.exists());
 }
 
-#[test]
-fn killing_the_owner_kills_its_control_plane() {
-    let mut owner = Command::new(ENVTEST)
+/// A `clientgo-envtest run` process owning a control plane.
+struct Owner {
+    process: std::process::Child,
+    kubeconfig: std::path::PathBuf,
+    pids: Vec<u32>,
+}
+
+/// Starts `clientgo-envtest run` and reads its `ready <url> <kubeconfig> <pids>` line.
+fn start_owner() -> Owner {
+    let mut process = Command::new(ENVTEST)
         .arg("run")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(owner.stdout.take().unwrap())
+    BufReader::new(process.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields.first(), Some(&"ready"), "owner said {line:?}");
-    let pids: Vec<u32> = fields[3..].iter().map(|p| p.parse().unwrap()).collect();
-    assert_eq!(pids.len(), 2);
-    assert!(pids.iter().all(|pid| running(*pid)));
-    owner.kill().unwrap(); // SIGKILL: no destructor runs in the owner
-    owner.wait().unwrap();
-    wait_until_gone(&pids);
+    Owner {
+        process,
+        kubeconfig: fields[2].into(),
+        pids: fields[3..].iter().map(|p| p.parse().unwrap()).collect(),
+    }
+}
+
+#[test]
+fn killing_the_owner_kills_its_control_plane() {
+    let mut owner = start_owner();
+    assert_eq!(owner.pids.len(), 2);
+    assert!(owner.pids.iter().all(|pid| running(*pid)));
+    owner.process.kill().unwrap(); // SIGKILL: no destructor runs in the owner
+    owner.process.wait().unwrap();
+    wait_until_gone(&owner.pids);
 }
 
 #[tokio::test]
 async fn a_second_start_removes_folders_of_killed_owners() {
-    let mut owner = Command::new(ENVTEST)
-        .arg("run")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(owner.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let kubeconfig = line.split_whitespace().nth(2).unwrap().to_string();
-    let dir = Path::new(&kubeconfig).parent().unwrap().to_path_buf();
-    owner.kill().unwrap();
-    owner.wait().unwrap();
+    let mut owner = start_owner();
+    let dir = owner.kubeconfig.parent().unwrap().to_path_buf();
+    owner.process.kill().unwrap();
+    owner.process.wait().unwrap();
     assert!(dir.exists());
     let _plane = ControlPlane::start().await.unwrap();
     assert!(!dir.exists(), "{} was not cleaned up", dir.display());
+}
+
+/// Runs `clientgo-envtest VERB --kubeconfig PATH`.
+fn envtest(verb: &str, kubeconfig: &Path) -> std::process::Output {
+    Command::new(ENVTEST)
+        .args([verb, "--kubeconfig"])
+        .arg(kubeconfig)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn a_detached_control_plane_outlives_its_starter_until_stopped() {
     let work = tempfile::tempdir().unwrap();
     let kubeconfig = work.path().join("kubeconfig");
-    let up = Command::new(ENVTEST)
-        .args(["up", "--kubeconfig"])
-        .arg(&kubeconfig)
-        .output()
-        .unwrap();
+    let up = envtest("up", &kubeconfig);
     assert!(
         up.status.success(),
         "{}",
@@ -129,21 +140,13 @@ fn a_detached_control_plane_outlives_its_starter_until_stopped() {
     assert!(plane.is_running(), "the control plane died with `up`");
     assert!(kubeconfig.exists() && plane.dir.exists());
 
-    let again = Command::new(ENVTEST)
-        .args(["up", "--kubeconfig"])
-        .arg(&kubeconfig)
-        .output()
-        .unwrap();
+    let again = envtest("up", &kubeconfig);
     assert!(
         !again.status.success(),
         "a second `up` on the same kubeconfig succeeded"
     );
 
-    let down = Command::new(ENVTEST)
-        .args(["down", "--kubeconfig"])
-        .arg(&kubeconfig)
-        .output()
-        .unwrap();
+    let down = envtest("down", &kubeconfig);
     assert!(
         down.status.success(),
         "{}",
