@@ -522,7 +522,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
+    use clientgo_transport::Secret;
 
     #[test]
     fn token_file_lists_token_users_with_quoted_groups() {

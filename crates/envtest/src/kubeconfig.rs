@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::certs::CertifiedKey;
 use crate::error::{Error, Result, io_error};
-use crate::secret::Secret;
 use crate::user::{Credentials, User};
+use clientgo_transport::Secret;
 
 /// The name of the cluster entry in written kubeconfigs.
 pub const CLUSTER_NAME: &str = "envtest";

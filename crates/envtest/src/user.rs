@@ -1,7 +1,7 @@
 //! Users of a test control plane and their credentials.
 
 use crate::certs::CertifiedKey;
-use crate::secret::Secret;
+use clientgo_transport::Secret;
 
 /// The built-in administrator: client certificate, group `system:masters`.
 pub const ADMIN_USER: &str = "admin";

@@ -15,7 +15,7 @@ use rcgen::{
 };
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use clientgo_transport::Secret;
 
 /// A PEM certificate with its PEM private key.
 #[derive(Clone, Debug)]

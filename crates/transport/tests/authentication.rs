@@ -1,0 +1,350 @@
+//! Every way of authenticating works against the real API server: client certificates
+//! (inline and from reloaded files), bearer tokens and token files, exec plugins
+//! (tokens and certificates, caching, 401 refresh, cluster info), and impersonation.
+
+#![allow(clippy::unwrap_used)] // test helpers panic on purpose when the server misbehaves
+
+use std::path::Path;
+use std::time::Duration;
+
+use clientgo_envtest::{ControlPlane, Credentials, TestCluster, User, test_cluster};
+use clientgo_transport::exec::{ExecConfig, InteractiveMode};
+use clientgo_transport::{Config, ImpersonationConfig, Secret, Transport};
+use serde_json::{Value, json};
+
+/// A config trusting the cluster's CA, authenticating as nobody yet.
+fn anonymous(ca_pem: &str) -> Config {
+    let mut config = Config::default();
+    config.tls.ca_data = Some(ca_pem.as_bytes().to_vec());
+    config
+}
+
+/// A config authenticating as `user` with inline credentials.
+fn config_for(ca_pem: &str, user: &User) -> Config {
+    let mut config = anonymous(ca_pem);
+    match &user.credentials {
+        Credentials::ClientCertificate(key) => {
+            config.tls.cert_data = Some(key.certificate_pem.as_bytes().to_vec());
+            config.tls.key_data = Some(key.private_key_pem.clone());
+        }
+        Credentials::Token(token) => config.bearer_token = Some(token.clone()),
+    }
+    config
+}
+
+/// Who the server thinks we are: (HTTP status, user name, groups).
+async fn whoami(transport: &Transport, server: &str) -> (u16, String, Vec<String>) {
+    let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
+    let request = transport
+        .http_client()
+        .post(format!(
+            "{server}/apis/authentication.k8s.io/v1/selfsubjectreviews"
+        ))
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .build()
+        .unwrap();
+    let response = transport.send(request).await.unwrap();
+    let status = response.status().as_u16();
+    let review: Value =
+        serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
+    let info = &review["status"]["userInfo"];
+    let groups = info["groups"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        status,
+        info["username"].as_str().unwrap_or("").to_string(),
+        groups,
+    )
+}
+
+async fn cluster() -> &'static TestCluster {
+    test_cluster().await.unwrap()
+}
+
+#[tokio::test]
+async fn inline_client_certificates_authenticate_over_http2() {
+    let cluster = cluster().await;
+    let transport = Transport::new(&config_for(
+        cluster.ca_certificate_pem(),
+        &cluster.admin().unwrap(),
+    ))
+    .unwrap();
+    let (status, user, groups) = whoami(&transport, cluster.server_url()).await;
+    assert_eq!((status, user.as_str()), (201, "admin"));
+    assert!(groups.contains(&"system:masters".to_string()), "{groups:?}");
+
+    let request = transport
+        .http_client()
+        .get(format!("{}/version", cluster.server_url()))
+        .build()
+        .unwrap();
+    let response = transport.send(request).await.unwrap();
+    assert_eq!(response.version(), reqwest::Version::HTTP_2);
+}
+
+#[tokio::test]
+async fn bearer_tokens_and_token_files_authenticate() {
+    let cluster = cluster().await;
+    let unprivileged = cluster.unprivileged().unwrap();
+    let transport =
+        Transport::new(&config_for(cluster.ca_certificate_pem(), &unprivileged)).unwrap();
+    assert_eq!(
+        whoami(&transport, cluster.server_url()).await.1,
+        "unprivileged"
+    );
+
+    let Credentials::Token(token) = &unprivileged.credentials else {
+        panic!("the unprivileged user has a token")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("{}\n", token.expose())).unwrap();
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.bearer_token_file = Some(file);
+    let transport = Transport::new(&config).unwrap();
+    assert_eq!(
+        whoami(&transport, cluster.server_url()).await.1,
+        "unprivileged"
+    );
+
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.bearer_token = Some(Secret::new("no-such-token"));
+    let transport = Transport::new(&config).unwrap();
+    assert_eq!(whoami(&transport, cluster.server_url()).await.0, 401);
+}
+
+#[tokio::test]
+async fn rotated_client_certificate_files_are_picked_up() {
+    let plane = ControlPlane::start().await.unwrap();
+    let alice = plane.add_user("alice", ["a"]).unwrap();
+    let bob = plane.add_user("bob", ["b"]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert_file, key_file) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    let write = |user: &User| {
+        let Credentials::ClientCertificate(key) = &user.credentials else {
+            panic!("{} has a certificate", user.name)
+        };
+        std::fs::write(&cert_file, &key.certificate_pem).unwrap();
+        std::fs::write(&key_file, key.private_key_pem.expose()).unwrap();
+    };
+    write(&alice);
+    let mut config = anonymous(plane.ca_certificate_pem());
+    config.tls.cert_file = Some(cert_file.clone());
+    config.tls.key_file = Some(key_file.clone());
+    let transport = Transport::new(&config).unwrap();
+    assert_eq!(whoami(&transport, plane.server_url()).await.1, "alice");
+
+    write(&bob);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(whoami(&transport, plane.server_url()).await.1, "bob");
+}
+
+#[tokio::test]
+async fn impersonation_acts_as_another_user() {
+    let cluster = cluster().await;
+    let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
+    config.impersonate = ImpersonationConfig {
+        user_name: Some("jane".into()),
+        groups: vec!["reviewers".into(), "system:authenticated".into()],
+        ..ImpersonationConfig::default()
+    };
+    let transport = Transport::new(&config).unwrap();
+    let (status, user, groups) = whoami(&transport, cluster.server_url()).await;
+    assert_eq!((status, user.as_str()), (201, "jane"));
+    assert!(groups.contains(&"reviewers".to_string()), "{groups:?}");
+}
+
+#[tokio::test]
+async fn server_verification_follows_the_tls_settings() {
+    let cluster = cluster().await;
+    let server = cluster.server_url();
+    let admin = cluster.admin().unwrap();
+
+    // The serving certificate names localhost and 127.0.0.1.
+    let mut named = config_for(cluster.ca_certificate_pem(), &admin);
+    named.tls.server_name = Some("localhost".into());
+    assert_eq!(
+        whoami(&Transport::new(&named).unwrap(), server).await.0,
+        201
+    );
+
+    let mut misnamed = config_for(cluster.ca_certificate_pem(), &admin);
+    misnamed.tls.server_name = Some("elsewhere.example".into());
+    let transport = Transport::new(&misnamed).unwrap();
+    let request = transport
+        .http_client()
+        .get(format!("{server}/version"))
+        .build()
+        .unwrap();
+    assert!(
+        transport.send(request).await.is_err(),
+        "a certificate for another name was accepted"
+    );
+
+    let mut insecure = config_for(cluster.ca_certificate_pem(), &admin);
+    insecure.tls.ca_data = None;
+    insecure.tls.insecure = true;
+    assert_eq!(
+        whoami(&Transport::new(&insecure).unwrap(), server).await.0,
+        201
+    );
+
+    let mut untrusted = config_for(cluster.ca_certificate_pem(), &admin);
+    untrusted.tls.ca_data = None; // the system roots do not know the test CA
+    let transport = Transport::new(&untrusted).unwrap();
+    let request = transport
+        .http_client()
+        .get(format!("{server}/version"))
+        .build()
+        .unwrap();
+    assert!(
+        transport.send(request).await.is_err(),
+        "an unknown CA was trusted"
+    );
+}
+
+#[test]
+fn basic_auth_and_a_token_together_are_refused() {
+    let config = Config {
+        username: Some("u".into()),
+        password: Some(Secret::new("hunter2")),
+        bearer_token: Some(Secret::new("sekrit-token")),
+        ..Config::default()
+    };
+    let error = Transport::new(&config).unwrap_err().to_string();
+    assert!(error.contains("may be set, but not both"), "{error}");
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("sekrit") && !debug.contains("hunter2"),
+        "{debug}"
+    );
+}
+
+/// Writes an executable shell script.
+fn script(dir: &Path, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+fn exec_config(command: String) -> ExecConfig {
+    ExecConfig {
+        command,
+        args: vec![],
+        env: vec![],
+        api_version: "client.authentication.k8s.io/v1".into(),
+        install_hint: Some("install it with: apt-get install our-plugin".into()),
+        provide_cluster_info: false,
+        interactive_mode: Some(InteractiveMode::Never),
+        cluster: None,
+    }
+}
+
+#[tokio::test]
+async fn exec_plugin_tokens_are_cached_and_refreshed_after_401() {
+    let cluster = cluster().await;
+    let Credentials::Token(token) = cluster.unprivileged().unwrap().credentials else {
+        panic!("the unprivileged user has a token")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    // The first run prints a token the server rejects; later runs the real one.
+    let plugin = script(
+        dir.path(),
+        "plugin",
+        &format!(
+            "echo run >> {runs}\nif [ $(wc -l < {runs}) -eq 1 ]; then t=wrong; else t={token}; fi\n\
+             printf '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"%s\"}}}}' $t",
+            runs = runs.display(),
+            token = token.expose()
+        ),
+    );
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.exec = Some(exec_config(plugin));
+    let transport = Transport::new(&config).unwrap();
+    let server = cluster.server_url();
+    assert_eq!(whoami(&transport, server).await.0, 401);
+    assert_eq!(whoami(&transport, server).await.1, "unprivileged");
+    assert_eq!(whoami(&transport, server).await.1, "unprivileged");
+    let count = std::fs::read_to_string(&runs).unwrap().lines().count();
+    assert_eq!(
+        count, 2,
+        "the plugin ran {count} times; credentials were not cached"
+    );
+}
+
+#[tokio::test]
+async fn exec_plugin_certificates_and_cluster_info_reach_the_server() {
+    let plane = ControlPlane::start().await.unwrap();
+    let carol = plane.add_user("carol", ["exec-users"]).unwrap();
+    let Credentials::ClientCertificate(key) = &carol.credentials else {
+        panic!("carol has a certificate")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let credential = json!({
+        "apiVersion": "client.authentication.k8s.io/v1beta1",
+        "kind": "ExecCredential",
+        "status": {
+            "clientCertificateData": key.certificate_pem,
+            "clientKeyData": key.private_key_pem.expose(),
+            "expirationTimestamp": "2099-01-01T00:00:00Z",
+        }
+    });
+    std::fs::write(dir.path().join("credential.json"), credential.to_string()).unwrap();
+    let info = dir.path().join("exec-info.json");
+    let plugin = script(
+        dir.path(),
+        "plugin",
+        &format!(
+            "printf '%s' \"$KUBERNETES_EXEC_INFO\" > {}\ncat {}",
+            info.display(),
+            dir.path().join("credential.json").display()
+        ),
+    );
+    let mut exec = exec_config(plugin);
+    exec.api_version = "client.authentication.k8s.io/v1beta1".into();
+    exec.provide_cluster_info = true;
+    exec.cluster = Some(clientgo_transport::exec::ExecCluster {
+        server: plane.server_url().to_string(),
+        ..Default::default()
+    });
+    let mut config = anonymous(plane.ca_certificate_pem());
+    config.exec = Some(exec);
+    let transport = Transport::new(&config).unwrap();
+    let (status, user, groups) = whoami(&transport, plane.server_url()).await;
+    assert_eq!((status, user.as_str()), (201, "carol"));
+    assert!(groups.contains(&"exec-users".to_string()));
+
+    let sent: Value = serde_json::from_str(&std::fs::read_to_string(&info).unwrap()).unwrap();
+    assert_eq!(sent["kind"], "ExecCredential");
+    assert_eq!(sent["spec"]["interactive"], false);
+    assert_eq!(sent["spec"]["cluster"]["server"], plane.server_url());
+}
+
+#[tokio::test]
+async fn a_missing_exec_plugin_explains_how_to_install_it() {
+    let cluster = cluster().await;
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.exec = Some(exec_config("/no/such/plugin".into()));
+    let transport = Transport::new(&config).unwrap();
+    let request = transport
+        .http_client()
+        .get(format!("{}/version", cluster.server_url()))
+        .build()
+        .unwrap();
+    let error = transport.send(request).await.unwrap_err().to_string();
+    assert!(
+        error.contains("executable /no/such/plugin not found"),
+        "{error}"
+    );
+    assert!(error.contains("apt-get install our-plugin"), "{error}");
+}
