@@ -4,7 +4,6 @@
 
 mod config;
 mod run;
-mod time;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

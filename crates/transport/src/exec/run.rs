@@ -11,10 +11,10 @@ use super::config::{
     EXEC_API_VERSIONS, ExecConfig, ExecCredentialInput, ExecCredentialOutput, InputSpec,
     InteractiveMode,
 };
-use super::time::parse_rfc3339;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::tls::certified_key;
+use clientgo_apimachinery::meta::Time;
 
 /// What one successful run produced.
 pub(super) struct Output {
@@ -171,11 +171,15 @@ fn parse_output(config: &ExecConfig, stdout: &[u8]) -> Result<Output> {
         .as_deref()
         .filter(|t| !t.is_empty())
     {
-        Some(text) => Some(parse_rfc3339(text).ok_or_else(|| {
-            Error::Exec(format!(
-                "exec plugin returned an invalid expirationTimestamp {text:?}"
-            ))
-        })?),
+        Some(text) => Some(
+            Time::parse(text)
+                .map(|time| time.to_system_time())
+                .map_err(|_| {
+                    Error::Exec(format!(
+                        "exec plugin returned an invalid expirationTimestamp {text:?}"
+                    ))
+                })?,
+        ),
         None => None,
     };
     Ok(Output {

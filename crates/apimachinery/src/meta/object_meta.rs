@@ -1,0 +1,345 @@
+//! Object and list metadata: `TypeMeta`, `ObjectMeta`, `ListMeta` and their parts.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+
+use super::Time;
+use crate::schema::GroupVersionKind;
+
+/// Reads `null` as the type's default, for collections the server may send as `null`.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+/// The `apiVersion` and `kind` fields every object carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeMeta {
+    /// The type name, e.g. `Deployment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `group/version` (or `version` for the core group), e.g. `apps/v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+}
+
+impl TypeMeta {
+    /// Type metadata for the given `apiVersion` and `kind`.
+    pub fn new(api_version: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            api_version: Some(api_version.into()),
+            kind: Some(kind.into()),
+        }
+    }
+
+    /// The group/version/kind (empty parts where fields are missing).
+    pub fn group_version_kind(&self) -> GroupVersionKind {
+        GroupVersionKind::from_api_version_and_kind(
+            self.api_version.as_deref().unwrap_or_default(),
+            self.kind.clone().unwrap_or_default(),
+        )
+    }
+}
+
+/// The `metadata` of every persisted object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectMeta {
+    /// Unique name within the namespace (or the cluster for cluster-scoped objects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Prefix the server uses to generate a unique name when `name` is not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_name: Option<String>,
+    /// The namespace; empty for cluster-scoped objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Deprecated URL of the object; no longer set by servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_link: Option<String>,
+    /// Server-assigned unique id, stable for the object's life.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Opaque version for optimistic concurrency and watches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_version: Option<String>,
+    /// Sequence number of spec changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+    /// When the object was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_timestamp: Option<Time>,
+    /// When the object will be (or was requested to be) deleted; set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_timestamp: Option<Time>,
+    /// Grace period of a pending deletion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_grace_period_seconds: Option<i64>,
+    /// Labels (selectable key/value pairs).
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations (non-selectable key/value pairs).
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub annotations: BTreeMap<String, String>,
+    /// Objects this object depends on (for garbage collection).
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub owner_references: Vec<OwnerReference>,
+    /// Finalizers that must be removed before the object is deleted.
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub finalizers: Vec<String>,
+    /// Which manager owns which fields (server-side apply).
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub managed_fields: Vec<ManagedFieldsEntry>,
+}
+
+impl ObjectMeta {
+    /// Metadata with just a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Metadata with a namespace and a name.
+    pub fn namespaced(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            namespace: Some(namespace.into()),
+            ..Self::default()
+        }
+    }
+
+    /// The owner reference marked as controller, if any.
+    pub fn controller(&self) -> Option<&OwnerReference> {
+        self.owner_references
+            .iter()
+            .find(|r| r.controller == Some(true))
+    }
+}
+
+/// Identifies an owning object; owned objects are garbage-collected with their owner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerReference {
+    /// The owner's `apiVersion`.
+    #[serde(default)]
+    pub api_version: String,
+    /// The owner's `kind`.
+    #[serde(default)]
+    pub kind: String,
+    /// The owner's name.
+    #[serde(default)]
+    pub name: String,
+    /// The owner's uid.
+    #[serde(default)]
+    pub uid: String,
+    /// True if the owner is the managing controller; at most one owner is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller: Option<bool>,
+    /// If true, the owner cannot be deleted (foreground) before this object is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_owner_deletion: Option<bool>,
+}
+
+impl OwnerReference {
+    /// A controller reference to `owner` of kind `gvk`, blocking owner deletion, as
+    /// controllers set on the objects they create.
+    pub fn new_controller_ref(owner: &ObjectMeta, gvk: &GroupVersionKind) -> Self {
+        Self {
+            api_version: gvk.api_version(),
+            kind: gvk.kind.clone(),
+            name: owner.name.clone().unwrap_or_default(),
+            uid: owner.uid.clone().unwrap_or_default(),
+            controller: Some(true),
+            block_owner_deletion: Some(true),
+        }
+    }
+}
+
+/// The field set of a managed-fields entry, kept as the raw JSON the server sent.
+///
+/// Decoding and re-encoding preserves the bytes exactly; nothing parses the tree unless
+/// asked to.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldsV1(Box<RawValue>);
+
+impl FieldsV1 {
+    /// Wraps raw JSON; fails if it is not valid JSON.
+    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
+        RawValue::from_string(json.to_owned()).map(Self)
+    }
+
+    /// The raw JSON text.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Parses the field set into a JSON tree.
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl fmt::Debug for FieldsV1 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FieldsV1({})", self.0.get())
+    }
+}
+
+impl PartialEq for FieldsV1 {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Eq for FieldsV1 {}
+
+/// One manager's ownership of fields (server-side apply bookkeeping).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedFieldsEntry {
+    /// The manager's name (`kubectl`, a controller name, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    /// `Apply` or `Update`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The version of the field set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// When the entry last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Time>,
+    /// Format of `fieldsV1`; always `FieldsV1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields_type: Option<String>,
+    /// The owned fields, raw.
+    #[serde(default, rename = "fieldsV1", skip_serializing_if = "Option::is_none")]
+    pub fields_v1: Option<FieldsV1>,
+    /// The subresource the change was made through (`status`, `scale`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subresource: Option<String>,
+}
+
+/// The `metadata` of a list response.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMeta {
+    /// Deprecated URL of the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_link: Option<String>,
+    /// The version of the list; start a watch from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_version: Option<String>,
+    /// Token for the next page of a paginated list.
+    #[serde(default, rename = "continue", skip_serializing_if = "Option::is_none")]
+    pub continue_: Option<String>,
+    /// Estimated number of items after this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_item_count: Option<i64>,
+}
+
+/// `"True"`
+pub const CONDITION_TRUE: &str = "True";
+/// `"False"`
+pub const CONDITION_FALSE: &str = "False";
+/// `"Unknown"`
+pub const CONDITION_UNKNOWN: &str = "Unknown";
+
+/// The standard condition shape (`status.conditions[]` of most newer APIs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    /// The condition type in CamelCase, e.g. `Available`.
+    #[serde(default, rename = "type")]
+    pub type_: String,
+    /// `True`, `False` or `Unknown`.
+    #[serde(default)]
+    pub status: String,
+    /// The `metadata.generation` the condition was computed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// When the status last changed.
+    #[serde(default)]
+    pub last_transition_time: Time,
+    /// Machine-readable CamelCase reason.
+    #[serde(default)]
+    pub reason: String,
+    /// Human-readable explanation.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Only the type and object metadata of an object (what the metadata client and
+/// `as=PartialObjectMetadata` requests return).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartialObjectMetadata {
+    /// `kind` of the object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `apiVersion` of the object (its real group/version, not `meta.k8s.io/v1`, when
+    /// converted from a full object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// The object's metadata.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+}
+
+impl PartialObjectMetadata {
+    /// The group/version/kind from `apiVersion` and `kind`.
+    pub fn group_version_kind(&self) -> GroupVersionKind {
+        GroupVersionKind::from_api_version_and_kind(
+            self.api_version.as_deref().unwrap_or_default(),
+            self.kind.clone().unwrap_or_default(),
+        )
+    }
+}
+
+/// A list of [`PartialObjectMetadata`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartialObjectMetadataList {
+    /// `PartialObjectMetadataList`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `meta.k8s.io/v1`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// List metadata (resource version, continue token).
+    #[serde(default)]
+    pub metadata: ListMeta,
+    /// The items.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub items: Vec<PartialObjectMetadata>,
+}

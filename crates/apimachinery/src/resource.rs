@@ -1,0 +1,294 @@
+//! What generic client code needs to know about a resource type.
+//!
+//! * [`Resource`]: the compile-time identity of a typed resource (group, version, kind,
+//!   plural, scope), implemented by generated API types. It is a bound for generic
+//!   code (`Client<K: Resource>`), not a trait object: its items are associated
+//!   constants and functions without `self`, so it is deliberately not object-safe.
+//! * [`ApiResource`]: the same identity as a run-time value, for objects whose type is
+//!   only known at run time (unstructured objects, [`PartialObjectMetadata`]).
+//! * [`Metadata`]: access to an object's [`ObjectMeta`]. It is object-safe, so stores
+//!   and handlers can work with `&dyn Metadata`.
+//!
+//! ```
+//! use clientgo_apimachinery::meta::{ObjectMeta, PartialObjectMetadata};
+//! use clientgo_apimachinery::resource::{ApiResource, Metadata, Resource, Scope};
+//!
+//! #[derive(Default)]
+//! struct Deployment {
+//!     metadata: ObjectMeta,
+//! }
+//!
+//! impl Resource for Deployment {
+//!     const GROUP: &'static str = "apps";
+//!     const VERSION: &'static str = "v1";
+//!     const KIND: &'static str = "Deployment";
+//!     const PLURAL: &'static str = "deployments";
+//!     const SCOPE: Scope = Scope::Namespaced;
+//! }
+//!
+//! impl Metadata for Deployment {
+//!     fn metadata(&self) -> &ObjectMeta { &self.metadata }
+//!     fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
+//! }
+//!
+//! assert_eq!(Deployment::api_version(), "apps/v1");
+//! let mut d = Deployment::default();
+//! d.metadata_mut().name = Some("web".into());
+//! let any: &dyn Metadata = &d;
+//! assert_eq!(any.name(), Some("web"));
+//! assert_eq!(ApiResource::of::<Deployment>().plural, "deployments");
+//! ```
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::meta::{ObjectMeta, PartialObjectMetadata};
+use crate::schema::{
+    GroupVersion, GroupVersionKind, GroupVersionResource, unsafe_guess_kind_to_resource,
+};
+
+/// Whether objects of a resource live in a namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Objects live in a namespace (`/namespaces/<ns>/<plural>`).
+    Namespaced,
+    /// Objects are cluster-wide (`/<plural>`).
+    Cluster,
+}
+
+/// The identity of a typed resource, known at compile time.
+pub trait Resource {
+    /// The API group; empty for the core group.
+    const GROUP: &'static str;
+    /// The version.
+    const VERSION: &'static str;
+    /// The kind.
+    const KIND: &'static str;
+    /// The resource name in URLs (lower-case plural).
+    const PLURAL: &'static str;
+    /// Namespaced or cluster-scoped.
+    const SCOPE: Scope;
+
+    /// The `apiVersion` of the objects: `"v1"` for the core group, `"group/version"`
+    /// otherwise.
+    fn api_version() -> Cow<'static, str> {
+        if Self::GROUP.is_empty() {
+            Cow::Borrowed(Self::VERSION)
+        } else {
+            Cow::Owned(format!("{}/{}", Self::GROUP, Self::VERSION))
+        }
+    }
+
+    /// The group/version.
+    fn group_version() -> GroupVersion {
+        GroupVersion::new(Self::GROUP, Self::VERSION)
+    }
+
+    /// The group/version/kind.
+    fn group_version_kind() -> GroupVersionKind {
+        GroupVersionKind::new(Self::GROUP, Self::VERSION, Self::KIND)
+    }
+
+    /// The group/version/resource.
+    fn group_version_resource() -> GroupVersionResource {
+        GroupVersionResource::new(Self::GROUP, Self::VERSION, Self::PLURAL)
+    }
+
+    /// True for namespaced resources.
+    fn is_namespaced() -> bool {
+        Self::SCOPE == Scope::Namespaced
+    }
+}
+
+/// The identity of a resource as a run-time value (for dynamic and metadata-only code).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ApiResource {
+    /// The API group; empty for the core group.
+    pub group: String,
+    /// The version.
+    pub version: String,
+    /// The kind.
+    pub kind: String,
+    /// The resource name in URLs (lower-case plural).
+    pub plural: String,
+    /// Namespaced or cluster-scoped.
+    pub scope: Scope,
+}
+
+impl ApiResource {
+    /// The run-time identity of a typed resource.
+    pub fn of<K: Resource>() -> Self {
+        Self {
+            group: K::GROUP.to_owned(),
+            version: K::VERSION.to_owned(),
+            kind: K::KIND.to_owned(),
+            plural: K::PLURAL.to_owned(),
+            scope: K::SCOPE,
+        }
+    }
+
+    /// An identity with the plural guessed from the kind (see
+    /// [`unsafe_guess_kind_to_resource`]); prefer discovery for real names.
+    pub fn from_gvk_guess(gvk: &GroupVersionKind, scope: Scope) -> Self {
+        let (plural, _) = unsafe_guess_kind_to_resource(gvk);
+        Self {
+            group: gvk.group.clone(),
+            version: gvk.version.clone(),
+            kind: gvk.kind.clone(),
+            plural: plural.resource,
+            scope,
+        }
+    }
+
+    /// The `apiVersion` of the objects.
+    pub fn api_version(&self) -> String {
+        GroupVersion::new(self.group.clone(), self.version.clone()).to_string()
+    }
+
+    /// The group/version/kind.
+    pub fn group_version_kind(&self) -> GroupVersionKind {
+        GroupVersionKind::new(self.group.clone(), self.version.clone(), self.kind.clone())
+    }
+
+    /// The group/version/resource.
+    pub fn group_version_resource(&self) -> GroupVersionResource {
+        GroupVersionResource::new(
+            self.group.clone(),
+            self.version.clone(),
+            self.plural.clone(),
+        )
+    }
+}
+
+/// Access to an object's metadata. Object-safe.
+pub trait Metadata {
+    /// The metadata.
+    fn metadata(&self) -> &ObjectMeta;
+
+    /// The metadata, mutably.
+    fn metadata_mut(&mut self) -> &mut ObjectMeta;
+
+    /// `metadata.name`.
+    fn name(&self) -> Option<&str> {
+        self.metadata().name.as_deref()
+    }
+
+    /// `metadata.namespace`.
+    fn namespace(&self) -> Option<&str> {
+        self.metadata().namespace.as_deref()
+    }
+
+    /// `metadata.resourceVersion`.
+    fn resource_version(&self) -> Option<&str> {
+        self.metadata().resource_version.as_deref()
+    }
+
+    /// `metadata.uid`.
+    fn uid(&self) -> Option<&str> {
+        self.metadata().uid.as_deref()
+    }
+
+    /// `metadata.labels`.
+    fn labels(&self) -> &BTreeMap<String, String> {
+        &self.metadata().labels
+    }
+
+    /// `metadata.annotations`.
+    fn annotations(&self) -> &BTreeMap<String, String> {
+        &self.metadata().annotations
+    }
+}
+
+impl Metadata for ObjectMeta {
+    fn metadata(&self) -> &ObjectMeta {
+        self
+    }
+
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        self
+    }
+}
+
+impl Metadata for PartialObjectMetadata {
+    fn metadata(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+}
+
+impl<T: Metadata + ?Sized> Metadata for Box<T> {
+    fn metadata(&self) -> &ObjectMeta {
+        (**self).metadata()
+    }
+
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        (**self).metadata_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Pod;
+
+    impl Resource for Pod {
+        const GROUP: &'static str = "";
+        const VERSION: &'static str = "v1";
+        const KIND: &'static str = "Pod";
+        const PLURAL: &'static str = "pods";
+        const SCOPE: Scope = Scope::Namespaced;
+    }
+
+    struct ClusterRole;
+
+    impl Resource for ClusterRole {
+        const GROUP: &'static str = "rbac.authorization.k8s.io";
+        const VERSION: &'static str = "v1";
+        const KIND: &'static str = "ClusterRole";
+        const PLURAL: &'static str = "clusterroles";
+        const SCOPE: Scope = Scope::Cluster;
+    }
+
+    #[test]
+    fn static_identity_renders_api_version_and_names() {
+        assert_eq!(Pod::api_version(), "v1");
+        assert!(matches!(Pod::api_version(), Cow::Borrowed(_)));
+        assert_eq!(ClusterRole::api_version(), "rbac.authorization.k8s.io/v1");
+        assert_eq!(Pod::group_version_kind().to_string(), "/v1, Kind=Pod");
+        assert_eq!(
+            ClusterRole::group_version_resource().to_string(),
+            "rbac.authorization.k8s.io/v1, Resource=clusterroles"
+        );
+        assert!(Pod::is_namespaced());
+        assert!(!ClusterRole::is_namespaced());
+    }
+
+    #[test]
+    fn runtime_identity_matches_static_one() {
+        let r = ApiResource::of::<ClusterRole>();
+        assert_eq!(r.api_version(), "rbac.authorization.k8s.io/v1");
+        assert_eq!(r.group_version_kind(), ClusterRole::group_version_kind());
+        assert_eq!(
+            r.group_version_resource(),
+            ClusterRole::group_version_resource()
+        );
+        let guessed = ApiResource::from_gvk_guess(&Pod::group_version_kind(), Scope::Namespaced);
+        assert_eq!(guessed, ApiResource::of::<Pod>());
+    }
+
+    #[test]
+    fn metadata_is_usable_as_trait_object() {
+        let mut p = PartialObjectMetadata::default();
+        p.metadata_mut().namespace = Some("ns".into());
+        p.metadata_mut().resource_version = Some("5".into());
+        let objects: Vec<Box<dyn Metadata>> = vec![Box::new(p), Box::new(ObjectMeta::named("x"))];
+        assert_eq!(objects[0].namespace(), Some("ns"));
+        assert_eq!(objects[0].resource_version(), Some("5"));
+        assert_eq!(objects[1].name(), Some("x"));
+        assert!(objects[1].labels().is_empty());
+    }
+}

@@ -1,0 +1,416 @@
+//! Sending a [`Request`]: client-side throttling, per-request timeouts, retries after
+//! `Retry-After` answers and broken connections, warning headers, and decoding answers
+//! into values, typed errors, byte streams or watch event streams.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use clientgo_apimachinery::errors::{HttpResponse, StatusError};
+use clientgo_apimachinery::schema::GroupResource;
+use clientgo_apimachinery::watch::WatchEvent;
+use futures_util::{Stream, StreamExt};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::frames::FrameBuffer;
+use crate::request::Request;
+use crate::warnings::parse_warning_header;
+
+/// The answer to a request: status, headers and the whole body.
+#[derive(Debug, Clone)]
+pub struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    request: RequestSummary,
+}
+
+/// What an error about a request names: verb, resource and object.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestSummary {
+    pub(crate) verb: String,
+    pub(crate) path: String,
+    pub(crate) resource: Option<GroupResource>,
+    pub(crate) name: String,
+}
+
+impl RequestSummary {
+    fn error(&self, code: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let status = StatusError::from_response(&HttpResponse {
+            code: code.as_u16(),
+            verb: &self.verb,
+            resource: self.resource.as_ref(),
+            name: &self.name,
+            content_type,
+            body,
+            retry_after_seconds: retry_after(headers)
+                .and_then(|s| i32::try_from(s).ok())
+                .unwrap_or(0),
+        });
+        Error::Api(Box::new(status))
+    }
+}
+
+impl Response {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Whether the server created something (201).
+    pub fn was_created(&self) -> bool {
+        self.status == StatusCode::CREATED
+    }
+
+    /// The body of a successful answer (2xx), else the server's error.
+    pub fn into_bytes(self) -> Result<Bytes> {
+        if self.status.is_success() || self.status == StatusCode::SWITCHING_PROTOCOLS {
+            Ok(self.body)
+        } else {
+            Err(self.error())
+        }
+    }
+
+    /// The body of a successful answer decoded from JSON, else the server's error.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T> {
+        let request = format!("{} {}", self.request.verb, self.request.path);
+        let status = self.status;
+        let body = self.into_bytes()?;
+        if body.is_empty() {
+            return Err(Error::Decode {
+                what: format!("the answer to {request}"),
+                detail: format!("0-length response with status code: {}", status.as_u16()),
+            });
+        }
+        serde_json::from_slice(&body).map_err(|error| Error::Decode {
+            what: format!("the answer to {request}"),
+            detail: error.to_string(),
+        })
+    }
+
+    /// The typed error of a failed answer: the server's `Status` when the body is one,
+    /// else one made from the status code and the (textual) body.
+    fn error(&self) -> Error {
+        self.request.error(self.status, &self.headers, &self.body)
+    }
+}
+
+/// A stream of body chunks (e.g. pod logs).
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
+
+/// A stream of watch events. `ERROR` events arrive as `Err(Error::Api(..))` (e.g. 410
+/// Gone when the resource version is too old); a body that breaks off inside an event
+/// ends the stream with `Err(Error::Stream(..))`.
+pub type WatchStream<T> = Pin<Box<dyn Stream<Item = Result<WatchEvent<T>>> + Send>>;
+
+/// Which failures of sending may be retried.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RetryTransportErrors {
+    /// Idempotent requests whose connection broke (GET).
+    IfIdempotent,
+    /// Any request (watch: nothing was changed on the server).
+    Always,
+    /// Never (byte streams).
+    Never,
+}
+
+impl Request {
+    /// Sends the request and reads the whole answer, whatever its status. Waits for the
+    /// client-side rate limiter first; retries `429`/`5xx` answers that carry
+    /// `Retry-After` (any verb) and broken connections (GET only), up to the request's
+    /// retry limit.
+    pub async fn send(self) -> Result<Response> {
+        match self.timeout {
+            // The timeout covers reading the body too.
+            Some(timeout) => tokio::time::timeout(timeout, self.send_and_read())
+                .await
+                .unwrap_or(Err(Error::Timeout(timeout))),
+            None => self.send_and_read().await,
+        }
+    }
+
+    async fn send_and_read(self) -> Result<Response> {
+        let description = self.summary();
+        let policy = if self.method == Method::GET {
+            RetryTransportErrors::IfIdempotent
+        } else {
+            RetryTransportErrors::Never
+        };
+        let response = self.execute(true, policy).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = response.bytes().await.map_err(|e| {
+            Error::Stream(format!(
+                "unexpected error when reading response body. Please retry. Original error: {e}"
+            ))
+        })?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+            request: description,
+        })
+    }
+
+    /// Sends the request and decodes a successful JSON answer into `T`.
+    pub async fn into_json<T: DeserializeOwned>(self) -> Result<T> {
+        self.send().await?.json()
+    }
+
+    /// Sends the request and hands out the body as it arrives (logs, follow mode).
+    /// A failed answer is returned as its typed error.
+    pub async fn stream(self) -> Result<ByteStream> {
+        let request = self.uncompressed();
+        let summary = request.summary();
+        let response = request.execute(true, RetryTransportErrors::Never).await?;
+        if !response.status().is_success() {
+            return Err(read_error(response, &summary).await);
+        }
+        Ok(Box::pin(response.bytes_stream().map(|chunk| {
+            chunk.map_err(|e| Error::Stream(format!("reading the stream: {e}")))
+        })))
+    }
+
+    /// Starts a watch (`watch=true` is added) and decodes its events into `T` as they
+    /// arrive. Watches are not rate limited. If the connection broke on every attempt,
+    /// the stream is empty (the caller simply watches again), as in client-go.
+    pub async fn watch<T: DeserializeOwned + Send + 'static>(self) -> Result<WatchStream<T>> {
+        let request = self.param("watch", "true").uncompressed();
+        let summary = request.summary();
+        let response = match request.execute(false, RetryTransportErrors::Always).await {
+            Ok(response) => response,
+            Err(Error::Transport(error)) => {
+                tracing::debug!(%error, "the watch could not be started; returning an empty watch");
+                return Ok(Box::pin(futures_util::stream::empty()));
+            }
+            Err(error) => return Err(error),
+        };
+        if response.status() != StatusCode::OK {
+            return Err(read_error(response, &summary).await);
+        }
+        Ok(decode_watch(response.bytes_stream()))
+    }
+
+    /// The send loop shared by every way of reading the answer.
+    async fn execute(
+        self,
+        throttle: bool,
+        policy: RetryTransportErrors,
+    ) -> Result<reqwest::Response> {
+        let url = self.preflight()?;
+        let mut previous: Option<Error> = None;
+        let mut attempt = 0u32;
+        loop {
+            if throttle {
+                self.wait_for_rate_limiter().await;
+            }
+            attempt += 1;
+            let mut request = reqwest::Request::new(self.method.clone(), url.clone());
+            *request.headers_mut() = self.headers.clone();
+            if let Some(body) = &self.body {
+                *request.body_mut() = Some(body.clone().into());
+            }
+            let sent = self.client.transport().send(request);
+            let outcome = match self.timeout {
+                Some(timeout) => match tokio::time::timeout(timeout, sent).await {
+                    Ok(result) => result.map_err(Error::transport),
+                    Err(_) => Err(Error::Timeout(timeout)),
+                },
+                None => sent.await.map_err(Error::transport),
+            };
+            let wait = match &outcome {
+                Ok(response) => {
+                    self.handle_warnings(response.headers());
+                    let status = response.status();
+                    let retryable =
+                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+                    match retry_after(response.headers()) {
+                        Some(seconds) if retryable => Some(Duration::from_secs(seconds)),
+                        _ => None,
+                    }
+                }
+                Err(Error::Transport(error)) if transport_retryable(error, policy) => {
+                    Some(Duration::from_secs(1))
+                }
+                Err(_) => None,
+            };
+            match wait {
+                Some(wait) if attempt <= self.max_retries => {
+                    tracing::debug!(attempt, ?wait, url = %url, "retrying the request");
+                    if let Ok(response) = outcome {
+                        drop(response); // closes or returns the connection
+                    } else if let Err(error) = outcome {
+                        previous = Some(error);
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                _ => {
+                    return match (outcome, previous) {
+                        (Err(last), Some(previous)) if last.to_string() != previous.to_string() => {
+                            Err(Error::Retried {
+                                last: Box::new(last),
+                                previous: Box::new(previous),
+                            })
+                        }
+                        (outcome, _) => outcome,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Streams are read as they arrive, not compressed: the API server compresses each
+    /// flush of a long-lived response on its own, which gzip decoders reading one stream
+    /// reject, and small events gain little from compression.
+    fn uncompressed(self) -> Self {
+        self.header("Accept-Encoding", "identity")
+    }
+
+    async fn wait_for_rate_limiter(&self) {
+        if let Some(limiter) = self.client.rate_limiter() {
+            let wait = limiter.reserve();
+            if !wait.is_zero() {
+                if wait > Duration::from_millis(50) {
+                    tracing::debug!(
+                        ?wait,
+                        "waited for client-side throttling, not priority and fairness"
+                    );
+                }
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+
+    fn handle_warnings(&self, headers: &HeaderMap) {
+        for value in headers.get_all("warning") {
+            if let Ok(text) = value.to_str() {
+                for warning in parse_warning_header(text) {
+                    self.client.warnings().handle_warning(
+                        warning.code,
+                        &warning.agent,
+                        &warning.text,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An error and its sources, `a: b: c`.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// `Retry-After` in whole seconds.
+fn retry_after(headers: &HeaderMap) -> Option<u64> {
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn transport_retryable(error: &clientgo_transport::Error, policy: RetryTransportErrors) -> bool {
+    let broken_connection = match error {
+        clientgo_transport::Error::Http(http) => {
+            http.is_connect() || http.is_request() || http.is_timeout()
+        }
+        _ => false,
+    };
+    match policy {
+        RetryTransportErrors::Never => false,
+        RetryTransportErrors::IfIdempotent | RetryTransportErrors::Always => broken_connection,
+    }
+}
+
+async fn read_error(response: reqwest::Response, summary: &RequestSummary) -> Error {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.unwrap_or_default();
+    summary.error(status, &headers, &body)
+}
+
+/// Turns a watch body into decoded events.
+fn decode_watch<T, S>(body: S) -> WatchStream<T>
+where
+    T: DeserializeOwned + Send + 'static,
+    S: Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
+{
+    struct State<S> {
+        body: Pin<Box<S>>,
+        frames: FrameBuffer,
+        done: bool,
+    }
+    let state = State {
+        body: Box::pin(body),
+        frames: FrameBuffer::default(),
+        done: false,
+    };
+    Box::pin(futures_util::stream::unfold(
+        state,
+        |mut state| async move {
+            loop {
+                if state.done {
+                    return None;
+                }
+                if let Some(frame) = state.frames.next_frame() {
+                    return Some((decode_event::<T>(&frame), state));
+                }
+                state.frames.mark_searched();
+                match state.body.next().await {
+                    Some(Ok(chunk)) => state.frames.push(&chunk),
+                    Some(Err(error)) => {
+                        state.done = true;
+                        return Some((
+                            Err(Error::Stream(format!(
+                                "the watch stream broke off: {}",
+                                error_chain(&error)
+                            ))),
+                            state,
+                        ));
+                    }
+                    None => {
+                        state.done = true;
+                        let rest = state.frames.finish()?;
+                        // A last event without its newline is still a whole event.
+                        return match decode_event::<T>(&rest) {
+                            Ok(event) => Some((Ok(event), state)),
+                            Err(_) => Some((
+                                Err(Error::Stream(format!(
+                                    "the watch stream ended inside an event ({} bytes unread)",
+                                    rest.len()
+                                ))),
+                                state,
+                            )),
+                        };
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Decodes one watch event; `ERROR` events become typed errors.
+fn decode_event<T: DeserializeOwned>(frame: &[u8]) -> Result<WatchEvent<T>> {
+    let event: WatchEvent<T> = serde_json::from_slice(frame).map_err(|error| Error::Decode {
+        what: "a watch event".into(),
+        detail: error.to_string(),
+    })?;
+    match event {
+        WatchEvent::Error(status) => Err(Error::Api(Box::new(StatusError::from(*status)))),
+        event => Ok(event),
+    }
+}

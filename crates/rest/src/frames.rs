@@ -1,0 +1,84 @@
+//! Splitting a watch response body into its JSON frames.
+//!
+//! The API server writes one JSON document per watch event, each followed by a newline,
+//! and chunks arrive split anywhere (inside a document, several documents in one chunk).
+
+use bytes::{Buf, Bytes, BytesMut};
+
+/// Collects chunks and hands out complete newline-terminated frames.
+#[derive(Debug, Default)]
+pub(crate) struct FrameBuffer {
+    pending: BytesMut,
+    /// How far `pending` has been searched for a newline already.
+    searched: usize,
+}
+
+impl FrameBuffer {
+    /// Adds a chunk of the body.
+    pub(crate) fn push(&mut self, chunk: &[u8]) {
+        self.pending.extend_from_slice(chunk);
+    }
+
+    /// The next complete frame, without its newline; blank lines are skipped.
+    pub(crate) fn next_frame(&mut self) -> Option<Bytes> {
+        loop {
+            let newline = self.pending[self.searched..]
+                .iter()
+                .position(|b| *b == b'\n')?;
+            let end = self.searched + newline;
+            let frame = self.pending.split_to(end).freeze();
+            self.pending.advance(1);
+            self.searched = 0;
+            if frame.iter().any(|b| !b.is_ascii_whitespace()) {
+                return Some(frame);
+            }
+        }
+    }
+
+    /// At the end of the body: what is left if it is not just white space (a frame the
+    /// server did not finish, or one without a final newline).
+    pub(crate) fn finish(&mut self) -> Option<Bytes> {
+        let rest = std::mem::take(&mut self.pending).freeze();
+        self.searched = 0;
+        rest.iter()
+            .any(|b| !b.is_ascii_whitespace())
+            .then_some(rest)
+    }
+
+    /// Remembers that `pending` holds no newline, so the next search starts after it.
+    pub(crate) fn mark_searched(&mut self) {
+        self.searched = self.pending.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_split_across_chunks_are_joined() {
+        let mut buffer = FrameBuffer::default();
+        buffer.push(b"{\"type\":\"ADD");
+        assert!(buffer.next_frame().is_none());
+        buffer.mark_searched();
+        buffer.push(b"ED\"}\n{\"a\":1}\n\n{\"b\"");
+        assert_eq!(buffer.next_frame().unwrap(), &b"{\"type\":\"ADDED\"}"[..]);
+        assert_eq!(buffer.next_frame().unwrap(), &b"{\"a\":1}"[..]);
+        assert!(buffer.next_frame().is_none());
+        buffer.mark_searched();
+        buffer.push(b":2}\n");
+        assert_eq!(buffer.next_frame().unwrap(), &b"{\"b\":2}"[..]);
+        assert!(buffer.finish().is_none());
+    }
+
+    #[test]
+    fn an_unfinished_frame_is_reported_at_the_end() {
+        let mut buffer = FrameBuffer::default();
+        buffer.push(b"{\"type\":\"MODIFIED\",\"obj");
+        assert!(buffer.next_frame().is_none());
+        assert_eq!(
+            buffer.finish().unwrap(),
+            &b"{\"type\":\"MODIFIED\",\"obj"[..]
+        );
+    }
+}
