@@ -74,6 +74,8 @@ fn client_with(
     reqwest::Client::builder()
         .tls_backend_preconfigured(config)
         .default_headers(headers)
+        // The control plane is on loopback: never through a proxy from the environment.
+        .no_proxy()
         .timeout(REQUEST_TIMEOUT)
         .build()
         .map_err(|e| Error::Client(format!("HTTP client: {e}")))

@@ -195,8 +195,22 @@ impl Transport {
 struct CacheKey {
     tls: TlsConfig,
     proxy: Proxy,
+    /// The proxy variables of the environment, when the proxy comes from there.
+    proxy_environment: Vec<Option<String>>,
     disable_compression: bool,
 }
+
+/// The variables a proxy taken from the environment depends on.
+const PROXY_VARIABLES: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
 
 /// A shared HTTP client for configurations with equal TLS, proxy and compression
 /// settings, so they share one connection pool.
@@ -205,6 +219,13 @@ fn cached_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
     let key = CacheKey {
         tls: config.tls.clone(),
         proxy: config.proxy.clone(),
+        proxy_environment: match config.proxy {
+            Proxy::FromEnvironment => PROXY_VARIABLES
+                .iter()
+                .map(|v| std::env::var(v).ok())
+                .collect(),
+            _ => Vec::new(),
+        },
         disable_compression: config.disable_compression,
     };
     let mut cache = CACHE.get_or_init(Default::default).lock();

@@ -7,62 +7,13 @@
 use std::path::Path;
 use std::time::Duration;
 
+mod support;
+
 use clientgo_envtest::{ControlPlane, Credentials, TestCluster, User, test_cluster};
 use clientgo_transport::exec::{ExecConfig, InteractiveMode};
-use clientgo_transport::{Config, ImpersonationConfig, Secret, Transport};
+use clientgo_transport::{Config, ImpersonationConfig, Proxy, Secret, Transport};
 use serde_json::{Value, json};
-
-/// A config trusting the cluster's CA, authenticating as nobody yet.
-fn anonymous(ca_pem: &str) -> Config {
-    let mut config = Config::default();
-    config.tls.ca_data = Some(ca_pem.as_bytes().to_vec());
-    config
-}
-
-/// A config authenticating as `user` with inline credentials.
-fn config_for(ca_pem: &str, user: &User) -> Config {
-    let mut config = anonymous(ca_pem);
-    match &user.credentials {
-        Credentials::ClientCertificate(key) => {
-            config.tls.cert_data = Some(key.certificate_pem.as_bytes().to_vec());
-            config.tls.key_data = Some(key.private_key_pem.clone());
-        }
-        Credentials::Token(token) => config.bearer_token = Some(token.clone()),
-    }
-    config
-}
-
-/// Who the server thinks we are: (HTTP status, user name, groups).
-async fn whoami(transport: &Transport, server: &str) -> (u16, String, Vec<String>) {
-    let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
-    let request = transport
-        .http_client()
-        .post(format!(
-            "{server}/apis/authentication.k8s.io/v1/selfsubjectreviews"
-        ))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .build()
-        .unwrap();
-    let response = transport.send(request).await.unwrap();
-    let status = response.status().as_u16();
-    let review: Value =
-        serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
-    let info = &review["status"]["userInfo"];
-    let groups = info["groups"]
-        .as_array()
-        .map(|g| {
-            g.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    (
-        status,
-        info["username"].as_str().unwrap_or("").to_string(),
-        groups,
-    )
-}
+use support::{anonymous, config_for, connect_proxy, whoami};
 
 async fn cluster() -> &'static TestCluster {
     test_cluster().await.unwrap()
@@ -347,4 +298,15 @@ async fn a_missing_exec_plugin_explains_how_to_install_it() {
         "{error}"
     );
     assert!(error.contains("apt-get install our-plugin"), "{error}");
+}
+
+#[tokio::test]
+async fn requests_go_through_a_configured_proxy() {
+    let cluster = cluster().await;
+    let (proxy, tunnels) = connect_proxy().await;
+    let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
+    config.proxy = Proxy::Url(proxy);
+    let transport = Transport::new(&config).unwrap();
+    assert_eq!(whoami(&transport, cluster.server_url()).await.1, "admin");
+    assert_eq!(tunnels.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
