@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::{Outcome, take_version, workspace};
+use crate::{Outcome, in_cluster, take_version, workspace};
 
 pub(crate) async fn run(args: Vec<String>) -> Outcome {
     let (version, rest) = take_version(args)?;
@@ -26,11 +26,13 @@ pub(crate) async fn run(args: Vec<String>) -> Outcome {
         return Ok(ExitCode::FAILURE);
     }
     let plane = workspace::start_control_plane(version).await?;
+    let (_mount, pod_environment) = in_cluster::mimic_pod(&plane).await?;
     let mut failed = Vec::new();
     for name in &examples {
         println!("\n=== example {name} ===");
         let started = Instant::now();
-        let status = workspace::cargo()
+        let mut command = workspace::cargo();
+        command
             .args([
                 "run",
                 "--quiet",
@@ -39,7 +41,11 @@ pub(crate) async fn run(args: Vec<String>) -> Outcome {
                 "--example",
                 name,
             ])
-            .env("KUBECONFIG", plane.kubeconfig_path())
+            .env("KUBECONFIG", plane.kubeconfig_path());
+        if name.starts_with("in-cluster") {
+            command.envs(pod_environment.iter().cloned());
+        }
+        let status = command
             .status()
             .map_err(|e| format!("running cargo: {e}"))?;
         let verdict = if status.success() { "ok" } else { "FAILED" };

@@ -13,6 +13,7 @@
 //! ```
 
 mod demo;
+mod in_cluster;
 mod test;
 mod workspace;
 mod wrapper;

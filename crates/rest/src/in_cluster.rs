@@ -35,10 +35,14 @@ impl Config {
     /// picked up. The CA is used only if the file parses; otherwise an error is logged and
     /// the system roots are used.
     pub fn in_cluster() -> Result<Config, InClusterError> {
-        in_cluster_from(
-            |name| std::env::var(name).ok(),
-            Path::new(SERVICE_ACCOUNT_DIR),
-        )
+        Self::in_cluster_with_account_dir(Path::new(SERVICE_ACCOUNT_DIR))
+    }
+
+    /// Like [`Config::in_cluster`] with the service account's files (`token`, `ca.crt`)
+    /// in `account_dir`, e.g. to run in-cluster code locally against files that mimic a
+    /// pod's mount.
+    pub fn in_cluster_with_account_dir(account_dir: &Path) -> Result<Config, InClusterError> {
+        in_cluster_from(|name| std::env::var(name).ok(), account_dir)
     }
 }
 
