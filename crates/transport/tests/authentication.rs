@@ -13,7 +13,7 @@ use clientgo_envtest::{ControlPlane, Credentials, TestCluster, User, test_cluste
 use clientgo_transport::exec::{ExecConfig, InteractiveMode};
 use clientgo_transport::{Config, ImpersonationConfig, Proxy, Secret, Transport};
 use serde_json::{Value, json};
-use support::{anonymous, config_for, connect_proxy, whoami};
+use support::{anonymous, config_for, connect_proxy, review, whoami};
 
 async fn cluster() -> &'static TestCluster {
     test_cluster().await.unwrap()
@@ -103,13 +103,25 @@ async fn impersonation_acts_as_another_user() {
     let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
     config.impersonate = ImpersonationConfig {
         user_name: Some("jane".into()),
+        uid: Some("uid-1234".into()),
         groups: vec!["reviewers".into(), "system:authenticated".into()],
-        ..ImpersonationConfig::default()
+        extra: [(
+            "example.com/team name".to_string(),
+            vec!["blue".to_string(), "green".to_string()],
+        )]
+        .into(),
     };
     let transport = Transport::new(&config).unwrap();
-    let (status, user, groups) = whoami(&transport, cluster.server_url()).await;
-    assert_eq!((status, user.as_str()), (201, "jane"));
-    assert!(groups.contains(&"reviewers".to_string()), "{groups:?}");
+    let (status, info) = review(&transport, cluster.server_url()).await;
+    assert_eq!(status, 201, "{info}");
+    assert_eq!(info["username"], "jane");
+    assert_eq!(info["uid"], "uid-1234");
+    assert_eq!(info["groups"], json!(["reviewers", "system:authenticated"]));
+    // The escaped key comes back as it was.
+    assert_eq!(
+        info["extra"]["example.com/team name"],
+        json!(["blue", "green"])
+    );
 }
 
 #[tokio::test]
@@ -309,4 +321,88 @@ async fn requests_go_through_a_configured_proxy() {
     let transport = Transport::new(&config).unwrap();
     assert_eq!(whoami(&transport, cluster.server_url()).await.1, "admin");
     assert_eq!(tunnels.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn exec_credentials_are_refreshed_when_they_expire() {
+    let cluster = cluster().await;
+    let Credentials::Token(token) = cluster.unprivileged().unwrap().credentials else {
+        panic!("the unprivileged user has a token")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    // Each credential expires two seconds after the plugin printed it.
+    let plugin = script(
+        dir.path(),
+        "plugin",
+        &format!(
+            "echo run >> {runs}\nexpiry=$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%SZ)\n\
+             printf '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{token}\",\"expirationTimestamp\":\"%s\"}}}}' $expiry",
+            runs = runs.display(),
+            token = token.expose()
+        ),
+    );
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.exec = Some(exec_config(plugin));
+    let transport = Transport::new(&config).unwrap();
+    let server = cluster.server_url();
+    assert_eq!(whoami(&transport, server).await.1, "unprivileged");
+    assert_eq!(whoami(&transport, server).await.1, "unprivileged");
+    let runs_before = std::fs::read_to_string(&runs).unwrap().lines().count();
+    assert_eq!(
+        runs_before, 1,
+        "the credential was not cached until it expired"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(whoami(&transport, server).await.1, "unprivileged");
+    assert_eq!(
+        std::fs::read_to_string(&runs).unwrap().lines().count(),
+        2,
+        "the expired credential was reused"
+    );
+}
+
+#[tokio::test]
+async fn interactive_mode_always_needs_a_terminal() {
+    let cluster = cluster().await;
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = script(dir.path(), "plugin", "exit 0");
+    let mut exec = exec_config(plugin);
+    exec.interactive_mode = Some(InteractiveMode::Always);
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.exec = Some(exec);
+    let transport = Transport::new(&config).unwrap();
+    let request = transport
+        .http_client()
+        .get(format!("{}/version", cluster.server_url()))
+        .build()
+        .unwrap();
+    // Test processes have no terminal on standard input.
+    let error = transport.send(request).await.unwrap_err().to_string();
+    assert!(
+        error.contains("standard input is not a terminal"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_rewritten_token_file_is_used_by_the_same_client() {
+    let cluster = cluster().await;
+    let Credentials::Token(token) = cluster.unprivileged().unwrap().credentials else {
+        panic!("the unprivileged user has a token")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "not-a-valid-token").unwrap();
+    let mut config = anonymous(cluster.ca_certificate_pem());
+    config.bearer_token_file = Some(file.clone());
+    let transport = Transport::new(&config).unwrap();
+    assert_eq!(whoami(&transport, cluster.server_url()).await.0, 401);
+    std::fs::write(&file, token.expose()).unwrap();
+    // Tokens read from a file are used for up to a minute (less 10 s of leeway).
+    tokio::time::sleep(Duration::from_secs(51)).await;
+    assert_eq!(
+        whoami(&transport, cluster.server_url()).await.1,
+        "unprivileged"
+    );
 }

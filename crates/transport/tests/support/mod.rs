@@ -31,8 +31,8 @@ pub fn config_for(ca_pem: &str, user: &User) -> Config {
     config
 }
 
-/// Who the server thinks we are: (HTTP status, user name, groups).
-pub async fn whoami(transport: &Transport, server: &str) -> (u16, String, Vec<String>) {
+/// The server's `userInfo` for our requests, with the HTTP status of the review.
+pub async fn review(transport: &Transport, server: &str) -> (u16, Value) {
     let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
     let request = transport
         .http_client()
@@ -47,7 +47,12 @@ pub async fn whoami(transport: &Transport, server: &str) -> (u16, String, Vec<St
     let status = response.status().as_u16();
     let review: Value =
         serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
-    let info = &review["status"]["userInfo"];
+    (status, review["status"]["userInfo"].clone())
+}
+
+/// Who the server thinks we are: (HTTP status, user name, groups).
+pub async fn whoami(transport: &Transport, server: &str) -> (u16, String, Vec<String>) {
+    let (status, info) = review(transport, server).await;
     let groups = info["groups"]
         .as_array()
         .map(|g| {
