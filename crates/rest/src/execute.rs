@@ -131,13 +131,23 @@ impl Request {
     /// `Retry-After` (any verb) and broken connections (GET only), up to the request's
     /// retry limit.
     pub async fn send(self) -> Result<Response> {
-        match self.timeout {
+        let started = std::time::Instant::now();
+        let verb = self.method.clone();
+        let template = self
+            .url()
+            .map(|u| crate::metrics::url_template(u.path()))
+            .unwrap_or_default();
+        let outcome = match self.timeout {
             // The timeout covers reading the body too.
             Some(timeout) => tokio::time::timeout(timeout, self.send_and_read())
                 .await
                 .unwrap_or(Err(Error::Timeout(timeout))),
             None => self.send_and_read().await,
+        };
+        if let Some(metrics) = crate::metrics::metrics() {
+            metrics.request_latency(verb.as_str(), &template, started.elapsed());
         }
+        outcome
     }
 
     async fn send_and_read(self) -> Result<Response> {
@@ -208,11 +218,14 @@ impl Request {
         policy: RetryTransportErrors,
     ) -> Result<reqwest::Response> {
         let url = self.preflight()?;
+        let template = crate::metrics::url_template(url.path());
+        let host = url.host_str().unwrap_or_default().to_string();
+        let verb = self.method.as_str();
         let mut previous: Option<Error> = None;
         let mut attempt = 0u32;
         loop {
             if throttle {
-                self.wait_for_rate_limiter().await;
+                self.wait_for_rate_limiter(&template).await;
             }
             attempt += 1;
             let mut request = reqwest::Request::new(self.method.clone(), url.clone());
@@ -228,6 +241,16 @@ impl Request {
                 },
                 None => sent.await.map_err(Error::transport),
             };
+            if let Some(metrics) = crate::metrics::metrics() {
+                let code = match &outcome {
+                    Ok(response) => response.status().as_u16().to_string(),
+                    Err(_) => "<error>".to_string(),
+                };
+                metrics.request_result(&code, verb, &host);
+                if attempt > 1 {
+                    metrics.request_retry(&code, verb, &host);
+                }
+            }
             let wait = match &outcome {
                 Ok(response) => {
                     self.handle_warnings(response.headers());
@@ -276,9 +299,12 @@ impl Request {
         self.header("Accept-Encoding", "identity")
     }
 
-    async fn wait_for_rate_limiter(&self) {
+    async fn wait_for_rate_limiter(&self, template: &str) {
         if let Some(limiter) = self.client.rate_limiter() {
             let wait = limiter.reserve();
+            if let Some(metrics) = crate::metrics::metrics() {
+                metrics.rate_limiter_latency(self.method.as_str(), template, wait);
+            }
             if !wait.is_zero() {
                 if wait > Duration::from_millis(50) {
                     tracing::debug!(

@@ -14,6 +14,8 @@
 //!   incrementally ([`Request::watch`]).
 //! - `Warning` headers go to a [`WarningHandler`] (default: each distinct warning logged
 //!   once).
+//! - Request metrics (latency, results per attempt, retries, rate-limiter waits) go to a
+//!   process-wide [`metrics::RequestMetrics`].
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), clientgo_rest::Error> {
@@ -35,6 +37,7 @@ mod error;
 mod execute;
 mod frames;
 mod in_cluster;
+pub mod metrics;
 mod rate_limit;
 mod request;
 pub mod retry;

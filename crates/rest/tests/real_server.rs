@@ -207,12 +207,21 @@ async fn watches_deliver_events_in_order_and_bookmarks() {
         .into_bytes()
         .unwrap();
     let mut seen = Vec::new();
+    let mut versions = Vec::new();
     while seen.len() < 3 {
         let event = tokio::time::timeout(Duration::from_secs(30), watch.next())
             .await
             .expect("no watch event within 30 s")
             .unwrap()
             .unwrap();
+        if let WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) = &event {
+            let version: u64 = o["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            versions.push(version);
+        }
         match event {
             WatchEvent::Added(o) => seen.push(("ADDED", o["data"]["key"].clone())),
             WatchEvent::Modified(o) => seen.push(("MODIFIED", o["data"]["key"].clone())),
@@ -228,6 +237,31 @@ async fn watches_deliver_events_in_order_and_bookmarks() {
             ("MODIFIED", json!("b")),
             ("DELETED", json!("b"))
         ]
+    );
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "resource versions not increasing: {versions:?}"
+    );
+}
+
+#[tokio::test]
+async fn timeout_seconds_ends_a_watch_cleanly() {
+    let (client, ns) = admin_client().await;
+    let mut watch = client
+        .get()
+        .group_version("", "v1")
+        .namespace(&ns)
+        .resource("configmaps")
+        .param("timeoutSeconds", "1")
+        .watch::<Value>()
+        .await
+        .unwrap();
+    let end = tokio::time::timeout(Duration::from_secs(30), watch.next())
+        .await
+        .expect("the server did not end the watch");
+    assert!(
+        end.is_none(),
+        "the watch ended with an item instead of cleanly"
     );
 }
 
