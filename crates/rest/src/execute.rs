@@ -429,6 +429,12 @@ where
     ))
 }
 
+/// [`decode_event`] for the property tests of the frame buffer.
+#[cfg(test)]
+pub(crate) fn decode_event_for_tests(frame: &[u8]) -> Result<WatchEvent<serde_json::Value>> {
+    decode_event(frame)
+}
+
 /// Decodes one watch event; `ERROR` events become typed errors.
 fn decode_event<T: DeserializeOwned>(frame: &[u8]) -> Result<WatchEvent<T>> {
     let event: WatchEvent<T> = serde_json::from_slice(frame).map_err(|error| Error::Decode {

@@ -81,4 +81,46 @@ mod tests {
             &b"{\"type\":\"MODIFIED\",\"obj"[..]
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// However a body is cut into chunks, the same frames come out, and garbage
+        /// never panics.
+        #[test]
+        fn any_chunking_yields_the_same_frames(
+            frames in proptest::collection::vec("[a-z{}\":, ]{1,30}", 0..8),
+            cuts in proptest::collection::vec(0usize..400, 0..12),
+        ) {
+            let frames: Vec<String> = frames.into_iter().filter(|f| !f.trim().is_empty()).collect();
+            let body: String = frames.iter().map(|f| format!("{f}\n")).collect();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(body.len())).collect();
+            cuts.sort_unstable();
+            let mut buffer = FrameBuffer::default();
+            let mut out = Vec::new();
+            let mut start = 0;
+            for cut in cuts.into_iter().chain([body.len()]) {
+                buffer.push(&body.as_bytes()[start..cut]);
+                start = cut;
+                while let Some(frame) = buffer.next_frame() {
+                    out.push(String::from_utf8(frame.to_vec()).unwrap());
+                }
+                buffer.mark_searched();
+            }
+            proptest::prop_assert!(buffer.finish().is_none());
+            proptest::prop_assert_eq!(out, frames);
+        }
+
+        #[test]
+        fn random_watch_frames_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let mut buffer = FrameBuffer::default();
+            buffer.push(&bytes);
+            while let Some(frame) = buffer.next_frame() {
+                let _ = crate::execute::decode_event_for_tests(&frame);
+            }
+            if let Some(rest) = buffer.finish() {
+                let _ = crate::execute::decode_event_for_tests(&rest);
+            }
+        }
+    }
 }
