@@ -321,6 +321,12 @@ async fn requests_go_through_a_configured_proxy() {
     let transport = Transport::new(&config).unwrap();
     assert_eq!(whoami(&transport, cluster.server_url()).await.1, "admin");
     assert_eq!(tunnels.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // A second transport with equal TLS settings shares the connection pool: its
+    // request reuses the open connection instead of opening another tunnel.
+    let twin = Transport::new(&config).unwrap();
+    assert_eq!(whoami(&twin, cluster.server_url()).await.1, "admin");
+    assert_eq!(tunnels.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
