@@ -2,7 +2,7 @@
 //! user agent applied to every request.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
 use parking_lot::{Mutex, RwLock};
@@ -214,8 +214,16 @@ const PROXY_VARIABLES: [&str; 8] = [
 
 /// A shared HTTP client for configurations with equal TLS, proxy and compression
 /// settings, so they share one connection pool.
+///
+/// Pooled connections are driven by tasks of the tokio runtime that opened them, so
+/// clients are shared only within one runtime, and forgotten when it shuts down
+/// (tests, for one, run a runtime each). Outside a runtime nothing is shared.
 fn cached_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
-    static CACHE: OnceLock<Mutex<HashMap<CacheKey, reqwest::Client>>> = OnceLock::new();
+    type Entry = (reqwest::Client, Weak<()>);
+    static CACHE: OnceLock<Mutex<HashMap<(CacheKey, tokio::runtime::Id), Entry>>> = OnceLock::new();
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return build_http(config, identity);
+    };
     let key = CacheKey {
         tls: config.tls.clone(),
         proxy: config.proxy.clone(),
@@ -229,11 +237,20 @@ fn cached_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
         disable_compression: config.disable_compression,
     };
     let mut cache = CACHE.get_or_init(Default::default).lock();
-    if let Some(client) = cache.get(&key) {
+    cache.retain(|_, (_, runtime_alive)| runtime_alive.strong_count() > 0);
+    let key = (key, runtime.id());
+    if let Some((client, _)) = cache.get(&key) {
         return Ok(client.clone());
     }
     let client = build_http(config, identity)?;
-    cache.insert(key, client.clone());
+    // A task that lives as long as the runtime marks the entry as usable.
+    let alive = Arc::new(());
+    let marker = Arc::downgrade(&alive);
+    runtime.spawn(async move {
+        let _alive = alive;
+        std::future::pending::<()>().await;
+    });
+    cache.insert(key, (client.clone(), marker));
     Ok(client)
 }
 
