@@ -191,6 +191,23 @@ impl DirectClientConfig {
         let (cluster_name, _) = self.cluster_name();
         let cluster = self.merged_cluster().unwrap_or_default();
         errors.extend(validate_cluster(&cluster_name, &cluster));
+        // A context that names a cluster nobody defined is a mistake in a file, not an
+        // empty configuration: say which context and file.
+        if matches!(errors.as_slice(), [Error::EmptyCluster])
+            && !cluster_name.is_empty()
+            && !self.config.clusters.contains_key(cluster_name.as_str())
+            && let Some(context) = self.config.contexts.get(context_name)
+        {
+            let file = context.location_of_origin.display().to_string();
+            let place = if file.is_empty() {
+                String::new()
+            } else {
+                format!(" in {file}")
+            };
+            return Err(Error::ConfigurationInvalid(vec![Error::Invalid(format!(
+                "context {context_name:?}{place} names cluster {cluster_name:?}, which is not defined"
+            ))]));
+        }
         if matches!(errors.as_slice(), [Error::EmptyCluster]) {
             return Err(Error::ConfigurationInvalid(vec![Error::EmptyConfig]));
         }
@@ -704,6 +721,29 @@ current-context: x
         let direct = DirectClientConfig::new(Kubeconfig::default(), overrides);
         assert_eq!(direct.rest_config().unwrap().host, "http://localhost:8080");
         assert_eq!(direct.namespace().unwrap(), ("default".to_string(), false));
+    }
+
+    #[test]
+    fn a_context_naming_an_undefined_cluster_names_context_file_and_cluster() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(
+            &path,
+            "apiVersion: v1\nkind: Config\ncurrent-context: ctx\ncontexts:\n- name: ctx\n  context: {cluster: missing, user: u}\nusers:\n- name: u\n  user: {token: t}\n",
+        )
+        .unwrap();
+        let config = Kubeconfig::load_from_file(&path).unwrap();
+        let error = DirectClientConfig::new(config, ConfigOverrides::default())
+            .rest_config()
+            .unwrap_err();
+        assert!(!error.is_empty_config(), "{error}");
+        let message = error.to_string();
+        for expected in ["\"ctx\"", "\"missing\"", &path.display().to_string()] {
+            assert!(
+                message.contains(expected),
+                "{message} does not name {expected}"
+            );
+        }
     }
 
     #[test]
