@@ -39,6 +39,7 @@ mod in_cluster;
 mod load;
 mod merge;
 mod model;
+mod modify;
 mod overrides;
 mod paths;
 mod resolve;
@@ -59,6 +60,7 @@ pub use load::{
 pub use model::{
     AuthInfo, AuthProviderConfig, Cluster, Context, ExecConfig, Extensions, Kubeconfig, Preferences,
 };
+pub use modify::modify_config;
 pub use overrides::{ConfigOverrides, cluster_defaults, parse_timeout, strip_namespace_prefix};
 pub use resolve::DirectClientConfig;
 pub use validate::{confirm_usable, validate};
