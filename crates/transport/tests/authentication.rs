@@ -13,7 +13,7 @@ use clientgo_envtest::{ControlPlane, Credentials, TestCluster, User, test_cluste
 use clientgo_transport::exec::{ExecConfig, InteractiveMode};
 use clientgo_transport::{Config, ImpersonationConfig, Proxy, Secret, Transport};
 use serde_json::{Value, json};
-use support::{anonymous, config_for, connect_proxy, review, whoami};
+use support::{anonymous, config_for, connect_proxy, forwarder, review, whoami};
 
 async fn cluster() -> &'static TestCluster {
     test_cluster().await.unwrap()
@@ -411,4 +411,30 @@ async fn a_rewritten_token_file_is_used_by_the_same_client() {
         whoami(&transport, cluster.server_url()).await.1,
         "unprivileged"
     );
+}
+
+#[tokio::test]
+async fn tls_server_name_verifies_a_server_dialled_at_an_unnamed_address() {
+    let cluster = cluster().await;
+    let target = cluster
+        .server_url()
+        .trim_start_matches("https://")
+        .to_string();
+    // The serving certificate names localhost and 127.0.0.1, not 127.0.0.5.
+    let dialled = format!("https://{}", forwarder(&target).await);
+    let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
+    let transport = Transport::new(&config).unwrap();
+    let request = transport
+        .http_client()
+        .get(format!("{dialled}/version"))
+        .build()
+        .unwrap();
+    assert!(
+        transport.send(request).await.is_err(),
+        "a certificate not naming 127.0.0.5 was accepted"
+    );
+
+    config.tls.server_name = Some("localhost".into());
+    let transport = Transport::new(&config).unwrap();
+    assert_eq!(whoami(&transport, &dialled).await.1, "admin");
 }
