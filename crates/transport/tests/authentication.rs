@@ -268,7 +268,8 @@ async fn exec_plugin_certificates_and_cluster_info_reach_the_server() {
         dir.path(),
         "plugin",
         &format!(
-            "printf '%s' \"$KUBERNETES_EXEC_INFO\" > {}\ncat {}",
+            "printf '%s' \"$KUBERNETES_EXEC_INFO\" > {}\nprintf '%s' \"$PLUGIN_SETTING\" > {}.env\ncat {}",
+            info.display(),
             info.display(),
             dir.path().join("credential.json").display()
         ),
@@ -276,6 +277,10 @@ async fn exec_plugin_certificates_and_cluster_info_reach_the_server() {
     let mut exec = exec_config(plugin);
     exec.api_version = "client.authentication.k8s.io/v1beta1".into();
     exec.provide_cluster_info = true;
+    exec.env = vec![clientgo_transport::exec::ExecEnvVar {
+        name: "PLUGIN_SETTING".into(),
+        value: "from-kubeconfig".into(),
+    }];
     exec.cluster = Some(clientgo_transport::exec::ExecCluster {
         server: plane.server_url().to_string(),
         ..Default::default()
@@ -287,6 +292,11 @@ async fn exec_plugin_certificates_and_cluster_info_reach_the_server() {
     assert_eq!((status, user.as_str()), (201, "carol"));
     assert!(groups.contains(&"exec-users".to_string()));
 
+    let env = std::fs::read_to_string(format!("{}.env", info.display())).unwrap();
+    assert_eq!(
+        env, "from-kubeconfig",
+        "the configured env did not reach the plugin"
+    );
     let sent: Value = serde_json::from_str(&std::fs::read_to_string(&info).unwrap()).unwrap();
     assert_eq!(sent["kind"], "ExecCredential");
     assert_eq!(sent["spec"]["interactive"], false);
