@@ -13,7 +13,9 @@ use clientgo_envtest::{ControlPlane, Credentials, TestCluster, User, test_cluste
 use clientgo_transport::exec::{ExecConfig, InteractiveMode};
 use clientgo_transport::{Config, ImpersonationConfig, Proxy, Secret, Transport};
 use serde_json::{Value, json};
-use support::{anonymous, config_for, connect_proxy, forwarder, review, whoami};
+use support::{
+    anonymous, config_for, connect_proxy, forwarder, get, review, unprivileged_token, whoami,
+};
 
 async fn cluster() -> &'static TestCluster {
     test_cluster().await.unwrap()
@@ -31,11 +33,7 @@ async fn inline_client_certificates_authenticate_over_http2() {
     assert_eq!((status, user.as_str()), (201, "admin"));
     assert!(groups.contains(&"system:masters".to_string()), "{groups:?}");
 
-    let request = transport
-        .http_client()
-        .get(format!("{}/version", cluster.server_url()))
-        .build()
-        .unwrap();
+    let request = get(&transport, format!("{}/version", cluster.server_url()));
     let response = transport.send(request).await.unwrap();
     assert_eq!(response.version(), reqwest::Version::HTTP_2);
 }
@@ -141,11 +139,7 @@ async fn server_verification_follows_the_tls_settings() {
     let mut misnamed = config_for(cluster.ca_certificate_pem(), &admin);
     misnamed.tls.server_name = Some("elsewhere.example".into());
     let transport = Transport::new(&misnamed).unwrap();
-    let request = transport
-        .http_client()
-        .get(format!("{server}/version"))
-        .build()
-        .unwrap();
+    let request = get(&transport, format!("{server}/version"));
     assert!(
         transport.send(request).await.is_err(),
         "a certificate for another name was accepted"
@@ -162,11 +156,7 @@ async fn server_verification_follows_the_tls_settings() {
     let mut untrusted = config_for(cluster.ca_certificate_pem(), &admin);
     untrusted.tls.ca_data = None; // the system roots do not know the test CA
     let transport = Transport::new(&untrusted).unwrap();
-    let request = transport
-        .http_client()
-        .get(format!("{server}/version"))
-        .build()
-        .unwrap();
+    let request = get(&transport, format!("{server}/version"));
     assert!(
         transport.send(request).await.is_err(),
         "an unknown CA was trusted"
@@ -215,9 +205,7 @@ fn exec_config(command: String) -> ExecConfig {
 #[tokio::test]
 async fn exec_plugin_tokens_are_cached_and_refreshed_after_401() {
     let cluster = cluster().await;
-    let Credentials::Token(token) = cluster.unprivileged().unwrap().credentials else {
-        panic!("the unprivileged user has a token")
-    };
+    let token = unprivileged_token(cluster);
     let dir = tempfile::tempdir().unwrap();
     let runs = dir.path().join("runs");
     // The first run prints a token the server rejects; later runs the real one.
@@ -309,11 +297,7 @@ async fn a_missing_exec_plugin_explains_how_to_install_it() {
     let mut config = anonymous(cluster.ca_certificate_pem());
     config.exec = Some(exec_config("/no/such/plugin".into()));
     let transport = Transport::new(&config).unwrap();
-    let request = transport
-        .http_client()
-        .get(format!("{}/version", cluster.server_url()))
-        .build()
-        .unwrap();
+    let request = get(&transport, format!("{}/version", cluster.server_url()));
     let error = transport.send(request).await.unwrap_err().to_string();
     assert!(
         error.contains("executable /no/such/plugin not found"),
@@ -342,9 +326,7 @@ async fn requests_go_through_a_configured_proxy() {
 #[tokio::test]
 async fn exec_credentials_are_refreshed_when_they_expire() {
     let cluster = cluster().await;
-    let Credentials::Token(token) = cluster.unprivileged().unwrap().credentials else {
-        panic!("the unprivileged user has a token")
-    };
+    let token = unprivileged_token(cluster);
     let dir = tempfile::tempdir().unwrap();
     let runs = dir.path().join("runs");
     // Each credential expires two seconds after the plugin printed it.
@@ -388,11 +370,7 @@ async fn interactive_mode_always_needs_a_terminal() {
     let mut config = anonymous(cluster.ca_certificate_pem());
     config.exec = Some(exec);
     let transport = Transport::new(&config).unwrap();
-    let request = transport
-        .http_client()
-        .get(format!("{}/version", cluster.server_url()))
-        .build()
-        .unwrap();
+    let request = get(&transport, format!("{}/version", cluster.server_url()));
     // Test processes have no terminal on standard input.
     let error = transport.send(request).await.unwrap_err().to_string();
     assert!(
@@ -404,9 +382,7 @@ async fn interactive_mode_always_needs_a_terminal() {
 #[tokio::test]
 async fn a_rewritten_token_file_is_used_by_the_same_client() {
     let cluster = cluster().await;
-    let Credentials::Token(token) = cluster.unprivileged().unwrap().credentials else {
-        panic!("the unprivileged user has a token")
-    };
+    let token = unprivileged_token(cluster);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("token");
     std::fs::write(&file, "not-a-valid-token").unwrap();
@@ -434,11 +410,7 @@ async fn tls_server_name_verifies_a_server_dialled_at_an_unnamed_address() {
     let dialled = format!("https://{}", forwarder(&target).await);
     let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
     let transport = Transport::new(&config).unwrap();
-    let request = transport
-        .http_client()
-        .get(format!("{dialled}/version"))
-        .build()
-        .unwrap();
+    let request = get(&transport, format!("{dialled}/version"));
     assert!(
         transport.send(request).await.is_err(),
         "a certificate not naming 127.0.0.5 was accepted"

@@ -31,6 +31,19 @@ pub fn config_for(ca_pem: &str, user: &User) -> Config {
     config
 }
 
+/// The token of the cluster's built-in user without permissions.
+pub fn unprivileged_token(cluster: &clientgo_envtest::TestCluster) -> clientgo_transport::Secret {
+    match cluster.unprivileged().unwrap().credentials {
+        Credentials::Token(token) => token,
+        Credentials::ClientCertificate(_) => panic!("the unprivileged user has a token"),
+    }
+}
+
+/// A GET request for `url`, to send with `transport.send`.
+pub fn get(transport: &Transport, url: impl reqwest::IntoUrl) -> reqwest::Request {
+    transport.http_client().get(url).build().unwrap()
+}
+
 /// The server's `userInfo` for our requests, with the HTTP status of the review.
 pub async fn review(transport: &Transport, server: &str) -> (u16, Value) {
     let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
