@@ -13,6 +13,7 @@ use futures_util::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use url::Url;
 
 use crate::error::{Error, Result};
 use crate::frames::FrameBuffer;
@@ -132,17 +133,15 @@ impl Request {
     /// retry limit.
     pub async fn send(self) -> Result<Response> {
         let started = std::time::Instant::now();
+        let url = self.preflight()?;
+        let template = crate::metrics::url_template(url.path());
         let verb = self.method.clone();
-        let template = self
-            .url()
-            .map(|u| crate::metrics::url_template(u.path()))
-            .unwrap_or_default();
         let outcome = match self.timeout {
             // The timeout covers reading the body too.
-            Some(timeout) => tokio::time::timeout(timeout, self.send_and_read())
+            Some(timeout) => tokio::time::timeout(timeout, self.send_and_read(url))
                 .await
                 .unwrap_or(Err(Error::Timeout(timeout))),
-            None => self.send_and_read().await,
+            None => self.send_and_read(url).await,
         };
         if let Some(metrics) = crate::metrics::metrics() {
             metrics.request_latency(verb.as_str(), &template, started.elapsed());
@@ -150,14 +149,14 @@ impl Request {
         outcome
     }
 
-    async fn send_and_read(self) -> Result<Response> {
-        let description = self.summary();
+    async fn send_and_read(self, url: Url) -> Result<Response> {
+        let description = self.summary(&url);
         let policy = if self.method == Method::GET {
             RetryTransportErrors::IfIdempotent
         } else {
             RetryTransportErrors::Never
         };
-        let response = self.execute(true, policy).await?;
+        let response = self.execute(url, true, policy).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body = response.bytes().await.map_err(|e| {
             Error::Stream(format!(
@@ -181,8 +180,11 @@ impl Request {
     /// A failed answer is returned as its typed error.
     pub async fn stream(self) -> Result<ByteStream> {
         let request = self.uncompressed();
-        let summary = request.summary();
-        let response = request.execute(true, RetryTransportErrors::Never).await?;
+        let url = request.preflight()?;
+        let summary = request.summary(&url);
+        let response = request
+            .execute(url, true, RetryTransportErrors::Never)
+            .await?;
         if !response.status().is_success() {
             return Err(read_error(response, &summary).await);
         }
@@ -196,8 +198,12 @@ impl Request {
     /// the stream is empty (the caller simply watches again), as in client-go.
     pub async fn watch<T: DeserializeOwned + Send + 'static>(self) -> Result<WatchStream<T>> {
         let request = self.param("watch", "true").uncompressed();
-        let summary = request.summary();
-        let response = match request.execute(false, RetryTransportErrors::Always).await {
+        let url = request.preflight()?;
+        let summary = request.summary(&url);
+        let response = match request
+            .execute(url, false, RetryTransportErrors::Always)
+            .await
+        {
             Ok(response) => response,
             Err(Error::Transport(error)) => {
                 tracing::debug!(%error, "the watch could not be started; returning an empty watch");
@@ -211,13 +217,14 @@ impl Request {
         Ok(decode_watch(response.bytes_stream()))
     }
 
-    /// The send loop shared by every way of reading the answer.
+    /// The send loop shared by every way of reading the answer, for the URL
+    /// [`Request::preflight`] checked.
     async fn execute(
         self,
+        url: Url,
         throttle: bool,
         policy: RetryTransportErrors,
     ) -> Result<reqwest::Response> {
-        let url = self.preflight()?;
         let template = crate::metrics::url_template(url.path());
         let host = url.host_str().unwrap_or_default().to_string();
         let verb = self.method.as_str();

@@ -312,11 +312,11 @@ impl Request {
         Ok(url)
     }
 
-    /// What errors about this request name.
-    pub(crate) fn summary(&self) -> crate::execute::RequestSummary {
+    /// What errors about this request (sent to `url`) name.
+    pub(crate) fn summary(&self, url: &Url) -> crate::execute::RequestSummary {
         crate::execute::RequestSummary {
             verb: self.method.as_str().to_string(),
-            path: self.url().map(|u| u.path().to_string()).unwrap_or_default(),
+            path: url.path().to_string(),
             resource: self.resource.as_ref().map(|r| {
                 clientgo_apimachinery::schema::GroupResource::new(self.group.clone(), r.clone())
             }),
