@@ -23,7 +23,9 @@
 //! | [`media_type`] | `pkg/runtime` (media types) | content types and negotiation strings |
 //! | [`framing`] | `pkg/util/framer`, `pkg/runtime/serializer/protobuf` | watch stream frames, the `k8s\0` protobuf envelope |
 //! | [`validation`] | `pkg/util/validation` (+ `field`) | name and label checks, [`FieldError`](validation::FieldError) |
-//! | [`resource`] | (client-go's generic clients) | the [`Resource`] and [`Metadata`] traits |
+//! | [`resource`] | (client-go's generic clients) | the [`Resource`] and [`Metadata`] traits, verb markers, apply configurations |
+//! | [`byte_string`] | (Go's `[]byte` in JSON) | [`ByteString`], base64 on the wire |
+//! | [`serde_util`] | | serde helpers shared with generated types |
 //!
 //! # Example
 //!
@@ -48,6 +50,7 @@
 //! one documented exception meant for constants:
 //! [`Quantity::must_parse`](quantity::Quantity::must_parse).
 
+pub mod byte_string;
 pub mod errors;
 pub mod fields;
 pub mod framing;
@@ -59,16 +62,18 @@ pub mod patch;
 pub mod quantity;
 pub mod resource;
 pub mod schema;
+pub mod serde_util;
 pub mod unstructured;
 pub mod validation;
 pub mod watch;
 
 mod error;
 
+pub use byte_string::ByteString;
 pub use error::Error;
 pub use errors::{ApiStatus, StatusError};
 pub use intstr::IntOrString;
-pub use meta::{ListMeta, ObjectMeta, Status, Time};
+pub use meta::{ListMeta, ObjectList, ObjectMeta, Status, Time};
 pub use quantity::Quantity;
 pub use resource::{ApiResource, Metadata, Resource, Scope};
 pub use schema::{GroupKind, GroupResource, GroupVersion, GroupVersionKind, GroupVersionResource};

@@ -68,6 +68,8 @@ pub trait Resource {
     const PLURAL: &'static str;
     /// Namespaced or cluster-scoped.
     const SCOPE: Scope;
+    /// The subresources the API serves for this resource (`status`, `scale`, `log`, ...).
+    const SUBRESOURCES: &'static [&'static str] = &[];
 
     /// The `apiVersion` of the objects: `"v1"` for the core group, `"group/version"`
     /// otherwise.
@@ -98,6 +100,58 @@ pub trait Resource {
     fn is_namespaced() -> bool {
         Self::SCOPE == Scope::Namespaced
     }
+}
+
+/// Marker traits saying which verbs the API serves for a typed resource.
+///
+/// Generated API types implement the ones their resource supports, so a typed client
+/// offers exactly those verbs: `TokenReview` can only be created, `ComponentStatus`
+/// only read. A hand-written type for a custom resource implements
+/// [`verb::All`](crate::resource::verb::All) (and [`verb::Status`] / [`verb::Scale`]
+/// when the definition enables those subresources).
+pub mod verb {
+    use super::Resource;
+
+    /// `get` one object by name.
+    pub trait Get: Resource {}
+    /// `list` the objects.
+    pub trait List: Resource {}
+    /// `watch` the objects.
+    pub trait Watch: Resource {}
+    /// `create` an object.
+    pub trait Create: Resource {}
+    /// `update` (replace) an object.
+    pub trait Update: Resource {}
+    /// `patch` an object (JSON, merge, strategic merge and server-side apply).
+    pub trait Patch: Resource {}
+    /// `delete` one object.
+    pub trait Delete: Resource {}
+    /// `deletecollection`: delete every selected object.
+    pub trait DeleteCollection: Resource {}
+    /// The `status` subresource: `update_status` and `apply_status`.
+    pub trait Status: Resource {}
+    /// The `scale` subresource: `get_scale` and `update_scale`.
+    pub trait Scale: Resource {}
+
+    /// Every standard verb, for custom resources that serve them all.
+    pub trait All:
+        Get + List + Watch + Create + Update + Patch + Delete + DeleteCollection
+    {
+    }
+}
+
+/// A server-side apply configuration of a typed resource: a partial object whose unset
+/// fields are omitted from the request, so applying it claims only the fields it sets.
+/// Generated for every API type (`DeploymentApplyConfiguration`, ...).
+pub trait ApplyConfiguration: serde::Serialize {
+    /// The resource this configuration applies to.
+    type Resource: Resource;
+
+    /// `metadata.name`, which an apply request must carry.
+    fn name(&self) -> Option<&str>;
+
+    /// `metadata.namespace`, if set.
+    fn namespace(&self) -> Option<&str>;
 }
 
 /// The identity of a resource as a run-time value (for dynamic and metadata-only code).

@@ -32,6 +32,7 @@
 
 mod discovery;
 mod label_selector;
+mod object_list;
 mod object_meta;
 mod options;
 mod status;
@@ -43,10 +44,11 @@ pub use discovery::{
     ServerAddressByClientCIDR,
 };
 pub use label_selector::{
-    LABEL_SELECTOR_OP_DOES_NOT_EXIST, LABEL_SELECTOR_OP_EXISTS, LABEL_SELECTOR_OP_IN,
-    LABEL_SELECTOR_OP_NOT_IN, LabelSelector, LabelSelectorRequirement, format_label_selector,
-    label_selector_as_selector,
+    FieldSelectorRequirement, LABEL_SELECTOR_OP_DOES_NOT_EXIST, LABEL_SELECTOR_OP_EXISTS,
+    LABEL_SELECTOR_OP_IN, LABEL_SELECTOR_OP_NOT_IN, LabelSelector, LabelSelectorRequirement,
+    format_label_selector, label_selector_as_selector,
 };
+pub use object_list::ObjectList;
 pub use object_meta::{
     CONDITION_FALSE, CONDITION_TRUE, CONDITION_UNKNOWN, Condition, FieldsV1, ListMeta,
     ManagedFieldsEntry, ObjectMeta, OwnerReference, PartialObjectMetadata,

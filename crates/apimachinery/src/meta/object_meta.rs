@@ -3,20 +3,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+pub(crate) use crate::serde_util::null_as_default;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::Time;
 use crate::schema::GroupVersionKind;
-
-/// Reads `null` as the type's default, for collections the server may send as `null`.
-pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
-}
 
 /// The `apiVersion` and `kind` fields every object carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
