@@ -1,56 +1,31 @@
 //! [`ResourceClient`]: the verbs of one resource.
 
 use clientgo_apimachinery::meta::{
-    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions, QueryParams,
+    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions,
     UpdateOptions,
 };
 use clientgo_apimachinery::patch::PatchType;
 use clientgo_apimachinery::{GroupVersionResource, Unstructured, UnstructuredList};
-use clientgo_rest::{Error, Request, RestClient, Result, WatchStream};
+use clientgo_rest::{Error, ResourceRequests, RestClient, Result, WatchStream};
 
 /// The verbs of one resource, cluster-wide or in one namespace, on [`Unstructured`]
 /// objects. Subresources (`status`, `scale`, ...) are named per call.
 #[derive(Clone, Debug)]
 pub struct ResourceClient {
-    rest: RestClient,
-    resource: GroupVersionResource,
-    namespace: Option<String>,
+    requests: ResourceRequests,
 }
 
 impl ResourceClient {
     pub(crate) fn new(rest: RestClient, resource: GroupVersionResource) -> Self {
         Self {
-            rest,
-            resource,
-            namespace: None,
+            requests: ResourceRequests::new(rest, resource, None),
         }
     }
 
     /// The same resource in `namespace` (for namespaced resources).
     pub fn namespace(mut self, namespace: &str) -> Self {
-        self.namespace = Some(namespace.to_string());
+        self.requests = self.requests.in_namespace(namespace);
         self
-    }
-
-    /// A request for this resource (and `name`, `subresources`) with `options`.
-    fn request(
-        &self,
-        request: Request,
-        name: Option<&str>,
-        subresources: &[&str],
-        options: &dyn QueryParams,
-    ) -> Request {
-        let mut request = request
-            .group_version(&self.resource.group, &self.resource.version)
-            .namespace_if(self.namespace.as_deref())
-            .resource(&self.resource.resource);
-        if let Some(name) = name {
-            request = request.name(name);
-        }
-        if !subresources.is_empty() {
-            request = request.subresource(subresources);
-        }
-        request.params(options.query_pairs())
     }
 
     /// Reads object `name` (or its subresource).
@@ -60,23 +35,17 @@ impl ResourceClient {
         options: &GetOptions,
         subresources: &[&str],
     ) -> Result<Unstructured> {
-        self.request(self.rest.get(), Some(name), subresources, options)
-            .into_json()
-            .await
+        self.requests.get(name, options, subresources).await
     }
 
     /// Lists the objects.
     pub async fn list(&self, options: &ListOptions) -> Result<UnstructuredList> {
-        self.request(self.rest.get(), None, &[], options)
-            .into_json()
-            .await
+        self.requests.list(options).await
     }
 
     /// Watches the objects (`options.watch` is implied).
     pub async fn watch(&self, options: &ListOptions) -> Result<WatchStream<Unstructured>> {
-        self.request(self.rest.get(), None, &[], options)
-            .watch()
-            .await
+        self.requests.watch(options).await
     }
 
     /// Creates `object` (or, with subresources, posts it to a subresource of the
@@ -92,9 +61,8 @@ impl ResourceClient {
         } else {
             Some(required_name(object)?)
         };
-        self.request(self.rest.post(), name, subresources, options)
-            .json(object)
-            .into_json()
+        self.requests
+            .create(name, object, options, subresources)
             .await
     }
 
@@ -107,9 +75,8 @@ impl ResourceClient {
         subresources: &[&str],
     ) -> Result<Unstructured> {
         let name = required_name(object)?;
-        self.request(self.rest.put(), Some(name), subresources, options)
-            .json(object)
-            .into_json()
+        self.requests
+            .update(name, object, options, subresources)
             .await
     }
 
@@ -131,16 +98,9 @@ impl ResourceClient {
         options: &PatchOptions,
         subresources: &[&str],
     ) -> Result<Unstructured> {
-        let content_type = patch_type.content_type();
-        self.request(
-            self.rest.patch(content_type),
-            Some(name),
-            subresources,
-            options,
-        )
-        .body(patch.to_vec(), content_type)
-        .into_json()
-        .await
+        self.requests
+            .patch(name, patch_type, patch, options, subresources)
+            .await
     }
 
     /// Server-side apply of `object` (named `name`) as `options.field_manager`: the
@@ -152,16 +112,9 @@ impl ResourceClient {
         options: &ApplyOptions,
         subresources: &[&str],
     ) -> Result<Unstructured> {
-        let body = serde_json::to_vec(object)
-            .map_err(|e| Error::Request(format!("encoding the object: {e}")))?;
-        self.patch(
-            name,
-            PatchType::Apply,
-            &body,
-            &options.to_patch_options(),
-            subresources,
-        )
-        .await
+        self.requests
+            .apply(name, object, options, subresources)
+            .await
     }
 
     /// Server-side apply of the status of `object`.
@@ -182,12 +135,7 @@ impl ResourceClient {
         options: &DeleteOptions,
         subresources: &[&str],
     ) -> Result<()> {
-        self.request(self.rest.delete(), Some(name), subresources, &NoParams)
-            .json(options)
-            .send()
-            .await?
-            .into_bytes()
-            .map(drop)
+        self.requests.delete(name, options, subresources).await
     }
 
     /// Deletes every object `list_options` selects.
@@ -196,21 +144,7 @@ impl ResourceClient {
         options: &DeleteOptions,
         list_options: &ListOptions,
     ) -> Result<()> {
-        self.request(self.rest.delete(), None, &[], list_options)
-            .json(options)
-            .send()
-            .await?
-            .into_bytes()
-            .map(drop)
-    }
-}
-
-/// No query parameters (delete options travel in the body).
-struct NoParams;
-
-impl QueryParams for NoParams {
-    fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
+        self.requests.delete_collection(options, list_options).await
     }
 }
 

@@ -40,6 +40,7 @@ mod in_cluster;
 pub mod metrics;
 mod rate_limit;
 mod request;
+pub mod resource;
 pub mod retry;
 mod url;
 mod warnings;
@@ -52,6 +53,7 @@ pub use execute::{ByteStream, Response, WatchStream};
 pub use in_cluster::{InClusterError, SERVICE_ACCOUNT_DIR};
 pub use rate_limit::{RateLimiter, TokenBucket};
 pub use request::{DEFAULT_MAX_RETRIES, Request};
+pub use resource::ResourceRequests;
 pub use warnings::{
     CollectWarnings, LogWarningsOnce, NoWarnings, Warning, WarningHandler, parse_warning_header,
 };

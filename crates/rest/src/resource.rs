@@ -1,0 +1,219 @@
+//! [`ResourceRequests`]: the verbs of one resource (client-go's generic client), shared
+//! by the typed clientset and the dynamic client, generic over the object types.
+//!
+//! Every request sets the group/version, the namespace when there is one, the resource,
+//! then the name and subresources, and carries its options as query parameters; delete
+//! options travel in the body, as the API expects.
+
+use clientgo_apimachinery::GroupVersionResource;
+use clientgo_apimachinery::meta::{
+    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions, QueryParams,
+    UpdateOptions,
+};
+use clientgo_apimachinery::patch::PatchType;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Error, Request, RestClient, Result, WatchStream};
+
+/// The verbs of one resource, cluster-wide or in one namespace. Objects are any serde
+/// types: typed API objects or `Unstructured`.
+#[derive(Clone, Debug)]
+pub struct ResourceRequests {
+    rest: RestClient,
+    resource: GroupVersionResource,
+    namespace: Option<String>,
+}
+
+impl ResourceRequests {
+    /// The verbs of `resource` through `rest`, in `namespace` (`None` or `""`: cluster-wide
+    /// or across all namespaces).
+    pub fn new(rest: RestClient, resource: GroupVersionResource, namespace: Option<&str>) -> Self {
+        Self {
+            rest,
+            resource,
+            namespace: namespace.filter(|ns| !ns.is_empty()).map(str::to_string),
+        }
+    }
+
+    /// The same resource in `namespace`.
+    pub fn in_namespace(mut self, namespace: &str) -> Self {
+        self.namespace = Some(namespace.to_string()).filter(|ns| !ns.is_empty());
+        self
+    }
+
+    /// The resource.
+    pub fn resource(&self) -> &GroupVersionResource {
+        &self.resource
+    }
+
+    /// The namespace, if any.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The REST client.
+    pub fn rest(&self) -> &RestClient {
+        &self.rest
+    }
+
+    /// A request for this resource (and `name`, `subresources`) with `options` as query.
+    pub fn request(
+        &self,
+        request: Request,
+        name: Option<&str>,
+        subresources: &[&str],
+        options: &dyn QueryParams,
+    ) -> Request {
+        let mut request = request
+            .group_version(&self.resource.group, &self.resource.version)
+            .namespace_if(self.namespace.as_deref())
+            .resource(&self.resource.resource);
+        if let Some(name) = name {
+            request = request.name(name);
+        }
+        if !subresources.is_empty() {
+            request = request.subresource(subresources);
+        }
+        request.params(options.query_pairs())
+    }
+
+    /// `GET` object `name` (or its subresource).
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        options: &GetOptions,
+        subresources: &[&str],
+    ) -> Result<T> {
+        self.request(self.rest.get(), Some(name), subresources, options)
+            .into_json()
+            .await
+    }
+
+    /// `GET` the collection.
+    pub async fn list<L: DeserializeOwned>(&self, options: &ListOptions) -> Result<L> {
+        self.request(self.rest.get(), None, &[], options)
+            .into_json()
+            .await
+    }
+
+    /// Watches the collection (`watch=true` is implied).
+    pub async fn watch<T: DeserializeOwned + Send + 'static>(
+        &self,
+        options: &ListOptions,
+    ) -> Result<WatchStream<T>> {
+        self.request(self.rest.get(), None, &[], options)
+            .watch()
+            .await
+    }
+
+    /// `POST` `object` to the collection, or with a `name` to a subresource of that
+    /// object.
+    pub async fn create<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        name: Option<&str>,
+        object: &B,
+        options: &CreateOptions,
+        subresources: &[&str],
+    ) -> Result<T> {
+        self.request(self.rest.post(), name, subresources, options)
+            .json(object)
+            .into_json()
+            .await
+    }
+
+    /// `PUT` `object` as object `name` (or its subresource).
+    pub async fn update<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        name: &str,
+        object: &B,
+        options: &UpdateOptions,
+        subresources: &[&str],
+    ) -> Result<T> {
+        self.request(self.rest.put(), Some(name), subresources, options)
+            .json(object)
+            .into_json()
+            .await
+    }
+
+    /// `PATCH` object `name` (or its subresource) with `patch` of `patch_type`.
+    pub async fn patch<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        patch_type: PatchType,
+        patch: &[u8],
+        options: &PatchOptions,
+        subresources: &[&str],
+    ) -> Result<T> {
+        let content_type = patch_type.content_type();
+        self.request(
+            self.rest.patch(content_type),
+            Some(name),
+            subresources,
+            options,
+        )
+        .body(patch.to_vec(), content_type)
+        .into_json()
+        .await
+    }
+
+    /// Server-side apply of `config` to object `name` (or its subresource) as
+    /// `options.field_manager`.
+    pub async fn apply<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        name: &str,
+        config: &B,
+        options: &ApplyOptions,
+        subresources: &[&str],
+    ) -> Result<T> {
+        let body = serde_json::to_vec(config)
+            .map_err(|e| Error::Request(format!("encoding the apply configuration: {e}")))?;
+        self.patch(
+            name,
+            PatchType::Apply,
+            &body,
+            &options.to_patch_options(),
+            subresources,
+        )
+        .await
+    }
+
+    /// `DELETE` object `name` (or its subresource); the server's answer (the object
+    /// while finalizers run, or a Status) is not returned.
+    pub async fn delete(
+        &self,
+        name: &str,
+        options: &DeleteOptions,
+        subresources: &[&str],
+    ) -> Result<()> {
+        self.request(self.rest.delete(), Some(name), subresources, &NoParams)
+            .json(options)
+            .send()
+            .await?
+            .into_bytes()
+            .map(drop)
+    }
+
+    /// `DELETE` every object `list_options` selects.
+    pub async fn delete_collection(
+        &self,
+        options: &DeleteOptions,
+        list_options: &ListOptions,
+    ) -> Result<()> {
+        self.request(self.rest.delete(), None, &[], list_options)
+            .json(options)
+            .send()
+            .await?
+            .into_bytes()
+            .map(drop)
+    }
+}
+
+/// No query parameters (delete options travel in the body).
+struct NoParams;
+
+impl QueryParams for NoParams {
+    fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
