@@ -6,12 +6,16 @@
 //!     workspace against it (CLIENTGO_TEST_KUBECONFIG), stop it
 //! cargo xtask demo [--k8s-version X.Y.Z]
 //!     start a control plane and run every example against it, one after another
+//! cargo xtask codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
+//!     generate clientgo-api and the clientset accessors from the OpenAPI document
+//!     (xtask/openapi/ by default); --check fails when the generated files are stale
 //! cargo xtask envtest install|up|down|run|versions [...]
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
 //!     (re)generate the wrapper Go module shipped for that release's minor
 //! ```
 
+mod codegen;
 mod demo;
 mod in_cluster;
 mod test;
@@ -22,7 +26,8 @@ use std::process::ExitCode;
 
 use clientgo_envtest::cli;
 
-const USAGE: &str = "usage: cargo xtask <test|demo|envtest> [...]
+const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen> [...]
+  codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
   test [--k8s-version X.Y.Z] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]
   envtest install|up|down|run|versions [--k8s-version X.Y.Z] [--kubeconfig PATH]
@@ -39,6 +44,7 @@ async fn main() -> ExitCode {
     let outcome = match command.as_str() {
         "test" => test::run(rest).await,
         "demo" => demo::run(rest).await,
+        "codegen" => codegen::run(rest).await,
         "envtest" if rest.first().map(String::as_str) == Some("wrapper") => {
             wrapper::run(&rest[1..])
         }

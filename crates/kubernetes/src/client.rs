@@ -1,0 +1,231 @@
+//! [`Client`]: the typed verbs of one resource (client-go's generic `gentype` client).
+
+use std::marker::PhantomData;
+
+use clientgo_apimachinery::meta::{
+    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions,
+    UpdateOptions,
+};
+use clientgo_apimachinery::patch::PatchType;
+use clientgo_apimachinery::resource::{ApplyConfiguration, verb};
+use clientgo_apimachinery::{Metadata, ObjectList, Resource};
+use clientgo_rest::{Error, ResourceRequests, RestClient, Result, WatchStream};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The verbs of resource `K` in one namespace (or cluster-wide). Each verb exists only
+/// when the API serves it for `K` (the [`verb`] marker traits): `TokenReview` has only
+/// `create`, `Event` no `update_status`.
+///
+/// Obtained from the clientset (`clientset.apps_v1().deployments("ns")`) or built with
+/// [`Client::new`] for any type implementing [`Resource`], including custom resources.
+pub struct Client<K> {
+    requests: ResourceRequests,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Clone for Client<K> {
+    fn clone(&self) -> Self {
+        Self {
+            requests: self.requests.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K> std::fmt::Debug for Client<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("resource", self.requests.resource())
+            .field("namespace", &self.requests.namespace())
+            .finish()
+    }
+}
+
+impl<K: Resource> Client<K> {
+    /// The client of `K` in `namespace` (`""` or a cluster-scoped `K`: no namespace,
+    /// which for a namespaced resource means all namespaces).
+    pub fn new(rest: RestClient, namespace: &str) -> Self {
+        let namespace = if K::is_namespaced() {
+            Some(namespace)
+        } else {
+            None
+        };
+        Self {
+            requests: ResourceRequests::new(rest, K::group_version_resource(), namespace),
+            kind: PhantomData,
+        }
+    }
+
+    /// The namespace this client works in, if any.
+    pub fn namespace(&self) -> Option<&str> {
+        self.requests.namespace()
+    }
+
+    /// The request builder underneath, for expansions and subresources without a
+    /// dedicated method.
+    pub fn requests(&self) -> &ResourceRequests {
+        &self.requests
+    }
+}
+
+impl<K> Client<K>
+where
+    K: Resource + Metadata + Serialize + DeserializeOwned,
+{
+    /// Reads object `name`.
+    pub async fn get(&self, name: &str, options: &GetOptions) -> Result<K>
+    where
+        K: verb::Get,
+    {
+        self.requests.get(name, options, &[]).await
+    }
+
+    /// Lists the objects; `options.timeout_seconds` also bounds the request.
+    pub async fn list(&self, options: &ListOptions) -> Result<ObjectList<K>>
+    where
+        K: verb::List,
+    {
+        self.requests.list(options).await
+    }
+
+    /// Watches the objects.
+    pub async fn watch(&self, options: &ListOptions) -> Result<WatchStream<K>>
+    where
+        K: verb::Watch + Send + 'static,
+    {
+        self.requests.watch(options).await
+    }
+
+    /// Creates `object`.
+    pub async fn create(&self, object: &K, options: &CreateOptions) -> Result<K>
+    where
+        K: verb::Create,
+    {
+        self.requests.create(None, object, options, &[]).await
+    }
+
+    /// Replaces `object` (named by its metadata); a stale `metadata.resourceVersion`
+    /// fails with a conflict ([`ApiStatus::is_conflict`](clientgo_rest::ApiStatus::is_conflict)).
+    pub async fn update(&self, object: &K, options: &UpdateOptions) -> Result<K>
+    where
+        K: verb::Update,
+    {
+        let name = required_name(object)?;
+        self.requests.update(name, object, options, &[]).await
+    }
+
+    /// Replaces the status of `object` (the `status` subresource).
+    pub async fn update_status(&self, object: &K, options: &UpdateOptions) -> Result<K>
+    where
+        K: verb::Status,
+    {
+        let name = required_name(object)?;
+        self.requests
+            .update(name, object, options, &["status"])
+            .await
+    }
+
+    /// Patches object `name` (or one of its subresources) with `patch` of `patch_type`:
+    /// JSON patch, merge patch, strategic merge patch or server-side apply.
+    pub async fn patch(
+        &self,
+        name: &str,
+        patch_type: PatchType,
+        patch: &[u8],
+        options: &PatchOptions,
+        subresources: &[&str],
+    ) -> Result<K>
+    where
+        K: verb::Patch,
+    {
+        self.requests
+            .patch(name, patch_type, patch, options, subresources)
+            .await
+    }
+
+    /// Server-side apply of `config` as `options.field_manager`: the fields it sets
+    /// become owned by that manager, fields it leaves out are left alone.
+    pub async fn apply<A>(&self, config: &A, options: &ApplyOptions) -> Result<K>
+    where
+        K: verb::Patch,
+        A: ApplyConfiguration<Resource = K>,
+    {
+        let name = apply_name(config)?;
+        self.requests.apply(name, config, options, &[]).await
+    }
+
+    /// Server-side apply of the status in `config`.
+    pub async fn apply_status<A>(&self, config: &A, options: &ApplyOptions) -> Result<K>
+    where
+        K: verb::Status + verb::Patch,
+        A: ApplyConfiguration<Resource = K>,
+    {
+        let name = apply_name(config)?;
+        self.requests
+            .apply(name, config, options, &["status"])
+            .await
+    }
+
+    /// Deletes object `name` (options in the body: propagation policy, preconditions,
+    /// grace period).
+    pub async fn delete(&self, name: &str, options: &DeleteOptions) -> Result<()>
+    where
+        K: verb::Delete,
+    {
+        self.requests.delete(name, options, &[]).await
+    }
+
+    /// Deletes every object `list_options` selects.
+    pub async fn delete_collection(
+        &self,
+        options: &DeleteOptions,
+        list_options: &ListOptions,
+    ) -> Result<()>
+    where
+        K: verb::DeleteCollection,
+    {
+        self.requests.delete_collection(options, list_options).await
+    }
+
+    /// Reads the `scale` subresource of object `name`.
+    #[cfg(feature = "autoscaling")]
+    pub async fn get_scale(
+        &self,
+        name: &str,
+        options: &GetOptions,
+    ) -> Result<clientgo_api::autoscaling::v1::Scale>
+    where
+        K: verb::Scale,
+    {
+        self.requests.get(name, options, &["scale"]).await
+    }
+
+    /// Replaces the `scale` subresource of object `name`.
+    #[cfg(feature = "autoscaling")]
+    pub async fn update_scale(
+        &self,
+        name: &str,
+        scale: &clientgo_api::autoscaling::v1::Scale,
+        options: &UpdateOptions,
+    ) -> Result<clientgo_api::autoscaling::v1::Scale>
+    where
+        K: verb::Scale,
+    {
+        self.requests.update(name, scale, options, &["scale"]).await
+    }
+}
+
+fn required_name<K: Metadata>(object: &K) -> Result<&str> {
+    object
+        .name()
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| Error::Request("the object has no metadata.name".into()))
+}
+
+fn apply_name<A: ApplyConfiguration>(config: &A) -> Result<&str> {
+    config
+        .name()
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| Error::Request("an apply configuration must have metadata.name".into()))
+}
