@@ -24,6 +24,18 @@
 //! ```
 
 mod aggregated;
+mod disk;
+mod error;
+mod interface;
+mod memory;
+mod openapi;
+pub mod restmapper;
+
+pub use disk::{CachedDiscoveryClient, DEFAULT_CACHE_TTL, default_cache_dir};
+pub use error::{Error, Result};
+pub use interface::DiscoveryInterface;
+pub use memory::MemCacheClient;
+pub use openapi::{OpenApiV3Index, OpenApiV3Path};
 
 use std::collections::BTreeMap;
 
@@ -31,11 +43,12 @@ use clientgo_apimachinery::errors::StatusError;
 use clientgo_apimachinery::meta::{
     APIGroup, APIGroupList, APIResourceList, APIVersions, GroupVersionForDiscovery,
 };
-use clientgo_rest::{Config, Error, RestClient, Result};
+use clientgo_rest::{Config, RestClient};
+
 use serde::Deserialize;
 
 /// What `/version` says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionInfo {
     /// Major version, e.g. `1`.
@@ -62,7 +75,7 @@ pub struct VersionInfo {
 }
 
 /// Everything discovery found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Discovery {
     /// Every group (the core group has the empty name), preferred version first.
     pub groups: Vec<APIGroup>,
@@ -96,7 +109,7 @@ pub struct DiscoveryClient {
 
 impl DiscoveryClient {
     /// A discovery client for `config`.
-    pub fn new(config: &Config) -> Result<Self> {
+    pub fn new(config: &Config) -> clientgo_rest::Result<Self> {
         Ok(Self::from_rest(RestClient::new(config)?))
     }
 
@@ -105,13 +118,18 @@ impl DiscoveryClient {
         Self { rest }
     }
 
+    /// The REST client requests go through.
+    pub fn rest(&self) -> &RestClient {
+        &self.rest
+    }
+
     /// The server's version (`/version`).
-    pub async fn server_version(&self) -> Result<VersionInfo> {
+    pub async fn server_version(&self) -> clientgo_rest::Result<VersionInfo> {
         self.rest.get().abs_path("/version").into_json().await
     }
 
     /// The groups and their versions, the legacy way (`/api` and `/apis`).
-    pub async fn server_groups(&self) -> Result<APIGroupList> {
+    pub async fn server_groups(&self) -> clientgo_rest::Result<APIGroupList> {
         let core: APIVersions = self.rest.get().abs_path("/api").into_json().await?;
         let mut list: APIGroupList = self.rest.get().abs_path("/apis").into_json().await?;
         if !core.versions.is_empty() {
@@ -140,7 +158,7 @@ impl DiscoveryClient {
     pub async fn server_resources_for_group_version(
         &self,
         group_version: &str,
-    ) -> Result<APIResourceList> {
+    ) -> clientgo_rest::Result<APIResourceList> {
         let path = if group_version.contains('/') {
             format!("/apis/{group_version}")
         } else {
@@ -151,7 +169,7 @@ impl DiscoveryClient {
 
     /// Every group and the resources of every version: aggregated discovery when the
     /// server offers it, else the legacy calls (one per group version, concurrently).
-    pub async fn server_groups_and_resources(&self) -> Result<Discovery> {
+    pub async fn server_groups_and_resources(&self) -> clientgo_rest::Result<Discovery> {
         match self.aggregated().await? {
             Some(discovery) => Ok(discovery),
             None => self.legacy_groups_and_resources().await,
@@ -160,7 +178,7 @@ impl DiscoveryClient {
 
     /// [`server_groups_and_resources`](Self::server_groups_and_resources) the legacy
     /// way only (for servers, or tests, that need it).
-    pub async fn legacy_groups_and_resources(&self) -> Result<Discovery> {
+    pub async fn legacy_groups_and_resources(&self) -> clientgo_rest::Result<Discovery> {
         let groups = self.server_groups().await?.groups;
         let group_versions: Vec<String> = groups
             .iter()
@@ -180,7 +198,7 @@ impl DiscoveryClient {
             match answer {
                 Ok(list) => discovery.resources.push(list),
                 Err(error) => {
-                    discovery.failed.insert(gv, error);
+                    discovery.failed.insert(gv, Error::Rest(error));
                 }
             }
         }
@@ -189,7 +207,7 @@ impl DiscoveryClient {
 
     /// Aggregated discovery of `/api` and `/apis`, or `None` when the server answers
     /// with the legacy documents.
-    async fn aggregated(&self) -> Result<Option<Discovery>> {
+    async fn aggregated(&self) -> clientgo_rest::Result<Option<Discovery>> {
         let mut discovery = Discovery {
             aggregated: true,
             ..Discovery::default()
@@ -220,7 +238,9 @@ impl DiscoveryClient {
                 let status = StatusError::new_service_unavailable(&format!(
                     "the server could not refresh the discovery of {gv} (stale)"
                 ));
-                discovery.failed.insert(gv, Error::Api(Box::new(status)));
+                discovery
+                    .failed
+                    .insert(gv, Error::Rest(clientgo_rest::Error::Api(Box::new(status))));
             }
         }
         Ok(Some(discovery))
