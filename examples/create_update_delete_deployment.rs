@@ -17,7 +17,7 @@ use clientgo_apimachinery::meta::{
 use clientgo_kubernetes::Clientset;
 use clientgo_rest::retry::{DEFAULT_RETRY, retry_on_conflict};
 
-const NAME: &str = "demo-deployment";
+const NAME: &str = "typed-demo-deployment";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

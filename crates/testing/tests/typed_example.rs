@@ -35,7 +35,7 @@ async fn the_deployment_example_runs_against_the_fake() {
     let error = clientset
         .apps_v1()
         .deployments("default")
-        .get("demo-deployment", &GetOptions::default())
+        .get("typed-demo-deployment", &GetOptions::default())
         .await
         .unwrap_err();
     assert!(error.is_not_found(), "{error}");
