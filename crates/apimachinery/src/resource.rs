@@ -106,9 +106,9 @@ pub trait Resource {
 ///
 /// Generated API types implement the ones their resource supports, so a typed client
 /// offers exactly those verbs: `TokenReview` can only be created, `ComponentStatus`
-/// only read. A hand-written type for a custom resource implements
-/// [`verb::All`](crate::resource::verb::All) (and [`verb::Status`] / [`verb::Scale`]
-/// when the definition enables those subresources).
+/// only read. A hand-written type for a custom resource gets every standard verb with
+/// [`impl_all_verbs!`](crate::impl_all_verbs), and implements [`verb::Status`] /
+/// [`verb::Scale`] when its definition enables those subresources.
 pub mod verb {
     use super::Resource;
 
@@ -132,12 +132,41 @@ pub mod verb {
     pub trait Status: Resource {}
     /// The `scale` subresource: `get_scale` and `update_scale`.
     pub trait Scale: Resource {}
+}
 
-    /// Every standard verb, for custom resources that serve them all.
-    pub trait All:
-        Get + List + Watch + Create + Update + Patch + Delete + DeleteCollection
-    {
-    }
+/// Implements every standard [`verb`] marker (get, list, watch, create, update, patch,
+/// delete, deletecollection) for resource types, e.g. custom resources.
+///
+/// ```
+/// use clientgo_apimachinery::resource::{Resource, Scope, verb};
+///
+/// struct Widget;
+/// impl Resource for Widget {
+///     const GROUP: &'static str = "example.com";
+///     const VERSION: &'static str = "v1";
+///     const KIND: &'static str = "Widget";
+///     const PLURAL: &'static str = "widgets";
+///     const SCOPE: Scope = Scope::Namespaced;
+/// }
+/// clientgo_apimachinery::impl_all_verbs!(Widget);
+///
+/// fn listable<K: verb::List>() {}
+/// listable::<Widget>();
+/// ```
+#[macro_export]
+macro_rules! impl_all_verbs {
+    ($($kind:ty),+ $(,)?) => {
+        $(
+            impl $crate::resource::verb::Get for $kind {}
+            impl $crate::resource::verb::List for $kind {}
+            impl $crate::resource::verb::Watch for $kind {}
+            impl $crate::resource::verb::Create for $kind {}
+            impl $crate::resource::verb::Update for $kind {}
+            impl $crate::resource::verb::Patch for $kind {}
+            impl $crate::resource::verb::Delete for $kind {}
+            impl $crate::resource::verb::DeleteCollection for $kind {}
+        )+
+    };
 }
 
 /// A server-side apply configuration of a typed resource: a partial object whose unset
