@@ -26,6 +26,7 @@
 //! | [`resource`] | (client-go's generic clients) | the [`Resource`] and [`Metadata`] traits, verb markers, apply configurations |
 //! | [`byte_string`] | (Go's `[]byte` in JSON) | [`ByteString`], base64 on the wire |
 //! | [`serde_util`] | | serde helpers shared with generated types |
+//! | [`managed_fields`] | `structured-merge-diff` field sets | what a field manager owns; extraction for read-modify-apply |
 //!
 //! # Example
 //!
@@ -56,6 +57,7 @@ pub mod fields;
 pub mod framing;
 pub mod intstr;
 pub mod labels;
+pub mod managed_fields;
 pub mod media_type;
 pub mod meta;
 pub mod patch;

@@ -181,6 +181,49 @@ pub trait ApplyConfiguration: serde::Serialize {
 
     /// `metadata.namespace`, if set.
     fn namespace(&self) -> Option<&str>;
+
+    /// The apply configuration `field_manager` applied to `object`: only the fields it
+    /// owns (from `managedFields`), plus apiVersion, kind, name and namespace. Modify it
+    /// and apply it again as the same manager (client-go's `ExtractDeployment`, ...).
+    fn extract(object: &Self::Resource, field_manager: &str) -> Result<Self, serde_json::Error>
+    where
+        Self: serde::de::DeserializeOwned + Sized,
+        Self::Resource: serde::Serialize + Metadata,
+    {
+        extract_subresource(object, field_manager, "")
+    }
+
+    /// Like [`extract`](Self::extract), for what `field_manager` applied through the
+    /// `status` subresource.
+    fn extract_status(
+        object: &Self::Resource,
+        field_manager: &str,
+    ) -> Result<Self, serde_json::Error>
+    where
+        Self: serde::de::DeserializeOwned + Sized,
+        Self::Resource: serde::Serialize + Metadata,
+    {
+        extract_subresource(object, field_manager, "status")
+    }
+}
+
+fn extract_subresource<A>(
+    object: &A::Resource,
+    field_manager: &str,
+    subresource: &str,
+) -> Result<A, serde_json::Error>
+where
+    A: ApplyConfiguration + serde::de::DeserializeOwned,
+    A::Resource: serde::Serialize + Metadata,
+{
+    let value = serde_json::to_value(object)?;
+    let owned = crate::managed_fields::extract_owned(
+        &value,
+        &object.metadata().managed_fields,
+        field_manager,
+        subresource,
+    );
+    serde_json::from_value(owned)
 }
 
 /// The identity of a resource as a run-time value (for dynamic and metadata-only code).
