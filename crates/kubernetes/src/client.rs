@@ -216,7 +216,8 @@ where
     }
 }
 
-fn required_name<K: Metadata>(object: &K) -> Result<&str> {
+/// `metadata.name` of `object`, which the request needs.
+pub(crate) fn required_name<K: Metadata>(object: &K) -> Result<&str> {
     object
         .name()
         .filter(|name| !name.is_empty())

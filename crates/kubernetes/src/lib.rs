@@ -25,9 +25,12 @@
 
 mod client;
 mod clientset;
+mod expansions;
 mod generated;
 
 pub use client::Client;
 pub use clientset::Clientset;
+#[cfg(feature = "core")]
+pub use expansions::PodLogOptions;
 #[allow(unused_imports)] // empty when no API group feature is on
 pub use generated::*;

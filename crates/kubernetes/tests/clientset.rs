@@ -351,3 +351,72 @@ async fn watch_sees_typed_events() {
         other => panic!("unexpected event {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn extract_returns_what_a_manager_applied_for_read_modify_apply() {
+    use clientgo_apimachinery::resource::ApplyConfiguration;
+
+    let clientset = support::clientset().await;
+    let namespace = support::namespace("typed-extract").await;
+    let deployments = clientset.apps_v1().deployments(&namespace);
+    let desired = web_apply("web", &namespace, "nginx:1");
+    deployments
+        .apply(&desired, &apply_options("owner", false))
+        .await
+        .unwrap();
+    // Another manager changes replicas with a plain update.
+    let mut current = deployments
+        .get("web", &GetOptions::default())
+        .await
+        .unwrap();
+    current.spec.replicas = Some(3);
+    let current = deployments
+        .update(&current, &UpdateOptions::default())
+        .await
+        .unwrap();
+
+    let extracted = DeploymentApplyConfiguration::extract(&current, "owner").unwrap();
+    assert_eq!(
+        serde_json::to_value(&extracted).unwrap(),
+        serde_json::to_value(&desired).unwrap(),
+        "the extraction holds exactly the applied fields"
+    );
+
+    // Read-modify-apply: change the image and apply the extraction again.
+    let mut modified = extracted;
+    let container = &mut modified
+        .spec
+        .as_mut()
+        .unwrap()
+        .template
+        .as_mut()
+        .unwrap()
+        .spec
+        .as_mut()
+        .unwrap()
+        .containers
+        .as_mut()
+        .unwrap()[0];
+    container.image = Some("nginx:2".into());
+    let applied = deployments
+        .apply(&modified, &apply_options("owner", false))
+        .await
+        .unwrap();
+    assert_eq!(
+        applied.spec.replicas,
+        Some(3),
+        "the other manager's replicas stay"
+    );
+    assert_eq!(
+        applied.spec.template.spec.unwrap().containers[0]
+            .image
+            .as_deref(),
+        Some("nginx:2")
+    );
+    assert!(
+        DeploymentApplyConfiguration::extract(&current, "nobody")
+            .unwrap()
+            .spec
+            .is_none()
+    );
+}

@@ -1,0 +1,22 @@
+//! Hand-written verbs of particular resources (client-go's "expansions"): pod logs,
+//! eviction, binding, ephemeral containers and resize, proxies, service-account tokens,
+//! namespace finalize, node status patches and certificate approval. Each is an inherent
+//! method of [`Client<K>`](crate::Client) for that `K`, next to the generic verbs.
+
+#[cfg(feature = "certificates")]
+mod certificates;
+#[cfg(feature = "core")]
+mod namespaces;
+#[cfg(feature = "core")]
+mod nodes;
+#[cfg(feature = "core")]
+mod pods;
+#[cfg(feature = "core")]
+mod proxy;
+#[cfg(all(feature = "core", feature = "authentication"))]
+mod service_accounts;
+#[cfg(feature = "core")]
+mod services;
+
+#[cfg(feature = "core")]
+pub use pods::PodLogOptions;

@@ -1,0 +1,36 @@
+//! Node expansions: status patches and the kubelet proxy.
+
+use clientgo_api::core::v1::Node;
+use clientgo_apimachinery::meta::PatchOptions;
+use clientgo_apimachinery::patch::PatchType;
+use clientgo_rest::{Request, Result};
+
+use crate::Client;
+
+impl Client<Node> {
+    /// Applies a strategic merge patch to the status of node `name` (as kubelets
+    /// report conditions and capacity).
+    pub async fn patch_status(&self, name: &str, patch: &[u8]) -> Result<Node> {
+        self.requests()
+            .patch(
+                name,
+                PatchType::StrategicMerge,
+                patch,
+                &PatchOptions::default(),
+                &["status"],
+            )
+            .await
+    }
+
+    /// A `GET` of `path` on node `name`'s kubelet through the API server's proxy.
+    pub fn proxy_get(
+        &self,
+        scheme: &str,
+        name: &str,
+        port: &str,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Request {
+        self.proxy_request(scheme, name, port, path, params)
+    }
+}
