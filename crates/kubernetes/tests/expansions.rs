@@ -285,3 +285,62 @@ async fn namespace_finalize_replaces_its_finalizers() {
 
 /// A PKCS#10 request for CN=round-trip.
 const CSR_PEM_BASE64: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIUU1IY0NBUUF3RlRFVE1CRUdBMVVFQXd3S2NtOTFibVF0ZEhKcGNEQlpNQk1HQnlxR1NNNDlBZ0VHQ0NxRwpTTTQ5QXdFSEEwSUFCT0NxNmZ6RTJaNUtuMWM3bjBPTkRCRXFQR1gvMkpnV3p1ck9BWXhNcHRUWDNvWEQ1Z0kvCk90cmZucy9meFV6TlAydVUzY0MrRm1NSFY3WlY4elcrVTllZ0FEQUtCZ2dxaGtqT1BRUURBZ05KQURCR0FpRUEKeXU3KzRVRVJEZCtpVnFRZ0ZGbkdSM3lDR2J2S2tGMXFEdVJVcXhDOUtjTUNJUUR2cElxR1hsWDg0Tkl3ZkQ2cgpjYiszb09OczNEaEJ5NVpucUFneTB0UHMwZz09Ci0tLS0tRU5EIENFUlRJRklDQVRFIFJFUVVFU1QtLS0tLQo=";
+
+#[tokio::test]
+async fn events_are_written_in_their_namespace_and_found_by_object() {
+    use clientgo_api::core::v1::Event;
+
+    let clientset = support::clientset().await;
+    let namespace = support::namespace("expand-events").await;
+    let pod = clientset
+        .core_v1()
+        .pods(&namespace)
+        .create(&pod("noisy"), &CreateOptions::default())
+        .await
+        .unwrap();
+    let reference = ObjectReference {
+        kind: Some("Pod".into()),
+        api_version: Some("v1".into()),
+        name: pod.metadata.name.clone(),
+        namespace: pod.metadata.namespace.clone(),
+        uid: pod.metadata.uid.clone(),
+        ..ObjectReference::default()
+    };
+    let event = Event {
+        metadata: ObjectMeta {
+            name: Some("noisy.1".into()),
+            namespace: Some(namespace.clone()),
+            ..ObjectMeta::default()
+        },
+        involved_object: reference.clone(),
+        reason: Some("Testing".into()),
+        message: Some("hello".into()),
+        type_: Some("Normal".into()),
+        ..Event::default()
+    };
+    // A client for all namespaces writes into the event's own namespace.
+    let all = clientset.core_v1().events("");
+    all.create_with_event_namespace(&event).await.unwrap();
+    let patched = all
+        .patch_with_event_namespace(&event, br#"{"count":2}"#)
+        .await
+        .unwrap();
+    assert_eq!(patched.count, Some(2));
+
+    let found = all.search(&reference).await.unwrap();
+    assert_eq!(found.items.len(), 1);
+    assert_eq!(found.items[0].message.as_deref(), Some("hello"));
+
+    let error = clientset
+        .core_v1()
+        .events("elsewhere")
+        .create_with_event_namespace(&event)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("can't create an event with namespace"),
+        "{error}"
+    );
+}

@@ -6,6 +6,8 @@
 #[cfg(feature = "certificates")]
 mod certificates;
 #[cfg(feature = "core")]
+mod events;
+#[cfg(feature = "core")]
 mod namespaces;
 #[cfg(feature = "core")]
 mod nodes;
