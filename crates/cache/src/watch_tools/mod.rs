@@ -1,0 +1,9 @@
+//! client-go's `tools/watch`: a watch that survives connection ends
+//! ([`RetryWatcher`]) and waiting for a condition on an informer-backed stream
+//! ([`until_with_sync`]).
+
+mod retry_watcher;
+mod until;
+
+pub use retry_watcher::RetryWatcher;
+pub use until::{Precondition, until_with_sync};
