@@ -1,0 +1,117 @@
+//! The events.k8s.io/v1 [`EventRecorder`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use clientgo_api::core::v1::ObjectReference;
+use clientgo_api::events::v1::Event;
+use clientgo_apimachinery::meta::MicroTime;
+use clientgo_apimachinery::{Metadata, ObjectMeta, Resource};
+
+use crate::fanout::Intake;
+use crate::names::event_name;
+use crate::recorder::is_valid_type;
+use crate::reference::{event_namespace, get_reference};
+
+/// Records events.k8s.io/v1 events as `reporting_controller`, instance
+/// `<controller>-<hostname>`; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct EventRecorder {
+    intake: Intake<Event>,
+    reporting_controller: String,
+    reporting_instance: String,
+}
+
+/// The host name (for the reporting instance).
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|name| name.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+impl EventRecorder {
+    pub(crate) fn new(intake: Intake<Event>, reporting_controller: &str) -> Self {
+        Self {
+            intake,
+            reporting_controller: reporting_controller.to_owned(),
+            reporting_instance: format!("{reporting_controller}-{}", hostname()),
+        }
+    }
+
+    /// The reporting instance (`<controller>-<hostname>`).
+    pub fn reporting_instance(&self) -> &str {
+        &self.reporting_instance
+    }
+
+    /// Records an event of `event_type` (`Normal` or `Warning`; anything else is
+    /// logged and dropped) about `regarding`, optionally relating another object, with
+    /// the formatted `note`.
+    pub fn eventf<K: Resource + Metadata>(
+        &self,
+        regarding: &K,
+        related: Option<&ObjectReference>,
+        event_type: &str,
+        reason: &str,
+        action: &str,
+        note: fmt::Arguments<'_>,
+    ) {
+        self.event_for_reference(
+            &get_reference(regarding),
+            related,
+            BTreeMap::new(),
+            event_type,
+            reason,
+            action,
+            &note.to_string(),
+        );
+    }
+
+    /// Records an event about the object `regarding` points to, with annotations.
+    #[allow(clippy::too_many_arguments)] // mirrors client-go's AnnotatedEventf
+    pub fn event_for_reference(
+        &self,
+        regarding: &ObjectReference,
+        related: Option<&ObjectReference>,
+        annotations: BTreeMap<String, String>,
+        event_type: &str,
+        reason: &str,
+        action: &str,
+        note: &str,
+    ) {
+        if !is_valid_type(event_type) {
+            tracing::error!(event_type, reason, "Unsupported event type");
+            return;
+        }
+        let wall = SystemTime::now();
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(event_name(
+                    regarding.name.as_deref().unwrap_or_default(),
+                    wall,
+                )),
+                namespace: Some(event_namespace(regarding)),
+                annotations,
+                ..ObjectMeta::default()
+            },
+            event_time: MicroTime::from(wall),
+            series: None,
+            reporting_controller: Some(self.reporting_controller.clone()),
+            reporting_instance: Some(self.reporting_instance.clone()),
+            action: Some(action.to_owned()),
+            reason: Some(reason.to_owned()),
+            regarding: Some(regarding.clone()),
+            related: related.cloned(),
+            note: Some(note.to_owned()),
+            type_: Some(event_type.to_owned()),
+            ..Event::default()
+        };
+        self.intake.send(event);
+    }
+}

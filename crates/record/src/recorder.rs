@@ -1,0 +1,126 @@
+//! [`EventRecorder`]: records core/v1 events about objects (client-go's
+//! `record.EventRecorder`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use clientgo_api::core::v1::{Event, EventSource, ObjectReference};
+use clientgo_apimachinery::meta::Time;
+use clientgo_apimachinery::{Metadata, ObjectMeta, Resource};
+
+use crate::fanout::Intake;
+use crate::names::event_name;
+use crate::reference::{event_namespace, get_reference};
+
+/// Event type of normal, informational events.
+pub const EVENT_TYPE_NORMAL: &str = "Normal";
+/// Event type of events that may need attention.
+pub const EVENT_TYPE_WARNING: &str = "Warning";
+
+/// True for the two valid event types.
+pub(crate) fn is_valid_type(event_type: &str) -> bool {
+    event_type == EVENT_TYPE_NORMAL || event_type == EVENT_TYPE_WARNING
+}
+
+/// Records events through its [`EventBroadcaster`](crate::EventBroadcaster); cheap to
+/// clone. Recording never blocks: when the broadcaster's queue (1000 events) is full
+/// the event is dropped and logged.
+#[derive(Debug, Clone)]
+pub struct EventRecorder {
+    intake: Intake<Event>,
+    source: EventSource,
+}
+
+impl EventRecorder {
+    pub(crate) fn new(intake: Intake<Event>, source: EventSource) -> Self {
+        Self { intake, source }
+    }
+
+    /// Records an event of `event_type` ([`EVENT_TYPE_NORMAL`] or
+    /// [`EVENT_TYPE_WARNING`]; anything else is logged and dropped) about `object`.
+    pub fn event<K: Resource + Metadata>(
+        &self,
+        object: &K,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        self.event_for_reference(
+            &get_reference(object),
+            BTreeMap::new(),
+            event_type,
+            reason,
+            message,
+        );
+    }
+
+    /// [`event`](Self::event) with a formatted message:
+    /// `recorder.eventf(&pod, "Normal", "Pulled", format_args!("pulled {image}"))`.
+    pub fn eventf<K: Resource + Metadata>(
+        &self,
+        object: &K,
+        event_type: &str,
+        reason: &str,
+        message: fmt::Arguments<'_>,
+    ) {
+        self.event(object, event_type, reason, &message.to_string());
+    }
+
+    /// [`event`](Self::event) with annotations on the event object.
+    pub fn annotated_event<K: Resource + Metadata>(
+        &self,
+        object: &K,
+        annotations: BTreeMap<String, String>,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        self.event_for_reference(
+            &get_reference(object),
+            annotations,
+            event_type,
+            reason,
+            message,
+        );
+    }
+
+    /// Records an event about the object `reference` points to (for objects of types
+    /// without a [`Resource`] implementation, or a part of an object via `fieldPath`).
+    pub fn event_for_reference(
+        &self,
+        reference: &ObjectReference,
+        annotations: BTreeMap<String, String>,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        if !is_valid_type(event_type) {
+            tracing::error!(event_type, reason, "Unsupported event type");
+            return;
+        }
+        let wall = SystemTime::now();
+        let now = Time::from(wall);
+        let object_name = reference.name.as_deref().unwrap_or_default();
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(event_name(object_name, wall)),
+                namespace: Some(event_namespace(reference)),
+                annotations,
+                ..ObjectMeta::default()
+            },
+            involved_object: reference.clone(),
+            reason: Some(reason.to_owned()),
+            message: Some(message.to_owned()),
+            first_timestamp: Some(now),
+            last_timestamp: Some(now),
+            count: Some(1),
+            type_: Some(event_type.to_owned()),
+            source: Some(self.source.clone()),
+            reporting_component: self.source.component.clone(),
+            reporting_instance: self.source.host.clone(),
+            ..Event::default()
+        };
+        self.intake.send(event);
+    }
+}
