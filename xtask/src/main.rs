@@ -9,12 +9,18 @@
 //! cargo xtask codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
 //!     generate clientgo-api and the clientset accessors from the OpenAPI document
 //!     (xtask/openapi/ by default); --check fails when the generated files are stale
+//! cargo xtask bench build
+//!     clean release build time and binary size of bench/list-pods (ours and kube's)
+//! cargo xtask bench informer
+//!     memory per cached object and update events per second, ours and kube-rs's
 //! cargo xtask envtest install|up|down|run|versions [...]
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
 //!     (re)generate the wrapper Go module shipped for that release's minor
 //! ```
 
+mod bench;
+mod bench_informer;
 mod codegen;
 mod demo;
 mod in_cluster;
@@ -26,7 +32,8 @@ use std::process::ExitCode;
 
 use clientgo_envtest::cli;
 
-const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen> [...]
+const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen|bench> [...]
+  bench build|informer
   codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
   test [--k8s-version X.Y.Z] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]
@@ -45,6 +52,10 @@ async fn main() -> ExitCode {
         "test" => test::run(rest).await,
         "demo" => demo::run(rest).await,
         "codegen" => codegen::run(rest).await,
+        "bench" if rest.first().map(String::as_str) == Some("informer") => {
+            bench_informer::run().await
+        }
+        "bench" => bench::run(&rest),
         "envtest" if rest.first().map(String::as_str) == Some("wrapper") => {
             wrapper::run(&rest[1..])
         }
