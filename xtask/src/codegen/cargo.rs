@@ -40,15 +40,16 @@ pub fn features(model: &Model, packages: &Packages<'_>) -> Features {
     features
 }
 
-fn feature_lines(features: &Features, prefix: &str) -> String {
+fn feature_lines(features: &Features, prefixes: &[&str]) -> String {
     let mut text = String::new();
     let all: Vec<String> = features.keys().map(|p| format!("\"{p}\"")).collect();
     let _ = writeln!(text, "all = [{}]", all.join(", "));
     for (package, needs) in features {
-        let mut list: Vec<String> = needs.iter().map(|p| format!("\"{p}\"")).collect();
-        if !prefix.is_empty() {
-            list.insert(0, format!("\"{prefix}{package}\""));
-        }
+        let mut list: Vec<String> = prefixes
+            .iter()
+            .map(|prefix| format!("\"{prefix}{package}\""))
+            .collect();
+        list.extend(needs.iter().map(|p| format!("\"{p}\"")));
         let _ = writeln!(text, "{package} = [{}]", list.join(", "));
     }
     text
@@ -86,28 +87,28 @@ all-features = true
 [lints]
 workspace = true
 ",
-        features = feature_lines(features, "")
+        features = feature_lines(features, &[])
     )
 }
 
 const BEGIN: &str = "# BEGIN GENERATED FEATURES";
 const END: &str = "# END GENERATED FEATURES";
 
-/// `crates/kubernetes/Cargo.toml` with its feature list regenerated between the
-/// markers.
-pub fn with_clientset_features(
+/// A hand-written manifest (`crates/kubernetes/Cargo.toml`, ...) with its feature list
+/// regenerated between the markers: each API package feature enables the same feature
+/// of every crate in `prefixes` (`"clientgo-api/"`, ...).
+pub fn with_generated_features(
     manifest: &str,
     header: &str,
     features: &Features,
+    prefixes: &[&str],
 ) -> Result<String, String> {
     let (Some(begin), Some(end)) = (manifest.find(BEGIN), manifest.find(END)) else {
-        return Err(format!(
-            "crates/kubernetes/Cargo.toml lacks the `{BEGIN}` / `{END}` markers"
-        ));
+        return Err(format!("a manifest lacks the `{BEGIN}` / `{END}` markers"));
     };
     let mut text = manifest[..begin].to_string();
     let _ = writeln!(text, "{BEGIN}\n# {header}");
-    text.push_str(&feature_lines(features, "clientgo-api/"));
+    text.push_str(&feature_lines(features, prefixes));
     text.push_str(&manifest[end..]);
     Ok(text)
 }

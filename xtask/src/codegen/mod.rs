@@ -17,6 +17,7 @@ mod cargo;
 mod clientset;
 mod fetch;
 mod fixups;
+mod informers;
 mod names;
 mod output;
 mod render;
@@ -225,18 +226,32 @@ fn generate(bytes: &[u8], release: &str) -> Result<Files, String> {
         }
     }
 
-    let mut text = rust_header.clone();
-    clientset::render(&model, &mut text);
-    files.insert("crates/kubernetes/src/generated.rs".into(), text);
-    let manifest_path = workspace::root().join("crates/kubernetes/Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path)
-        .map_err(|e| format!("reading {}: {e}", manifest_path.display()))?;
-    files.insert(
-        "crates/kubernetes/Cargo.toml".into(),
-        cargo::with_clientset_features(&manifest, &header, &features)?,
-    );
+    let renderers: [(&str, Renderer, &[&str]); 3] = [
+        ("kubernetes", clientset::render, &["clientgo-api/"]),
+        ("listers", informers::render_listers, &["clientgo-api/"]),
+        (
+            "informers",
+            informers::render_informers,
+            &["clientgo-api/", "clientgo-kubernetes/", "clientgo-listers/"],
+        ),
+    ];
+    for (krate, render, prefixes) in renderers {
+        let mut text = rust_header.clone();
+        render(&model, &mut text);
+        files.insert(format!("crates/{krate}/src/generated.rs").into(), text);
+        let manifest_path = workspace::root().join(format!("crates/{krate}/Cargo.toml"));
+        let manifest = std::fs::read_to_string(&manifest_path)
+            .map_err(|e| format!("reading {}: {e}", manifest_path.display()))?;
+        files.insert(
+            format!("crates/{krate}/Cargo.toml").into(),
+            cargo::with_generated_features(&manifest, &header, &features, prefixes)?,
+        );
+    }
     Ok(files)
 }
+
+/// Renders a crate's `src/generated.rs`.
+type Renderer = fn(&spec::Model, &mut String);
 
 /// Definitions by package and version.
 type Packages<'a> = BTreeMap<String, BTreeMap<String, Vec<&'a spec::Definition>>>;
