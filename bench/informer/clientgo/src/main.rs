@@ -46,7 +46,8 @@ where
     );
     if !keep_managed_fields {
         informer.set_transform(|mut object: K| {
-            object.metadata_mut().managed_fields.clear();
+            // `take` frees the entries' allocation (`clear` would keep it).
+            drop(std::mem::take(&mut object.metadata_mut().managed_fields));
             Ok(object)
         })?;
     }

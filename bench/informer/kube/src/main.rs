@@ -51,7 +51,8 @@ where
     let stream = watcher(api, watcher::Config::default())
         .modify(move |object| {
             if !keep_managed_fields {
-                object.managed_fields_mut().clear();
+                // `take` frees the entries' allocation (`clear` would keep it).
+                drop(std::mem::take(object.managed_fields_mut()));
             }
         })
         .reflect(writer)
