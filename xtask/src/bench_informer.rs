@@ -22,6 +22,7 @@ use crate::workspace;
 const OBJECTS: usize = 10_000;
 const UPDATES: usize = 2_000;
 const CONCURRENCY: usize = 48;
+const MERGE_PATCH: &str = "application/merge-patch+json";
 
 /// Runs the benchmark and prints a markdown table.
 pub async fn run() -> Result<ExitCode, String> {
@@ -218,15 +219,16 @@ async fn measure(
             } else {
                 format!("cm-{i:05}")
             };
-            let patch = json!({"metadata": {"labels": {"bench-run": stamp.to_string()}}});
+            let patch =
+                json!({"metadata": {"labels": {"bench-run": stamp.to_string()}}}).to_string();
             async move {
                 client
-                    .patch("application/merge-patch+json")
+                    .patch(MERGE_PATCH)
                     .group_version("", "v1")
                     .namespace("bench")
                     .resource(kind)
                     .name(&name)
-                    .json(&patch)
+                    .body(patch, MERGE_PATCH)
                     .send()
                     .await?
                     .into_bytes()
