@@ -126,9 +126,18 @@ impl DynamicSharedInformerFactory {
     /// A factory over `client` whose informers resync every `default_resync` (zero:
     /// never), across all namespaces.
     pub fn new(client: DynamicClient, default_resync: Duration) -> Self {
+        Self::with_options(client, default_resync, CommonOptions::default())
+    }
+
+    /// A factory sharing a typed factory's namespace and list-options tweak.
+    pub(crate) fn with_options(
+        client: DynamicClient,
+        default_resync: Duration,
+        options: CommonOptions,
+    ) -> Self {
         Self {
             client,
-            core: ResourceFactory::new(default_resync, CommonOptions::default()),
+            core: ResourceFactory::new(default_resync, options),
         }
     }
 

@@ -3,20 +3,24 @@
 use std::any::{TypeId, type_name};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use clientgo_apimachinery::meta::ListOptions;
 use clientgo_apimachinery::resource::verb;
-use clientgo_apimachinery::{Metadata, Resource};
+use clientgo_apimachinery::{GroupVersionResource, Metadata, Resource};
 use clientgo_cache::{
     CacheObject, CancellationToken, InformerOptions, ListWatch, SharedIndexInformer,
 };
+use clientgo_dynamic::DynamicClient;
 use clientgo_kubernetes::Clientset;
 use serde::de::DeserializeOwned;
 
+use crate::dynamic::DynamicSharedInformerFactory;
+use crate::dynamic_object::DynamicObject;
 use crate::options::CommonOptions;
 use crate::registry::{Registry, SyncResult};
+use crate::resource_factory::GenericInformer;
 use crate::typed::TypedInformer;
 
 #[derive(Clone, Default)]
@@ -73,6 +77,8 @@ pub struct SharedInformerFactory {
     default_resync: Duration,
     options: Arc<Options>,
     registry: Arc<Registry<TypeId>>,
+    /// Informers handed out by [`for_resource`](Self::for_resource), created on first use.
+    generic: Arc<OnceLock<DynamicSharedInformerFactory>>,
 }
 
 impl fmt::Debug for SharedInformerFactory {
@@ -95,6 +101,7 @@ impl SharedInformerFactory {
             default_resync,
             options: Arc::new(Options::default()),
             registry: Arc::new(Registry::default()),
+            generic: Arc::new(OnceLock::new()),
         }
     }
 
@@ -237,11 +244,19 @@ impl SharedInformerFactory {
     /// Does nothing after [`shutdown`](Self::shutdown).
     pub fn start(&self, cancel: &CancellationToken) {
         self.registry.start(cancel);
+        if let Some(generic) = self.generic.get() {
+            generic.start(cancel);
+        }
     }
 
     /// Waits until every **started** informer has synced its cache, or `cancel` fires;
     /// reports each started informer (keyed by object type).
+    /// Informers from [`for_resource`](Self::for_resource) are waited for too, but not
+    /// reported: ask their `informer().has_synced()`.
     pub async fn wait_for_cache_sync(&self, cancel: &CancellationToken) -> SyncResult<TypeId> {
+        if let Some(generic) = self.generic.get() {
+            generic.wait_for_cache_sync(cancel).await;
+        }
         self.registry.wait_for_cache_sync(cancel).await
     }
 
@@ -249,6 +264,36 @@ impl SharedInformerFactory {
     /// the token given to [`start`](Self::start) first, or this waits forever.
     pub async fn shutdown(&self) {
         self.registry.shutdown().await;
+        if let Some(generic) = self.generic.get() {
+            generic.shutdown().await;
+        }
+    }
+
+    /// A generic informer for `resource` (client-go's `ForResource`): objects as
+    /// [`DynamicObject`]s, with this factory's namespace and list-options tweak, started,
+    /// synced and shut down with the factory's other informers. `None` when no
+    /// generated type serves `resource` in this build (its API group's feature is off,
+    /// or it is not a built-in resource); use a [`DynamicSharedInformerFactory`] for
+    /// custom resources.
+    pub fn for_resource(
+        &self,
+        resource: &GroupVersionResource,
+    ) -> Option<GenericInformer<DynamicObject>> {
+        if !crate::generated::has_typed_informer(
+            &resource.group,
+            &resource.version,
+            &resource.resource,
+        ) {
+            return None;
+        }
+        let generic = self.generic.get_or_init(|| {
+            DynamicSharedInformerFactory::with_options(
+                DynamicClient::from_rest(self.clientset.rest_client().clone()),
+                self.default_resync,
+                self.options.common.clone(),
+            )
+        });
+        Some(generic.for_resource(resource))
     }
 
     /// The number of informers created.

@@ -131,6 +131,143 @@ impl SharedInformerFactory {
     }
 }
 
+/// Whether this build has a typed informer for `group/version/resource` (its API
+/// group's feature is on).
+#[allow(clippy::match_like_matches_macro, clippy::match_single_binding)]
+pub(crate) fn has_typed_informer(group: &str, version: &str, resource: &str) -> bool {
+    match (group, version, resource) {
+        #[cfg(feature = "admissionregistration")]
+        ("admissionregistration.k8s.io", "v1", "mutatingadmissionpolicies") => true,
+        #[cfg(feature = "admissionregistration")]
+        ("admissionregistration.k8s.io", "v1", "mutatingadmissionpolicybindings") => true,
+        #[cfg(feature = "admissionregistration")]
+        ("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations") => true,
+        #[cfg(feature = "admissionregistration")]
+        ("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies") => true,
+        #[cfg(feature = "admissionregistration")]
+        ("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings") => true,
+        #[cfg(feature = "admissionregistration")]
+        ("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations") => true,
+        #[cfg(feature = "apiextensions")]
+        ("apiextensions.k8s.io", "v1", "customresourcedefinitions") => true,
+        #[cfg(feature = "apiregistration")]
+        ("apiregistration.k8s.io", "v1", "apiservices") => true,
+        #[cfg(feature = "apps")]
+        ("apps", "v1", "controllerrevisions") => true,
+        #[cfg(feature = "apps")]
+        ("apps", "v1", "daemonsets") => true,
+        #[cfg(feature = "apps")]
+        ("apps", "v1", "deployments") => true,
+        #[cfg(feature = "apps")]
+        ("apps", "v1", "replicasets") => true,
+        #[cfg(feature = "apps")]
+        ("apps", "v1", "statefulsets") => true,
+        #[cfg(feature = "autoscaling")]
+        ("autoscaling", "v1", "horizontalpodautoscalers") => true,
+        #[cfg(feature = "autoscaling")]
+        ("autoscaling", "v2", "horizontalpodautoscalers") => true,
+        #[cfg(feature = "batch")]
+        ("batch", "v1", "cronjobs") => true,
+        #[cfg(feature = "batch")]
+        ("batch", "v1", "jobs") => true,
+        #[cfg(feature = "certificates")]
+        ("certificates.k8s.io", "v1", "certificatesigningrequests") => true,
+        #[cfg(feature = "certificates")]
+        ("certificates.k8s.io", "v1", "clustertrustbundles") => true,
+        #[cfg(feature = "certificates")]
+        ("certificates.k8s.io", "v1", "podcertificaterequests") => true,
+        #[cfg(feature = "coordination")]
+        ("coordination.k8s.io", "v1", "leases") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "configmaps") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "endpoints") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "events") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "limitranges") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "namespaces") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "nodes") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "persistentvolumeclaims") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "persistentvolumes") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "podtemplates") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "pods") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "replicationcontrollers") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "resourcequotas") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "secrets") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "serviceaccounts") => true,
+        #[cfg(feature = "core")]
+        ("", "v1", "services") => true,
+        #[cfg(feature = "discovery")]
+        ("discovery.k8s.io", "v1", "endpointslices") => true,
+        #[cfg(feature = "events")]
+        ("events.k8s.io", "v1", "events") => true,
+        #[cfg(feature = "flowcontrol")]
+        ("flowcontrol.apiserver.k8s.io", "v1", "flowschemas") => true,
+        #[cfg(feature = "flowcontrol")]
+        ("flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations") => true,
+        #[cfg(feature = "networking")]
+        ("networking.k8s.io", "v1", "ingressclasses") => true,
+        #[cfg(feature = "networking")]
+        ("networking.k8s.io", "v1", "ingresses") => true,
+        #[cfg(feature = "networking")]
+        ("networking.k8s.io", "v1", "ipaddresses") => true,
+        #[cfg(feature = "networking")]
+        ("networking.k8s.io", "v1", "networkpolicies") => true,
+        #[cfg(feature = "networking")]
+        ("networking.k8s.io", "v1", "servicecidrs") => true,
+        #[cfg(feature = "node")]
+        ("node.k8s.io", "v1", "runtimeclasses") => true,
+        #[cfg(feature = "policy")]
+        ("policy", "v1", "poddisruptionbudgets") => true,
+        #[cfg(feature = "rbac")]
+        ("rbac.authorization.k8s.io", "v1", "clusterrolebindings") => true,
+        #[cfg(feature = "rbac")]
+        ("rbac.authorization.k8s.io", "v1", "clusterroles") => true,
+        #[cfg(feature = "rbac")]
+        ("rbac.authorization.k8s.io", "v1", "rolebindings") => true,
+        #[cfg(feature = "rbac")]
+        ("rbac.authorization.k8s.io", "v1", "roles") => true,
+        #[cfg(feature = "resource")]
+        ("resource.k8s.io", "v1", "deviceclasses") => true,
+        #[cfg(feature = "resource")]
+        ("resource.k8s.io", "v1", "devicetaintrules") => true,
+        #[cfg(feature = "resource")]
+        ("resource.k8s.io", "v1", "resourceclaimtemplates") => true,
+        #[cfg(feature = "resource")]
+        ("resource.k8s.io", "v1", "resourceclaims") => true,
+        #[cfg(feature = "resource")]
+        ("resource.k8s.io", "v1", "resourceslices") => true,
+        #[cfg(feature = "scheduling")]
+        ("scheduling.k8s.io", "v1", "priorityclasses") => true,
+        #[cfg(feature = "storage")]
+        ("storage.k8s.io", "v1", "csidrivers") => true,
+        #[cfg(feature = "storage")]
+        ("storage.k8s.io", "v1", "csinodes") => true,
+        #[cfg(feature = "storage")]
+        ("storage.k8s.io", "v1", "csistoragecapacities") => true,
+        #[cfg(feature = "storage")]
+        ("storage.k8s.io", "v1", "storageclasses") => true,
+        #[cfg(feature = "storage")]
+        ("storage.k8s.io", "v1", "volumeattachments") => true,
+        #[cfg(feature = "storage")]
+        ("storage.k8s.io", "v1", "volumeattributesclasses") => true,
+        #[cfg(feature = "storagemigration")]
+        ("storagemigration.k8s.io", "v1", "storageversionmigrations") => true,
+        _ => false,
+    }
+}
+
 /// The informers of the `admissionregistration/v1` resources, shared through the factory.
 #[cfg(feature = "admissionregistration")]
 #[derive(Clone, Copy, Debug)]

@@ -292,3 +292,54 @@ async fn dynamic_and_metadata_factories_see_the_same_config_maps() {
     metadata.shutdown().await;
     assert!(d.informer().is_stopped() && m.informer().is_stopped());
 }
+
+#[tokio::test]
+async fn for_resource_gives_a_generic_informer_with_the_factory_options() {
+    let config = config().await;
+    let clientset = Clientset::new(&config).unwrap();
+    let ns = namespace("informers-for-resource").await;
+    let create = CreateOptions::default();
+    let cms = clientset.core_v1().config_maps(&ns);
+    cms.create(&config_map("kept", &[("team", "a")]), &create)
+        .await
+        .unwrap();
+    cms.create(&config_map("filtered", &[("team", "b")]), &create)
+        .await
+        .unwrap();
+
+    let factory = SharedInformerFactory::new(clientset.clone(), Duration::ZERO)
+        .with_namespace(ns.clone())
+        .with_tweak_list_options(|o| o.label_selector = Some("team=a".into()));
+    let gvr = GroupVersionResource::new("", "v1", "configmaps");
+    let generic = factory.for_resource(&gvr).unwrap();
+    assert!(
+        factory
+            .for_resource(&GroupVersionResource::new("example.com", "v1", "widgets"))
+            .is_none(),
+        "no informer for a resource without a generated type"
+    );
+    let cancel = CancellationToken::new();
+    factory.start(&cancel);
+    factory.wait_for_cache_sync(&cancel).await;
+    assert!(generic.informer().has_synced());
+    let names: Vec<String> = generic
+        .lister()
+        .list(&Selector::everything())
+        .iter()
+        .map(|o| o.name().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(names, ["kept"]);
+    // The same informer is handed out again.
+    assert_eq!(
+        factory
+            .for_resource(&gvr)
+            .unwrap()
+            .informer()
+            .get_store()
+            .list_keys(),
+        [format!("{ns}/kept")]
+    );
+    cancel.cancel();
+    factory.shutdown().await;
+    assert!(generic.informer().is_stopped());
+}

@@ -66,6 +66,7 @@ pub fn render_informers(model: &Model, out: &mut String) {
         );
     }
     out.push_str("}\n\n");
+    render_has_typed_informer(model, &groups, out);
     for ((package, version), resources) in &groups {
         let (_, type_name) = group_version_names(package, version);
         let _ = writeln!(
@@ -93,4 +94,31 @@ impl {type_name}<'_> {{"
         }
         out.push_str("}\n\n");
     }
+}
+
+/// `has_typed_informer(group, version, resource)`: whether this build has a typed
+/// informer for a resource (for `SharedInformerFactory::for_resource`).
+fn render_has_typed_informer(model: &Model, groups: &GroupVersions<'_>, out: &mut String) {
+    out.push_str(
+        "/// Whether this build has a typed informer for `group/version/resource` (its API
+/// group's feature is on).
+#[allow(clippy::match_like_matches_macro, clippy::match_single_binding)]
+pub(crate) fn has_typed_informer(group: &str, version: &str, resource: &str) -> bool {
+    match (group, version, resource) {
+",
+    );
+    for ((package, _), resources) in groups {
+        for (_, def, _) in resources {
+            let (Some(gvk), Some(resource)) = (&def.gvk, model.resources.get(&def.id)) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "        #[cfg(feature = \"{package}\")]
+        ({:?}, {:?}, {:?}) => true,",
+                gvk.group, gvk.version, resource.plural
+            );
+        }
+    }
+    out.push_str("        _ => false,\n    }\n}\n\n");
 }
