@@ -6,10 +6,9 @@
 //! (`cargo run --example create-update-delete-deployment`). The same [`run`] function
 //! runs against the in-process fake server in `clientgo-testing`'s tests.
 
-use std::collections::BTreeMap;
-
 use clientgo_api::apps::v1::{Deployment, DeploymentSpec};
 use clientgo_api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec};
+use clientgo_apimachinery::StringMap;
 use clientgo_apimachinery::meta::{
     CreateOptions, DeleteOptions, GetOptions, LabelSelector, ListOptions, ObjectMeta,
     PropagationPolicy, UpdateOptions,
@@ -73,7 +72,7 @@ pub async fn run(clientset: &Clientset, namespace: &str) -> clientgo_rest::Resul
 }
 
 fn demo_deployment() -> Deployment {
-    let labels = BTreeMap::from([("app".to_string(), "demo".to_string())]);
+    let labels = StringMap::from([("app".to_string(), "demo".to_string())]);
     Deployment {
         metadata: ObjectMeta {
             name: Some(NAME.into()),

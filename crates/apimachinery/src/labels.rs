@@ -42,7 +42,7 @@ use crate::Error;
 use crate::validation::{self, FieldError, aggregate_message};
 
 /// A set of labels, as stored in `metadata.labels`.
-pub type Set = BTreeMap<String, String>;
+pub type Set = crate::StringMap;
 
 /// Read access to a set of labels, so selectors can match any map type.
 pub trait Labels {
@@ -51,6 +51,12 @@ pub trait Labels {
 }
 
 impl Labels for BTreeMap<String, String> {
+    fn get_label(&self, key: &str) -> Option<&str> {
+        self.get(key).map(String::as_str)
+    }
+}
+
+impl Labels for crate::StringMap<String> {
     fn get_label(&self, key: &str) -> Option<&str> {
         self.get(key).map(String::as_str)
     }

@@ -26,6 +26,7 @@
 //! | [`resource`] | (client-go's generic clients) | the [`Resource`] and [`Metadata`] traits, verb markers, apply configurations |
 //! | [`byte_string`] | (Go's `[]byte` in JSON) | [`ByteString`], base64 on the wire |
 //! | [`serde_util`] | | serde helpers shared with generated types |
+//! | [`string_map`] | (Go's `map[string]T`) | [`StringMap`], the compact sorted map of labels, annotations and other API maps |
 //! | [`managed_fields`] | `structured-merge-diff` field sets | what a field manager owns; extraction for read-modify-apply |
 //!
 //! # Example
@@ -65,6 +66,7 @@ pub mod quantity;
 pub mod resource;
 pub mod schema;
 pub mod serde_util;
+pub mod string_map;
 pub mod unstructured;
 pub mod validation;
 pub mod watch;
@@ -79,4 +81,5 @@ pub use meta::{ListMeta, ObjectList, ObjectMeta, Status, Time};
 pub use quantity::Quantity;
 pub use resource::{ApiResource, Metadata, Resource, Scope};
 pub use schema::{GroupKind, GroupResource, GroupVersion, GroupVersionKind, GroupVersionResource};
+pub use string_map::StringMap;
 pub use unstructured::{Unstructured, UnstructuredList};

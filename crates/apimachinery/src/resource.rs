@@ -40,8 +40,8 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
+use crate::StringMap;
 use crate::meta::{ObjectMeta, PartialObjectMetadata};
 use crate::schema::{
     GroupVersion, GroupVersionKind, GroupVersionResource, unsafe_guess_kind_to_resource,
@@ -315,12 +315,12 @@ pub trait Metadata {
     }
 
     /// `metadata.labels`.
-    fn labels(&self) -> &BTreeMap<String, String> {
+    fn labels(&self) -> &StringMap {
         &self.metadata().labels
     }
 
     /// `metadata.annotations`.
-    fn annotations(&self) -> &BTreeMap<String, String> {
+    fn annotations(&self) -> &StringMap {
         &self.metadata().annotations
     }
 }

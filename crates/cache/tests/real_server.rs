@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clientgo_api::core::v1::ConfigMap;
-use clientgo_apimachinery::ObjectList;
 use clientgo_apimachinery::errors::ApiStatus;
 use clientgo_apimachinery::meta::{DeleteOptions, ListOptions, ObjectMeta};
+use clientgo_apimachinery::{ObjectList, StringMap};
 use clientgo_cache::{
     BoxFuture, CancellationToken, DeletedObject, InformerOptions, ListWatch, ListerWatcher,
     ResourceEventHandlerFuncs, SharedIndexInformer, wait_for_cache_sync,
@@ -169,7 +169,7 @@ fn small_cm(name: &str, value: &str) -> ConfigMap {
     meta.labels.insert("test".into(), "cache".into());
     ConfigMap {
         metadata: meta,
-        data: Some(BTreeMap::from([("v".into(), value.into())])),
+        data: Some(StringMap::from([("v".into(), value.into())])),
         ..ConfigMap::default()
     }
 }
@@ -188,7 +188,7 @@ async fn write_storm(clientset: &Clientset, ns: &str, total: usize) {
             for &i in &mine {
                 let name = format!("cm-{i}");
                 let mut cm = cms.get(&name, &Default::default()).await.unwrap();
-                cm.data = Some(BTreeMap::from([("v".into(), "1".into())]));
+                cm.data = Some(StringMap::from([("v".into(), "1".into())]));
                 cms.update(&cm, &Default::default()).await.unwrap();
                 if i.is_multiple_of(3) {
                     cms.delete(&name, &DeleteOptions::default()).await.unwrap();

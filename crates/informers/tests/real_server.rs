@@ -2,7 +2,6 @@
 
 #![allow(clippy::unwrap_used)] // tests panic on purpose when the server misbehaves
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +9,7 @@ use clientgo_api::apps::v1::{Deployment, DeploymentSpec};
 use clientgo_api::core::v1::{ConfigMap, Container, PodSpec, PodTemplateSpec};
 use clientgo_apimachinery::labels::Selector;
 use clientgo_apimachinery::meta::{CreateOptions, LabelSelector, ObjectMeta};
-use clientgo_apimachinery::{GroupVersionResource, Metadata};
+use clientgo_apimachinery::{GroupVersionResource, Metadata, StringMap};
 use clientgo_cache::CancellationToken;
 use clientgo_clientcmd::{ClientConfig, ConfigOverrides, LoadingRules};
 use clientgo_dynamic::DynamicClient;
@@ -50,13 +49,13 @@ fn labelled(name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
 fn config_map(name: &str, labels: &[(&str, &str)]) -> ConfigMap {
     ConfigMap {
         metadata: labelled(name, labels),
-        data: Some(BTreeMap::from([("k".to_owned(), name.to_owned())])),
+        data: Some(StringMap::from([("k".to_owned(), name.to_owned())])),
         ..ConfigMap::default()
     }
 }
 
 fn deployment(name: &str, labels: &[(&str, &str)]) -> Deployment {
-    let selector = BTreeMap::from([("app".to_owned(), name.to_owned())]);
+    let selector = StringMap::from([("app".to_owned(), name.to_owned())]);
     Deployment {
         metadata: labelled(name, labels),
         spec: DeploymentSpec {

@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use clientgo_api::apps::v1::apply::{
     DeploymentApplyConfiguration, DeploymentSpecApplyConfiguration,
 };
@@ -22,7 +20,7 @@ use clientgo_api::meta::v1::apply::{
 use clientgo_apimachinery::meta::{
     ApplyOptions, CreateOptions, GetOptions, LabelSelector, ListOptions, ObjectMeta, UpdateOptions,
 };
-use clientgo_apimachinery::{ApiStatus, GroupVersionResource};
+use clientgo_apimachinery::{ApiStatus, GroupVersionResource, StringMap};
 use clientgo_discovery::DiscoveryClient;
 use clientgo_rest::retry::{DEFAULT_RETRY, retry_on_conflict};
 
@@ -64,7 +62,7 @@ async fn every_discovered_resource_has_a_typed_client_that_lists_it() {
 }
 
 fn deployment(name: &str, image: &str) -> Deployment {
-    let labels = BTreeMap::from([("app".to_string(), name.to_string())]);
+    let labels = StringMap::from([("app".to_string(), name.to_string())]);
     Deployment {
         metadata: ObjectMeta {
             name: Some(name.into()),
@@ -108,7 +106,7 @@ async fn a_stale_update_conflicts_and_retry_on_conflict_succeeds() {
                     name: Some("settings".into()),
                     ..ObjectMeta::default()
                 },
-                data: Some(BTreeMap::from([("mode".into(), "a".into())])),
+                data: Some(StringMap::from([("mode".into(), "a".into())])),
                 ..ConfigMap::default()
             },
             &CreateOptions::default(),
@@ -117,14 +115,14 @@ async fn a_stale_update_conflicts_and_retry_on_conflict_succeeds() {
         .unwrap();
 
     let mut first = created.clone();
-    first.data = Some(BTreeMap::from([("mode".into(), "b".into())]));
+    first.data = Some(StringMap::from([("mode".into(), "b".into())]));
     configmaps
         .update(&first, &UpdateOptions::default())
         .await
         .unwrap();
 
     let mut stale = created;
-    stale.data = Some(BTreeMap::from([("mode".into(), "c".into())]));
+    stale.data = Some(StringMap::from([("mode".into(), "c".into())]));
     let error = configmaps
         .update(&stale, &UpdateOptions::default())
         .await
@@ -143,7 +141,7 @@ async fn a_stale_update_conflicts_and_retry_on_conflict_succeeds() {
             } else {
                 configmaps.get("settings", &GetOptions::default()).await?
             };
-            object.data = Some(BTreeMap::from([("mode".into(), "c".into())]));
+            object.data = Some(StringMap::from([("mode".into(), "c".into())]));
             configmaps.update(&object, &UpdateOptions::default()).await
         }
     })

@@ -1,11 +1,11 @@
 //! The lock an election competes for: the [`ResourceLock`] trait and [`LeaseLock`], the
 //! lock on a `coordination.k8s.io/v1` Lease (client-go's `resourcelock` package).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clientgo_api::coordination::v1::Lease;
+use clientgo_apimachinery::StringMap;
 use clientgo_apimachinery::meta::{CreateOptions, GetOptions, ObjectMeta, UpdateOptions};
 use clientgo_kubernetes::{Client, Clientset};
 use futures_util::future::BoxFuture;
@@ -83,7 +83,7 @@ pub struct LeaseLock {
     namespace: String,
     name: String,
     config: ResourceLockConfig,
-    labels: BTreeMap<String, String>,
+    labels: StringMap,
     /// The Lease as last read or written.
     lease: Mutex<Option<Lease>>,
 }
@@ -110,15 +110,15 @@ impl LeaseLock {
             namespace: namespace.to_owned(),
             name: name.to_owned(),
             config,
-            labels: BTreeMap::new(),
+            labels: StringMap::new(),
             lease: Mutex::new(None),
         }
     }
 
     /// Applies `labels` to the Lease on create and merges them into its labels on every
     /// update (client-go's `NewWithLabels`).
-    pub fn with_labels(mut self, labels: BTreeMap<String, String>) -> Self {
-        self.labels = labels;
+    pub fn with_labels(mut self, labels: impl Into<StringMap>) -> Self {
+        self.labels = labels.into();
         self
     }
 
@@ -176,7 +176,7 @@ impl LeaseLock {
 }
 
 /// Adds `labels` to the object's labels.
-fn merge_labels(metadata: &mut ObjectMeta, labels: &BTreeMap<String, String>) {
+fn merge_labels(metadata: &mut ObjectMeta, labels: &StringMap) {
     for (key, value) in labels {
         metadata.labels.insert(key.clone(), value.clone());
     }
@@ -307,18 +307,18 @@ mod tests {
 
     #[test]
     fn labels_merge_into_missing_and_existing_maps() {
-        let labels = BTreeMap::from([("a".to_owned(), "1".to_owned())]);
+        let labels = StringMap::from([("a".to_owned(), "1".to_owned())]);
         let mut metadata = ObjectMeta::default();
         merge_labels(&mut metadata, &labels);
         assert_eq!(metadata.labels, labels);
         let mut metadata = ObjectMeta {
-            labels: BTreeMap::from([("b".to_owned(), "2".to_owned())]),
+            labels: StringMap::from([("b".to_owned(), "2".to_owned())]),
             ..ObjectMeta::default()
         };
         merge_labels(&mut metadata, &labels);
         assert_eq!(metadata.labels.len(), 2);
         let mut metadata = ObjectMeta::default();
-        merge_labels(&mut metadata, &BTreeMap::new());
+        merge_labels(&mut metadata, &StringMap::new());
         assert!(metadata.labels.is_empty());
     }
 

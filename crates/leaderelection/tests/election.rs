@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -44,7 +43,7 @@ async fn wait_for(limit: Duration, what: &str, mut condition: impl FnMut() -> bo
 async fn lease_lock_maps_the_record_and_uses_optimistic_concurrency() {
     let namespace = support::namespace("le-lock").await;
     let clientset = Clientset::new(&support::config().await).unwrap();
-    let labels = BTreeMap::from([("app".to_owned(), "demo".to_owned())]);
+    let labels = clientgo_apimachinery::StringMap::from([("app".to_owned(), "demo".to_owned())]);
     let lock =
         LeaseLock::new(&clientset, &namespace, "lock", lock_config("me")).with_labels(labels);
     assert!(lock.get().await.unwrap_err().is_not_found());

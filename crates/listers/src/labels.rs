@@ -1,7 +1,6 @@
 //! Label access for any cached object, so selectors can match it.
 
-use std::collections::BTreeMap;
-
+use clientgo_apimachinery::StringMap;
 use clientgo_apimachinery::labels::Labels;
 use clientgo_cache::CacheObject;
 
@@ -16,7 +15,7 @@ impl<K: CacheObject + ?Sized> Labels for ObjectLabels<'_, K> {
 
 /// Go's `%v` of a `map[string]string`: `map[k1:v1 k2:v2]`, keys sorted.
 #[cfg_attr(not(any(feature = "core", feature = "apps")), allow(dead_code))]
-pub(crate) fn go_map(labels: &BTreeMap<String, String>) -> String {
+pub(crate) fn go_map(labels: &StringMap) -> String {
     let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     format!("map[{}]", pairs.join(" "))
 }

@@ -106,7 +106,7 @@ impl EventRecorder {
             metadata: ObjectMeta {
                 name: Some(event_name(object_name, wall)),
                 namespace: Some(event_namespace(reference)),
-                annotations,
+                annotations: annotations.into(),
                 ..ObjectMeta::default()
             },
             involved_object: reference.clone(),

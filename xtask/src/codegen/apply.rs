@@ -44,7 +44,7 @@ fn config_type(model: &Model, ty: &Ty, from: &Definition) -> String {
         Ty::Ref(id) => config_path(model, id, from),
         Ty::Vec(inner) => format!("Vec<{}>", config_type(model, inner, from)),
         Ty::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
+            "clientgo_apimachinery::StringMap<{}>",
             config_type(model, inner, from)
         ),
         other => rust_type(model, other, Some(from)),

@@ -54,7 +54,7 @@ pub fn rust_type(model: &Model, ty: &Ty, from: Option<&Definition>) -> String {
         Ty::Json => "serde_json::Value".into(),
         Ty::Vec(inner) => format!("Vec<{}>", rust_type(model, inner, from)),
         Ty::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
+            "clientgo_apimachinery::StringMap<{}>",
             rust_type(model, inner, from)
         ),
         Ty::Ref(id) => type_path(model, id, from),

@@ -1,13 +1,11 @@
 //! The `LabelSelector` API type (`spec.selector` of workloads) and its conversion to a
 //! [`labels::Selector`](crate::labels::Selector).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::object_meta::null_as_default;
-use crate::Error;
 use crate::labels::{Operator, Requirement, Selector};
+use crate::{Error, StringMap};
 
 /// `In`
 pub const LABEL_SELECTOR_OP_IN: &str = "In";
@@ -27,9 +25,9 @@ pub struct LabelSelector {
     #[serde(
         default,
         deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeMap::is_empty"
+        skip_serializing_if = "StringMap::is_empty"
     )]
-    pub match_labels: BTreeMap<String, String>,
+    pub match_labels: StringMap,
     /// Set-based requirements.
     #[serde(
         default,
@@ -80,7 +78,7 @@ pub struct LabelSelectorRequirement {
 
 impl LabelSelector {
     /// A selector with exact labels only.
-    pub fn from_labels(labels: BTreeMap<String, String>) -> Self {
+    pub fn from_labels(labels: StringMap) -> Self {
         Self {
             match_labels: labels,
             match_expressions: Vec::new(),
@@ -175,7 +173,7 @@ mod tests {
             (Some(LabelSelector::default()), Ok(""), true),
             (
                 Some(LabelSelector {
-                    match_labels: BTreeMap::from([
+                    match_labels: StringMap::from([
                         ("foo".into(), "foo".into()),
                         ("bar".into(), "bar".into()),
                     ]),
@@ -186,7 +184,7 @@ mod tests {
             ),
             (
                 Some(LabelSelector {
-                    match_labels: BTreeMap::from([("foo".into(), "foo".into())]),
+                    match_labels: StringMap::from([("foo".into(), "foo".into())]),
                     match_expressions: vec![expr("baz", "Exists", &["qux", "norf"])],
                 }),
                 Err(
@@ -196,7 +194,7 @@ mod tests {
             ),
             (
                 Some(LabelSelector {
-                    match_labels: BTreeMap::new(),
+                    match_labels: StringMap::new(),
                     match_expressions: vec![expr("baz", "Bogus", &[])],
                 }),
                 Err("\"Bogus\" is not a valid label selector operator"),
@@ -218,7 +216,7 @@ mod tests {
 
     #[test]
     fn nil_selects_nothing_and_empty_selects_everything() {
-        let labels = BTreeMap::from([("a".to_owned(), "b".to_owned())]);
+        let labels = StringMap::from([("a".to_owned(), "b".to_owned())]);
         assert!(!label_selector_as_selector(None).unwrap().matches(&labels));
         assert!(
             label_selector_as_selector(Some(&LabelSelector::default()))
@@ -238,14 +236,14 @@ mod tests {
             ..LabelSelector::default()
         };
         assert_eq!(format_label_selector(Some(&bad)), "<error>");
-        let good = LabelSelector::from_labels(BTreeMap::from([("app".into(), "web".into())]));
+        let good = LabelSelector::from_labels(StringMap::from([("app".into(), "web".into())]));
         assert_eq!(format_label_selector(Some(&good)), "app=web");
     }
 
     #[test]
     fn json_uses_camel_case_and_omits_empty() {
         let s = LabelSelector {
-            match_labels: BTreeMap::from([("app".into(), "web".into())]),
+            match_labels: StringMap::from([("app".into(), "web".into())]),
             match_expressions: vec![expr("tier", "NotIn", &["db"]), expr("x", "Exists", &[])],
         };
         let json = serde_json::to_string(&s).unwrap();

@@ -1,6 +1,5 @@
 //! Object and list metadata: `TypeMeta`, `ObjectMeta`, `ListMeta` and their parts.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 pub(crate) use crate::serde_util::null_as_default;
@@ -8,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::Time;
+use crate::StringMap;
 use crate::schema::GroupVersionKind;
 
 /// The `apiVersion` and `kind` fields every object carries.
@@ -78,16 +78,16 @@ pub struct ObjectMeta {
     #[serde(
         default,
         deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeMap::is_empty"
+        skip_serializing_if = "StringMap::is_empty"
     )]
-    pub labels: BTreeMap<String, String>,
+    pub labels: StringMap,
     /// Annotations (non-selectable key/value pairs).
     #[serde(
         default,
         deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeMap::is_empty"
+        skip_serializing_if = "StringMap::is_empty"
     )]
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: StringMap,
     /// Objects this object depends on (for garbage collection).
     #[serde(
         default,

@@ -1,6 +1,5 @@
 //! The matching loop shared by the expansions.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use clientgo_apimachinery::labels::Selector;
@@ -33,7 +32,7 @@ pub(super) fn matching<K: CacheObject>(
     selector_of: impl Fn(&K) -> Result<Selector, clientgo_apimachinery::Error>,
 ) -> Result<Vec<Arc<K>>, Error> {
     let name = meta.name.clone().unwrap_or_default();
-    let labels: &BTreeMap<String, String> = &meta.labels;
+    let labels = &meta.labels;
     if search.require_labels && labels.is_empty() {
         return Err(Error::NoLabels {
             wanted: search.plural,

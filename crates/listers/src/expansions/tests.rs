@@ -1,7 +1,6 @@
 //! The expansions, in the spirit of client-go's `daemonset_expansion_test.go`.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use clientgo_api::apps::v1::{ControllerRevision, DaemonSet, ReplicaSet, StatefulSet};
@@ -277,7 +276,7 @@ fn pod_controllers_from_map_selectors() {
             selector: sel.map(|s| {
                 s.iter()
                     .map(|(k, v)| ((*k).into(), (*v).into()))
-                    .collect::<BTreeMap<String, String>>()
+                    .collect::<clientgo_apimachinery::StringMap>()
             }),
             ..ReplicationControllerSpec::default()
         }),

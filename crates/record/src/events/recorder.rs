@@ -97,7 +97,7 @@ impl EventRecorder {
                     wall,
                 )),
                 namespace: Some(event_namespace(regarding)),
-                annotations,
+                annotations: annotations.into(),
                 ..ObjectMeta::default()
             },
             event_time: MicroTime::from(wall),

@@ -797,11 +797,11 @@ pub struct JSONSchemaPropsApplyConfiguration {
     pub default: Option<crate::apiextensions::v1::JSON>,
     /// `definitions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub definitions: Option<std::collections::BTreeMap<String, JSONSchemaPropsApplyConfiguration>>,
+    pub definitions: Option<clientgo_apimachinery::StringMap<JSONSchemaPropsApplyConfiguration>>,
     /// `dependencies`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<
-        std::collections::BTreeMap<String, crate::apiextensions::v1::JSONSchemaPropsOrStringArray>,
+        clientgo_apimachinery::StringMap<crate::apiextensions::v1::JSONSchemaPropsOrStringArray>,
     >,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -902,10 +902,10 @@ pub struct JSONSchemaPropsApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub pattern_properties:
-        Option<std::collections::BTreeMap<String, JSONSchemaPropsApplyConfiguration>>,
+        Option<clientgo_apimachinery::StringMap<JSONSchemaPropsApplyConfiguration>>,
     /// `properties`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, JSONSchemaPropsApplyConfiguration>>,
+    pub properties: Option<clientgo_apimachinery::StringMap<JSONSchemaPropsApplyConfiguration>>,
     /// `required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,

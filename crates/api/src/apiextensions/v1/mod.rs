@@ -409,10 +409,10 @@ pub struct JSONSchemaProps {
     pub default: Option<JSON>,
     /// `definitions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub definitions: Option<std::collections::BTreeMap<String, JSONSchemaProps>>,
+    pub definitions: Option<clientgo_apimachinery::StringMap<JSONSchemaProps>>,
     /// `dependencies`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<std::collections::BTreeMap<String, JSONSchemaPropsOrStringArray>>,
+    pub dependencies: Option<clientgo_apimachinery::StringMap<JSONSchemaPropsOrStringArray>>,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -511,10 +511,10 @@ pub struct JSONSchemaProps {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pattern_properties: Option<std::collections::BTreeMap<String, JSONSchemaProps>>,
+    pub pattern_properties: Option<clientgo_apimachinery::StringMap<JSONSchemaProps>>,
     /// `properties`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, JSONSchemaProps>>,
+    pub properties: Option<clientgo_apimachinery::StringMap<JSONSchemaProps>>,
     /// `required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,

@@ -284,7 +284,7 @@ impl TokenRequestApplyConfiguration {
 pub struct TokenRequestSpecApplyConfiguration {
     /// attestations is a map of well-known keys to string-slice values. The values for each key have a specific semantic meaning, which is documented on the key definition. Requesters of tokens may ask the Kubernetes API Server to attest to certain claims. The API Server may perform authorization checks depending on the key of this map.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attestations: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    pub attestations: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// audiences are the intendend audiences of the token. A recipient of a token must identify themself with an identifier in the list of audiences of the token, and otherwise should reject the token. A token issued for multiple audiences may be used to authenticate against any of the audiences listed but implies a high degree of trust between the target audiences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<String>>,
@@ -607,7 +607,7 @@ impl TokenReviewStatusApplyConfiguration {
 pub struct UserInfoApplyConfiguration {
     /// extra is any additional information provided by the authenticator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// groups is the names of groups this user is a part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,

@@ -365,7 +365,7 @@ impl clientgo_apimachinery::resource::verb::Create for SubjectAccessReview {}
 pub struct SubjectAccessReviewSpec {
     /// extra corresponds to the user.Info.GetExtra() method from the authenticator.  Since that is input to the authorizer it needs a reflection here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// groups is the groups you're testing for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,

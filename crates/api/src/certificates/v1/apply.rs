@@ -273,7 +273,7 @@ pub struct CertificateSigningRequestSpecApplyConfiguration {
     pub expiration_seconds: Option<i32>,
     /// extra contains extra attributes of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
@@ -907,7 +907,7 @@ pub struct PodCertificateRequestSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub unverified_user_annotations: Option<std::collections::BTreeMap<String, String>>,
+    pub unverified_user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
 impl PodCertificateRequestSpecApplyConfiguration {

@@ -543,7 +543,7 @@ pub struct CSIPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes: Option<std::collections::BTreeMap<String, String>>,
+    pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
     /// volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.
     #[serde(
         rename = "volumeHandle",
@@ -654,7 +654,7 @@ pub struct CSIVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes: Option<std::collections::BTreeMap<String, String>>,
+    pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
 impl CSIVolumeSourceApplyConfiguration {
@@ -1255,10 +1255,10 @@ pub struct ConfigMapApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub binary_data: Option<std::collections::BTreeMap<String, clientgo_apimachinery::ByteString>>,
+    pub binary_data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::ByteString>>,
     /// Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<std::collections::BTreeMap<String, String>>,
+    pub data: Option<clientgo_apimachinery::StringMap<String>>,
     /// Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
@@ -2367,7 +2367,7 @@ pub struct ContainerStatusApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub allocated_resources:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// AllocatedResourcesStatus represents the status of various resources allocated for this Pod.
     #[serde(
         rename = "allocatedResourcesStatus",
@@ -4219,7 +4219,7 @@ pub struct FlexPersistentVolumeSourceApplyConfiguration {
     pub fs_type: Option<String>,
     /// options is Optional: this field holds extra command options if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::collections::BTreeMap<String, String>>,
+    pub options: Option<clientgo_apimachinery::StringMap<String>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4276,7 +4276,7 @@ pub struct FlexVolumeSourceApplyConfiguration {
     pub fs_type: Option<String>,
     /// options is Optional: this field holds extra command options if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::collections::BTreeMap<String, String>>,
+    pub options: Option<clientgo_apimachinery::StringMap<String>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -5473,18 +5473,17 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for LimitRangeApplyConf
 pub struct LimitRangeItemApplyConfiguration {
     /// Default resource requirement limit value by resource name if resource limit is omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub default: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// DefaultRequest is the default resource requirement request value by resource name if resource request is omitted.
     #[serde(
         rename = "defaultRequest",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub default_request:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub default_request: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Max usage constraints on this kind by resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub max: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// MaxLimitRequestRatio if specified, the named resource must have a request and limit that are both non-zero where limit divided by request is less than or equal to the enumerated value; this represents the max burst for the named resource.
     #[serde(
         rename = "maxLimitRequestRatio",
@@ -5492,10 +5491,10 @@ pub struct LimitRangeItemApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_limit_request_ratio:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Min usage constraints on this kind by resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub min: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Type of resource that this limit applies to.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -6918,10 +6917,10 @@ pub struct NodeStatusApplyConfiguration {
     pub addresses: Option<Vec<NodeAddressApplyConfiguration>>,
     /// Allocatable represents the resources of a node that are available for scheduling. Defaults to Capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocatable: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub allocatable: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Capacity represents the total resources of a node. More info: https://kubernetes.io/docs/reference/node/node-status/#capacity
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub capacity: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Conditions is an array of current observed node conditions. More info: https://kubernetes.io/docs/reference/node/node-status/#condition
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<NodeConditionApplyConfiguration>>,
@@ -7984,7 +7983,7 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocated_resource_statuses: Option<std::collections::BTreeMap<String, String>>,
+    pub allocated_resource_statuses: Option<clientgo_apimachinery::StringMap<String>>,
     /// allocatedResources tracks the resources allocated to a PVC including its capacity. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///
     /// * Un-prefixed keys:
@@ -8004,10 +8003,10 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub allocated_resources:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// capacity represents the actual resources of the underlying volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub capacity: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// conditions is the current Condition of persistent volume claim. If underlying persistent volume is being resized then the Condition will be set to 'Resizing'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<PersistentVolumeClaimConditionApplyConfiguration>>,
@@ -8202,7 +8201,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
     pub azure_file: Option<AzureFilePersistentVolumeSourceApplyConfiguration>,
     /// capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub capacity: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cephfs: Option<CephFSPersistentVolumeSourceApplyConfiguration>,
@@ -9074,7 +9073,7 @@ pub struct PodCertificateProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_annotations: Option<std::collections::BTreeMap<String, String>>,
+    pub user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
 impl PodCertificateProjectionApplyConfiguration {
@@ -9811,7 +9810,7 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<std::collections::BTreeMap<String, String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// Specifies the OS of the containers in the pod. Some pod and container fields are restricted if this is set.
     ///
     /// If the OS field is set to linux, the following fields must be unset: -securityContext.windowsOptions
@@ -9821,7 +9820,7 @@ pub struct PodSpecApplyConfiguration {
     pub os: Option<PodOSApplyConfiguration>,
     /// Overhead represents the resource overhead associated with running a pod for a given RuntimeClass. This field will be autopopulated at admission time by the RuntimeClass admission controller. If the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests. The RuntimeClass admission controller will reject Pod create requests which have the overhead already set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero. More info: https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub overhead: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// PreemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. Defaults to PreemptLowerPriority if unset.
     ///
     /// Possible enum values:
@@ -10307,7 +10306,7 @@ pub struct PodStatusApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub allocated_resources:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Current service state of pod. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<PodConditionApplyConfiguration>>,
@@ -11582,7 +11581,7 @@ pub struct ReplicationControllerSpecApplyConfiguration {
     pub replicas: Option<i32>,
     /// Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<std::collections::BTreeMap<String, String>>,
+    pub selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<PodTemplateSpecApplyConfiguration>,
@@ -11985,7 +11984,7 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for ResourceQuotaApplyC
 pub struct ResourceQuotaSpecApplyConfiguration {
     /// hard is the set of desired hard limits for each named resource. More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hard: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub hard: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota but expressed using ScopeSelectorOperator in combination with possible values. For a resource to match, both scopes AND scopeSelector (if specified in spec), must be matched.
     #[serde(
         rename = "scopeSelector",
@@ -12030,10 +12029,10 @@ impl ResourceQuotaSpecApplyConfiguration {
 pub struct ResourceQuotaStatusApplyConfiguration {
     /// Hard is the set of enforced hard limits for each named resource. More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hard: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub hard: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Used is the current observed total usage of the resource in the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub used: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 impl ResourceQuotaStatusApplyConfiguration {
@@ -12072,10 +12071,10 @@ pub struct ResourceRequirementsApplyConfiguration {
     pub claims: Option<Vec<ResourceClaimApplyConfiguration>>,
     /// Limits describes the maximum amount of compute resources allowed. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub limits: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Requests describes the minimum amount of compute resources required. If Requests is omitted for a container, it defaults to Limits if that is explicitly specified, otherwise to an implementation-defined value. Requests cannot exceed Limits. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 impl ResourceRequirementsApplyConfiguration {
@@ -12554,7 +12553,7 @@ pub struct SecretApplyConfiguration {
     pub api_version: Option<String>,
     /// Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<std::collections::BTreeMap<String, clientgo_apimachinery::ByteString>>,
+    pub data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::ByteString>>,
     /// Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
@@ -12570,7 +12569,7 @@ pub struct SecretApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub string_data: Option<std::collections::BTreeMap<String, String>>,
+    pub string_data: Option<clientgo_apimachinery::StringMap<String>>,
     /// Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -13703,7 +13702,7 @@ pub struct ServiceSpecApplyConfiguration {
     pub publish_not_ready_addresses: Option<bool>,
     /// Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<std::collections::BTreeMap<String, String>>,
+    pub selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// Supports "ClientIP" and "None". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     ///
     /// Possible enum values:
@@ -15290,10 +15289,10 @@ impl VolumeProjectionApplyConfiguration {
 pub struct VolumeResourceRequirementsApplyConfiguration {
     /// Limits describes the maximum amount of compute resources allowed. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub limits: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Requests describes the minimum amount of compute resources required. If Requests is omitted for a container, it defaults to Limits if that is explicitly specified, otherwise to an implementation-defined value. Requests cannot exceed Limits. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 impl VolumeResourceRequirementsApplyConfiguration {

@@ -22,7 +22,7 @@ pub struct Endpoint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deprecated_topology: Option<std::collections::BTreeMap<String, String>>,
+    pub deprecated_topology: Option<clientgo_apimachinery::StringMap<String>>,
     /// hints contains information associated with how an endpoint should be consumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<EndpointHints>,

@@ -7,7 +7,7 @@
 pub struct OverheadApplyConfiguration {
     /// podFixed represents the fixed resource overhead associated with running a pod.
     #[serde(rename = "podFixed", default, skip_serializing_if = "Option::is_none")]
-    pub pod_fixed: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub pod_fixed: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 impl OverheadApplyConfiguration {
@@ -207,7 +207,7 @@ pub struct SchedulingApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<std::collections::BTreeMap<String, String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// tolerations are appended (excluding duplicates) to pods running with this RuntimeClass during admission, effectively unioning the set of nodes tolerated by the pod and the RuntimeClass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<crate::core::v1::apply::TolerationApplyConfiguration>>,

@@ -9,7 +9,7 @@ pub mod apply;
 pub struct Overhead {
     /// podFixed represents the fixed resource overhead associated with running a pod.
     #[serde(rename = "podFixed", default, skip_serializing_if = "Option::is_none")]
-    pub pod_fixed: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub pod_fixed: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 /// RuntimeClass defines a class of container runtime supported in the cluster. The RuntimeClass is used to determine which container runtime is used to run all containers in a pod. RuntimeClasses are manually defined by a user or cluster provisioner, and referenced in the PodSpec. The Kubelet is responsible for resolving the RuntimeClassName reference before running the pod.  For more details, see https://kubernetes.io/docs/concepts/containers/runtime-class/
@@ -87,7 +87,7 @@ pub struct Scheduling {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<std::collections::BTreeMap<String, String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// tolerations are appended (excluding duplicates) to pods running with this RuntimeClass during admission, effectively unioning the set of nodes tolerated by the pod and the RuntimeClass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<crate::core::v1::Toleration>>,

@@ -186,8 +186,7 @@ pub struct PodDisruptionBudgetStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub disrupted_pods:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::meta::Time>>,
+    pub disrupted_pods: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::meta::Time>>,
     /// Number of pod disruptions that are currently allowed.
     #[serde(
         rename = "disruptionsAllowed",

@@ -320,7 +320,7 @@ pub struct CapacityRequirementsApplyConfiguration {
     ///
     /// If the device allows multiple allocation, the aggregated amount across all requests must not exceed the capacity value. The consumed capacity, which may be adjusted based on the requestPolicy if defined, is recorded in the resource claim’s status.devices\[*\].consumedCapacity field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 impl CapacityRequirementsApplyConfiguration {
@@ -359,7 +359,7 @@ pub struct CounterSetApplyConfiguration {
     ///
     /// The maximum number of counters is 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counters: Option<std::collections::BTreeMap<String, CounterApplyConfiguration>>,
+    pub counters: Option<clientgo_apimachinery::StringMap<CounterApplyConfiguration>>,
     /// Name defines the name of the counter set. It must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -405,7 +405,7 @@ pub struct DeviceApplyConfiguration {
     ///
     /// The maximum number of attributes and capacities combined is 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<std::collections::BTreeMap<String, DeviceAttributeApplyConfiguration>>,
+    pub attributes: Option<clientgo_apimachinery::StringMap<DeviceAttributeApplyConfiguration>>,
     /// BindingConditions defines the conditions for proceeding with binding. All of these conditions must be set in the per-device status conditions with a value of True to proceed with binding the pod to the node while scheduling the pod.
     ///
     /// The maximum number of binding conditions is 4.
@@ -445,7 +445,7 @@ pub struct DeviceApplyConfiguration {
     ///
     /// The maximum number of attributes and capacities combined is 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<std::collections::BTreeMap<String, DeviceCapacityApplyConfiguration>>,
+    pub capacity: Option<clientgo_apimachinery::StringMap<DeviceCapacityApplyConfiguration>>,
     /// ConsumesCounters defines a list of references to sharedCounters and the set of counters that the device will consume from those counter sets.
     ///
     /// There can only be a single entry per counterSet.
@@ -467,7 +467,7 @@ pub struct DeviceApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_allocatable_resources:
-        Option<std::collections::BTreeMap<String, NodeAllocatableResourceApplyConfiguration>>,
+        Option<clientgo_apimachinery::StringMap<NodeAllocatableResourceApplyConfiguration>>,
     /// NodeName identifies the node where the device is available.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
@@ -1194,7 +1194,7 @@ pub struct DeviceCounterConsumptionApplyConfiguration {
     ///
     /// The maximum number of counters is 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counters: Option<std::collections::BTreeMap<String, CounterApplyConfiguration>>,
+    pub counters: Option<clientgo_apimachinery::StringMap<CounterApplyConfiguration>>,
 }
 
 impl DeviceCounterConsumptionApplyConfiguration {
@@ -1358,7 +1358,7 @@ pub struct DeviceRequestAllocationResultApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,

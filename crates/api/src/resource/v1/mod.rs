@@ -234,7 +234,7 @@ pub struct CapacityRequirements {
     ///
     /// If the device allows multiple allocation, the aggregated amount across all requests must not exceed the capacity value. The consumed capacity, which may be adjusted based on the requestPolicy if defined, is recorded in the resource claim’s status.devices\[*\].consumedCapacity field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+    pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
 /// Counter describes a quantity associated with a device.
@@ -260,7 +260,7 @@ pub struct CounterSet {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub counters: std::collections::BTreeMap<String, Counter>,
+    pub counters: clientgo_apimachinery::StringMap<Counter>,
     /// Name defines the name of the counter set. It must be a DNS label.
     #[serde(
         default,
@@ -290,7 +290,7 @@ pub struct Device {
     ///
     /// The maximum number of attributes and capacities combined is 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<std::collections::BTreeMap<String, DeviceAttribute>>,
+    pub attributes: Option<clientgo_apimachinery::StringMap<DeviceAttribute>>,
     /// BindingConditions defines the conditions for proceeding with binding. All of these conditions must be set in the per-device status conditions with a value of True to proceed with binding the pod to the node while scheduling the pod.
     ///
     /// The maximum number of binding conditions is 4.
@@ -330,7 +330,7 @@ pub struct Device {
     ///
     /// The maximum number of attributes and capacities combined is 32.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<std::collections::BTreeMap<String, DeviceCapacity>>,
+    pub capacity: Option<clientgo_apimachinery::StringMap<DeviceCapacity>>,
     /// ConsumesCounters defines a list of references to sharedCounters and the set of counters that the device will consume from those counter sets.
     ///
     /// There can only be a single entry per counterSet.
@@ -355,7 +355,7 @@ pub struct Device {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_allocatable_resources:
-        Option<std::collections::BTreeMap<String, NodeAllocatableResource>>,
+        Option<clientgo_apimachinery::StringMap<NodeAllocatableResource>>,
     /// NodeName identifies the node where the device is available.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
@@ -662,7 +662,7 @@ pub struct DeviceCounterConsumption {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub counters: std::collections::BTreeMap<String, Counter>,
+    pub counters: clientgo_apimachinery::StringMap<Counter>,
 }
 
 /// DeviceDerivedAttribute defines a derived attribute computed via CEL.
@@ -766,7 +766,7 @@ pub struct DeviceRequestAllocationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity:
-        Option<std::collections::BTreeMap<String, clientgo_apimachinery::Quantity>>,
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     #[serde(
         default,

@@ -461,7 +461,7 @@ pub struct StorageClass {
     pub mount_options: Option<Vec<String>>,
     /// parameters holds the parameters for the provisioner that should create volumes of this storage class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<std::collections::BTreeMap<String, String>>,
+    pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
     /// provisioner indicates the type of the provisioner.
     #[serde(
         default,
@@ -757,7 +757,7 @@ pub struct VolumeAttachmentStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub attachment_metadata: Option<std::collections::BTreeMap<String, String>>,
+    pub attachment_metadata: Option<clientgo_apimachinery::StringMap<String>>,
     /// detachError represents the last error encountered during detach operation, if any. This field must only be set by the entity completing the detach operation, i.e. the external-attacher.
     #[serde(
         rename = "detachError",
@@ -797,7 +797,7 @@ pub struct VolumeAttributesClass {
     ///
     /// This field is required and must contain at least one key/value pair. The keys cannot be empty, and the maximum number of parameters is 512, with a cumulative max size of 256K. If the CSI driver rejects invalid parameters, the target PersistentVolumeClaim will be set to an "Infeasible" state in the modifyVolumeStatus field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<std::collections::BTreeMap<String, String>>,
+    pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
 impl clientgo_apimachinery::Metadata for VolumeAttributesClass {
