@@ -12,7 +12,6 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, ExitCode, Stdio};
 
-use clientgo_apimachinery::meta::QueryParams;
 use clientgo_rest::{RestClient, Result as RestResult};
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
@@ -33,13 +32,12 @@ pub async fn run() -> Result<ExitCode, String> {
         build(&root.join("bench/informer").join(program), &target)?;
     }
     let plane = workspace::start_control_plane(clientgo_envtest::default_version()).await?;
-    let config = clientgo_clientcmd::ClientConfig::new(
+    let mut config = clientgo_clientcmd::ClientConfig::new(
         clientgo_clientcmd::LoadingRules::explicit(plane.kubeconfig_path()),
         clientgo_clientcmd::ConfigOverrides::default(),
     )
     .rest_config()
     .map_err(|e| e.to_string())?;
-    let mut config = config;
     config.qps = -1.0; // seeding as fast as the server allows
     let client = RestClient::new(&config).map_err(|e| e.to_string())?;
     seed(&client).await?;
@@ -168,20 +166,11 @@ async fn json_size_per_object(client: &RestClient, resource: &str) -> Result<usi
         .group_version("", "v1")
         .namespace("bench")
         .resource(resource)
-        .params(NoQuery.query_pairs())
         .send()
         .await
         .and_then(|r| r.into_bytes())
         .map_err(|e| e.to_string())?;
     Ok(bytes.len() / OBJECTS)
-}
-
-struct NoQuery;
-
-impl QueryParams for NoQuery {
-    fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
-    }
 }
 
 struct Measurement {

@@ -17,10 +17,10 @@ use clientgo_cache::{
     ResourceEventHandlerFuncs, SharedIndexInformer, wait_for_cache_sync,
 };
 use clientgo_clientcmd::{ClientConfig, ConfigOverrides, LoadingRules};
+use clientgo_envtest::TcpProxy;
 use clientgo_kubernetes::{Client, Clientset};
 use clientgo_rest::{Config, WatchStream};
 use parking_lot::Mutex;
-use tokio::net::{TcpListener, TcpStream};
 
 // ---------------------------------------------------------------- set-up
 
@@ -296,78 +296,13 @@ async fn assert_converges(running: &Running, clientset: &Clientset, ns: &str, to
 
 // ---------------------------------------------------------------- a TCP proxy that cuts
 
-/// Forwards TCP connections to `upstream`; can cut every open connection and hold new
-/// ones (accepted but not forwarded) until released.
-#[derive(Clone)]
-struct Proxy {
-    addr: std::net::SocketAddr,
-    cut: Arc<Mutex<CancellationToken>>,
-    hold: tokio::sync::watch::Sender<bool>,
-    stop: CancellationToken,
-}
-
-impl Proxy {
-    async fn start(upstream: std::net::SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let proxy = Proxy {
-            addr: listener.local_addr().unwrap(),
-            cut: Arc::new(Mutex::new(CancellationToken::new())),
-            hold: tokio::sync::watch::channel(false).0,
-            stop: CancellationToken::new(),
-        };
-        let p = proxy.clone();
-        tokio::spawn(async move {
-            loop {
-                let accepted = tokio::select! {
-                    a = listener.accept() => a,
-                    () = p.stop.cancelled() => return,
-                };
-                let Ok((mut client, _)) = accepted else {
-                    continue;
-                };
-                let cut = p.cut.lock().clone();
-                let mut hold = p.hold.subscribe();
-                tokio::spawn(async move {
-                    // Held connections wait (unforwarded) until released or cut.
-                    tokio::select! {
-                        r = hold.wait_for(|h| !*h) => if r.is_err() { return },
-                        () = cut.cancelled() => return,
-                    }
-                    let Ok(mut server) = TcpStream::connect(upstream).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        () = cut.cancelled() => {}
-                    }
-                });
-            }
-        });
-        proxy
-    }
-
-    fn url(&self) -> String {
-        format!("https://{}", self.addr)
-    }
-
-    /// Drops every open connection.
-    fn cut_all(&self) {
-        let old = std::mem::replace(&mut *self.cut.lock(), CancellationToken::new());
-        old.cancel();
-    }
-
-    fn hold(&self, hold: bool) {
-        self.hold.send_replace(hold);
-    }
-}
-
 fn upstream_of(config: &Config) -> std::net::SocketAddr {
     let url = url::Url::parse(&config.host).unwrap();
     let host = url.host_str().unwrap();
     format!("{host}:{}", url.port().unwrap()).parse().unwrap()
 }
 
-fn through(config: &Config, proxy: &Proxy) -> Config {
+fn through(config: &Config, proxy: &TcpProxy) -> Config {
     let mut c = config.clone();
     c.host = proxy.url();
     // The serving certificate names 127.0.0.1; the proxy listens there on another port.
@@ -399,12 +334,12 @@ async fn informer_recovers_from_connection_cuts() {
     let config = shared_config().await;
     let clientset = Clientset::new(&config).unwrap();
     let ns = namespace("cache-cuts").await;
-    let proxy = Proxy::start(upstream_of(&config)).await;
+    let proxy = Arc::new(TcpProxy::start(upstream_of(&config)).await.unwrap());
     let lw = Arc::new(informer_lw(&through(&config, &proxy), &ns));
     let running = start_informer(lw, InformerOptions::default());
 
     let cutter = tokio::spawn({
-        let proxy = proxy.clone();
+        let proxy = Arc::clone(&proxy);
         async move {
             for _ in 0..6 {
                 let ms = 300 + fastrand::u64(0..1200);
@@ -417,7 +352,7 @@ async fn informer_recovers_from_connection_cuts() {
     cutter.await.unwrap();
     assert_converges(&running, &clientset, &ns, 1000).await;
     running.stop().await;
-    proxy.stop.cancel();
+    proxy.shutdown();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -485,7 +420,7 @@ async fn compacted_watch_gets_410_and_relists() {
     let config = rest_config_of(plane.kubeconfig_path());
     let clientset = Clientset::new(&config).unwrap();
     let ns = "default";
-    let proxy = Proxy::start(upstream_of(&config)).await;
+    let proxy = Arc::new(TcpProxy::start(upstream_of(&config)).await.unwrap());
     let lw = Arc::new(Counting::new(informer_lw(&through(&config, &proxy), ns)));
     let options = InformerOptions {
         use_watch_list: Some(false),
@@ -571,5 +506,5 @@ async fn compacted_watch_gets_410_and_relists() {
         "and the reflector relisted"
     );
     running.stop().await;
-    proxy.stop.cancel();
+    proxy.shutdown();
 }

@@ -31,6 +31,6 @@ mod generated;
 pub use client::Client;
 pub use clientset::Clientset;
 #[cfg(feature = "core")]
-pub use expansions::PodLogOptions;
+pub use expansions::{PodLogOptions, Proxied};
 #[allow(unused_imports)] // empty when no API group feature is on
 pub use generated::*;

@@ -13,12 +13,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clientgo_apimachinery::meta::{GetOptions, MicroTime};
+use clientgo_envtest::TcpProxy;
 use clientgo_kubernetes::Clientset;
 use clientgo_leaderelection::{
     CancellationToken, LeaderCallbacks, LeaderElectionConfig, LeaderElectionRecord, LeaderElector,
     LeaseLock, ResourceLock, ResourceLockConfig,
 };
-use support::{Candidate, LEASE, Proxy, RENEW, RETRY, Tracker};
+use support::{Candidate, LEASE, RENEW, RETRY, Tracker};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::task::JoinHandle;
@@ -171,9 +172,9 @@ async fn a_cut_off_leader_stops_leading_before_another_takes_over() {
         .trim_end_matches('/')
         .parse()
         .unwrap();
-    let proxy = Proxy::start(target).await;
+    let proxy = TcpProxy::start(target).await.unwrap();
     let mut via_proxy = direct.clone();
-    via_proxy.host = format!("https://{}", proxy.addr);
+    via_proxy.host = proxy.url();
 
     let tracker = Arc::new(Tracker::default());
     let cut_off = Candidate::spawn(

@@ -186,7 +186,7 @@ impl ResourceRequests {
         options: &DeleteOptions,
         subresources: &[&str],
     ) -> Result<()> {
-        self.request(self.rest.delete(), Some(name), subresources, &NoParams)
+        self.request(self.rest.delete(), Some(name), subresources, &())
             .json(options)
             .send()
             .await?
@@ -206,14 +206,5 @@ impl ResourceRequests {
             .await?
             .into_bytes()
             .map(drop)
-    }
-}
-
-/// No query parameters (delete options travel in the body).
-struct NoParams;
-
-impl QueryParams for NoParams {
-    fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
     }
 }

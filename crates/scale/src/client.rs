@@ -10,10 +10,10 @@ use clientgo_discovery::restmapper::RestMapper;
 use clientgo_dynamic::{DynamicClient, ResourceClient};
 use clientgo_rest::Config;
 
+use crate::Scale;
 use crate::convert;
 use crate::error::{Error, Result};
 use crate::resolver::ScaleKindResolver;
-use crate::types::Scale;
 
 /// A client for the `/scale` subresource of any resource (client-go's
 /// `scale.ScalesGetter`). Cheap to clone.

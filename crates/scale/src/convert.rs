@@ -8,7 +8,7 @@ use clientgo_apimachinery::schema::GroupVersionKind;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
-use crate::types::{Scale, ScaleSpec, ScaleStatus};
+use crate::{Scale, ScaleSpec, ScaleStatus};
 
 /// `autoscaling/v1`, whose status selector is a string.
 const AUTOSCALING_V1: &str = "autoscaling/v1";
@@ -82,13 +82,13 @@ pub(crate) fn from_value(value: &Value) -> Result<Scale> {
         api_version: Some(AUTOSCALING_V1.into()),
         kind: Some("Scale".into()),
         metadata,
-        spec: ScaleSpec {
-            replicas: int(value, &["spec", "replicas"])?,
-        },
-        status: ScaleStatus {
+        spec: Some(ScaleSpec {
+            replicas: Some(int(value, &["spec", "replicas"])?),
+        }),
+        status: Some(ScaleStatus {
             replicas: int(value, &["status", "replicas"])?,
             selector,
-        },
+        }),
     })
 }
 
@@ -109,8 +109,9 @@ pub(crate) fn to_value(scale: &Scale, target: &GroupVersionKind) -> Result<Value
             "unknown Scale version {api_version}"
         )));
     }
-    let mut status = json!({"replicas": scale.status.replicas});
-    if let Some(selector) = &scale.status.selector {
+    let observed = scale.status.clone().unwrap_or_default();
+    let mut status = json!({"replicas": observed.replicas});
+    if let Some(selector) = &observed.selector {
         status["targetSelector"] = json!(selector);
         // Equality-only selectors also fit the map.
         let pairs: Option<BTreeMap<&str, &str>> = selector
@@ -128,7 +129,7 @@ pub(crate) fn to_value(scale: &Scale, target: &GroupVersionKind) -> Result<Value
         "apiVersion": api_version,
         "kind": target.kind,
         "metadata": metadata,
-        "spec": {"replicas": scale.spec.replicas},
+        "spec": {"replicas": scale.spec.as_ref().and_then(|spec| spec.replicas).unwrap_or_default()},
         "status": status,
     }))
 }
@@ -144,8 +145,12 @@ mod tests {
         let v1 = json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web", "namespace": "ns"},
             "spec": {"replicas": 3}, "status": {"replicas": 2, "selector": "app=web,tier=fe"}});
         let scale = from_value(&v1).unwrap();
-        assert_eq!((scale.spec.replicas, scale.status.replicas), (3, 2));
-        assert_eq!(scale.status.selector.as_deref(), Some("app=web,tier=fe"));
+        let status = scale.status.clone().unwrap();
+        assert_eq!(
+            (scale.spec.clone().unwrap().replicas, status.replicas),
+            (Some(3), 2)
+        );
+        assert_eq!(status.selector.as_deref(), Some("app=web,tier=fe"));
         for version in LEGACY {
             let (group, v) = version.split_once('/').unwrap();
             let legacy = to_value(&scale, &GroupVersionKind::new(group, v, "Scale")).unwrap();

@@ -22,7 +22,7 @@
 //! let deployments = GroupResource::new("apps", "deployments");
 //! let scales = client.scales("default");
 //! let mut scale = scales.get(&deployments, "web", &Default::default()).await?;
-//! scale.spec.replicas = 3;
+//! scale.spec = Some(clientgo_scale::ScaleSpec { replicas: Some(3) });
 //! scales.update(&deployments, &scale, &Default::default()).await?;
 //! # Ok(()) }
 //! ```
@@ -31,9 +31,9 @@ mod client;
 mod convert;
 mod error;
 mod resolver;
-mod types;
 
 pub use client::{ScaleClient, Scales};
+/// The autoscaling/v1 `Scale` every version is converted to (the generated API type).
+pub use clientgo_api::autoscaling::v1::{Scale, ScaleSpec, ScaleStatus};
 pub use error::{Error, Result};
 pub use resolver::{DiscoveryScaleKindResolver, ScaleKindResolver};
-pub use types::{Scale, ScaleSpec, ScaleStatus};

@@ -15,7 +15,9 @@ use clientgo_clientcmd::{ClientConfig, ConfigOverrides, LoadingRules};
 use clientgo_discovery::restmapper::DeferredDiscoveryRestMapper;
 use clientgo_discovery::{DiscoveryClient, MemCacheClient};
 use clientgo_dynamic::DynamicClient;
-use clientgo_scale::{DiscoveryScaleKindResolver, Error, ScaleClient, ScaleKindResolver};
+use clientgo_scale::{
+    DiscoveryScaleKindResolver, Error, Scale, ScaleClient, ScaleKindResolver, ScaleSpec,
+};
 use serde_json::json;
 
 const GROUP: &str = "scale.clientgo.dev";
@@ -164,15 +166,18 @@ async fn scales_of_deployments_and_custom_resources() {
         .get(&deployment, "web", &Default::default())
         .await
         .unwrap();
-    assert_eq!(scale.spec.replicas, 1);
+    assert_eq!(wanted(&scale), Some(1));
     assert_eq!(scale.metadata.name.as_deref(), Some("web"));
-    assert_eq!(scale.status.selector.as_deref(), Some("app=web"));
-    scale.spec.replicas = 3;
+    assert_eq!(
+        scale.status.as_ref().and_then(|s| s.selector.as_deref()),
+        Some("app=web")
+    );
+    scale.spec = Some(ScaleSpec { replicas: Some(3) });
     let updated = scales
         .update(&deployment, &scale, &Default::default())
         .await
         .unwrap();
-    assert_eq!(updated.spec.replicas, 3);
+    assert_eq!(wanted(&updated), Some(3));
     assert_eq!(replicas(&deployments, "web").await, Some(3));
     let patched = scales
         .patch(
@@ -184,7 +189,7 @@ async fn scales_of_deployments_and_custom_resources() {
         )
         .await
         .unwrap();
-    assert_eq!(patched.spec.replicas, 5);
+    assert_eq!(wanted(&patched), Some(5));
     assert_eq!(replicas(&deployments, "web").await, Some(5));
 
     // Custom resource: the same through its scale subresource.
@@ -193,17 +198,13 @@ async fn scales_of_deployments_and_custom_resources() {
         .get(&scaler, "s1", &Default::default())
         .await
         .unwrap();
-    assert_eq!(scale.spec.replicas, 2);
-    scale.spec.replicas = 4;
-    assert_eq!(
-        scales
-            .update(&scaler, &scale, &Default::default())
-            .await
-            .unwrap()
-            .spec
-            .replicas,
-        4
-    );
+    assert_eq!(wanted(&scale), Some(2));
+    scale.spec = Some(ScaleSpec { replicas: Some(4) });
+    let updated = scales
+        .update(&scaler, &scale, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(wanted(&updated), Some(4));
     assert_eq!(replicas(&custom, "s1").await, Some(4));
     let patched = scales
         .patch(
@@ -215,7 +216,7 @@ async fn scales_of_deployments_and_custom_resources() {
         )
         .await
         .unwrap();
-    assert_eq!(patched.spec.replicas, 6);
+    assert_eq!(wanted(&patched), Some(6));
     assert_eq!(replicas(&custom, "s1").await, Some(6));
 
     // A stale resource version conflicts; unknown resources and objects fail clearly.
@@ -243,4 +244,9 @@ async fn scales_of_deployments_and_custom_resources() {
         .await
         .unwrap_err();
     assert!(missing.is_not_found(), "{missing}");
+}
+
+/// The wanted replicas of a Scale.
+fn wanted(scale: &Scale) -> Option<i32> {
+    scale.spec.as_ref()?.replicas
 }

@@ -13,9 +13,7 @@ use clientgo_envtest::{ControlPlane, Credentials, TestCluster, User, test_cluste
 use clientgo_transport::exec::{ExecConfig, InteractiveMode};
 use clientgo_transport::{Config, ImpersonationConfig, Proxy, Secret, Transport};
 use serde_json::{Value, json};
-use support::{
-    anonymous, config_for, connect_proxy, forwarder, get, review, unprivileged_token, whoami,
-};
+use support::{anonymous, config_for, connect_proxy, get, review, unprivileged_token, whoami};
 
 async fn cluster() -> &'static TestCluster {
     test_cluster().await.unwrap()
@@ -407,7 +405,11 @@ async fn tls_server_name_verifies_a_server_dialled_at_an_unnamed_address() {
         .trim_start_matches("https://")
         .to_string();
     // The serving certificate names localhost and 127.0.0.1, not 127.0.0.5.
-    let dialled = format!("https://{}", forwarder(&target).await);
+    let forwarder =
+        clientgo_envtest::TcpProxy::start_on("127.0.0.5".parse().unwrap(), target.parse().unwrap())
+            .await
+            .unwrap();
+    let dialled = forwarder.url();
     let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
     let transport = Transport::new(&config).unwrap();
     let request = get(&transport, format!("{dialled}/version"));

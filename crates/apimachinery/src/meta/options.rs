@@ -184,6 +184,13 @@ impl ListOptions {
     }
 }
 
+/// No options: requests whose options travel in the body (deletes) or have none.
+impl QueryParams for () {
+    fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
 impl QueryParams for ListOptions {
     fn query_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();

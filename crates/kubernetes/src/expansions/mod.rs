@@ -17,8 +17,8 @@ mod pods;
 mod proxy;
 #[cfg(all(feature = "core", feature = "authentication"))]
 mod service_accounts;
-#[cfg(feature = "core")]
-mod services;
 
 #[cfg(feature = "core")]
 pub use pods::PodLogOptions;
+#[cfg(feature = "core")]
+pub use proxy::Proxied;

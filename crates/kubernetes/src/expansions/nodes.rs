@@ -1,9 +1,9 @@
-//! Node expansions: status patches and the kubelet proxy.
+//! Node expansions: status patches.
 
 use clientgo_api::core::v1::Node;
 use clientgo_apimachinery::meta::PatchOptions;
 use clientgo_apimachinery::patch::PatchType;
-use clientgo_rest::{Request, Result};
+use clientgo_rest::Result;
 
 use crate::Client;
 
@@ -20,17 +20,5 @@ impl Client<Node> {
                 &["status"],
             )
             .await
-    }
-
-    /// A `GET` of `path` on node `name`'s kubelet through the API server's proxy.
-    pub fn proxy_get(
-        &self,
-        scheme: &str,
-        name: &str,
-        port: &str,
-        path: &str,
-        params: &[(&str, &str)],
-    ) -> Request {
-        self.proxy_request(scheme, name, port, path, params)
     }
 }

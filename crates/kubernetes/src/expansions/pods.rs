@@ -1,4 +1,4 @@
-//! Pod expansions: logs, eviction, binding, ephemeral containers, resize, proxy.
+//! Pod expansions: logs, eviction, binding, ephemeral containers, resize.
 
 use clientgo_api::core::v1::{Binding, Pod};
 use clientgo_apimachinery::meta::{CreateOptions, QueryParams, UpdateOptions};
@@ -132,19 +132,6 @@ impl Client<Pod> {
         self.requests()
             .update(name, pod, options, &["resize"])
             .await
-    }
-
-    /// A `GET` of `path` on pod `name` through the API server's proxy
-    /// (`scheme` and `port` may be empty).
-    pub fn proxy_get(
-        &self,
-        scheme: &str,
-        name: &str,
-        port: &str,
-        path: &str,
-        params: &[(&str, &str)],
-    ) -> Request {
-        self.proxy_request(scheme, name, port, path, params)
     }
 }
 

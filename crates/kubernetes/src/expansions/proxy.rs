@@ -21,11 +21,19 @@ pub(crate) fn proxy_name(scheme: &str, name: &str, port: &str) -> String {
     segment
 }
 
-impl<K: Resource> Client<K> {
-    /// A `GET` through the API server's proxy to `path` on object `name` (pods,
-    /// services: `scheme` and `port` may be empty; nodes: the kubelet's port).
-    /// Send it with `.send()`, `.into_json()` or `.stream()`.
-    pub(crate) fn proxy_request(
+/// Resources the API server proxies requests to: pods, services and nodes (their
+/// kubelet).
+pub trait Proxied: Resource {}
+
+impl Proxied for clientgo_api::core::v1::Pod {}
+impl Proxied for clientgo_api::core::v1::Service {}
+impl Proxied for clientgo_api::core::v1::Node {}
+
+impl<K: Proxied> Client<K> {
+    /// A `GET` of `path` on object `name` through the API server's proxy (`scheme` and
+    /// `port` may be empty; a service's port may be named). Send it with `.send()`,
+    /// `.into_json()` or `.stream()`.
+    pub fn proxy_get(
         &self,
         scheme: &str,
         name: &str,
@@ -35,23 +43,9 @@ impl<K: Resource> Client<K> {
     ) -> Request {
         let rest = self.requests().rest().get();
         self.requests()
-            .request(
-                rest,
-                Some(&proxy_name(scheme, name, port)),
-                &["proxy"],
-                &NoQuery,
-            )
+            .request(rest, Some(&proxy_name(scheme, name, port)), &["proxy"], &())
             .suffix(path.split('/').filter(|s| !s.is_empty()))
             .params(params.iter().copied())
-    }
-}
-
-/// No options in the query.
-pub(crate) struct NoQuery;
-
-impl clientgo_apimachinery::meta::QueryParams for NoQuery {
-    fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
     }
 }
 

@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used, dead_code)] // test set-up panics on purpose
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,7 +13,6 @@ use clientgo_leaderelection::{
     ResourceLockConfig,
 };
 use parking_lot::Mutex;
-use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 /// Short durations so that tests finish quickly: lease 2 s, renew 1.5 s, retry 0.3 s.
@@ -234,55 +232,5 @@ impl Candidate {
         self.stop.cancel();
         self.round.lock().cancel();
         self.task.await.unwrap();
-    }
-}
-
-/// A TCP forwarder on 127.0.0.1 to `target`; [`Proxy::shutdown`] closes the listener
-/// and every forwarded connection.
-pub struct Proxy {
-    pub addr: SocketAddr,
-    accept: JoinHandle<()>,
-    connections: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
-}
-
-impl Proxy {
-    /// Starts forwarding to `target`.
-    pub async fn start(target: SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let connections = Arc::new(Mutex::new(Vec::new()));
-        let accept = tokio::spawn({
-            let connections = connections.clone();
-            async move {
-                while let Ok((mut inbound, _)) = listener.accept().await {
-                    let task = tokio::spawn(async move {
-                        if let Ok(mut outbound) = TcpStream::connect(target).await {
-                            let _ =
-                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                        }
-                    });
-                    connections.lock().push(task.abort_handle());
-                }
-            }
-        });
-        Self {
-            addr,
-            accept,
-            connections,
-        }
-    }
-
-    /// Cuts every connection and refuses new ones.
-    pub fn shutdown(&self) {
-        self.accept.abort();
-        for connection in self.connections.lock().drain(..) {
-            connection.abort();
-        }
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.shutdown();
     }
 }

@@ -117,23 +117,3 @@ pub async fn connect_proxy() -> (String, Arc<AtomicUsize>) {
     });
     (url, tunnels)
 }
-
-/// A TCP forwarder from a loopback address that is not `127.0.0.1` to `target`, so a
-/// server can be dialled at an address its certificate does not name. Returns the
-/// forwarder's `host:port`.
-pub async fn forwarder(target: &str) -> String {
-    let listener = TcpListener::bind("127.0.0.5:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let target = target.to_string();
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let target = target.clone();
-            tokio::spawn(async move {
-                if let Ok(mut upstream) = TcpStream::connect(&target).await {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-                }
-            });
-        }
-    });
-    address
-}
