@@ -13,7 +13,8 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -27,6 +28,8 @@ pub struct TcpProxy {
     generation: watch::Sender<u64>,
     /// Whether new connections wait (accepted, not forwarded) until released.
     hold: watch::Sender<bool>,
+    /// How many connections were accepted.
+    accepted: Arc<AtomicUsize>,
     accept: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -43,10 +46,13 @@ impl TcpProxy {
         let addr = listener.local_addr()?;
         let generation = watch::channel(0u64).0;
         let hold = watch::channel(false).0;
+        let accepted = Arc::new(AtomicUsize::new(0));
         let accept = tokio::spawn({
             let (generation, hold) = (generation.clone(), hold.clone());
+            let accepted = Arc::clone(&accepted);
             async move {
                 while let Ok((client, _)) = listener.accept().await {
+                    accepted.fetch_add(1, Ordering::SeqCst);
                     tokio::spawn(forward(
                         client,
                         upstream,
@@ -60,6 +66,7 @@ impl TcpProxy {
             addr,
             generation,
             hold,
+            accepted,
             accept: Mutex::new(Some(accept)),
         })
     }
@@ -72,6 +79,12 @@ impl TcpProxy {
     /// `https://<addr>`, for a client's `host`.
     pub fn url(&self) -> String {
         format!("https://{}", self.addr)
+    }
+
+    /// How many connections the proxy has accepted so far (to count a client's
+    /// attempts).
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
     }
 
     /// Drops every open connection; later ones are forwarded as usual.

@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::config::{Config, DEFAULT_BURST, DEFAULT_QPS};
 use crate::error::{Error, Result};
+use crate::limits::ResponseLimits;
 use crate::rate_limit::{RateLimiter, TokenBucket};
 use crate::request::Request;
 use crate::url::base_url;
@@ -32,12 +33,16 @@ struct Inner {
     content_type: String,
     accept: String,
     timeout: Option<Duration>,
+    limits: ResponseLimits,
 }
 
 impl std::fmt::Debug for RestClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RestClient")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field(
+                "base_url",
+                &clientgo_transport::redact_url(self.inner.base_url.as_str()),
+            )
             .field("rate_limited", &self.inner.rate_limiter.is_some())
             .finish_non_exhaustive()
     }
@@ -52,9 +57,12 @@ impl RestClient {
         let tls_implied = transport_config.tls.has_ca()
             || transport_config.has_cert_auth()
             || transport_config.tls.insecure;
-        let base_url = base_url(&config.host, tls_implied)?;
-        let transport =
-            clientgo_transport::Transport::new(transport_config).map_err(Error::transport)?;
+        let mut base_url = base_url(&config.host, tls_implied)?;
+        let transport = match take_url_credentials(&mut base_url, transport_config) {
+            Some(with_basic_auth) => clientgo_transport::Transport::new(&with_basic_auth),
+            None => clientgo_transport::Transport::new(transport_config),
+        }
+        .map_err(Error::transport)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 base_url,
@@ -73,6 +81,7 @@ impl RestClient {
                     .clone()
                     .unwrap_or_else(|| DEFAULT_ACCEPT.into()),
                 timeout: config.timeout.filter(|t| !t.is_zero()),
+                limits: config.limits,
             }),
         })
     }
@@ -102,6 +111,10 @@ impl RestClient {
 
     pub(crate) fn timeout(&self) -> Option<Duration> {
         self.inner.timeout
+    }
+
+    pub(crate) fn limits(&self) -> ResponseLimits {
+        self.inner.limits
     }
 
     /// The media type of request bodies.
@@ -140,6 +153,52 @@ impl RestClient {
         self.request(Method::PATCH)
             .header("Content-Type", content_type)
     }
+}
+
+/// Moves `user:password@` out of the server URL (so that it never reaches connection
+/// pools, logs or errors) into basic auth, as Go's HTTP client sends it, unless the
+/// configuration already has credentials of its own. The configuration to use instead,
+/// if it changes.
+fn take_url_credentials(
+    url: &mut Url,
+    config: &clientgo_transport::Config,
+) -> Option<clientgo_transport::Config> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let username = percent_decode(url.username());
+    let password = url.password().map(percent_decode);
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    if config.has_basic_auth() || config.has_token_auth() || config.exec.is_some() {
+        tracing::debug!("ignoring the credentials in the server URL: others are configured");
+        return None;
+    }
+    let mut config = config.clone();
+    config.username = Some(username);
+    config.password = password.map(clientgo_transport::Secret::new);
+    Some(config)
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&high), Some(&low)) if hex(high).is_some() && hex(low).is_some() => {
+                out.push((hex(high).unwrap_or(0) * 16 + hex(low).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn rate_limiter_for(config: &Config) -> Option<Arc<dyn RateLimiter>> {
@@ -190,6 +249,23 @@ mod tests {
         };
         let client = RestClient::new(&explicit).unwrap();
         assert!(Arc::ptr_eq(client.rate_limiter().unwrap(), &custom));
+    }
+
+    #[test]
+    fn credentials_in_the_url_become_basic_auth() {
+        let mut url = Url::parse("https://ad%40min:p%3Ass@h:6443/prefix/").unwrap();
+        let config = take_url_credentials(&mut url, &Default::default()).unwrap();
+        assert_eq!(url.as_str(), "https://h:6443/prefix/");
+        assert_eq!(config.username.as_deref(), Some("ad@min"));
+        assert_eq!(config.password.unwrap().expose(), "p:ss");
+
+        let mut url = Url::parse("https://u:p@h/").unwrap();
+        let token = clientgo_transport::Config {
+            bearer_token: Some("t".into()),
+            ..Default::default()
+        };
+        assert!(take_url_credentials(&mut url, &token).is_none());
+        assert_eq!(url.as_str(), "https://h/");
     }
 
     #[test]

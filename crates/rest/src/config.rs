@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::limits::ResponseLimits;
 use crate::rate_limit::RateLimiter;
 use crate::warnings::WarningHandler;
 
@@ -42,8 +43,12 @@ pub struct Config {
     pub burst: u32,
     /// A rate limiter to use instead of one made from `qps` and `burst`.
     pub rate_limiter: Option<Arc<dyn RateLimiter>>,
-    /// Timeout of each request (none by default); also sent to the server as `timeout=`.
+    /// Timeout of each request (none by default), covering every retry and wait of it
+    /// and, for `send`, reading the answer; also sent to the server as `timeout=`.
     pub timeout: Option<Duration>,
+    /// How large an answer may be ([`ResponseLimits`]: 1 GiB bodies, 64 MiB watch
+    /// events by default).
+    pub limits: ResponseLimits,
     /// Where `Warning` headers of responses go (default: logged once per distinct text).
     pub warning_handler: Option<Arc<dyn WarningHandler>>,
     /// TLS, credentials, impersonation, user agent, proxy and compression.
@@ -81,7 +86,7 @@ impl Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("host", &self.host)
+            .field("host", &clientgo_transport::redact_url(&self.host))
             .field("content_type", &self.content_type)
             .field("accept", &self.accept)
             .field("qps", &self.qps)
@@ -91,6 +96,7 @@ impl fmt::Debug for Config {
                 &self.rate_limiter.as_ref().map(|_| "custom"),
             )
             .field("timeout", &self.timeout)
+            .field("limits", &self.limits)
             .field(
                 "warning_handler",
                 &self.warning_handler.as_ref().map(|_| "custom"),

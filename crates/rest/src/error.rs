@@ -43,6 +43,16 @@ pub enum Error {
     #[error("{0}")]
     Stream(String),
 
+    /// The answer was larger than the configured limit
+    /// ([`ResponseLimits`](crate::ResponseLimits)).
+    #[error("the {what} exceeds the limit of {limit} bytes (Config::limits)")]
+    TooLarge {
+        /// What was too large (`response body`, `watch event`).
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// The final error of a retried request, with the error of the attempt before.
     #[error("{last} - error from a previous attempt: {previous}")]
     Retried {

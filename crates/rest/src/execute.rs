@@ -1,9 +1,25 @@
-//! Sending a [`Request`]: client-side throttling, per-request timeouts, retries after
+//! Sending a [`Request`]: client-side throttling, request timeouts, retries after
 //! `Retry-After` answers and broken connections, warning headers, and decoding answers
 //! into values, typed errors, byte streams or watch event streams.
+//!
+//! Rules (client-go's, with the safety limits it lacks):
+//! - A `429` or `5xx` answer with `Retry-After` is retried after that many seconds, at
+//!   most [`MAX_RETRY_AFTER`] (client-go waits as long as the server says).
+//! - A connection the server closed or reset is retried for GET (after 1 s); a watch
+//!   also retries timeouts. Nothing else is retried: a refused connection or an
+//!   untrusted certificate fails at once.
+//! - A request's timeout is one deadline for all its attempts and waits (and, for
+//!   `send`, reading the body); a wait that would pass it is not started: the last
+//!   answer or error is returned.
+//! - A watch that could not be started because the connection closed or timed out is
+//!   an empty stream (the caller watches again, as with client-go); any other failure
+//!   is returned.
+//! - Bodies and watch events are bounded by [`ResponseLimits`](crate::ResponseLimits).
 
 use std::pin::Pin;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use bytes::Bytes;
 use clientgo_apimachinery::errors::{HttpResponse, StatusError};
@@ -17,6 +33,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::frames::FrameBuffer;
+use crate::limits::{MAX_ERROR_BODY_BYTES, read_body, read_error_body, too_large};
 use crate::request::Request;
 use crate::warnings::parse_warning_header;
 
@@ -115,33 +132,42 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
 /// ends the stream with `Err(Error::Stream(..))`.
 pub type WatchStream<T> = Pin<Box<dyn Stream<Item = Result<WatchEvent<T>>> + Send>>;
 
+/// The longest wait a `Retry-After` answer gets before the next attempt.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// The wait before retrying a request whose connection broke (client-go's artificial
+/// `Retry-After: 1`).
+const BROKEN_CONNECTION_WAIT: Duration = Duration::from_secs(1);
+
 /// Which failures of sending may be retried.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RetryTransportErrors {
-    /// Idempotent requests whose connection broke (GET).
+    /// Connections closed or reset by the server (GET: idempotent).
     IfIdempotent,
-    /// Any request (watch: nothing was changed on the server).
-    Always,
-    /// Never (byte streams).
+    /// Connections closed or reset, and timeouts (watch: nothing changes on the server).
+    Watch,
+    /// Never (writes, byte streams).
     Never,
 }
 
 impl Request {
     /// Sends the request and reads the whole answer, whatever its status. Waits for the
     /// client-side rate limiter first; retries `429`/`5xx` answers that carry
-    /// `Retry-After` (any verb) and broken connections (GET only), up to the request's
-    /// retry limit.
+    /// `Retry-After` (any verb) and connections the server closed or reset (GET only),
+    /// up to the request's retry limit, all within its timeout.
     pub async fn send(self) -> Result<Response> {
         let started = std::time::Instant::now();
         let url = self.preflight()?;
         let template = crate::metrics::url_template(url.path());
         let verb = self.method.clone();
-        let outcome = match self.timeout {
-            // The timeout covers reading the body too.
-            Some(timeout) => tokio::time::timeout(timeout, self.send_and_read(url))
-                .await
-                .unwrap_or(Err(Error::Timeout(timeout))),
-            None => self.send_and_read(url).await,
+        let outcome = match self.deadline() {
+            // The deadline covers reading the body too.
+            Some((deadline, timeout)) => {
+                tokio::time::timeout_at(deadline, self.send_and_read(url, Some(deadline)))
+                    .await
+                    .unwrap_or(Err(Error::Timeout(timeout)))
+            }
+            None => self.send_and_read(url, None).await,
         };
         if let Some(metrics) = crate::metrics::metrics() {
             metrics.request_latency(verb.as_str(), &template, started.elapsed());
@@ -149,20 +175,17 @@ impl Request {
         outcome
     }
 
-    async fn send_and_read(self, url: Url) -> Result<Response> {
+    async fn send_and_read(self, url: Url, deadline: Option<Instant>) -> Result<Response> {
         let description = self.summary(&url);
         let policy = if self.method == Method::GET {
             RetryTransportErrors::IfIdempotent
         } else {
             RetryTransportErrors::Never
         };
-        let response = self.execute(url, true, policy).await?;
+        let limit = self.client.limits().max_body_bytes;
+        let response = self.execute(url, true, policy, deadline).await?;
         let (status, headers) = (response.status(), response.headers().clone());
-        let body = response.bytes().await.map_err(|e| {
-            Error::Stream(format!(
-                "unexpected error when reading response body. Please retry. Original error: {e}"
-            ))
-        })?;
+        let body = read_body(response, limit).await?;
         Ok(Response {
             status,
             headers,
@@ -182,30 +205,41 @@ impl Request {
         let request = self.uncompressed();
         let url = request.preflight()?;
         let summary = request.summary(&url);
+        let deadline = request.deadline().map(|(deadline, _)| deadline);
         let response = request
-            .execute(url, true, RetryTransportErrors::Never)
+            .execute(url, true, RetryTransportErrors::Never, deadline)
             .await?;
         if !response.status().is_success() {
             return Err(read_error(response, &summary).await);
         }
         Ok(Box::pin(response.bytes_stream().map(|chunk| {
-            chunk.map_err(|e| Error::Stream(format!("reading the stream: {e}")))
+            chunk.map_err(|e| {
+                Error::Stream(format!(
+                    "reading the stream: {}",
+                    clientgo_transport::Error::from(e)
+                ))
+            })
         })))
     }
 
     /// Starts a watch (`watch=true` is added) and decodes its events into `T` as they
-    /// arrive. Watches are not rate limited. If the connection broke on every attempt,
-    /// the stream is empty (the caller simply watches again), as in client-go.
+    /// arrive. Watches are not rate limited; the request's timeout bounds starting the
+    /// watch, not the stream. If the connection was closed or timed out on every
+    /// attempt, the stream is empty (the caller simply watches again), as in client-go;
+    /// other failures (refused connection, untrusted certificate, credentials) are
+    /// returned.
     pub async fn watch<T: DeserializeOwned + Send + 'static>(self) -> Result<WatchStream<T>> {
         let request = self.param("watch", "true").uncompressed();
         let url = request.preflight()?;
         let summary = request.summary(&url);
+        let deadline = request.deadline().map(|(deadline, _)| deadline);
+        let frame_limit = request.client.limits().max_watch_frame_bytes;
         let response = match request
-            .execute(url, false, RetryTransportErrors::Always)
+            .execute(url, false, RetryTransportErrors::Watch, deadline)
             .await
         {
             Ok(response) => response,
-            Err(Error::Transport(error)) => {
+            Err(error) if ends_watch_quietly(&error) => {
                 tracing::debug!(%error, "the watch could not be started; returning an empty watch");
                 return Ok(Box::pin(futures_util::stream::empty()));
             }
@@ -214,7 +248,13 @@ impl Request {
         if response.status() != StatusCode::OK {
             return Err(read_error(response, &summary).await);
         }
-        Ok(decode_watch(response.bytes_stream()))
+        Ok(decode_watch(response.bytes_stream(), frame_limit))
+    }
+
+    /// When the request must be done by, and its timeout.
+    fn deadline(&self) -> Option<(Instant, Duration)> {
+        self.timeout
+            .map(|timeout| (Instant::now() + timeout, timeout))
     }
 
     /// The send loop shared by every way of reading the answer, for the URL
@@ -224,15 +264,17 @@ impl Request {
         url: Url,
         throttle: bool,
         policy: RetryTransportErrors,
+        deadline: Option<Instant>,
     ) -> Result<reqwest::Response> {
         let template = crate::metrics::url_template(url.path());
         let host = url.host_str().unwrap_or_default().to_string();
         let verb = self.method.as_str();
+        let timed_out = || Error::Timeout(self.timeout.unwrap_or_default());
         let mut previous: Option<Error> = None;
         let mut attempt = 0u32;
         loop {
-            if throttle {
-                self.wait_for_rate_limiter(&template).await;
+            if throttle && !self.wait_for_rate_limiter(&template, deadline).await {
+                return Err(timed_out());
             }
             attempt += 1;
             let mut request = reqwest::Request::new(self.method.clone(), url.clone());
@@ -241,10 +283,10 @@ impl Request {
                 *request.body_mut() = Some(body.clone().into());
             }
             let sent = self.client.transport().send(request);
-            let outcome = match self.timeout {
-                Some(timeout) => match tokio::time::timeout(timeout, sent).await {
+            let outcome = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline, sent).await {
                     Ok(result) => result.map_err(Error::transport),
-                    Err(_) => Err(Error::Timeout(timeout)),
+                    Err(_) => Err(timed_out()),
                 },
                 None => sent.await.map_err(Error::transport),
             };
@@ -265,18 +307,27 @@ impl Request {
                     let retryable =
                         status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
                     match retry_after(response.headers()) {
-                        Some(seconds) if retryable => Some(Duration::from_secs(seconds)),
+                        Some(seconds) if retryable => {
+                            Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+                        }
                         _ => None,
                     }
                 }
                 Err(Error::Transport(error)) if transport_retryable(error, policy) => {
-                    Some(Duration::from_secs(1))
+                    Some(BROKEN_CONNECTION_WAIT)
                 }
                 Err(_) => None,
             };
+            let within_deadline =
+                |wait: Duration| deadline.is_none_or(|deadline| Instant::now() + wait < deadline);
             match wait {
-                Some(wait) if attempt <= self.max_retries => {
-                    tracing::debug!(attempt, ?wait, url = %url, "retrying the request");
+                Some(wait) if attempt <= self.max_retries && within_deadline(wait) => {
+                    tracing::debug!(
+                        attempt,
+                        ?wait,
+                        url = %clientgo_transport::redact_url(url.as_str()),
+                        "retrying the request"
+                    );
                     if let Ok(response) = outcome {
                         drop(response); // closes or returns the connection
                     } else if let Err(error) = outcome {
@@ -306,11 +357,16 @@ impl Request {
         self.header("Accept-Encoding", "identity")
     }
 
-    async fn wait_for_rate_limiter(&self, template: &str) {
+    /// Waits for the client-side rate limiter; false (without waiting) when the wait
+    /// would pass the deadline.
+    async fn wait_for_rate_limiter(&self, template: &str, deadline: Option<Instant>) -> bool {
         if let Some(limiter) = self.client.rate_limiter() {
             let wait = limiter.reserve();
             if let Some(metrics) = crate::metrics::metrics() {
                 metrics.rate_limiter_latency(self.method.as_str(), template, wait);
+            }
+            if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+                return false;
             }
             if !wait.is_zero() {
                 if wait > Duration::from_millis(50) {
@@ -322,6 +378,7 @@ impl Request {
                 tokio::time::sleep(wait).await;
             }
         }
+        true
     }
 
     fn handle_warnings(&self, headers: &HeaderMap) {
@@ -339,45 +396,46 @@ impl Request {
     }
 }
 
-/// An error and its sources, `a: b: c`.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 /// `Retry-After` in whole seconds.
 fn retry_after(headers: &HeaderMap) -> Option<u64> {
     headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
 }
 
+/// client-go's rules: GETs retry connections the server closed or reset
+/// (`IsProbableEOF`, `IsConnectionReset`); watches also retry timeouts.
 fn transport_retryable(error: &clientgo_transport::Error, policy: RetryTransportErrors) -> bool {
-    let broken_connection = match error {
-        clientgo_transport::Error::Http(http) => {
-            http.is_connect() || http.is_request() || http.is_timeout()
-        }
-        _ => false,
+    let clientgo_transport::Error::Http(send) = error else {
+        return false;
     };
     match policy {
         RetryTransportErrors::Never => false,
-        RetryTransportErrors::IfIdempotent | RetryTransportErrors::Always => broken_connection,
+        RetryTransportErrors::IfIdempotent => send.is_probable_eof(),
+        RetryTransportErrors::Watch => send.is_probable_eof() || send.is_timeout(),
+    }
+}
+
+/// Whether a watch that failed to start with `error` is an empty watch rather than an
+/// error: the connection was closed or timed out (client-go's `IsProbableEOF` and
+/// `IsTimeout`).
+fn ends_watch_quietly(error: &Error) -> bool {
+    match error {
+        Error::Transport(error) => transport_retryable(error, RetryTransportErrors::Watch),
+        Error::Timeout(_) => true,
+        Error::Retried { last, .. } => ends_watch_quietly(last),
+        _ => false,
     }
 }
 
 async fn read_error(response: reqwest::Response, summary: &RequestSummary) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.unwrap_or_default();
+    let body = read_error_body(response, MAX_ERROR_BODY_BYTES).await;
     summary.error(status, &headers, &body)
 }
 
-/// Turns a watch body into decoded events.
-fn decode_watch<T, S>(body: S) -> WatchStream<T>
+/// Turns a watch body into decoded events; an event larger than `frame_limit` ends the
+/// stream with [`Error::TooLarge`].
+fn decode_watch<T, S>(body: S, frame_limit: usize) -> WatchStream<T>
 where
     T: DeserializeOwned + Send + 'static,
     S: Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
@@ -394,13 +452,22 @@ where
     };
     Box::pin(futures_util::stream::unfold(
         state,
-        |mut state| async move {
+        move |mut state| async move {
             loop {
                 if state.done {
                     return None;
                 }
                 if let Some(frame) = state.frames.next_frame() {
+                    if frame.len() > frame_limit {
+                        state.done = true;
+                        return Some((Err(too_large("watch event", frame_limit)), state));
+                    }
                     return Some((decode_event::<T>(&frame), state));
+                }
+                if state.frames.pending_len() > frame_limit {
+                    state.done = true;
+                    state.frames = FrameBuffer::default();
+                    return Some((Err(too_large("watch event", frame_limit)), state));
                 }
                 state.frames.mark_searched();
                 match state.body.next().await {
@@ -410,7 +477,7 @@ where
                         return Some((
                             Err(Error::Stream(format!(
                                 "the watch stream broke off: {}",
-                                error_chain(&error)
+                                clientgo_transport::Error::from(error)
                             ))),
                             state,
                         ));

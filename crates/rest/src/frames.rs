@@ -45,6 +45,11 @@ impl FrameBuffer {
             .then_some(rest)
     }
 
+    /// How many bytes wait for the end of their frame.
+    pub(crate) fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     /// Remembers that `pending` holds no newline, so the next search starts after it.
     pub(crate) fn mark_searched(&mut self) {
         self.searched = self.pending.len();

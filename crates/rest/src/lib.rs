@@ -6,8 +6,10 @@
 //!   (`clientgo-transport`: TLS, credentials, impersonation, user agent).
 //! - Client-side rate limiting with client-go's defaults (5 qps, burst 10; off when
 //!   `qps < 0`; any [`RateLimiter`]).
-//! - Retries honouring `Retry-After` on 429 and 5xx answers, and of GETs whose
-//!   connection broke, up to 10 times by default.
+//! - Retries honouring `Retry-After` on 429 and 5xx answers (each wait capped at 10 s),
+//!   and of GETs whose connection was closed or reset, up to 10 times by default; a
+//!   configured timeout bounds the whole request, retries and waits included.
+//! - Bounded memory: [`ResponseLimits`] on bodies and watch events.
 //! - Answers decoded straight into your types ([`Response::json`]), failures as typed
 //!   [`Error::Api`] errors carrying the server's `Status` (even when the body is not one),
 //!   byte streams for logs ([`Request::stream`]) and watch event streams decoded
@@ -37,6 +39,7 @@ mod error;
 mod execute;
 mod frames;
 mod in_cluster;
+mod limits;
 pub mod metrics;
 mod rate_limit;
 mod request;
@@ -49,8 +52,9 @@ pub use client::RestClient;
 pub use clientgo_apimachinery::errors::{ApiStatus, StatusError};
 pub use config::{Config, DEFAULT_BURST, DEFAULT_QPS};
 pub use error::{Error, Result};
-pub use execute::{ByteStream, Response, WatchStream};
+pub use execute::{ByteStream, MAX_RETRY_AFTER, Response, WatchStream};
 pub use in_cluster::{InClusterError, SERVICE_ACCOUNT_DIR};
+pub use limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_WATCH_FRAME_BYTES, ResponseLimits};
 pub use rate_limit::{RateLimiter, TokenBucket};
 pub use request::{DEFAULT_MAX_RETRIES, Request};
 pub use resource::ResourceRequests;

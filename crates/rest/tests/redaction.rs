@@ -86,3 +86,90 @@ async fn requests_and_clients_hide_credentials() {
     let request = client.get().abs_path("/version");
     assert_clean("request Debug", &format!("{request:?}"));
 }
+
+/// Everything logged while it is the thread's subscriber, at every level.
+#[derive(Default, Clone)]
+struct RecordLogs(std::sync::Arc<parking_lot::Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for RecordLogs {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        span.record(&mut Fields(&mut self.0.lock()));
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock()));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut logs = self.0.lock();
+        logs.push('\n');
+        event.record(&mut Fields(&mut logs));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn passwords_in_urls_never_show_in_debug_errors_or_trace_logs() {
+    let logs = RecordLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+
+    // A server that closes every connection: the GET is retried, and each retry logged.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            drop(socket);
+        }
+    });
+    let mut config = Config::new(format!("http://admin:{}@{addr}", SECRETS[1]));
+    config.qps = -1.0;
+    assert_clean("Config Debug", &format!("{config:?}"));
+    assert!(format!("{config:?}").contains("admin:xxxxx@"));
+    let client = RestClient::new(&config).unwrap();
+    assert_clean("client Debug", &format!("{client:?}"));
+    let request = client.get().abs_path("/version").max_retries(2);
+    let error = request.send().await.unwrap_err();
+    assert_clean("error Display", &error.to_string());
+    assert_clean("error Debug", &format!("{error:?}"));
+    let logs = logs.0.lock().clone();
+    assert!(
+        logs.contains("retrying the request"),
+        "nothing logged: {logs}"
+    );
+    assert_clean("logs", &logs);
+}
+
+#[test]
+fn proxy_passwords_and_exec_arguments_never_show() {
+    let mut config = loaded_config();
+    config.transport.proxy =
+        clientgo_transport::Proxy::Url(format!("http://proxy-user:{}@127.0.0.1:3128", SECRETS[1]));
+    if let Some(exec) = config.transport.exec.as_mut() {
+        exec.args = vec![format!("--oidc-client-secret={}", SECRETS[0])];
+    }
+    assert_clean("Config Debug", &format!("{config:?}"));
+    assert_clean("transport Config Debug", &format!("{:?}", config.transport));
+
+    // An unusable proxy URL is refused without echoing its password.
+    let mut transport = clientgo_transport::Config {
+        proxy: clientgo_transport::Proxy::Url(format!("http://u:{}@[::1", SECRETS[1])),
+        ..Default::default()
+    };
+    transport.tls.insecure = true;
+    let error = clientgo_transport::Transport::new(&transport).unwrap_err();
+    assert!(error.to_string().contains("invalid proxy-url"), "{error}");
+    assert_clean("proxy error Display", &error.to_string());
+    assert_clean("proxy error Debug", &format!("{error:?}"));
+}

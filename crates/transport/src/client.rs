@@ -12,10 +12,15 @@ use crate::config::{Config, Proxy, TlsConfig};
 use crate::error::{Error, Result};
 use crate::exec::Authenticator;
 use crate::headers::{self, FixedHeaders, default_user_agent};
+use crate::redact::redact_url;
 use crate::tls::{self, DynamicIdentity, Identity};
 use crate::token_file::TokenFile;
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long opening a connection may take, TCP connect and TLS handshake together.
+/// client-go allows 30 s to dial and 10 s for the handshake; the HTTP stack here has one
+/// budget for both, so a server that accepts connections but never completes a handshake
+/// is given up on after 10 s, as with client-go.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
 const IDLE_CONNECTIONS_PER_HOST: usize = 25;
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -51,8 +56,9 @@ struct Inner {
     auth: Auth,
     /// A client identity that can change (certificate files, exec plugin).
     identity: Option<Arc<dyn DynamicIdentity>>,
-    /// The HTTP client, and the identity generation it was built for.
-    http: RwLock<(reqwest::Client, u64)>,
+    /// The HTTP client, and the identity generation it was built for. Held in an `Arc`
+    /// so that the shared-client cache forgets it once no transport uses it.
+    http: RwLock<(Arc<reqwest::Client>, u64)>,
 }
 
 impl Transport {
@@ -91,12 +97,15 @@ impl Transport {
             match (&auth, tls::identity_of(&config.tls)?) {
                 (Auth::Exec(authenticator), _) => (
                     Some(authenticator.clone()),
-                    build_http(config, Identity::Dynamic(authenticator.clone()))?,
+                    Arc::new(build_http(
+                        config,
+                        Identity::Dynamic(authenticator.clone()),
+                    )?),
                 ),
                 // Changing identities need a client of their own; fixed ones share a pool.
                 (_, Identity::Dynamic(dynamic)) => (
                     Some(dynamic.clone()),
-                    build_http(config, Identity::Dynamic(dynamic))?,
+                    Arc::new(build_http(config, Identity::Dynamic(dynamic))?),
                 ),
                 (_, fixed) => (None, cached_http(config, fixed)?),
             };
@@ -121,7 +130,7 @@ impl Transport {
     /// The underlying HTTP client, to build requests with (`client.get(url)`); send them
     /// with [`Transport::send`] so that credentials are applied.
     pub fn http_client(&self) -> reqwest::Client {
-        self.inner.http.read().0.clone()
+        reqwest::Client::clone(&self.inner.http.read().0)
     }
 
     /// Sends `request` with user agent, impersonation and credentials added (headers the
@@ -184,9 +193,9 @@ impl Transport {
         let mut http = self.inner.http.write();
         if http.1 != generation {
             tracing::info!("the client certificate changed; opening new connections");
-            *http = (fresh, generation);
+            *http = (Arc::new(fresh), generation);
         }
-        Ok(http.0.clone())
+        Ok(reqwest::Client::clone(&http.0))
     }
 }
 
@@ -197,8 +206,17 @@ struct CacheKey {
     proxy: Proxy,
     /// The proxy variables of the environment, when the proxy comes from there.
     proxy_environment: Vec<Option<String>>,
+    /// The HTTP/2 variables of the environment.
+    http2_environment: Vec<Option<String>>,
     disable_compression: bool,
 }
+
+/// The variables that change how HTTP/2 is used.
+const HTTP2_VARIABLES: [&str; 3] = [
+    "DISABLE_HTTP2",
+    "HTTP2_READ_IDLE_TIMEOUT_SECONDS",
+    "HTTP2_PING_TIMEOUT_SECONDS",
+];
 
 /// The variables a proxy taken from the environment depends on.
 const PROXY_VARIABLES: [&str; 8] = [
@@ -212,17 +230,26 @@ const PROXY_VARIABLES: [&str; 8] = [
     "no_proxy",
 ];
 
+/// Shared HTTP clients, by settings and tokio runtime. An entry lives as long as a
+/// transport holds its client: the cache keeps only a weak reference, so a pool whose
+/// last user is gone is dropped, its connections closed, and its entry removed.
+type SharedClients = HashMap<(CacheKey, tokio::runtime::Id), Weak<reqwest::Client>>;
+
+fn shared_clients() -> &'static Mutex<SharedClients> {
+    static CACHE: OnceLock<Mutex<SharedClients>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 /// A shared HTTP client for configurations with equal TLS, proxy and compression
 /// settings, so they share one connection pool.
 ///
 /// Pooled connections are driven by tasks of the tokio runtime that opened them, so
-/// clients are shared only within one runtime, and forgotten when it shuts down
-/// (tests, for one, run a runtime each). Outside a runtime nothing is shared.
-fn cached_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
-    type Entry = (reqwest::Client, Weak<()>);
-    static CACHE: OnceLock<Mutex<HashMap<(CacheKey, tokio::runtime::Id), Entry>>> = OnceLock::new();
+/// clients are shared only within one runtime (a runtime's id is never reused, so the
+/// entries of a runtime that shut down are never handed out again). Outside a runtime
+/// nothing is shared.
+fn cached_http(config: &Config, identity: Identity) -> Result<Arc<reqwest::Client>> {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return build_http(config, identity);
+        return Ok(Arc::new(build_http(config, identity)?));
     };
     let key = CacheKey {
         tls: config.tls.clone(),
@@ -234,30 +261,40 @@ fn cached_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
                 .collect(),
             _ => Vec::new(),
         },
+        http2_environment: HTTP2_VARIABLES
+            .iter()
+            .map(|v| std::env::var(v).ok())
+            .collect(),
         disable_compression: config.disable_compression,
     };
-    let mut cache = CACHE.get_or_init(Default::default).lock();
-    cache.retain(|_, (_, runtime_alive)| runtime_alive.strong_count() > 0);
+    let mut cache = shared_clients().lock();
+    cache.retain(|_, client| client.strong_count() > 0);
     let key = (key, runtime.id());
-    if let Some((client, _)) = cache.get(&key) {
-        return Ok(client.clone());
+    if let Some(client) = cache.get(&key).and_then(Weak::upgrade) {
+        return Ok(client);
     }
-    let client = build_http(config, identity)?;
-    // A task that lives as long as the runtime marks the entry as usable.
-    let alive = Arc::new(());
-    let marker = Arc::downgrade(&alive);
-    runtime.spawn(async move {
-        let _alive = alive;
-        std::future::pending::<()>().await;
-    });
-    cache.insert(key, (client.clone(), marker));
+    let client = Arc::new(build_http(config, identity)?);
+    cache.insert(key, Arc::downgrade(&client));
     Ok(client)
 }
 
+/// How many shared HTTP clients of the current runtime are cached and still in use.
+#[cfg(test)]
+fn shared_clients_in_use() -> usize {
+    let runtime = tokio::runtime::Handle::current().id();
+    let mut cache = shared_clients().lock();
+    cache.retain(|_, client| client.strong_count() > 0);
+    cache.keys().filter(|(_, id)| *id == runtime).count()
+}
+
 fn build_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
-    let tls = tls::client_config(&config.tls, identity)?;
     let http1_only = config.tls.next_protos == ["http/1.1"]
         || std::env::var_os("DISABLE_HTTP2").is_some_and(|v| !v.is_empty());
+    let mut tls = tls::client_config(&config.tls, identity)?;
+    if http1_only {
+        // Offering h2 in ALPN would let the server pick HTTP/2 anyway.
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    }
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(CONNECT_TIMEOUT)
@@ -282,10 +319,13 @@ fn build_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
     builder = match &config.proxy {
         Proxy::FromEnvironment => builder,
         Proxy::None => builder.no_proxy(),
-        Proxy::Url(url) => builder.proxy(
-            reqwest::Proxy::all(url)
-                .map_err(|e| Error::Config(format!("invalid proxy-url {url:?}: {e}")))?,
-        ),
+        Proxy::Url(url) => builder.proxy(reqwest::Proxy::all(url).map_err(|e| {
+            Error::Config(format!(
+                "invalid proxy-url {:?}: {}",
+                redact_url(url),
+                e.without_url()
+            ))
+        })?),
     };
     Ok(builder.build()?)
 }
@@ -301,5 +341,29 @@ fn env_seconds(name: &str, default: Duration) -> Duration {
             }
         },
         Err(_) => default,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn shared_clients_are_dropped_with_their_last_transport() {
+        let transports: Vec<Transport> = (0..500)
+            .map(|i| {
+                let mut config = Config::default();
+                config.tls.insecure = true; // no system roots to load 500 times
+                config.tls.server_name = Some(format!("server-{i}.example"));
+                Transport::new(&config).unwrap()
+            })
+            .collect();
+        let same = Transport::new(&transports[7].config().clone()).unwrap();
+        assert_eq!(shared_clients_in_use(), 500);
+        drop(transports);
+        // The one still in use stays; the other 499 are gone.
+        assert_eq!(shared_clients_in_use(), 1);
+        drop(same);
+        assert_eq!(shared_clients_in_use(), 0);
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::exec::ExecConfig;
+use crate::redact::redact_url;
 use crate::secret::Secret;
 
 /// Everything needed to build a [`Transport`](crate::Transport): TLS, credentials,
@@ -132,8 +133,8 @@ impl ImpersonationConfig {
     }
 }
 
-/// Which proxy requests go through.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// Which proxy requests go through. `Debug` hides a password in the URL.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub enum Proxy {
     /// From `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (and their lower-case forms).
     #[default]
@@ -142,4 +143,14 @@ pub enum Proxy {
     Url(String),
     /// No proxy, whatever the environment says.
     None,
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Proxy::FromEnvironment => f.write_str("FromEnvironment"),
+            Proxy::Url(url) => f.debug_tuple("Url").field(&redact_url(url)).finish(),
+            Proxy::None => f.write_str("None"),
+        }
+    }
 }

@@ -36,12 +36,14 @@ mod config;
 mod error;
 pub mod exec;
 mod headers;
+mod redact;
 mod secret;
 mod tls;
 mod token_file;
 
 pub use client::Transport;
 pub use config::{Config, ImpersonationConfig, Proxy, TlsConfig};
-pub use error::{Error, Result};
+pub use error::{Error, Result, SendError};
 pub use headers::default_user_agent;
+pub use redact::redact_url;
 pub use secret::Secret;

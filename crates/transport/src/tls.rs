@@ -135,10 +135,25 @@ pub(crate) fn certified_key(cert_pem: &[u8], key_pem: &[u8]) -> Result<Certified
         .load_private_key(key)
         .map_err(|e| Error::Tls(format!("invalid client key: {e}")))?;
     let certified = CertifiedKey::new(chain, signing_key);
-    certified
-        .keys_match()
-        .map_err(|e| Error::Tls(format!("client certificate and key do not match: {e}")))?;
-    Ok(certified)
+    match certified.keys_match() {
+        Ok(()) => Ok(certified),
+        Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch)) => Err(
+            Error::Tls("client certificate and key do not match: the public keys differ".into()),
+        ),
+        // webpki parses only X.509 v3; Go accepts v1 certificates too, so compare the
+        // public keys with a parser that reads every version.
+        Err(_) => {
+            let (_, parsed) = x509_parser::parse_x509_certificate(&certified.cert[0])
+                .map_err(|e| Error::Tls(format!("invalid client certificate: {e}")))?;
+            match certified.key.public_key() {
+                Some(key) if key.as_ref() == parsed.public_key().raw => Ok(certified),
+                Some(_) => Err(Error::Tls(
+                    "client certificate and key do not match: the public keys differ".into(),
+                )),
+                None => Ok(certified),
+            }
+        }
+    }
 }
 
 /// Picks the client identity of `tls`: inline data, else files (reloaded).
@@ -192,8 +207,9 @@ impl ResolvesClientCert for IdentityResolver {
     }
 }
 
-/// The trusted roots of `tls`: its CA (data wins over file), else the system's.
-fn roots(tls: &TlsConfig) -> Result<RootCertStore> {
+/// The trusted roots of `tls`: its CA (data wins over file), else the system's; with the
+/// configured CA certificates themselves (none for the system's).
+fn roots(tls: &TlsConfig) -> Result<(RootCertStore, Vec<CertificateDer<'static>>)> {
     let wrap = |detail: String| Error::Tls(format!("unable to load root certificates: {detail}"));
     let ca = match (&tls.ca_data, &tls.ca_file) {
         (Some(data), _) if !data.is_empty() => Some(data.clone()),
@@ -201,14 +217,16 @@ fn roots(tls: &TlsConfig) -> Result<RootCertStore> {
         _ => None,
     };
     let mut store = RootCertStore::empty();
+    let mut configured = Vec::new();
     match ca {
         Some(pem) => {
             for certificate in CertificateDer::pem_slice_iter(&pem) {
                 let certificate = certificate
                     .map_err(|e| wrap(format!("unable to parse bytes as PEM block: {e}")))?;
                 store
-                    .add(certificate)
+                    .add(certificate.clone())
                     .map_err(|e| wrap(format!("failed to parse certificate: {e}")))?;
+                configured.push(certificate);
             }
             if store.is_empty() {
                 return Err(wrap("no valid certificate authority data seen".into()));
@@ -223,7 +241,7 @@ fn roots(tls: &TlsConfig) -> Result<RootCertStore> {
             tracing::debug!(added, "using the system's root certificates");
         }
     }
-    Ok(store)
+    Ok((store, configured))
 }
 
 /// A rustls client configuration for `tls` presenting `identity`.
@@ -240,20 +258,22 @@ pub(crate) fn client_config(tls: &TlsConfig, identity: Identity) -> Result<rustl
     let verifier: Arc<dyn ServerCertVerifier> = if tls.insecure {
         Arc::new(AcceptAnyServer(provider))
     } else {
-        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(tls)?), provider)
+        let (roots, configured_roots) = roots(tls)?;
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
             .build()
             .map_err(|e| Error::Tls(format!("unable to load root certificates: {e}")))?;
-        match tls.server_name.as_deref().filter(|n| !n.is_empty()) {
-            Some(name) => {
-                let name = ServerName::try_from(name.to_string())
-                    .map_err(|_| Error::Config(format!("invalid tls-server-name {name:?}")))?;
-                Arc::new(VerifyAsName {
-                    inner: webpki,
-                    name,
-                })
-            }
-            None => webpki,
-        }
+        let name = match tls.server_name.as_deref().filter(|n| !n.is_empty()) {
+            Some(name) => Some(
+                ServerName::try_from(name.to_string())
+                    .map_err(|_| Error::Config(format!("invalid tls-server-name {name:?}")))?,
+            ),
+            None => None,
+        };
+        Arc::new(ServerVerifier {
+            webpki,
+            name,
+            configured_roots,
+        })
     };
     let mut config = builder
         .dangerous()
@@ -270,24 +290,75 @@ pub(crate) fn client_config(tls: &TlsConfig, identity: Identity) -> Result<rustl
     Ok(config)
 }
 
-/// Verifies the server's certificate against a configured name instead of the URL's host.
+/// Verifies the server's certificate with webpki, against a configured name instead of
+/// the URL's host when one is set. Like Go's crypto/x509, it also accepts a server
+/// certificate that is itself one of the configured CA certificates (a self-signed
+/// certificate with `CA:TRUE` serving as its own authority, which `openssl req -x509`
+/// makes), when it is valid now and names the server; webpki refuses a CA certificate
+/// as a server's.
 #[derive(Debug)]
-struct VerifyAsName {
-    inner: Arc<WebPkiServerVerifier>,
-    name: ServerName<'static>,
+struct ServerVerifier {
+    webpki: Arc<WebPkiServerVerifier>,
+    name: Option<ServerName<'static>>,
+    configured_roots: Vec<CertificateDer<'static>>,
 }
 
-impl ServerCertVerifier for VerifyAsName {
+impl ServerVerifier {
+    /// The checks Go makes of a server certificate found in the root pool itself: its
+    /// validity period and its names (the signature needs no check: the very
+    /// certificate is trusted).
+    fn verify_trusted_itself(
+        end_entity: &CertificateDer<'_>,
+        name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Result<(), rustls::Error> {
+        use rustls::CertificateError;
+        let (_, parsed) = x509_parser::parse_x509_certificate(end_entity)
+            .map_err(|_| rustls::Error::InvalidCertificate(CertificateError::BadEncoding))?;
+        let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        let validity = parsed.validity();
+        if now < validity.not_before.timestamp() {
+            return Err(CertificateError::NotValidYet.into());
+        }
+        if now > validity.not_after.timestamp() {
+            return Err(CertificateError::Expired.into());
+        }
+        let certificate = webpki::EndEntityCert::try_from(end_entity)
+            .map_err(|_| rustls::Error::InvalidCertificate(CertificateError::BadEncoding))?;
+        certificate
+            .verify_is_valid_for_subject_name(name)
+            .map_err(|_| CertificateError::NotValidForName.into())
+    }
+}
+
+impl ServerCertVerifier for ServerVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
+        server_name: &ServerName<'_>,
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner
-            .verify_server_cert(end_entity, intermediates, &self.name, ocsp_response, now)
+        let name = match &self.name {
+            Some(name) => name,
+            None => server_name,
+        };
+        match self
+            .webpki
+            .verify_server_cert(end_entity, intermediates, name, ocsp_response, now)
+        {
+            Err(_)
+                if self
+                    .configured_roots
+                    .iter()
+                    .any(|root| root.as_ref() == end_entity.as_ref()) =>
+            {
+                Self::verify_trusted_itself(end_entity, name, now)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            outcome => outcome,
+        }
     }
 
     fn verify_tls12_signature(
@@ -296,7 +367,7 @@ impl ServerCertVerifier for VerifyAsName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        self.webpki.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -305,11 +376,11 @@ impl ServerCertVerifier for VerifyAsName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        self.webpki.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.webpki.supported_verify_schemes()
     }
 }
 
@@ -424,6 +495,19 @@ mod tests {
         };
         let config = client_config(&tls, Identity::None).unwrap();
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
+    }
+
+    #[test]
+    fn version_1_client_certificates_are_accepted_and_checked_against_their_key() {
+        let cert = include_bytes!("../testdata/v1-client.crt");
+        let key = include_bytes!("../testdata/v1-client.key");
+        let other = include_bytes!("../testdata/other.key");
+        assert!(certified_key(cert, key).is_ok());
+        let error = certified_key(cert, other).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "client certificate and key do not match: the public keys differ"
+        );
     }
 
     #[test]

@@ -38,8 +38,9 @@ impl fmt::Debug for ExecEnvVar {
 }
 
 /// An exec credential plugin: a command that prints an `ExecCredential` with a token or
-/// a client certificate.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// a client certificate. `Debug` hides the arguments and the environment's values
+/// (they often carry secrets, e.g. `--client-secret=...`).
+#[derive(Clone, PartialEq, Serialize)]
 pub struct ExecConfig {
     /// The command to run (looked up on `PATH` unless it contains a `/`).
     pub command: String,
@@ -58,6 +59,26 @@ pub struct ExecConfig {
     /// The cluster, sent to the plugin when `provide_cluster_info` is set; filled in by
     /// the layer that knows the server (the rest config).
     pub cluster: Option<ExecCluster>,
+}
+
+impl fmt::Debug for ExecConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let args: &[&str] = if self.args.is_empty() {
+            &[]
+        } else {
+            &["--- REDACTED ---"]
+        };
+        f.debug_struct("ExecConfig")
+            .field("command", &self.command)
+            .field("args", &args)
+            .field("env", &self.env)
+            .field("api_version", &self.api_version)
+            .field("install_hint", &self.install_hint)
+            .field("provide_cluster_info", &self.provide_cluster_info)
+            .field("interactive_mode", &self.interactive_mode)
+            .field("cluster", &self.cluster)
+            .finish()
+    }
 }
 
 /// What the plugin is told about the cluster (`spec.cluster`).
@@ -89,10 +110,13 @@ pub struct ExecCluster {
 impl fmt::Debug for ExecCluster {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ExecCluster")
-            .field("server", &self.server)
+            .field("server", &crate::redact::redact_url(&self.server))
             .field("tls_server_name", &self.tls_server_name)
             .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
-            .field("proxy_url", &self.proxy_url)
+            .field(
+                "proxy_url",
+                &self.proxy_url.as_deref().map(crate::redact::redact_url),
+            )
             .field("config", &self.config.as_ref().map(|_| "--- REDACTED ---"))
             .finish_non_exhaustive()
     }

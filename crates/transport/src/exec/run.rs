@@ -133,8 +133,22 @@ pub(super) async fn execute(config: &ExecConfig, hints: &Mutex<HintLimiter>) -> 
 
 /// Checks and decodes what the plugin printed.
 fn parse_output(config: &ExecConfig, stdout: &[u8]) -> Result<Output> {
-    let decoded: ExecCredentialOutput = serde_json::from_slice(stdout)
-        .map_err(|e| Error::Exec(format!("decoding stdout of {}: {e}", config.command)))?;
+    // serde's messages quote the offending values, which may be credentials: name only
+    // the kind of mistake and where it is.
+    let decoded: ExecCredentialOutput = serde_json::from_slice(stdout).map_err(|e| {
+        Error::Exec(format!(
+            "decoding stdout of {}: {} error at line {} column {}",
+            config.command,
+            match e.classify() {
+                serde_json::error::Category::Io => "read",
+                serde_json::error::Category::Syntax => "syntax",
+                serde_json::error::Category::Data => "type",
+                serde_json::error::Category::Eof => "unexpected end of input",
+            },
+            e.line(),
+            e.column()
+        ))
+    })?;
     if decoded.api_version != config.api_version || decoded.kind != "ExecCredential" {
         return Err(Error::Exec(format!(
             "exec plugin is configured to use API version {}, plugin returned version {}",
@@ -175,9 +189,7 @@ fn parse_output(config: &ExecConfig, stdout: &[u8]) -> Result<Output> {
             Time::parse(text)
                 .map(|time| time.to_system_time())
                 .map_err(|_| {
-                    Error::Exec(format!(
-                        "exec plugin returned an invalid expirationTimestamp {text:?}"
-                    ))
+                    Error::Exec("exec plugin returned an invalid expirationTimestamp".into())
                 })?,
         ),
         None => None,
@@ -241,6 +253,23 @@ mod tests {
                 error.contains(expected),
                 "{error} does not mention {expected}"
             );
+        }
+    }
+
+    #[test]
+    fn decode_errors_never_quote_the_plugin_output() {
+        let v1 = config("client.authentication.k8s.io/v1");
+        for stdout in [
+            &br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":"tok3n-s3cret"}"#[..],
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":["tok3n-s3cret"]}}"#,
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"a","expirationTimestamp":"tok3n-s3cret"}}"#,
+            br#"{"status":{"token":"tok3n-s3cret"#,
+        ] {
+            let Err(error) = parse_output(&v1, stdout) else {
+                panic!("output accepted")
+            };
+            assert!(!error.to_string().contains("tok3n-s3cret"), "{error}");
+            assert!(!format!("{error:?}").contains("tok3n-s3cret"), "{error:?}");
         }
     }
 
