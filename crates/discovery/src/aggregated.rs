@@ -90,7 +90,10 @@ struct Kind {
 }
 
 /// The groups and resource lists of an aggregated document, and the group versions the
-/// server reported as stale.
+/// server reported as stale. client-go's rules: a stale version is left out of its
+/// group (which is kept, possibly without versions) and the preferred version is the
+/// first fresh one; a resource or subresource without a response kind is left out (a
+/// resource still lends a subresource its scope and singular name).
 pub(crate) fn split(
     list: GroupDiscoveryList,
 ) -> (Vec<APIGroup>, Vec<APIResourceList>, Vec<String>) {
@@ -106,39 +109,40 @@ pub(crate) fn split(
                 format!("{name}/{version}")
             }
         };
-        let versions: Vec<GroupVersionForDiscovery> = group
-            .versions
-            .iter()
-            .map(|v| GroupVersionForDiscovery {
-                group_version: group_version(&v.version),
-                version: v.version.clone(),
-            })
-            .collect();
+        let mut versions = Vec::new();
         for version in group.versions {
             let gv = group_version(&version.version);
             if version.freshness.as_deref() == Some("Stale") {
                 stale.push(gv);
                 continue;
             }
+            versions.push(GroupVersionForDiscovery {
+                group_version: gv.clone(),
+                version: version.version.clone(),
+            });
             let mut resources = Vec::new();
             for resource in version.resources {
                 let namespaced = resource.scope == "Namespaced";
-                let kind = resource.response_kind.as_ref();
-                resources.push(api_resource(
-                    &resource.resource,
-                    &resource.singular_resource,
-                    namespaced,
-                    kind,
-                    resource.verbs,
-                    resource.short_names,
-                    resource.categories,
-                ));
+                if let Some(kind) = known_kind(resource.response_kind.as_ref()) {
+                    resources.push(api_resource(
+                        &resource.resource,
+                        &resource.singular_resource,
+                        namespaced,
+                        kind,
+                        resource.verbs,
+                        resource.short_names,
+                        resource.categories,
+                    ));
+                }
                 for sub in resource.subresources {
+                    let Some(kind) = known_kind(sub.response_kind.as_ref()) else {
+                        continue;
+                    };
                     resources.push(api_resource(
                         &format!("{}/{}", resource.resource, sub.subresource),
-                        "",
+                        &resource.singular_resource,
                         namespaced,
-                        sub.response_kind.as_ref(),
+                        kind,
                         sub.verbs,
                         Vec::new(),
                         Vec::new(),
@@ -164,11 +168,16 @@ pub(crate) fn split(
     (groups, lists, stale)
 }
 
+/// A response kind that names something (client-go skips empty ones).
+fn known_kind(kind: Option<&Kind>) -> Option<&Kind> {
+    kind.filter(|k| !(k.group.is_empty() && k.version.is_empty() && k.kind.is_empty()))
+}
+
 fn api_resource(
     name: &str,
     singular: &str,
     namespaced: bool,
-    kind: Option<&Kind>,
+    kind: &Kind,
     verbs: Vec<String>,
     short_names: Vec<String>,
     categories: Vec<String>,
@@ -177,12 +186,77 @@ fn api_resource(
         name: name.to_string(),
         singular_name: singular.to_string(),
         namespaced,
-        group: kind.map(|k| k.group.clone()).filter(|g| !g.is_empty()),
-        version: kind.map(|k| k.version.clone()).filter(|v| !v.is_empty()),
-        kind: kind.map(|k| k.kind.clone()).unwrap_or_default(),
+        group: Some(kind.group.clone()).filter(|g| !g.is_empty()),
+        version: Some(kind.version.clone()).filter(|v| !v.is_empty()),
+        kind: kind.kind.clone(),
         verbs,
         short_names,
         categories,
         storage_version_hash: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// client-go's `SplitGroupsAndResources` on the same document: the stale version is
+    /// dropped, the first fresh one preferred, subresources take their parent's singular
+    /// name, and entries without a response kind are skipped.
+    #[test]
+    fn splits_like_client_go() {
+        let list: GroupDiscoveryList = serde_json::from_value(serde_json::json!({
+            "items": [{
+                "metadata": {"name": "widgets.example.com"},
+                "versions": [
+                    {"version": "v2", "freshness": "Stale"},
+                    {"version": "v1", "freshness": "Current", "resources": [
+                        {"resource": "widgets", "singularResource": "widget", "scope": "Namespaced",
+                         "responseKind": {"group": "widgets.example.com", "version": "v1", "kind": "Widget"},
+                         "verbs": ["get"],
+                         "subresources": [
+                            {"subresource": "status",
+                             "responseKind": {"group": "widgets.example.com", "version": "v1", "kind": "Widget"},
+                             "verbs": ["get"]},
+                            {"subresource": "nokind", "verbs": ["get"]}
+                         ]},
+                        {"resource": "parents", "singularResource": "parent", "scope": "Cluster",
+                         "subresources": [
+                            {"subresource": "scale",
+                             "responseKind": {"group": "autoscaling", "version": "v1", "kind": "Scale"}}
+                         ]}
+                    ]},
+                    {"version": "v1beta1"}
+                ]
+            }]
+        }))
+        .unwrap();
+        let (groups, lists, stale) = split(list);
+        assert_eq!(stale, ["widgets.example.com/v2"]);
+        let versions: Vec<&str> = groups[0]
+            .versions
+            .iter()
+            .map(|v| v.group_version.as_str())
+            .collect();
+        assert_eq!(
+            versions,
+            ["widgets.example.com/v1", "widgets.example.com/v1beta1"]
+        );
+        assert_eq!(groups[0].preferred_version.as_ref().unwrap().version, "v1");
+        let names: Vec<(&str, &str)> = lists[0]
+            .resources
+            .iter()
+            .map(|r| (r.name.as_str(), r.singular_name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("widgets", "widget"),
+                ("widgets/status", "widget"),
+                ("parents/scale", "parent"),
+            ]
+        );
+        assert!(!lists[0].resources[2].namespaced);
+        assert_eq!(lists[0].resources[2].group.as_deref(), Some("autoscaling"));
     }
 }

@@ -21,34 +21,40 @@ use crate::{Discovery, DiscoveryClient, VersionInfo};
 /// How long kubectl trusts its discovery cache: 6 hours.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(6 * 60 * 60);
 
-/// kubectl's discovery cache folder for `host`: `~/.kube/cache/discovery/<host_port>`,
-/// the scheme dropped and every character other than ASCII letters, digits, `_` and `.`
-/// replaced by `_` (`https://127.0.0.1:6443` → `127.0.0.1_6443`). `None` without a
-/// home folder.
+/// kubectl's discovery cache folder for `host`: `$KUBECACHEDIR/discovery/<host>`
+/// (`KUBECACHEDIR` defaults to `~/.kube/cache`), with
+/// kubectl's rule for `<host>`: the first `https://` and then the first `http://` cut
+/// out, every character other than ASCII letters, digits, `_`, `.`, `/`, `(` and `)`
+/// replaced by `_`, and the result joined as a relative path (so a URL path makes
+/// subfolders and a trailing `/` is dropped): `https://127.0.0.1:6443` →
+/// `127.0.0.1_6443`, `https://h:443/k8s/clusters/c1/` → `h_443/k8s/clusters/c1`.
+/// `None` without `KUBECACHEDIR` or a home folder.
+///
+/// Unlike kubectl, `..` segments are dropped instead of climbing out of the cache
+/// folder.
 pub fn default_cache_dir(host: &str) -> Option<PathBuf> {
-    let home = dirs::home_dir()?;
-    Some(
-        home.join(".kube")
-            .join("cache")
-            .join("discovery")
-            .join(sanitize_host(host)),
-    )
+    let cache = match std::env::var_os("KUBECACHEDIR").filter(|dir| !dir.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => dirs::home_dir()?.join(".kube").join("cache"),
+    };
+    Some(cache.join("discovery").join(host_folder(host)))
 }
 
-fn sanitize_host(host: &str) -> String {
-    let schemeless = host
-        .strip_prefix("https://")
-        .or_else(|| host.strip_prefix("http://"))
-        .unwrap_or(host);
-    schemeless
+/// The relative folder kubectl keeps `host`'s discovery cache in.
+fn host_folder(host: &str) -> PathBuf {
+    let schemeless = host.replacen("https://", "", 1).replacen("http://", "", 1);
+    let safe: String = schemeless
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '(' | ')') {
                 c
             } else {
                 '_'
             }
         })
+        .collect();
+    safe.split('/')
+        .filter(|segment| !matches!(*segment, "" | "." | ".."))
         .collect()
 }
 
@@ -318,10 +324,26 @@ impl<D: DiscoveryInterface> DiscoveryInterface for CachedDiscoveryClient<D> {
 mod tests {
     use super::*;
 
+    /// Expected values: kubectl's `computeDiscoverCacheDir` (cli-runtime v0.37.2) on
+    /// the same hosts, relative to its parent folder.
     #[test]
     fn hosts_become_folder_names_like_kubectl() {
-        assert_eq!(sanitize_host("https://127.0.0.1:6443"), "127.0.0.1_6443");
-        assert_eq!(sanitize_host("http://my-host.example"), "my_host.example");
-        assert_eq!(sanitize_host("h:1/../x"), "h_1_.._x");
+        let cases = [
+            ("https://127.0.0.1:6443", "127.0.0.1_6443"),
+            ("http://my-host.example", "my_host.example"),
+            ("https://h:443/k8s/clusters/c1/", "h_443/k8s/clusters/c1"),
+            ("https://h:443/", "h_443"),
+            ("https://h//a///b", "h/a/b"),
+            ("https://[::1]:6443", "___1__6443"),
+            ("HTTPS://Host:1", "HTTPS_/Host_1"),
+            ("https://a(b)c~d", "a(b)c_d"),
+            ("https://\u{fc}n\u{ef}.example", "_n_.example"),
+            ("x https://y", "x_y"),
+            // kubectl climbs out of its cache folder here ("x"); this stays inside.
+            ("h:1/../x", "h_1/x"),
+        ];
+        for (host, expected) in cases {
+            assert_eq!(host_folder(host), PathBuf::from(expected), "{host}");
+        }
     }
 }
