@@ -17,6 +17,9 @@ pub const CLUSTER_NAME: &str = "envtest";
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 struct Kubeconfig {
+    /// `apiVersion`, as every kubeconfig spells it (files of earlier versions of this
+    /// crate said `api-version`; they are still read).
+    #[serde(rename = "apiVersion", alias = "api-version")]
     api_version: String,
     kind: String,
     clusters: Vec<Named<Cluster>>,
@@ -243,6 +246,8 @@ mod tests {
             Some("S0VZ")
         );
         assert_eq!(parsed.users[1].value.user.token.as_deref(), Some("t0ken"));
+        assert!(yaml.starts_with("apiVersion: v1\nkind: Config\n"), "{yaml}");
+        assert!(!yaml.contains("api-version"), "{yaml}");
         assert!(yaml.contains("current-context: admin"));
         assert!(yaml.contains("certificate-authority-data: Q0E="));
 
