@@ -297,6 +297,25 @@ mod tests {
     }
 
     #[test]
+    fn in_cluster_is_used_when_the_context_names_a_missing_cluster() {
+        let dir = pod_dir();
+        let path = dir.path().join("kubeconfig");
+        std::fs::write(
+            &path,
+            "contexts: [{name: x, context: {cluster: gone, user: u}}]\n\
+             users: [{name: u, user: {token: file-token}}]\ncurrent-context: x\n",
+        )
+        .unwrap();
+        let config = client(
+            LoadingRules::explicit(path),
+            ConfigOverrides::default(),
+            dir.path(),
+            IN_POD,
+        );
+        assert_eq!(config.rest_config().unwrap().host, "https://10.0.0.1:443");
+    }
+
+    #[test]
     fn in_cluster_is_used_when_files_give_only_the_default_config() {
         let dir = pod_dir();
         let mut defaults = ConfigOverrides::default();

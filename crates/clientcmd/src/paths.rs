@@ -41,6 +41,41 @@ pub(crate) fn resolve_user_paths(user: &mut AuthInfo, base: &Path) {
     }
 }
 
+/// The reverse of [`resolve_cluster_paths`] for writing an entry back to its file
+/// (client-go's `RelativizeClusterLocalPaths`).
+pub(crate) fn relativize_cluster_paths(cluster: &mut Cluster, base: &Path) {
+    relativize_in_place(&mut cluster.certificate_authority, base);
+}
+
+/// The reverse of [`resolve_user_paths`] for writing an entry back to its file (client-go's
+/// `RelativizeAuthInfoLocalPaths`).
+pub(crate) fn relativize_user_paths(user: &mut AuthInfo, base: &Path) {
+    relativize_in_place(&mut user.client_certificate, base);
+    relativize_in_place(&mut user.client_key, base);
+    relativize_in_place(&mut user.token_file, base);
+    if let Some(exec) = user.exec.as_mut()
+        && exec.command.contains(std::path::MAIN_SEPARATOR)
+    {
+        let mut command = PathBuf::from(&exec.command);
+        relativize_in_place(&mut command, base);
+        exec.command = command.to_string_lossy().into_owned();
+    }
+}
+
+/// `path` relative to `base` when it lies inside it; a path that would need `..` stays
+/// absolute, as client-go's `RelativizePathWithNoBacksteps` leaves it.
+fn relativize_in_place(path: &mut PathBuf, base: &Path) {
+    if path.as_os_str().is_empty() {
+        return;
+    }
+    let absolute = resolve_path(path, base);
+    *path = match absolute.strip_prefix(base) {
+        Ok(inside) if inside.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(inside) => inside.to_path_buf(),
+        Err(_) => absolute,
+    };
+}
+
 /// The absolute folder of the file an entry came from; `None` for entries made in
 /// memory.
 pub(crate) fn origin_dir(origin: &Path) -> Result<Option<PathBuf>> {

@@ -91,7 +91,7 @@ struct NamedExtension {
 struct PreferencesFile {
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "yaml11_bool",
         skip_serializing_if = "std::ops::Not::not"
     )]
     colors: bool,
@@ -120,7 +120,7 @@ struct ClusterFile {
     certificate_authority_data: String,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "yaml11_bool",
         skip_serializing_if = "std::ops::Not::not"
     )]
     disable_compression: bool,
@@ -132,7 +132,7 @@ struct ClusterFile {
     extensions: Vec<NamedExtension>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "yaml11_bool",
         skip_serializing_if = "std::ops::Not::not"
     )]
     insecure_skip_tls_verify: bool,
@@ -291,7 +291,7 @@ struct ExecFile {
         skip_serializing_if = "String::is_empty"
     )]
     interactive_mode: String,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "yaml11_bool")]
     provide_cluster_info: bool,
 }
 
@@ -331,6 +331,46 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A boolean as Go's YAML reader (YAML 1.1) takes one: `true`/`false`, and also
+/// `yes`/`no`, `y`/`n` and `on`/`off` in lower, capitalised or upper case; `null` is
+/// false. (Go refuses these words when quoted; they are accepted here either way.)
+fn yaml11_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    deserializer.deserialize_any(Yaml11BoolVisitor)
+}
+
+struct Yaml11BoolVisitor;
+
+impl<'de> Visitor<'de> for Yaml11BoolVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean (true/false, yes/no, y/n, on/off)")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<bool, E> {
+        Ok(value)
+    }
+
+    fn visit_str<E: de::Error>(self, word: &str) -> Result<bool, E> {
+        match word {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+                Ok(true)
+            }
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False"
+            | "FALSE" => Ok(false),
+            _ => Err(E::invalid_value(de::Unexpected::Str(word), &self)),
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
 }
 
 /// A secret string: accepts only strings (or `null`), and its errors never quote the
@@ -738,6 +778,44 @@ impl ContextFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Expected values: client-go v0.37.2's `clientcmd.Load` on the same documents.
+    #[test]
+    fn booleans_are_read_as_go_reads_yaml_1_1() {
+        let cases = [
+            ("yes", Some(true)),
+            ("Yes", Some(true)),
+            ("YES", Some(true)),
+            ("y", Some(true)),
+            ("Y", Some(true)),
+            ("on", Some(true)),
+            ("ON", Some(true)),
+            ("true", Some(true)),
+            ("True", Some(true)),
+            ("no", Some(false)),
+            ("n", Some(false)),
+            ("off", Some(false)),
+            ("false", Some(false)),
+            ("~", Some(false)),
+            ("", Some(false)),
+            ("1", None),
+            ("yEs", None),
+        ];
+        for (value, expected) in cases {
+            let text = format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://x\n    insecure-skip-tls-verify: {value}\n"
+            );
+            let loaded = Kubeconfig::load(text.as_bytes());
+            match expected {
+                Some(flag) => assert_eq!(
+                    loaded.unwrap().clusters["c"].insecure_skip_tls_verify,
+                    flag,
+                    "{value}"
+                ),
+                None => assert!(loaded.is_err(), "{value} was accepted"),
+            }
+        }
+    }
 
     const FULL: &str = r#"
 apiVersion: v1
