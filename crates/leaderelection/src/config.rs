@@ -16,7 +16,10 @@ use crate::{Error, Result};
 /// `retry_period × JITTER_FACTOR`.
 pub const JITTER_FACTOR: f64 = 1.2;
 
-type StartedFn = dyn Fn(CancellationToken) -> BoxFuture<'static, ()> + Send + Sync;
+/// The default of [`LeaderElectionConfig::work_grace_period`]: 10 s.
+pub const DEFAULT_WORK_GRACE_PERIOD: Duration = Duration::from_secs(10);
+
+pub(crate) type StartedFn = dyn Fn(CancellationToken) -> BoxFuture<'static, ()> + Send + Sync;
 type StoppedFn = dyn Fn() + Send + Sync;
 type NewLeaderFn = dyn Fn(String) + Send + Sync;
 
@@ -46,9 +49,18 @@ impl LeaderCallbacks {
         Self::default()
     }
 
-    /// Runs `f` as its own task when this candidate becomes leader. The token is
-    /// cancelled when leadership is lost (or the election is cancelled): stop the work
-    /// then. The elector does not wait for the task.
+    /// Runs the future `f` returns as its own task when this candidate becomes leader:
+    /// the work of the leader.
+    ///
+    /// The token is cancelled when leadership ends (lost, or the election cancelled):
+    /// stop the work then. [`run`](crate::LeaderElector::run) waits for the work to
+    /// return before it releases the lock and returns, at most
+    /// [`work_grace_period`](LeaderElectionConfig::work_grace_period); a work still
+    /// running then is aborted (dropped at its next `.await`).
+    ///
+    /// The token is cancelled by the elector's task, which may run after the work when
+    /// a paused process resumes: check [`LeaderElector::is_leader`](crate::LeaderElector::is_leader),
+    /// which reads the clock, right before each action taken as leader.
     pub fn on_started_leading<F, Fut>(mut self, f: F) -> Self
     where
         F: Fn(CancellationToken) -> Fut + Send + Sync + 'static,
@@ -90,8 +102,9 @@ pub struct LeaderElectionConfig {
     /// How long non-leaders wait, after last seeing the record change, before they try
     /// to take over. Must exceed `renew_deadline`.
     pub lease_duration: Duration,
-    /// How long the leader keeps retrying to renew before it gives up leadership. Must
-    /// exceed `retry_period × JITTER_FACTOR`.
+    /// How long leadership lasts after the start of the leader's last successful
+    /// renewal, by its monotonic clock: the leader steps down when it could not renew
+    /// within this time. Must exceed `retry_period × JITTER_FACTOR`.
     pub renew_deadline: Duration,
     /// The wait between attempts to acquire or renew.
     pub retry_period: Duration,
@@ -99,10 +112,16 @@ pub struct LeaderElectionConfig {
     pub callbacks: LeaderCallbacks,
     /// A health check to attach the elector to (see [`HealthzAdaptor`]).
     pub watchdog: Option<Arc<HealthzAdaptor>>,
-    /// Release the lock (empty holder, 1 s duration) when the election is cancelled, so
-    /// that another candidate takes over within about a retry period. Only safe when
-    /// the work started by `on_started_leading` has stopped by then.
+    /// Release the lock (empty holder, 1 s duration) when leadership ends, so that
+    /// another candidate takes over within about a retry period instead of after the
+    /// lease duration. The lock is released only once the work has returned: not when
+    /// it had to be aborted after the grace period.
     pub release_on_cancel: bool,
+    /// How long [`run`](crate::LeaderElector::run) waits, once leadership ended, for the
+    /// work started by `on_started_leading` to return before aborting it (default
+    /// [`DEFAULT_WORK_GRACE_PERIOD`]). After a cancellation the elector keeps renewing
+    /// the lock meanwhile, so nobody else takes over while the work winds down.
+    pub work_grace_period: Duration,
     /// Name used in metrics and health messages.
     pub name: String,
     /// Coordinated leader election: a central controller picks the holder; the elector
@@ -119,6 +138,7 @@ impl std::fmt::Debug for LeaderElectionConfig {
             .field("retry_period", &self.retry_period)
             .field("callbacks", &self.callbacks)
             .field("release_on_cancel", &self.release_on_cancel)
+            .field("work_grace_period", &self.work_grace_period)
             .field("name", &self.name)
             .field("coordinated", &self.coordinated)
             .finish()
@@ -126,8 +146,8 @@ impl std::fmt::Debug for LeaderElectionConfig {
 }
 
 impl LeaderElectionConfig {
-    /// A config over `lock` with the given durations and callbacks; the other fields
-    /// are off/empty.
+    /// A config over `lock` with the given durations and callbacks; the work grace
+    /// period is [`DEFAULT_WORK_GRACE_PERIOD`], the other fields are off/empty.
     pub fn new(
         lock: Arc<dyn ResourceLock>,
         lease_duration: Duration,
@@ -143,6 +163,7 @@ impl LeaderElectionConfig {
             callbacks,
             watchdog: None,
             release_on_cancel: false,
+            work_grace_period: DEFAULT_WORK_GRACE_PERIOD,
             name: String::new(),
             coordinated: false,
         }
@@ -163,6 +184,12 @@ impl LeaderElectionConfig {
     /// Sets [`release_on_cancel`](Self::release_on_cancel).
     pub fn release_on_cancel(mut self, release: bool) -> Self {
         self.release_on_cancel = release;
+        self
+    }
+
+    /// Sets [`work_grace_period`](Self::work_grace_period).
+    pub fn work_grace_period(mut self, grace: Duration) -> Self {
+        self.work_grace_period = grace;
         self
     }
 

@@ -1,18 +1,33 @@
-//! [`LeaderElector`]: acquires the lock, keeps renewing it while leading, and steps down
-//! when it cannot (client-go's `LeaderElector`).
+//! [`LeaderElector`]: acquires the lock, leads while it keeps renewing it, steps down,
+//! and winds the leader's work down (client-go's `LeaderElector`).
+//!
+//! Rules:
+//! - Leadership ends as soon as the elector reads another holder in the lock, or once
+//!   the renew deadline has passed since the start of its last successful renewal by
+//!   the monotonic clock ([`Term`]), whichever comes first; the elector checks the
+//!   deadline before and after every step, so a resumed process steps down before it
+//!   does anything else as leader.
+//! - When leadership ends the work's token is cancelled, then the work is awaited (at
+//!   most the grace period), then the lock is released (if configured and the work
+//!   returned), then `on_stopped_leading` runs and `run` returns.
+//! - After a cancellation the elector keeps renewing the lock while the work winds
+//!   down, for as long as it holds it.
+
+mod attempt;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use clientgo_apimachinery::meta::MicroTime;
 use parking_lot::Mutex;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{JITTER_FACTOR, LeaderCallbacks, LeaderElectionConfig};
+use crate::config::{JITTER_FACTOR, LeaderCallbacks, LeaderElectionConfig, StartedFn};
 use crate::lock::ResourceLock;
 use crate::metrics::{LeaderMetric, new_leader_metric};
 use crate::record::LeaderElectionRecord;
+use crate::term::Term;
+use crate::work::Work;
 use crate::{Error, Result};
 
 /// What this candidate last saw of the lock.
@@ -27,18 +42,45 @@ struct Observed {
     reported_leader: String,
 }
 
+/// Why a leadership term ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ended {
+    /// The election was cancelled.
+    Cancelled,
+    /// No renewal succeeded within the renew deadline.
+    Expired,
+    /// Another holder (possibly none) was read in the lock.
+    Taken(String),
+}
+
 /// A candidate in a leader election. Build one with [`LeaderElector::new`], share it in
 /// an `Arc`, and drive it with [`run`](Self::run).
 ///
-/// Leadership is **not fencing**: the previous leader stops at most `renew_deadline`
-/// after its last successful renewal and others wait `lease_duration` (longer) after
-/// last seeing the lock change, but a paused process or a clock running at a different
-/// rate can still make two candidates briefly believe they lead. Keep the work
-/// idempotent.
+/// **When leadership ends.** The leader steps down — the token of its work is
+/// cancelled and [`is_leader`](Self::is_leader) turns false — as soon as it reads
+/// another holder in the lock, or once the renew deadline has passed since the start of
+/// its last successful renewal by the monotonic clock, whichever comes first. Others
+/// take over no earlier than the lease duration after they saw that renewal, so a
+/// leader stops at least `lease_duration − renew_deadline` before anyone else can lead,
+/// provided the clocks of both run at about the same rate. This holds across a pause
+/// of the process (SIGSTOP, a long stall): on resuming, the leader finds its deadline
+/// passed and steps down before anything else, and a renewal that completes after the
+/// deadline does not extend leadership. client-go restarts its deadline at every renew
+/// round instead, so a paused leader there can keep leading up to the renew deadline
+/// after another took over.
+///
+/// What remains: the work learns of the end through its token, which the elector's
+/// task cancels, and a resumed process may run the work first; check
+/// [`is_leader`](Self::is_leader), which reads the clock, right before each action. A
+/// process paused between that check and the action can still act late, and a machine
+/// whose monotonic clock stops while it is suspended counts the suspension as no time.
+/// This is not fencing: keep the work idempotent.
 pub struct LeaderElector {
     config: LeaderElectionConfig,
     lock: Arc<dyn ResourceLock>,
+    started: Arc<StartedFn>,
     observed: Mutex<Observed>,
+    term: Mutex<Term>,
     metric: Arc<dyn LeaderMetric>,
 }
 
@@ -47,11 +89,12 @@ impl std::fmt::Debug for LeaderElector {
         f.debug_struct("LeaderElector")
             .field("config", &self.config)
             .field("observed", &*self.observed.lock())
+            .field("term", &*self.term.lock())
             .finish()
     }
 }
 
-/// Calls `on_stopped_leading` and cancels the leader's token when `run` ends, also when
+/// Calls `on_stopped_leading` and cancels the work's token when `run` ends, also when
 /// its future is dropped.
 struct StopGuard<'a> {
     callbacks: &'a LeaderCallbacks,
@@ -77,11 +120,18 @@ impl LeaderElector {
             .lock
             .clone()
             .ok_or_else(|| Error::Config("Lock must not be nil.".into()))?;
+        let started = config
+            .callbacks
+            .on_started_leading
+            .clone()
+            .ok_or_else(|| Error::Config("OnStartedLeading callback must not be nil".into()))?;
         let metric = new_leader_metric();
         metric.off(&config.name);
         Ok(Self {
+            term: Mutex::new(Term::new(config.renew_deadline)),
             config,
             lock,
+            started,
             observed: Mutex::new(Observed::default()),
             metric,
         })
@@ -92,9 +142,12 @@ impl LeaderElector {
         &self.config
     }
 
-    /// True when the last observed holder is this candidate.
+    /// True while this candidate leads: the last observed holder is this candidate and
+    /// its term has not ended — in particular, less than the renew deadline has passed
+    /// since the start of its last successful renewal, which this reads from the clock
+    /// at each call. Safe to poll from the work right before acting as leader.
     pub fn is_leader(&self) -> bool {
-        self.observed.lock().record.holder_identity == self.lock.identity()
+        self.holds_lock() && self.term.lock().deadline(Instant::now()).is_some()
     }
 
     /// The identity of the last observed holder (empty: none).
@@ -107,15 +160,23 @@ impl LeaderElector {
         self.observed.lock().record.clone()
     }
 
-    /// Runs the election until `cancel` is cancelled: acquires the lock (retrying every
-    /// retry period with jitter), spawns `on_started_leading` with a token that is
-    /// cancelled when leadership ends, renews until the renew deadline passes without
-    /// success or `cancel` fires, releases the lock if
-    /// [`release_on_cancel`](LeaderElectionConfig::release_on_cancel) is set and the
-    /// election was cancelled, and finally calls `on_stopped_leading` — **also when
-    /// leadership was never acquired**.
+    /// Runs the election until leadership ends or `cancel` is cancelled:
     ///
-    /// Returns when leadership is lost: to compete again, call `run` again.
+    /// 1. acquires the lock (retrying every retry period with jitter);
+    /// 2. spawns the work of `on_started_leading` with a token;
+    /// 3. renews every retry period until leadership ends (see [`LeaderElector`]) or
+    ///    `cancel` fires;
+    /// 4. cancels the work's token and waits for the work to return, at most
+    ///    [`work_grace_period`](LeaderElectionConfig::work_grace_period) (then aborts
+    ///    it); after a cancellation it keeps renewing the lock meanwhile;
+    /// 5. releases the lock if
+    ///    [`release_on_cancel`](LeaderElectionConfig::release_on_cancel) is set and the
+    ///    work returned;
+    /// 6. calls `on_stopped_leading` — **also when leadership was never acquired**.
+    ///
+    /// Returns when leadership is lost: to compete again, call `run` again. Dropping the
+    /// future instead cancels the work's token and calls `on_stopped_leading` without
+    /// waiting for the work.
     pub async fn run(&self, cancel: &CancellationToken) {
         let mut guard = StopGuard {
             callbacks: &self.config.callbacks,
@@ -124,15 +185,23 @@ impl LeaderElector {
         if !self.acquire(cancel).await {
             return;
         }
-        let leading = cancel.child_token();
-        guard.leading = Some(leading.clone());
-        if let Some(started) = &self.config.callbacks.on_started_leading {
-            tokio::spawn(started(leading.clone()));
+        let work = Work::start(self.started.as_ref(), cancel.child_token());
+        guard.leading = Some(work.token().clone());
+        let ended = self.lead(cancel).await;
+        self.term.lock().end();
+        work.token().cancel();
+        self.metric.off(&self.config.name);
+        let description = self.lock.describe();
+        match &ended {
+            Ended::Cancelled => tracing::info!(lease = %description, "leader election cancelled"),
+            Ended::Expired => tracing::info!(lease = %description, "failed to renew lease"),
+            Ended::Taken(holder) => {
+                tracing::info!(lease = %description, %holder, "lease taken over");
+            }
         }
-        self.renew(cancel).await;
-        leading.cancel();
         self.lock.record_event("stopped leading");
-        if self.config.release_on_cancel && cancel.is_cancelled() {
+        let returned = self.wind_down(work, &ended).await;
+        if self.config.release_on_cancel && returned {
             self.release().await;
         }
     }
@@ -161,238 +230,83 @@ impl LeaderElector {
         }
     }
 
-    /// Renews every retry period until a renewal does not succeed within the renew
-    /// deadline or `cancel` fires.
-    async fn renew(&self, cancel: &CancellationToken) {
-        let description = self.lock.describe();
+    /// Leads: renews right away and then every retry period (retrying failed renewals
+    /// every retry period) until leadership ends or `cancel` fires. Every wait and
+    /// every attempt is cut off at the term's deadline, and the deadline is checked
+    /// again after each of them.
+    async fn lead(&self, cancel: &CancellationToken) -> Ended {
         loop {
-            let renewed = self.renew_within_deadline(cancel).await;
+            let Some(deadline) = self.deadline() else {
+                return self.why_ended();
+            };
+            let renewed = tokio::select! {
+                renewed = self.try_renew() => renewed,
+                () = tokio::time::sleep_until(deadline) => false,
+                () = cancel.cancelled() => return Ended::Cancelled,
+            };
             self.maybe_report_transition();
-            if !renewed {
-                self.metric.off(&self.config.name);
-                if cancel.is_cancelled() {
-                    tracing::info!(lease = %description, "leader election cancelled");
-                } else {
-                    tracing::info!(lease = %description, "failed to renew lease");
-                }
-                return;
+            let Some(deadline) = self.deadline() else {
+                return self.why_ended();
+            };
+            if renewed {
+                tracing::trace!(lease = %self.lock.describe(), "successfully renewed lease");
             }
-            tracing::trace!(lease = %description, "successfully renewed lease");
             tokio::select! {
                 () = tokio::time::sleep(self.config.retry_period) => {}
-                () = cancel.cancelled() => {
-                    self.metric.off(&self.config.name);
-                    return;
-                }
+                () = tokio::time::sleep_until(deadline) => {}
+                () = cancel.cancelled() => return Ended::Cancelled,
             }
         }
     }
 
-    /// One renewal: attempts right away and then every retry period, each attempt cut
-    /// off at the renew deadline.
-    async fn renew_within_deadline(&self, cancel: &CancellationToken) -> bool {
-        let attempts = async {
-            loop {
-                if self.try_acquire_or_renew().await {
-                    return true;
-                }
-                tokio::time::sleep(self.config.retry_period).await;
-            }
-        };
-        tokio::select! {
-            renewed = tokio::time::timeout(self.config.renew_deadline, attempts) => {
-                renewed.unwrap_or(false)
-            }
-            () = cancel.cancelled() => false,
+    /// When the current term ends unless renewed; `None` when this candidate does not
+    /// lead (any more).
+    fn deadline(&self) -> Option<Instant> {
+        if !self.holds_lock() {
+            return None;
         }
+        self.term.lock().deadline(Instant::now())
     }
 
-    /// One attempt to acquire or renew the lock; true when this candidate holds it
-    /// afterwards.
-    pub(crate) async fn try_acquire_or_renew(&self) -> bool {
-        let now = MicroTime::now();
-        let desired = LeaderElectionRecord {
-            holder_identity: self.lock.identity().to_owned(),
-            lease_duration_seconds: whole_seconds(self.config.lease_duration),
-            acquire_time: now,
-            renew_time: now,
-            ..LeaderElectionRecord::default()
-        };
-        if self.config.coordinated {
-            return self.try_coordinated_renew(desired).await;
-        }
-
-        // Fast path: renew what we hold without reading it first.
-        if self.is_leader() && self.is_lease_valid(Instant::now()) {
-            let old = self.observed_record();
-            let record = LeaderElectionRecord {
-                acquire_time: old.acquire_time,
-                leader_transitions: old.leader_transitions,
-                ..desired.clone()
-            };
-            match self.lock.update(record.clone()).await {
-                Ok(()) => {
-                    self.set_observed_record(record);
-                    return true;
-                }
-                Err(error) => tracing::info!(
-                    lease = %self.lock.describe(), %error,
-                    "failed to update lease optimistically, falling back to slow path"
-                ),
-            }
-        }
-
-        // Slow path: read the lock.
-        let old = match self.lock.get().await {
-            Ok((old, raw)) => {
-                self.observe_raw(old.clone(), raw);
-                old
-            }
-            Err(error) if error.is_not_found() => {
-                return match self.lock.create(desired.clone()).await {
-                    Ok(()) => {
-                        self.set_observed_record(desired);
-                        true
-                    }
-                    Err(error) => {
-                        tracing::error!(lease = %self.lock.describe(), %error, "error initially creating lease lock");
-                        false
-                    }
-                };
-            }
-            Err(error) => {
-                tracing::error!(lease = %self.lock.describe(), %error, "error retrieving resource lock");
-                return false;
-            }
-        };
-
-        if !old.holder_identity.is_empty()
-            && self.is_lease_valid(Instant::now())
-            && !self.is_leader()
-        {
-            tracing::debug!(
-                lease = %self.lock.describe(), holder = %old.holder_identity,
-                "lock is held and has not yet expired"
-            );
-            return false;
-        }
-
-        let record = if self.is_leader() {
-            self.metric.slowpath_exercised(&self.config.name);
-            LeaderElectionRecord {
-                acquire_time: old.acquire_time,
-                leader_transitions: old.leader_transitions,
-                ..desired
-            }
+    /// Why [`deadline`](Self::deadline) found the term over.
+    fn why_ended(&self) -> Ended {
+        if self.holds_lock() {
+            Ended::Expired
         } else {
-            LeaderElectionRecord {
-                leader_transitions: old.leader_transitions.saturating_add(1),
-                ..desired
-            }
-        };
-        match self.lock.update(record.clone()).await {
-            Ok(()) => {
-                self.set_observed_record(record);
-                true
-            }
-            Err(error) => {
-                tracing::error!(lease = %self.lock.describe(), %error, "failed to update lock");
-                false
-            }
+            Ended::Taken(self.get_leader())
         }
     }
 
-    /// The coordinated variant: never creates the lock, only renews a lease a central
-    /// coordinator gave to this candidate, and stops renewing once another holder is
-    /// preferred.
-    async fn try_coordinated_renew(&self, desired: LeaderElectionRecord) -> bool {
-        let old = match self.lock.get().await {
-            Ok((old, raw)) => {
-                self.observe_raw(old.clone(), raw);
-                old
-            }
-            Err(error) => {
-                tracing::debug!(lease = %self.lock.describe(), %error, "coordinated lease not available");
-                return false;
-            }
-        };
-        if !self.is_lease_valid(Instant::now()) {
-            tracing::debug!(lease = %self.lock.describe(), "lease has expired");
-            return false;
+    /// Waits for the work to return (at most the grace period); after a cancellation
+    /// renews the lock meanwhile. True when the work returned.
+    async fn wind_down(&self, work: Work, ended: &Ended) -> bool {
+        let stopped = work.stop(self.config.work_grace_period);
+        if *ended != Ended::Cancelled {
+            return stopped.await;
         }
-        if !self.is_leader() || !old.preferred_holder.is_empty() {
-            return false;
-        }
-        let record = LeaderElectionRecord {
-            acquire_time: old.acquire_time,
-            leader_transitions: old.leader_transitions,
-            strategy: old.strategy,
-            ..desired
-        };
-        match self.lock.update(record.clone()).await {
-            Ok(()) => {
-                self.set_observed_record(record);
-                true
-            }
-            Err(error) => {
-                tracing::error!(lease = %self.lock.describe(), %error, "failed to update lock");
-                false
-            }
+        tokio::pin!(stopped);
+        tokio::select! {
+            returned = &mut stopped => returned,
+            () = self.keep_holding() => stopped.await,
         }
     }
 
-    /// Gives the lock up if this candidate holds it: empty holder, a one-second lease,
-    /// same transition count. Retries on conflicts; bounded by the renew deadline. True
-    /// when released or nothing was to release.
-    pub(crate) async fn release(&self) -> bool {
-        let attempt = async {
-            loop {
-                let old = match self.lock.get().await {
-                    Ok((old, _)) => old,
-                    Err(error) => {
-                        tracing::error!(lease = %self.lock.describe(), %error, "error retrieving resource lock");
-                        return false;
-                    }
-                };
-                if old.holder_identity != self.lock.identity() {
-                    return true;
-                }
-                let now = MicroTime::now();
-                let record = LeaderElectionRecord {
-                    leader_transitions: old.leader_transitions,
-                    lease_duration_seconds: 1,
-                    acquire_time: now,
-                    renew_time: now,
-                    ..LeaderElectionRecord::default()
-                };
-                match self.lock.update(record.clone()).await {
-                    Ok(()) => {
-                        self.set_observed_record(record);
-                        return true;
-                    }
-                    Err(error) if error.is_conflict() => {
-                        tracing::debug!(lease = %self.lock.describe(), "conflict releasing lease, retrying");
-                    }
-                    Err(error) => {
-                        tracing::error!(lease = %self.lock.describe(), %error, "failed to release lease");
-                        return false;
-                    }
-                }
+    /// Renews the lock every retry period for as long as this candidate holds it
+    /// (the term is over: renewals no longer extend it).
+    async fn keep_holding(&self) {
+        loop {
+            tokio::time::sleep(self.config.retry_period).await;
+            if !self.holds_lock() {
+                return;
             }
-        };
-        let released = tokio::time::timeout(self.config.renew_deadline, attempt)
-            .await
-            .unwrap_or(false);
-        if released {
-            tracing::info!(lease = %self.lock.describe(), "released lease");
+            self.try_renew().await;
         }
-        released
     }
 
-    /// Health: `Ok` unless this candidate leads and has not renewed for longer than the
-    /// lease duration plus `tolerance`.
+    /// Health: `Ok` unless the observed record names this candidate and was not
+    /// renewed for longer than the lease duration plus `tolerance`.
     pub fn check(&self, tolerance: Duration) -> Result<()> {
-        if !self.is_leader() {
+        if !self.holds_lock() {
             return Ok(());
         }
         let observed = self.observed.lock().time;
@@ -401,6 +315,12 @@ impl LeaderElector {
             Some(time) if time.elapsed() <= limit => Ok(()),
             _ => Err(Error::Unhealthy(self.config.name.clone())),
         }
+    }
+
+    /// True when the last observed holder is this candidate (whether or not its term
+    /// is over).
+    fn holds_lock(&self) -> bool {
+        self.observed.lock().record.holder_identity == self.lock.identity()
     }
 
     /// Whether the observed lease is still valid by the local clock.
@@ -460,11 +380,6 @@ pub async fn run(config: LeaderElectionConfig, cancel: &CancellationToken) -> Re
     }
     elector.run(cancel).await;
     Ok(())
-}
-
-/// A duration in whole seconds (as client-go writes `leaseDurationSeconds`).
-fn whole_seconds(duration: Duration) -> i32 {
-    i32::try_from(duration.as_secs()).unwrap_or(i32::MAX)
 }
 
 /// `period` plus a random share of up to `JITTER_FACTOR × period`.

@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clientgo_apimachinery::errors::StatusError;
+use clientgo_apimachinery::meta::MicroTime;
 use clientgo_apimachinery::schema::GroupResource;
 use futures_util::future::BoxFuture;
 
@@ -25,6 +26,9 @@ struct FakeLock {
     updates: AtomicUsize,
     conflicts_to_inject: AtomicUsize,
     fail_get: AtomicBool,
+    /// The next update succeeds only after the clock jumped by this much, as if the
+    /// process had been paused while the request was in flight.
+    pause_in_next_update: Mutex<Option<Duration>>,
 }
 
 impl FakeLock {
@@ -37,6 +41,7 @@ impl FakeLock {
             updates: AtomicUsize::new(0),
             conflicts_to_inject: AtomicUsize::new(0),
             fail_get: AtomicBool::new(false),
+            pause_in_next_update: Mutex::new(None),
         })
     }
 }
@@ -87,6 +92,10 @@ impl ResourceLock for FakeLock {
     fn update(&self, record: LeaderElectionRecord) -> BoxFuture<'_, Result<()>> {
         Box::pin(async move {
             self.updates.fetch_add(1, Ordering::SeqCst);
+            let pause = self.pause_in_next_update.lock().take();
+            if let Some(pause) = pause {
+                tokio::time::advance(pause).await;
+            }
             let seen = (*self.seen_version.lock()).ok_or(Error::LeaseNotInitialized)?;
             if self
                 .conflicts_to_inject
@@ -148,6 +157,18 @@ fn held_by(store: &Arc<Store>, holder: &str, transitions: i32) {
         ..LeaderElectionRecord::default()
     };
     *store.object.lock() = Some((record, 7));
+}
+
+/// Another candidate writes the lock (a new version), holding it.
+fn taken_over_by(store: &Arc<Store>, holder: &str) {
+    let mut object = store.object.lock();
+    let (record, version) = object.clone().unwrap();
+    let record = LeaderElectionRecord {
+        holder_identity: holder.into(),
+        leader_transitions: record.leader_transitions + 1,
+        ..record
+    };
+    *object = Some((record, version + 1));
 }
 
 fn stored(store: &Arc<Store>) -> LeaderElectionRecord {
@@ -443,6 +464,7 @@ fn config_validation_follows_client_go_order_and_messages() {
                 callbacks,
                 watchdog: None,
                 release_on_cancel: false,
+                work_grace_period: crate::DEFAULT_WORK_GRACE_PERIOD,
                 name: String::new(),
                 coordinated: false,
             }
@@ -537,6 +559,7 @@ fn config_validation_follows_client_go_order_and_messages() {
         ),
         (secs(15), secs(10), secs(2))
     );
+    assert_eq!(defaults.work_grace_period, secs(10));
     assert!(defaults.validate().is_ok());
 }
 
@@ -546,4 +569,215 @@ fn jitter_stays_within_the_factor() {
         let wait = jittered(Duration::from_secs(2));
         assert!(wait >= Duration::from_secs(2) && wait < Duration::from_millis(6400));
     }
+}
+
+/// What the work of a [`leader`] saw: when its token fired, when it returned, and the
+/// holder in the store when it returned; when `on_stopped_leading` ran; whether the
+/// work was dropped.
+#[derive(Default)]
+struct WorkLog {
+    cancelled: Mutex<Option<Instant>>,
+    returned: Mutex<Option<(Instant, String)>>,
+    stopped_leading: Mutex<Option<Instant>>,
+    dropped: AtomicBool,
+}
+
+/// Marks the work's future dropped.
+struct DropMark(Arc<WorkLog>);
+
+impl Drop for DropMark {
+    fn drop(&mut self) {
+        self.0.dropped.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Candidate `a` running the election on `store` until `cancel`, with a work that
+/// takes `wind_down` to return once its token fired (`None`: ignores its token).
+fn leader(
+    store: &Arc<Store>,
+    adjust: impl FnOnce(LeaderElectionConfig) -> LeaderElectionConfig,
+    wind_down: Option<Duration>,
+    cancel: &CancellationToken,
+) -> (
+    Arc<FakeLock>,
+    Arc<LeaderElector>,
+    Arc<WorkLog>,
+    tokio::task::JoinHandle<()>,
+) {
+    let lock = FakeLock::new("a", store);
+    let log = Arc::new(WorkLog::default());
+    let (work_log, stopped_log, work_store) = (log.clone(), log.clone(), store.clone());
+    let callbacks = LeaderCallbacks::new()
+        .on_started_leading(move |token: CancellationToken| {
+            let (log, store) = (work_log.clone(), work_store.clone());
+            async move {
+                let _mark = DropMark(log.clone());
+                let Some(wind_down) = wind_down else {
+                    loop {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                };
+                token.cancelled().await;
+                *log.cancelled.lock() = Some(Instant::now());
+                tokio::time::sleep(wind_down).await;
+                let holder = stored(&store).holder_identity;
+                *log.returned.lock() = Some((Instant::now(), holder));
+            }
+        })
+        .on_stopped_leading(move || *stopped_log.stopped_leading.lock() = Some(Instant::now()));
+    let config = adjust(LeaderElectionConfig {
+        callbacks,
+        ..config(lock.clone())
+    });
+    let elector = Arc::new(LeaderElector::new(config).unwrap());
+    let task = tokio::spawn({
+        let (elector, cancel) = (elector.clone(), cancel.clone());
+        async move { elector.run(&cancel).await }
+    });
+    (lock, elector, log, task)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_leader_paused_past_its_deadline_steps_down_as_it_resumes() {
+    let store = Arc::new(Store::default());
+    let cancel = CancellationToken::new();
+    let (_lock, elector, log, task) = leader(&store, |c| c, Some(Duration::ZERO), &cancel);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(elector.is_leader());
+    // The process stops for 20 s; meanwhile the lease expires and `b` takes over.
+    taken_over_by(&store, "b");
+    tokio::time::advance(Duration::from_secs(20)).await;
+    let resumed = Instant::now();
+    assert!(!elector.is_leader(), "the deadline passed during the pause");
+    task.await.unwrap();
+    assert_eq!(
+        resumed.elapsed(),
+        Duration::ZERO,
+        "stepped down on resuming"
+    );
+    assert_eq!(*log.cancelled.lock(), Some(resumed));
+    assert!(log.stopped_leading.lock().is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_leader_steps_down_as_soon_as_it_reads_another_holder() {
+    let store = Arc::new(Store::default());
+    let cancel = CancellationToken::new();
+    let (_lock, elector, log, task) = leader(&store, |c| c, Some(Duration::ZERO), &cancel);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    taken_over_by(&store, "b");
+    let taken = Instant::now();
+    task.await.unwrap();
+    // At the next renewal (one retry period at most), not after the renew deadline.
+    let stepped_down = log.cancelled.lock().unwrap() - taken;
+    assert!(stepped_down <= Duration::from_secs(2), "{stepped_down:?}");
+    assert!(!elector.is_leader());
+    assert_eq!(elector.get_leader(), "b");
+    assert_eq!(stored(&store).holder_identity, "b", "not taken back");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_renewal_completing_after_the_deadline_does_not_extend_leadership() {
+    let store = Arc::new(Store::default());
+    let cancel = CancellationToken::new();
+    let (lock, elector, log, task) = leader(&store, |c| c, Some(Duration::ZERO), &cancel);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    *lock.pause_in_next_update.lock() = Some(Duration::from_secs(20));
+    let paused = Instant::now();
+    tokio::time::timeout(Duration::from_secs(60), task)
+        .await
+        .expect("stepped down")
+        .unwrap();
+    // The next renewal (within a retry period) took 20 s: stepped down as it returned.
+    let stepped_down = log.cancelled.lock().unwrap() - paused;
+    assert!(
+        stepped_down >= Duration::from_secs(20) && stepped_down <= Duration::from_secs(22),
+        "{stepped_down:?}"
+    );
+    assert_eq!(
+        stored(&store).holder_identity,
+        "a",
+        "the renewal was written"
+    );
+    assert!(!elector.is_leader());
+}
+
+#[tokio::test(start_paused = true)]
+async fn run_waits_for_the_work_before_releasing_and_returning() {
+    let store = Arc::new(Store::default());
+    let cancel = CancellationToken::new();
+    let (_lock, elector, log, task) = leader(
+        &store,
+        |c| c.release_on_cancel(true),
+        Some(Duration::from_secs(1)),
+        &cancel,
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(elector.is_leader());
+    cancel.cancel();
+    let cancelled = Instant::now();
+    task.await.unwrap();
+    let (returned, holder) = log.returned.lock().clone().expect("the work returned");
+    assert_eq!(returned - cancelled, Duration::from_secs(1));
+    assert_eq!(holder, "a", "released only after the work returned");
+    assert!(log.stopped_leading.lock().unwrap() >= returned);
+    assert_eq!(stored(&store).holder_identity, "");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_leader_keeps_the_lease_while_its_work_winds_down() {
+    let store = Arc::new(Store::default());
+    let cancel = CancellationToken::new();
+    // Winding down takes three lease durations.
+    let (lock, _elector, log, task) = leader(
+        &store,
+        |c| {
+            c.release_on_cancel(true)
+                .work_grace_period(Duration::from_secs(60))
+        },
+        Some(Duration::from_secs(30)),
+        &cancel,
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let other = elector(&FakeLock::new("b", &store));
+    cancel.cancel();
+    let updates = lock.updates.load(Ordering::SeqCst);
+    while !task.is_finished() {
+        assert!(
+            !other.try_acquire_or_renew().await,
+            "taken during the wind-down"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert!(log.returned.lock().is_some());
+    assert!(
+        lock.updates.load(Ordering::SeqCst) >= updates + 10,
+        "kept renewing"
+    );
+    assert!(other.try_acquire_or_renew().await, "released at the end");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_work_ignoring_its_token_is_aborted_after_the_grace_period() {
+    let store = Arc::new(Store::default());
+    let cancel = CancellationToken::new();
+    let (_lock, _elector, log, task) = leader(
+        &store,
+        |c| {
+            c.release_on_cancel(true)
+                .work_grace_period(Duration::from_secs(3))
+        },
+        None,
+        &cancel,
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    cancel.cancel();
+    let cancelled = Instant::now();
+    task.await.unwrap();
+    assert_eq!(cancelled.elapsed(), Duration::from_secs(3));
+    assert!(log.stopped_leading.lock().is_some());
+    tokio::task::yield_now().await;
+    assert!(log.dropped.load(Ordering::SeqCst), "aborted");
+    // Not known to have stopped: not released, others wait for the lease to expire.
+    assert_eq!(stored(&store).holder_identity, "a");
 }
