@@ -173,3 +173,26 @@ fn proxy_passwords_and_exec_arguments_never_show() {
     assert_clean("proxy error Display", &error.to_string());
     assert_clean("proxy error Debug", &format!("{error:?}"));
 }
+
+#[test]
+fn transports_hide_every_credential_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, SECRETS[0]).unwrap();
+    let mut with_token_file = clientgo_transport::Config {
+        bearer_token_file: Some(token_file),
+        ..Default::default()
+    };
+    with_token_file.tls.insecure = true;
+    let mut with_basic = clientgo_transport::Config {
+        username: Some("user".into()),
+        password: Some(Secret::new(SECRETS[1])),
+        ..Default::default()
+    };
+    with_basic.tls.insecure = true;
+    for config in [with_token_file, with_basic] {
+        let transport = clientgo_transport::Transport::new(&config).unwrap();
+        assert_clean("Transport Debug", &format!("{transport:?}"));
+        assert_clean("Transport pretty Debug", &format!("{transport:#?}"));
+    }
+}
