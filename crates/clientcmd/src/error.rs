@@ -158,14 +158,14 @@ impl Error {
         }
     }
 
-    /// Whether nothing was configured: [`Error::EmptyConfig`] alone or as the single
-    /// finding of an invalid configuration (client-go's `IsEmptyConfig`).
+    /// Whether nothing was configured: [`Error::EmptyConfig`] itself or as the single
+    /// finding of an invalid configuration, not deeper (client-go's `IsEmptyConfig`).
     pub fn is_empty_config(&self) -> bool {
         match self {
             Error::ConfigurationInvalid(errors) => {
-                matches!(errors.as_slice(), [only] if only.is(&Error::EmptyConfig))
+                matches!(errors.as_slice(), [Error::EmptyConfig])
             }
-            other => other.is(&Error::EmptyConfig),
+            other => matches!(other, Error::EmptyConfig),
         }
     }
 
@@ -178,9 +178,10 @@ impl Error {
                 .contains("context was not found for specified context")
     }
 
-    /// Whether this is a validation failure (client-go's `IsConfigurationInvalid`).
+    /// Whether this is a validation failure (client-go's `IsConfigurationInvalid`): an
+    /// invalid configuration, or a context that was not found or not chosen.
     pub fn is_configuration_invalid(&self) -> bool {
-        matches!(self, Error::ConfigurationInvalid(_))
+        matches!(self, Error::ConfigurationInvalid(_)) || self.is_context_not_found()
     }
 
     /// Whether a file did not exist (e.g. an explicit `--kubeconfig` path).

@@ -113,7 +113,10 @@ impl fmt::Debug for Cluster {
                 "certificate_authority_data",
                 &DataLen(&self.certificate_authority_data),
             )
-            .field("proxy_url", &redact_url_userinfo(&self.proxy_url))
+            .field(
+                "proxy_url",
+                &clientgo_transport::redact_url(&self.proxy_url),
+            )
             .field("disable_compression", &self.disable_compression)
             .field("extensions", &self.extensions.keys().collect::<Vec<_>>())
             .finish()
@@ -270,20 +273,6 @@ impl fmt::Debug for DataLen<'_> {
     }
 }
 
-/// A URL with any `user:password@` part replaced, for messages and `Debug`.
-pub(crate) fn redact_url_userinfo(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let authority_start = scheme_end + 3;
-    let rest = &url[authority_start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}--- REDACTED ---{}", &url[..authority_start], &rest[at..]),
-        None => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,18 +326,5 @@ mod tests {
         let mut config = Kubeconfig::default();
         config.preferences.colors = true;
         assert!(!config.is_empty());
-    }
-
-    #[test]
-    fn proxy_userinfo_is_redacted() {
-        assert_eq!(
-            redact_url_userinfo("socks5://u:p@host:1080/x"),
-            "socks5://--- REDACTED ---@host:1080/x"
-        );
-        assert_eq!(
-            redact_url_userinfo("http://host:1/a@b"),
-            "http://host:1/a@b"
-        );
-        assert_eq!(redact_url_userinfo("no-scheme"), "no-scheme");
     }
 }

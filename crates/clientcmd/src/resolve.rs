@@ -8,7 +8,7 @@ use crate::exec::plugin_config;
 use crate::merge::{overlay_auth_info, overlay_cluster, overlay_context};
 use crate::model::{AuthInfo, Cluster, Context, Kubeconfig};
 use crate::overrides::ConfigOverrides;
-use crate::validate::{check_proxy_url, validate_auth_info, validate_cluster};
+use crate::validate::{check_proxy_url, no_server, validate_auth_info, validate_cluster};
 
 /// A kubeconfig already in memory, resolved with overrides.
 ///
@@ -176,12 +176,18 @@ impl DirectClientConfig {
         Ok(merged)
     }
 
-    /// Checks that the chosen context exists and the effective user and cluster are
-    /// valid. A lone "cluster has no server defined" is reported as
-    /// [`Error::EmptyConfig`] (nothing configured).
+    /// Checks that the context given at construction (else `current-context`) exists
+    /// and the effective user and cluster are valid. A lone "cluster has no server
+    /// defined" is reported as [`Error::EmptyConfig`] (nothing configured).
     pub fn confirm_usable(&self) -> Result<()> {
         let mut errors = Vec::new();
-        let (context_name, _) = self.context_name();
+        // The context given at construction (or `current-context`) must exist; a missing
+        // `--context` override is reported by the resolution itself ("does not exist").
+        let context_name = if self.context_name.is_empty() {
+            self.config.current_context.as_str()
+        } else {
+            self.context_name.as_str()
+        };
         if !context_name.is_empty() && !self.config.contexts.contains_key(context_name) {
             errors.push(Error::ContextNotFound(context_name.to_string()));
         }
@@ -189,8 +195,11 @@ impl DirectClientConfig {
         let user = self.merged_auth_info().unwrap_or_default();
         errors.extend(validate_auth_info(&user_name, &user));
         let (cluster_name, _) = self.cluster_name();
-        let cluster = self.merged_cluster().unwrap_or_default();
-        errors.extend(validate_cluster(&cluster_name, &cluster));
+        match self.merged_cluster() {
+            Ok(cluster) => errors.extend(validate_cluster(&cluster_name, &cluster)),
+            // An override names a cluster that does not exist.
+            Err(_) => errors.push(no_server(&cluster_name)),
+        }
         // A context that names a cluster nobody defined leaves nothing configured, as
         // client-go sees it: the same empty-configuration error, so that a process in a
         // pod falls back to the in-cluster configuration. Say why where it helps.
@@ -307,8 +316,10 @@ impl DirectClientConfig {
     }
 
     /// The raw config with the effective context, user and cluster written back under
-    /// their names, and `current-context` set to the chosen context.
+    /// their names, and `current-context` set to the chosen context. Fails when the
+    /// configuration is not usable.
     pub fn merged_raw_config(&self) -> Result<Kubeconfig> {
+        self.confirm_usable()?;
         let mut raw = self.config.clone();
         let context_name = self.context_name().0.to_string();
         let (cluster_name, _) = self.cluster_name();

@@ -61,12 +61,10 @@ pub fn confirm_usable(config: &Kubeconfig, context_name: &str) -> Result<()> {
                 .cloned()
                 .unwrap_or_default();
             errors.extend(validate_auth_info(&context.auth_info, &user));
-            let cluster = config
-                .clusters
-                .get(&context.cluster)
-                .cloned()
-                .unwrap_or_default();
-            errors.extend(validate_cluster(&context.cluster, &cluster));
+            match config.clusters.get(&context.cluster) {
+                Some(cluster) => errors.extend(validate_cluster(&context.cluster, cluster)),
+                None => errors.push(no_server(&context.cluster)),
+            }
         }
     }
     Error::invalid_configuration(errors).map_or(Ok(()), Err)
@@ -79,18 +77,14 @@ pub(crate) fn validate_cluster(name: &str, cluster: &Cluster) -> Vec<Error> {
     }
     let mut errors = Vec::new();
     if cluster.server.is_empty() {
-        errors.push(Error::Invalid(if name.is_empty() {
-            "default cluster has no server defined".into()
-        } else {
-            format!("no server found for cluster {name:?}")
-        }));
+        errors.push(no_server(name));
     }
     if !cluster.proxy_url.is_empty()
         && let Err(reason) = check_proxy_url(&cluster.proxy_url)
     {
         errors.push(Error::Invalid(format!(
             "invalid 'proxy-url' {:?} for cluster {name:?}: {reason}",
-            crate::model::redact_url_userinfo(&cluster.proxy_url)
+            clientgo_transport::redact_url(&cluster.proxy_url)
         )));
     }
     let has_ca_file = !cluster.certificate_authority.as_os_str().is_empty();
@@ -108,28 +102,164 @@ pub(crate) fn validate_cluster(name: &str, cluster: &Cluster) -> Vec<Error> {
     errors
 }
 
-/// The reason a proxy URL is unusable: it must be an `http`, `https` or `socks5` URL.
+/// The finding for a cluster without server: one that sets other fields, or one that
+/// the configuration does not define (client-go reports both this way, and keeps
+/// "cluster has no server defined" for a defined cluster that sets nothing).
+pub(crate) fn no_server(name: &str) -> Error {
+    Error::Invalid(if name.is_empty() {
+        "default cluster has no server defined".into()
+    } else {
+        format!("no server found for cluster {name:?}")
+    })
+}
+
+/// The reason a proxy URL is unusable: it must parse as a URL (by the rules of Go's
+/// `net/url`, which client-go applies) and its scheme must be `http`, `https` or
+/// `socks5`.
 pub(crate) fn check_proxy_url(url: &str) -> std::result::Result<(), String> {
-    let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or("");
-    let well_formed = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !well_formed {
+    let Some(scheme) = url_scheme(url) else {
         return Err(format!(
             "could not parse: {}",
-            crate::model::redact_url_userinfo(url)
+            clientgo_transport::redact_url(url)
         ));
-    }
-    match scheme.to_ascii_lowercase().as_str() {
+    };
+    match scheme.as_str() {
         "http" | "https" | "socks5" => Ok(()),
         other => Err(format!(
             "unsupported scheme {other:?}, must be http, https, or socks5"
         )),
     }
+}
+
+/// The lower-cased scheme of `url` (empty when it has none), or `None` when Go's
+/// `url.Parse` would reject it: control characters, a leading `:`, a colon in the first
+/// segment of a scheme-less reference, a malformed authority (user info, host, port)
+/// or a bad `%` escape in the path or fragment.
+fn url_scheme(url: &str) -> Option<String> {
+    if url.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return None;
+    }
+    let (url, fragment) = url.split_once('#').unwrap_or((url, ""));
+    if !valid_escapes(fragment) {
+        return None;
+    }
+    let (scheme, rest) = split_scheme(url)?;
+    let rest = match rest.split_once('?') {
+        Some((before, _query)) => before,
+        None => rest,
+    };
+    if !rest.starts_with('/') {
+        if !scheme.is_empty() {
+            // An opaque URL (`scheme:opaque`), which Go accepts as it is.
+            return Some(scheme);
+        }
+        let first_segment = rest.split('/').next().unwrap_or("");
+        return (!first_segment.contains(':') && valid_escapes(rest)).then_some(scheme);
+    }
+    let path = match rest.strip_prefix("//") {
+        Some(after) if !scheme.is_empty() || !rest.starts_with("///") => {
+            let (authority, path) = after.find('/').map_or((after, ""), |i| after.split_at(i));
+            if !valid_authority(authority) {
+                return None;
+            }
+            path
+        }
+        _ => rest,
+    };
+    valid_escapes(path).then_some(scheme)
+}
+
+/// Splits off a scheme like Go's `getScheme`: letters first, then letters, digits,
+/// `+`, `-` or `.`, up to a `:`. Anything else means there is no scheme; a leading
+/// `:` is an error.
+fn split_scheme(url: &str) -> Option<(String, &str)> {
+    for (i, c) in url.char_indices() {
+        match c {
+            'a'..='z' | 'A'..='Z' => {}
+            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
+            ':' if i == 0 => return None,
+            ':' => return Some((url[..i].to_ascii_lowercase(), &url[i + 1..])),
+            _ => return Some((String::new(), url)),
+        }
+    }
+    Some((String::new(), url))
+}
+
+/// Whether every `%` starts an escape of two hex digits.
+fn valid_escapes(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3);
+            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
+
+/// `userinfo@host:port` as Go's `parseAuthority` accepts it.
+fn valid_authority(authority: &str) -> bool {
+    let (userinfo, host) = match authority.rfind('@') {
+        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+        None => (None, authority),
+    };
+    let userinfo_ok = userinfo.is_none_or(|info| {
+        info.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._:~!$&'()*+,;=%@".contains(&b) || b >= 0x80)
+            && valid_escapes(info)
+    });
+    userinfo_ok && valid_host(host)
+}
+
+/// A host with optional port: a bracketed IP literal (with optional `%25` zone) or a
+/// name of allowed characters, then nothing or `:` and digits.
+fn valid_host(host: &str) -> bool {
+    let valid_port = |port: &str| {
+        port.is_empty()
+            || port
+                .strip_prefix(':')
+                .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let Some(inside) = host.strip_prefix('[') {
+        let Some(end) = inside.rfind(']') else {
+            return false;
+        };
+        let address = inside[..end].split("%25").next().unwrap_or("");
+        return valid_port(&inside[end + 1..]) && address.parse::<std::net::IpAddr>().is_ok();
+    }
+    let name = match host.find(':') {
+        Some(colon) if !valid_port(&host[colon..]) => return false,
+        Some(colon) => &host[..colon],
+        None => host,
+    };
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            // Only `%25` (a zone separator) and escapes of non-ASCII bytes.
+            let hex = bytes.get(i + 1..i + 3);
+            let ok = hex.is_some_and(|h| {
+                h.iter().all(u8::is_ascii_hexdigit) && (h[0] >= b'8' || h == b"25")
+            });
+            if !ok {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(b >= 0x80 || b.is_ascii_alphanumeric() || b"-_.~!$&'()*+,;=:[]<>\"".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 fn check_readable(path: &Path) -> std::result::Result<(), std::io::Error> {
