@@ -20,7 +20,7 @@ use clientgo_leaderelection::{
     LeaseLock, ResourceLock, ResourceLockConfig,
 };
 use support::{Candidate, LEASE, RENEW, RETRY, Tracker};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::task::JoinHandle;
 
@@ -308,23 +308,8 @@ async fn child_candidate() {
     let namespace = std::env::var("LE_CHILD_NAMESPACE").unwrap();
     let lease = std::env::var("LE_CHILD_LEASE").unwrap();
     let clientset = Clientset::new(&support::config().await).unwrap();
-    let stop = CancellationToken::new();
     // Exit when the parent goes away (stdin closes), and after two minutes at most.
-    tokio::spawn({
-        let stop = stop.clone();
-        async move {
-            let mut sink = Vec::new();
-            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
-            stop.cancel();
-        }
-    });
-    tokio::spawn({
-        let stop = stop.clone();
-        async move {
-            tokio::time::sleep(Duration::from_secs(120)).await;
-            stop.cancel();
-        }
-    });
+    let stop = support::child_stop_token(Duration::from_secs(120));
     let lock = Arc::new(LeaseLock::new(
         &clientset,
         &namespace,

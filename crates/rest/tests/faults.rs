@@ -99,6 +99,13 @@ async fn read_request_head(socket: &mut TcpStream) -> bool {
     true
 }
 
+/// The shared test cluster, and a counting TCP proxy in front of it.
+async fn proxied_cluster() -> (&'static clientgo_envtest::TestCluster, TcpProxy) {
+    let cluster = test_cluster().await.unwrap();
+    let upstream = cluster.server_url().trim_start_matches("https://").parse();
+    (cluster, TcpProxy::start(upstream.unwrap()).await.unwrap())
+}
+
 fn client(url: &str) -> RestClient {
     RestClient::new(&Config {
         qps: -1.0,
@@ -152,9 +159,7 @@ async fn refused_connections_fail_at_once_and_say_so() {
 
 #[tokio::test]
 async fn untrusted_certificates_fail_at_once_and_name_the_cause() {
-    let cluster = test_cluster().await.unwrap();
-    let upstream = cluster.server_url().trim_start_matches("https://").parse();
-    let proxy = TcpProxy::start(upstream.unwrap()).await.unwrap();
+    let (_, proxy) = proxied_cluster().await;
     // No CA configured: the system's roots do not know the cluster's CA.
     let client = client(&proxy.url());
 
@@ -172,9 +177,7 @@ async fn untrusted_certificates_fail_at_once_and_name_the_cause() {
 
 #[tokio::test]
 async fn a_server_that_never_completes_the_handshake_is_given_up_on() {
-    let cluster = test_cluster().await.unwrap();
-    let upstream = cluster.server_url().trim_start_matches("https://").parse();
-    let proxy = TcpProxy::start(upstream.unwrap()).await.unwrap();
+    let (cluster, proxy) = proxied_cluster().await;
     proxy.hold(true); // accepts TCP, never forwards: no TLS handshake ever completes
     let mut config = Config::new(proxy.url());
     config.transport.tls.ca_data = Some(cluster.ca_certificate_pem().as_bytes().to_vec());
@@ -253,9 +256,7 @@ async fn closed_connections_are_retried_for_reads_only() {
 
 #[tokio::test]
 async fn closed_connections_to_the_real_server_are_recovered_from() {
-    let cluster = test_cluster().await.unwrap();
-    let upstream = cluster.server_url().trim_start_matches("https://").parse();
-    let proxy = TcpProxy::start(upstream.unwrap()).await.unwrap();
+    let (cluster, proxy) = proxied_cluster().await;
     let admin = cluster.admin().unwrap();
     let mut config = Config::new(proxy.url());
     config.transport.tls.ca_data = Some(cluster.ca_certificate_pem().as_bytes().to_vec());

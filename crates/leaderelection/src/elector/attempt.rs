@@ -148,13 +148,7 @@ impl LeaderElector {
                 ..desired
             }
         };
-        match self.lock.update(record.clone()).await {
-            Ok(()) => Some(record),
-            Err(error) => {
-                tracing::error!(lease = %self.lock.describe(), %error, "failed to update lock");
-                None
-            }
-        }
+        self.write(record).await
     }
 
     /// The coordinated variant: never creates the lock, only renews a lease a central
@@ -187,6 +181,11 @@ impl LeaderElector {
             strategy: old.strategy,
             ..desired
         };
+        self.write(record).await
+    }
+
+    /// Writes `record` over the lock; the record when the server took it.
+    async fn write(&self, record: LeaderElectionRecord) -> Option<LeaderElectionRecord> {
         match self.lock.update(record.clone()).await {
             Ok(()) => Some(record),
             Err(error) => {

@@ -14,7 +14,6 @@ use clientgo_leaderelection::{
     CancellationToken, LeaderCallbacks, LeaderElectionConfig, LeaderElector, LeaseLock,
     ResourceLockConfig,
 };
-use tokio::io::AsyncReadExt;
 
 use super::clock;
 use super::timeline::Writer;
@@ -31,22 +30,7 @@ const ACT_EVERY: Duration = Duration::from_millis(10);
 /// Competes as `identity` for `namespace/lease`, recording terms on `timeline`.
 pub async fn run(identity: &str, namespace: &str, lease: &str, timeline: &Path) {
     let clientset = Clientset::new(&crate::support::config().await).unwrap();
-    let stop = CancellationToken::new();
-    tokio::spawn({
-        let stop = stop.clone();
-        async move {
-            let mut sink = Vec::new();
-            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
-            stop.cancel();
-        }
-    });
-    tokio::spawn({
-        let stop = stop.clone();
-        async move {
-            tokio::time::sleep(Duration::from_secs(150)).await;
-            stop.cancel();
-        }
-    });
+    let stop = crate::support::child_stop_token(Duration::from_secs(150));
     let lock = Arc::new(LeaseLock::new(
         &clientset,
         namespace,

@@ -28,6 +28,28 @@ pub async fn kubeconfig() -> std::path::PathBuf {
     cluster.kubeconfig_path().to_path_buf()
 }
 
+/// For a child process of a test: a token cancelled when the parent goes away (this
+/// process's stdin closes) or after `at_most`, whichever comes first.
+pub fn child_stop_token(at_most: Duration) -> tokio_util::sync::CancellationToken {
+    let stop = tokio_util::sync::CancellationToken::new();
+    tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            let mut sink = Vec::new();
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut sink).await;
+            stop.cancel();
+        }
+    });
+    tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            tokio::time::sleep(at_most).await;
+            stop.cancel();
+        }
+    });
+    stop
+}
+
 /// The REST configuration of the test cluster's admin.
 pub async fn config() -> clientgo_rest::Config {
     ClientConfig::new(
