@@ -1,6 +1,6 @@
-//! The generated Cargo manifest of `clientgo-api` and the generated feature list of
-//! `clientgo-kubernetes`: one feature per API package, enabling the packages its types
-//! refer to.
+//! The generated Cargo manifest of `clientgo-api` and the generated feature lists of
+//! the crates built on it (`clientgo-kubernetes`, listers, informers, the `client-go`
+//! facade): one feature per API package, enabling the packages its types refer to.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -40,15 +40,25 @@ pub fn features(model: &Model, packages: &Packages<'_>) -> Features {
     features
 }
 
-fn feature_lines(features: &Features, prefixes: &[&str]) -> String {
+/// Extra entries of some features (`discovery` of the facade also turns the discovery
+/// client on).
+pub type Extras<'a> = &'a [(&'a str, &'a str)];
+
+fn feature_lines(features: &Features, prefixes: &[&str], extras: Extras<'_>) -> String {
     let mut text = String::new();
     let all: Vec<String> = features.keys().map(|p| format!("\"{p}\"")).collect();
     let _ = writeln!(text, "all = [{}]", all.join(", "));
     for (package, needs) in features {
-        let mut list: Vec<String> = prefixes
+        let mut list: Vec<String> = extras
             .iter()
-            .map(|prefix| format!("\"{prefix}{package}\""))
+            .filter(|(feature, _)| feature == package)
+            .map(|(_, entry)| format!("\"{entry}\""))
             .collect();
+        list.extend(
+            prefixes
+                .iter()
+                .map(|prefix| format!("\"{prefix}{package}\"")),
+        );
         list.extend(needs.iter().map(|p| format!("\"{p}\"")));
         let _ = writeln!(text, "{package} = [{}]", list.join(", "));
     }
@@ -87,7 +97,7 @@ all-features = true
 [lints]
 workspace = true
 ",
-        features = feature_lines(features, &[])
+        features = feature_lines(features, &[], &[])
     )
 }
 
@@ -96,19 +106,21 @@ const END: &str = "# END GENERATED FEATURES";
 
 /// A hand-written manifest (`crates/kubernetes/Cargo.toml`, ...) with its feature list
 /// regenerated between the markers: each API package feature enables the same feature
-/// of every crate in `prefixes` (`"clientgo-api/"`, ...).
+/// of every crate in `prefixes` (`"clientgo-api/"`, `"clientgo-listers?/"`, ...), and
+/// the `extras` named for it.
 pub fn with_generated_features(
     manifest: &str,
     header: &str,
     features: &Features,
     prefixes: &[&str],
+    extras: Extras<'_>,
 ) -> Result<String, String> {
     let (Some(begin), Some(end)) = (manifest.find(BEGIN), manifest.find(END)) else {
         return Err(format!("a manifest lacks the `{BEGIN}` / `{END}` markers"));
     };
     let mut text = manifest[..begin].to_string();
     let _ = writeln!(text, "{BEGIN}\n# {header}");
-    text.push_str(&feature_lines(features, prefixes));
+    text.push_str(&feature_lines(features, prefixes, extras));
     text.push_str(&manifest[end..]);
     Ok(text)
 }

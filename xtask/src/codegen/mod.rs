@@ -244,9 +244,28 @@ fn generate(bytes: &[u8], release: &str) -> Result<Files, String> {
             .map_err(|e| format!("reading {}: {e}", manifest_path.display()))?;
         files.insert(
             format!("crates/{krate}/Cargo.toml").into(),
-            cargo::with_generated_features(&manifest, &header, &features, prefixes)?,
+            cargo::with_generated_features(&manifest, &header, &features, prefixes, &[])?,
         );
     }
+    // The facade passes each API package feature on to the crates the user turned on.
+    let manifest_path = workspace::root().join("crates/client-go/Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("reading {}: {e}", manifest_path.display()))?;
+    files.insert(
+        "crates/client-go/Cargo.toml".into(),
+        cargo::with_generated_features(
+            &manifest,
+            &header,
+            &features,
+            &[
+                "clientgo-api/",
+                "clientgo-kubernetes?/",
+                "clientgo-listers?/",
+                "clientgo-informers?/",
+            ],
+            &[("discovery", "dep:clientgo-discovery")],
+        )?,
+    );
     Ok(files)
 }
 
