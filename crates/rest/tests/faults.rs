@@ -413,3 +413,38 @@ async fn endless_bodies_and_gzip_bombs_are_refused() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn watch_errors_from_credentials_and_proxies_are_returned() {
+    let (_, proxy) = proxied_cluster().await;
+    // A failing exec credential plugin.
+    let mut config = Config::new(proxy.url());
+    config.transport.tls.insecure = true;
+    config.transport.exec = Some(clientgo_transport::exec::ExecConfig {
+        command: "false".into(),
+        args: vec![],
+        env: vec![],
+        api_version: "client.authentication.k8s.io/v1".into(),
+        install_hint: None,
+        provide_cluster_info: false,
+        interactive_mode: Some(clientgo_transport::exec::InteractiveMode::Never),
+        cluster: None,
+    });
+    let client = RestClient::new(&config).unwrap();
+    let error = watch(&client)
+        .await
+        .err()
+        .expect("a failing plugin is an error");
+    assert!(error.to_string().contains("exec"), "{error}");
+
+    // A proxy nobody listens on.
+    let mut config = Config::new(proxy.url());
+    config.transport.tls.insecure = true;
+    config.transport.proxy = clientgo_transport::Proxy::Url(refused_url().await);
+    let client = RestClient::new(&config).unwrap();
+    let error = watch(&client)
+        .await
+        .err()
+        .expect("a dead proxy is an error");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}
