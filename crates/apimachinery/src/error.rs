@@ -26,7 +26,8 @@ pub enum Error {
     )]
     QuantityFormat,
 
-    /// The number part of a quantity is not usable (out of the supported range).
+    /// The number part of a quantity is not usable: no digits where Go needs to read
+    /// some (`.e-10`), or a value whose decimal exponent is beyond Go's 32-bit range.
     #[error("unable to parse numeric part of quantity")]
     QuantityNumeric,
 

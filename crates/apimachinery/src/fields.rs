@@ -140,6 +140,10 @@ impl Selector {
 
     /// Parses a field selector string.
     ///
+    /// Like Go, a term whose field and value are both empty (`=`, `==`, `!=`) selects
+    /// everything and is dropped, so `"a=b,="` is `"a=b"` and `"!="` is
+    /// [`everything`](Self::everything).
+    ///
     /// Errors: a term without an operator (`invalid selector: '<s>'; can't understand
     /// '<term>'`), an unknown escape (`invalid field selector: invalid escape sequence:
     /// ...`), or an unescaped `,`/`=` in a value.
@@ -156,10 +160,14 @@ impl Selector {
                     "invalid selector: '{selector}'; can't understand '{part}'"
                 )));
             };
+            let value = unescape_value(raw)?;
+            if field.is_empty() && value.is_empty() {
+                continue;
+            }
             terms.push(Requirement {
                 field: field.to_owned(),
                 operator,
-                value: unescape_value(raw)?,
+                value,
             });
         }
         Ok(Self { terms })
@@ -196,23 +204,23 @@ impl Selector {
     }
 
     /// Rewrites every term's field and value (e.g. to map field labels of an old API
-    /// version); the first error is returned.
+    /// version); the first error is returned. A term rewritten to an empty field and an
+    /// empty value is dropped, as in Go.
     pub fn transform<E>(
         &self,
         mut f: impl FnMut(&str, &str) -> Result<(String, String), E>,
     ) -> Result<Self, E> {
-        let terms = self
-            .terms
-            .iter()
-            .map(|t| {
-                let (field, value) = f(&t.field, &t.value)?;
-                Ok(Requirement {
+        let mut terms = Vec::with_capacity(self.terms.len());
+        for t in &self.terms {
+            let (field, value) = f(&t.field, &t.value)?;
+            if !(field.is_empty() && value.is_empty()) {
+                terms.push(Requirement {
                     field,
                     operator: t.operator,
                     value,
-                })
-            })
-            .collect::<Result<Vec<_>, E>>()?;
+                });
+            }
+        }
         Ok(Self { terms })
     }
 }
@@ -336,13 +344,7 @@ fn split_term(term: &str) -> Option<(&str, Operator, &str)> {
 mod tests {
     use super::*;
 
-    fn set(pairs: &[(&str, &str)]) -> Set {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
+    /// Go's `TestSplitTerms`.
     #[test]
     fn split_terms_honours_escaped_commas() {
         let cases: Vec<(&str, Vec<&str>)> = vec![
@@ -368,6 +370,7 @@ mod tests {
         }
     }
 
+    /// Go's `TestSplitTerm`.
     #[test]
     fn split_term_finds_first_operator() {
         assert_eq!(
@@ -391,123 +394,5 @@ mod tests {
             Some(("k", Operator::Equals, r"\\\a\b\=\,\"))
         );
         assert_eq!(split_term("함=수"), Some(("함", Operator::Equals, "수")));
-    }
-
-    #[test]
-    fn escape_and_unescape_round_trip() {
-        let cases = [
-            ("", ""),
-            ("a", "a"),
-            ("=", r"\="),
-            (",", r"\,"),
-            (r"\", r"\\"),
-            (r"\=\,\", r"\\\=\\\,\\"),
-        ];
-        for (raw, escaped) in cases {
-            assert_eq!(escape_value(raw), escaped);
-            assert_eq!(unescape_value(escaped).unwrap(), raw);
-        }
-    }
-
-    #[test]
-    fn invalid_escapes_and_unescaped_characters_are_rejected() {
-        for bad in [r"\", r"\\\", r"\a"] {
-            let err = unescape_value(bad).unwrap_err().to_string();
-            assert!(err.contains("invalid escape sequence"), "{bad}: {err}");
-        }
-        assert_eq!(
-            unescape_value(r"\a").unwrap_err().to_string(),
-            r"invalid field selector: invalid escape sequence: \a"
-        );
-        assert_eq!(
-            unescape_value("a=b").unwrap_err().to_string(),
-            "invalid field selector: unescaped character in value: 61"
-        );
-    }
-
-    #[test]
-    fn good_selectors_round_trip_and_bad_ones_fail() {
-        for good in ["x=a,y=b,z=c", "", "x!=a,y=b", r"x=a||y\=b", r"x=a\=\=b"] {
-            assert_eq!(Selector::parse(good).unwrap().to_string(), good);
-        }
-        for bad in [
-            "x=a||y=b",
-            "x==a==b",
-            "x=a,b",
-            "x in (a)",
-            "x in (a,b,c)",
-            "x",
-        ] {
-            assert!(Selector::parse(bad).is_err(), "{bad}");
-        }
-        assert_eq!(
-            Selector::parse("x=a,b").unwrap_err().to_string(),
-            "invalid selector: 'x=a,b'; can't understand 'b'"
-        );
-    }
-
-    #[test]
-    fn parse_is_deterministic() {
-        assert_eq!(
-            Selector::parse("x=a,a=x").unwrap().to_string(),
-            Selector::parse("a=x,x=a").unwrap().to_string()
-        );
-    }
-
-    #[test]
-    fn matching_compares_values_with_missing_fields_as_empty() {
-        let yes = |s: &str, f: &Set| assert!(Selector::parse(s).unwrap().matches(f), "{s}");
-        let no = |s: &str, f: &Set| assert!(!Selector::parse(s).unwrap().matches(f), "{s}");
-        yes("", &set(&[("x", "y")]));
-        yes("x=y", &set(&[("x", "y")]));
-        yes("x=y,z=w", &set(&[("x", "y"), ("z", "w")]));
-        yes("x!=y,z!=w", &set(&[("x", "z"), ("z", "a")]));
-        yes("notin=in", &set(&[("notin", "in")]));
-        yes("x=", &set(&[]));
-        no("x=y", &set(&[("x", "z")]));
-        no("x=y,z=w", &set(&[("x", "w"), ("z", "w")]));
-        no("x!=y,z!=w", &set(&[("x", "z"), ("z", "w")]));
-        let fields = set(&[("foo", "bar"), ("baz", "blah"), ("complex", r"=value\,\")]);
-        yes("foo=bar", &fields);
-        yes("baz=blah", &fields);
-        yes("foo=bar,baz=blah", &fields);
-        yes(r"foo=bar,baz=blah,complex=\=value\\\,\\", &fields);
-        no("foo=blah", &fields);
-        no("baz=bar", &fields);
-        no("foo=bar,foobar=bar,baz=blah", &fields);
-    }
-
-    #[test]
-    fn one_term_and_set_selectors_match() {
-        assert!(Selector::one_term_equal("x", "y").matches(&set(&[("x", "y")])));
-        assert!(!Selector::one_term_equal("x", "y").matches(&set(&[("x", "z")])));
-        let labels = set(&[("foo", "bar"), ("baz", "blah")]);
-        assert!(Selector::from_set(&set(&[])).matches(&labels));
-        assert!(Selector::from_set(&set(&[("foo", "bar"), ("baz", "blah")])).matches(&labels));
-        assert!(!Selector::from_set(&set(&[("foo", "=blah")])).matches(&labels));
-        assert!(Selector::from_set(&set(&[])).is_empty());
-        assert!(Selector::everything().is_empty());
-        assert!(!Selector::one_term_equal("a", "b").is_empty());
-    }
-
-    #[test]
-    fn requires_exact_match_only_for_equality_terms() {
-        let s = Selector::parse("test=b,other!=c").unwrap();
-        assert_eq!(s.requires_exact_match("test"), Some("b"));
-        assert_eq!(s.requires_exact_match("other"), None);
-        assert_eq!(Selector::everything().requires_exact_match("test"), None);
-        assert_eq!(
-            Selector::one_term_equal("test", "").requires_exact_match("test"),
-            Some("")
-        );
-    }
-
-    #[test]
-    fn transform_rewrites_fields() {
-        let s = Selector::parse("a=1,b=2").unwrap();
-        let t = s
-            .transform(|f, v| Ok::<_, ()>((format!("spec.{f}"), v.to_owned())))
-            .unwrap();
-        assert_eq!(t.to_string(), "spec.a=1,spec.b=2");
     }
 }

@@ -125,6 +125,17 @@ impl<'de> Deserialize<'de> for IntOrString {
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
 
+            /// JSON `-0` is an integer to Go; serde_json hands it over as the float
+            /// `-0.0` (as it does `-0.0` and `-0e0`, which Go rejects but which cannot be
+            /// told apart here). Any other float is an error, as in Go.
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrString, E> {
+                if v == 0.0 && v.is_sign_negative() {
+                    Ok(IntOrString::Int(0))
+                } else {
+                    Err(E::invalid_type(de::Unexpected::Float(v), &self))
+                }
+            }
+
             fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrString, E> {
                 Ok(IntOrString::String(v.to_owned()))
             }
@@ -218,6 +229,7 @@ mod tests {
         let cases = [
             ("10", IntOrString::Int(10)),
             ("-3", IntOrString::Int(-3)),
+            ("0", IntOrString::Int(0)),
             ("\"a\"", IntOrString::from("a")),
             ("\"25%\"", IntOrString::from("25%")),
             ("\"10\"", IntOrString::from("10")),
@@ -229,7 +241,17 @@ mod tests {
         }
         assert!(serde_json::from_str::<IntOrString>("2147483648").is_err());
         assert!(serde_json::from_str::<IntOrString>("1.5").is_err());
+        assert!(serde_json::from_str::<IntOrString>("0.0").is_err());
+        assert!(serde_json::from_str::<IntOrString>("1e2").is_err());
         assert!(serde_json::from_str::<IntOrString>("true").is_err());
+    }
+
+    #[test]
+    fn json_minus_zero_is_the_integer_zero() {
+        let got: IntOrString = serde_json::from_str("-0").unwrap();
+        assert_eq!(got, IntOrString::Int(0));
+        assert_eq!(serde_json::to_string(&got).unwrap(), "0");
+        assert!(serde_json::from_str::<IntOrString>("-1.5").is_err());
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub mod validation;
 pub mod watch;
 
 mod error;
+mod go_sort;
 
 pub use byte_string::ByteString;
 pub use error::Error;

@@ -16,6 +16,43 @@ fn grammar_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Quantities of any length parse, print, compare and add in time linear in their
+/// length: 100,000 digits take milliseconds, where quadratic work would take minutes.
+#[test]
+fn long_quantities_take_linear_time() {
+    let started = std::time::Instant::now();
+    for digits in [10_000, 100_000] {
+        let int = "7".repeat(digits);
+        let frac = "3".repeat(digits);
+        for text in [
+            int.clone(),
+            format!("-{int}.{frac}"),
+            format!("0.{frac}Ki"),
+            format!("{int}e-{digits}"),
+            format!("{int}Ei"),
+            format!("1{}", "0".repeat(digits)),
+        ] {
+            let q = Quantity::parse(&text).unwrap_or_else(|e| panic!("{} digits: {e}", text.len()));
+            let printed = q.to_string();
+            let back = Quantity::parse(&printed).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(back.to_string(), printed);
+            let mut sum = q.clone();
+            sum.add(&q);
+            sum.sub(&q);
+            assert_eq!(sum, q);
+            sum.add(&back);
+            assert!(sum.sign() == q.sign() || back.sign() != q.sign());
+            let _ = q.value();
+            let _ = q.as_approximate_f64();
+        }
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 fn json_like() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..200),

@@ -111,9 +111,9 @@ pub fn label_selector_as_selector(selector: Option<&LabelSelector>) -> Result<Se
     if ls.match_labels.is_empty() && ls.match_expressions.is_empty() {
         return Ok(Selector::everything());
     }
-    let mut out = Selector::everything();
+    let mut requirements = Vec::with_capacity(ls.match_labels.len() + ls.match_expressions.len());
     for (k, v) in &ls.match_labels {
-        out = out.and(Requirement::new(k.clone(), Operator::Equals, [v.clone()])?);
+        requirements.push(Requirement::new(k.clone(), Operator::Equals, [v.clone()])?);
     }
     for expr in &ls.match_expressions {
         let op = match expr.operator.as_str() {
@@ -128,13 +128,13 @@ pub fn label_selector_as_selector(selector: Option<&LabelSelector>) -> Result<Se
                 )));
             }
         };
-        out = out.and(Requirement::new(
+        requirements.push(Requirement::new(
             expr.key.clone(),
             op,
             expr.values.iter().cloned(),
         )?);
     }
-    Ok(out)
+    Ok(Selector::everything().and_all(requirements))
 }
 
 /// Renders a label selector for humans: the selector string, `<none>` when it selects

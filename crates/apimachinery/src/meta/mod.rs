@@ -35,6 +35,7 @@ mod label_selector;
 mod object_list;
 mod object_meta;
 mod options;
+mod rfc3339;
 mod status;
 mod table;
 mod time;

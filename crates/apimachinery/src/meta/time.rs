@@ -3,8 +3,9 @@
 //!
 //! Both hold nanoseconds since the Unix epoch in UTC; only the JSON form differs. The
 //! zero value (Go's zero time, `0001-01-01T00:00:00Z`) is written as `null`, and `null`
-//! reads as zero. Parsing accepts any RFC 3339 timestamp (fractional seconds, `Z` or a
-//! numeric offset) and converts it to UTC.
+//! reads as zero. Parsing follows Go's `time.Parse` with the type's layout (`Z` or a
+//! numeric offset, converted to UTC; [`MicroTime`] needs exactly six fractional
+//! digits), and years before 1 are written like Go writes them (`0000`, `-0001`).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -14,6 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::rfc3339::{self, Layout};
 use crate::Error;
 
 /// Seconds from the Unix epoch to Go's zero time, 0001-01-01T00:00:00Z.
@@ -69,152 +71,21 @@ impl Instant {
         converted.unwrap_or(UNIX_EPOCH)
     }
 
-    /// RFC 3339 in UTC with `frac_digits` fractional digits (0 for none).
-    fn format(self, frac_digits: u32) -> String {
-        let days = self.secs.div_euclid(86_400);
-        let rem = self.secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
-        let mut out = if (0..=9999).contains(&y) {
-            format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}")
-        } else {
-            format!("{y}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}")
-        };
-        if frac_digits > 0 {
-            let frac = self.nanos / 10u32.pow(9 - frac_digits);
-            out.push_str(&format!(".{frac:0width$}", width = frac_digits as usize));
-        }
-        out.push('Z');
-        out
+    /// The text form in UTC.
+    fn format(self, layout: Layout) -> String {
+        rfc3339::format(self.secs, self.nanos, layout)
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
-    fn parse(s: &str) -> Result<Self, Error> {
-        let fail = |why: &str| {
-            Error::InvalidTime(format!(
-                "parsing time {s:?} as \"2006-01-02T15:04:05Z07:00\": {why}"
-            ))
-        };
-        let b = s.as_bytes();
-        if b.len() < 20 {
-            return Err(fail("too short"));
-        }
-        let num = |range: std::ops::Range<usize>| -> Result<i64, Error> {
-            let part = &b[range];
-            if part.iter().all(u8::is_ascii_digit) {
-                Ok(part
-                    .iter()
-                    .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
-            } else {
-                Err(fail("expected digits"))
-            }
-        };
-        let sep = |i: usize, allowed: &[u8]| -> Result<(), Error> {
-            if allowed.contains(&b[i]) {
-                Ok(())
-            } else {
-                Err(fail("unexpected separator"))
-            }
-        };
-        let year = num(0..4)?;
-        sep(4, b"-")?;
-        let month = num(5..7)?;
-        sep(7, b"-")?;
-        let day = num(8..10)?;
-        sep(10, b"Tt")?;
-        let hour = num(11..13)?;
-        sep(13, b":")?;
-        let minute = num(14..16)?;
-        sep(16, b":")?;
-        let second = num(17..19)?;
-        if !(1..=12).contains(&month) {
-            return Err(fail("month out of range"));
-        }
-        if day < 1 || day > days_in_month(year, month) {
-            return Err(fail("day out of range"));
-        }
-        if hour > 23 || minute > 59 || second > 59 {
-            return Err(fail("time out of range"));
-        }
-        let mut pos = 19;
-        let mut nanos = 0u32;
-        if matches!(b[pos], b'.' | b',') {
-            let start = pos + 1;
-            let mut end = start;
-            while end < b.len() && b[end].is_ascii_digit() {
-                end += 1;
-            }
-            if end == start {
-                return Err(fail("expected fractional digits"));
-            }
-            for (i, d) in b[start..end].iter().take(9).enumerate() {
-                nanos += u32::from(d - b'0') * 10u32.pow(8 - i as u32);
-            }
-            pos = end;
-        }
-        let offset = match &b[pos..] {
-            [b'Z' | b'z'] => 0,
-            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-                let digits = [*h1, *h2, *m1, *m2];
-                if !digits.iter().all(u8::is_ascii_digit) {
-                    return Err(fail("bad time zone offset"));
-                }
-                let oh = i64::from(h1 - b'0') * 10 + i64::from(h2 - b'0');
-                let om = i64::from(m1 - b'0') * 10 + i64::from(m2 - b'0');
-                if oh > 23 || om > 59 {
-                    return Err(fail("time zone offset out of range"));
-                }
-                let secs = oh * 3600 + om * 60;
-                if *sign == b'-' { -secs } else { secs }
-            }
-            _ => return Err(fail("bad time zone")),
-        };
-        let days = days_from_civil(year, month, day);
-        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
-        Ok(Self { secs, nanos })
+    /// Reads the text form like Go's `time.Parse`.
+    fn parse(s: &str, layout: Layout) -> Result<Self, Error> {
+        rfc3339::parse(s, layout)
+            .map(|(secs, nanos)| Self { secs, nanos })
+            .map_err(Error::InvalidTime)
     }
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if is_leap(y) => 29,
-        _ => 28,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (eras of 400 years).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day counted from 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 macro_rules! timestamp_type {
-    ($(#[$doc:meta])* $name:ident, $frac:expr, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $layout:expr, $what:literal, $parse_doc:literal) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(Instant);
@@ -252,14 +123,14 @@ macro_rules! timestamp_type {
                 *self == Self::ZERO
             }
 
-            /// Parses any RFC 3339 timestamp.
+            #[doc = $parse_doc]
             pub fn parse(s: &str) -> Result<Self, Error> {
-                Instant::parse(s).map(Self)
+                Instant::parse(s, $layout).map(Self)
             }
 
             #[doc = concat!("The API form, ", $what, ".")]
             pub fn to_rfc3339(&self) -> String {
-                self.0.format($frac)
+                self.0.format($layout)
             }
 
             /// As a `SystemTime` (the epoch if the platform cannot represent it).
@@ -294,7 +165,9 @@ macro_rules! timestamp_type {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0.format(9))
+                let seconds = self.0.format(Layout::Seconds);
+                let without_zone = seconds.strip_suffix('Z').unwrap_or(&seconds);
+                write!(f, "{}({without_zone}.{:09}Z)", stringify!($name), self.0.nanos)
             }
         }
 
@@ -360,8 +233,11 @@ timestamp_type!(
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     Time,
-    0,
-    "RFC 3339 in UTC with whole seconds"
+    Layout::Seconds,
+    "RFC 3339 in UTC with whole seconds",
+    "Parses a timestamp like Go's `time.Parse(time.RFC3339, s)`: any fraction of a \
+     second is kept, a one-digit hour and offsets up to `±24:60` are accepted, and \
+     errors carry Go's messages."
 );
 
 timestamp_type!(
@@ -376,8 +252,10 @@ timestamp_type!(
     /// assert_eq!(t.to_string(), "1970-01-01T00:00:00.000001Z");
     /// ```
     MicroTime,
-    6,
-    "RFC 3339 in UTC with exactly six fractional digits"
+    Layout::Micro,
+    "RFC 3339 in UTC with exactly six fractional digits",
+    "Parses a timestamp in the micro layout (`2006-01-02T15:04:05.000000Z07:00`) like \
+     Go: exactly six fractional digits are required."
 );
 
 impl From<MicroTime> for Time {
@@ -542,13 +420,32 @@ mod tests {
     }
 
     #[test]
-    fn civil_day_conversion_is_consistent() {
-        for days in (-800_000..800_000).step_by(997) {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(days_from_civil(1, 1, 1) * 86_400, GO_ZERO_UNIX_SECONDS);
+    fn parsing_follows_go_time_parse() {
+        let json = |t: Time| serde_json::to_string(&t).unwrap();
+        let t = Time::parse("2024-01-02T3:04:05Z").unwrap();
+        assert_eq!(json(t), "\"2024-01-02T03:04:05Z\"");
+        let t = Time::parse("0001-01-01T00:00:00+24:00").unwrap();
+        assert_eq!(json(t), "\"0000-12-31T00:00:00Z\"");
+        let t = Time::parse("0000-01-01T00:00:00+24:00").unwrap();
+        assert_eq!(json(t), "\"-0001-12-31T00:00:00Z\"");
+        assert!(Time::parse("2024-01-02t03:04:05z").is_err());
+        assert!(Time::parse("2024-01-02T03:04:05+25:00").is_err());
+        let t = MicroTime::parse("0000-01-01T00:00:00.000001+01:00").unwrap();
+        assert_eq!(t.to_string(), "-0001-12-31T23:00:00.000001Z");
+        assert!(MicroTime::parse("2024-01-02T03:04:05Z").is_err());
+        assert!(MicroTime::parse("2024-01-02T03:04:05.1234567Z").is_err());
+    }
+
+    #[test]
+    fn go_zero_time_is_year_one() {
+        assert_eq!(
+            rfc3339::days_from_civil(1, 1, 1) * 86_400,
+            GO_ZERO_UNIX_SECONDS
+        );
+        assert_eq!(
+            format!("{:?}", Time::from_unix(0, 5)),
+            "Time(1970-01-01T00:00:00.000000005Z)"
+        );
     }
 
     #[test]
