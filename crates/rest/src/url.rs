@@ -114,6 +114,11 @@ mod tests {
                 "http://host/server/prefix/",
             ),
             ("https://host?x=1#y", false, "https://host/"),
+            // The scheme is lower-cased, as Go's url.Parse does; so are host names
+            // (Go keeps their case) and a default port is dropped: the same server.
+            ("HTTPS://Host:6443", false, "https://host:6443/"),
+            ("Https://h/prefix", false, "https://h/prefix/"),
+            ("HTTP://h:80", true, "http://h/"),
         ];
         for (host, tls, expected) in ok {
             assert_eq!(base_url(host, tls).unwrap().as_str(), expected, "{host}");
