@@ -196,3 +196,26 @@ fn transports_hide_every_credential_they_hold() {
         assert_clean("Transport pretty Debug", &format!("{transport:#?}"));
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn tokens_never_show_in_trace_logs_of_real_requests() {
+    let cluster = clientgo_envtest::test_cluster().await.unwrap();
+    let token = match cluster.unprivileged().unwrap().credentials {
+        clientgo_envtest::Credentials::Token(token) => token,
+        clientgo_envtest::Credentials::ClientCertificate(_) => panic!("a token user"),
+    };
+    let logs = RecordLogs::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+    let mut config = Config::new(cluster.server_url());
+    config.transport.tls.ca_data = Some(cluster.ca_certificate_pem().as_bytes().to_vec());
+    config.transport.bearer_token = Some(token.clone());
+    let client = RestClient::new(&config).unwrap();
+    let version: serde_json::Value = client.get().abs_path("/version").into_json().await.unwrap();
+    assert!(version["gitVersion"].is_string());
+    let logs = logs.0.lock().clone();
+    assert!(!logs.is_empty(), "nothing was logged at TRACE");
+    assert!(
+        !logs.contains(token.expose()),
+        "the token shows in the logs"
+    );
+}
