@@ -2,6 +2,11 @@
 //! "list pods" program on client-go for Rust (one API group, all groups) and on
 //! kube + k8s-openapi (`bench/list-pods/`), built one after another on this machine.
 //! With `KUBECONFIG` set, each program also runs once against that cluster.
+//!
+//! `cargo xtask bench workqueue [--quick]`: CPU time and heap allocations per operation
+//! of the work queue on client-go for Rust (`bench/workqueue/clientgo`) and on client-go
+//! (`bench/workqueue/go`), both built in release mode and run on the same shapes and
+//! item counts, interleaved five times each; the table shows the medians.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -42,7 +47,8 @@ const VARIANTS: &[Variant] = &[
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("build") => build(),
-        _ => Err("usage: cargo xtask bench build".into()),
+        Some("workqueue") => workqueue(&args[1..]),
+        _ => Err("usage: cargo xtask bench build|workqueue [--quick]".into()),
     }
 }
 
@@ -119,4 +125,133 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
             dir.display()
         ))
     }
+}
+
+/// Items per shape of `bench workqueue`, and with `--quick`.
+const WORKQUEUE_ITEMS: usize = 1_000_000;
+const WORKQUEUE_QUICK_ITEMS: usize = 200_000;
+/// Runs of each program; the table shows the medians.
+const WORKQUEUE_RUNS: usize = 5;
+/// The shapes both programs print, in table order, with their descriptions.
+const WORKQUEUE_SHAPES: &[(&str, &str)] = &[
+    ("1-worker", "1 worker, distinct keys (CPU per add)"),
+    ("4-workers", "4 workers, distinct keys (CPU per add)"),
+    (
+        "hot-keys",
+        "hot keys, 10 keys × 50 adds per burst (CPU per add)",
+    ),
+    (
+        "benchmark-queue",
+        "client-go's BenchmarkQueue (CPU per add/get/done)",
+    ),
+];
+
+/// Per-operation figures of one run of one program, by shape.
+type Run = Vec<(String, f64, f64)>;
+
+fn workqueue(args: &[String]) -> Result<ExitCode, String> {
+    let items = match args {
+        [] => WORKQUEUE_ITEMS,
+        [flag] if flag == "--quick" => WORKQUEUE_QUICK_ITEMS,
+        _ => return Err("usage: cargo xtask bench workqueue [--quick]".into()),
+    };
+    let root = workspace::root();
+    let target = root.join("target/bench");
+    eprintln!("[xtask] building bench/workqueue/clientgo (release)");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--release"])
+        .current_dir(root.join("bench/workqueue/clientgo"))
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    if !status.success() {
+        return Err("building bench/workqueue/clientgo failed".into());
+    }
+    eprintln!("[xtask] building bench/workqueue/go");
+    let go_binary = target.join("workqueue-go");
+    let status = Command::new("go")
+        .args(["build", "-o"])
+        .arg(&go_binary)
+        .arg(".")
+        .current_dir(root.join("bench/workqueue/go"))
+        .status()
+        .map_err(|e| format!("running go: {e}"))?;
+    if !status.success() {
+        return Err("building bench/workqueue/go failed".into());
+    }
+    let ours_binary = target.join("release/workqueue-clientgo");
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for run in 1..=WORKQUEUE_RUNS {
+        eprintln!("[xtask] run {run}/{WORKQUEUE_RUNS} ({items} items per shape)");
+        ours.push(workqueue_run(&ours_binary, items)?);
+        theirs.push(workqueue_run(&go_binary, items)?);
+    }
+    println!(
+        "| shape | ours CPU ns/op | client-go CPU ns/op | ours / client-go | ours allocs/op | client-go allocs/op |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (shape, description) in WORKQUEUE_SHAPES {
+        let (our_cpu, our_allocs) = medians(&ours, shape)?;
+        let (their_cpu, their_allocs) = medians(&theirs, shape)?;
+        println!(
+            "| {description} | {our_cpu:.0} | {their_cpu:.0} | {:.2}× | {our_allocs:.3} | {their_allocs:.3} |",
+            our_cpu / their_cpu
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs one program once: per shape, CPU ns and allocations per operation.
+fn workqueue_run(binary: &Path, items: usize) -> Result<Run, String> {
+    let output = Command::new(binary)
+        .arg(items.to_string())
+        .output()
+        .map_err(|e| format!("running {}: {e}", binary.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            binary.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let mut run = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let field = |name: &str| -> Result<f64, String> {
+            line.split_whitespace()
+                .find_map(|part| part.strip_prefix(name)?.strip_prefix('='))
+                .ok_or_else(|| format!("no {name} in {line:?}"))?
+                .parse()
+                .map_err(|e| format!("{name} in {line:?}: {e}"))
+        };
+        let shape = line
+            .split_whitespace()
+            .find_map(|part| part.strip_prefix("shape="))
+            .ok_or_else(|| format!("no shape in {line:?}"))?;
+        let ops = field("ops")?;
+        run.push((
+            shape.to_owned(),
+            field("cpu_ns")? / ops,
+            field("allocs")? / ops,
+        ));
+    }
+    Ok(run)
+}
+
+/// The median CPU ns/op and allocations/op of `shape` over `runs`.
+fn medians(runs: &[Run], shape: &str) -> Result<(f64, f64), String> {
+    let mut cpu = Vec::new();
+    let mut allocs = Vec::new();
+    for run in runs {
+        let (_, ns, count) = run
+            .iter()
+            .find(|(name, _, _)| name == shape)
+            .ok_or_else(|| format!("no result for shape {shape}"))?;
+        cpu.push(*ns);
+        allocs.push(*count);
+    }
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    Ok((median(&mut cpu), median(&mut allocs)))
 }

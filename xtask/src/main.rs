@@ -13,6 +13,8 @@
 //!     clean release build time and binary size of bench/list-pods (ours and kube's)
 //! cargo xtask bench informer
 //!     memory per cached object and update events per second, ours and kube-rs's
+//! cargo xtask bench workqueue [--quick]
+//!     CPU time and allocations per work queue operation, ours and client-go's
 //! cargo xtask envtest install|up|down|run|versions [...]
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
@@ -33,7 +35,7 @@ use std::process::ExitCode;
 use clientgo_envtest::cli;
 
 const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen|bench> [...]
-  bench build|informer
+  bench build|informer|workqueue [--quick]
   codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
   test [--k8s-version X.Y.Z] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]

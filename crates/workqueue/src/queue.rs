@@ -40,7 +40,8 @@
 //! # }
 //! ```
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::hash::Hash;
 use std::pin::pin;
@@ -152,19 +153,28 @@ impl fmt::Debug for QueueConfig {
     }
 }
 
+/// Capacity reserved when a queue is built, so a queue holding up to this many items at
+/// a time never allocates after construction.
+const INITIAL_CAPACITY: usize = 16;
+
 /// A de-duplicating FIFO work queue that never hands one item to two workers at once.
 /// See the [module documentation](self) for the guarantees.
 ///
 /// `Queue` is a cheap handle: clones share the same queue, so give one to each worker.
 /// A background task refreshing the unfinished-work metrics runs only for queues with
 /// metrics; it ends at shutdown or when the last handle is dropped.
+///
+/// Once its tables have grown to the largest number of items it holds at a time, the
+/// queue allocates nothing in `add`, `get` and `done`; it clones an item once when the
+/// item becomes known to it (so cheap-to-clone items such as `Arc<str>` keep it
+/// allocation-free).
 pub struct Queue<T> {
     inner: Arc<Inner<T>>,
 }
 
 pub(crate) struct Inner<T> {
     state: Mutex<State<T>>,
-    /// Wakes `get`ters: one per queued item, all at shutdown.
+    /// Wakes `get`ters: one per queued item while some wait, all at shutdown.
     available: Notify,
     /// Wakes `shut_down_with_drain` when processing becomes empty or a plain shutdown
     /// cancels the drain.
@@ -177,17 +187,233 @@ pub(crate) struct Inner<T> {
     updater_started: AtomicBool,
 }
 
+/// Where an item known to the queue stands (client-go's dirty and processing sets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// Waiting to be handed out (dirty, not processing).
+    Queued,
+    /// Handed out and not added since (processing, not dirty).
+    Processing,
+    /// Handed out and added again since (processing and dirty): `done` queues it again.
+    ProcessingDirty,
+}
+
+/// The record of one item known to the queue.
+struct Slot<T> {
+    /// The item while it waits in the FIFO order; `None` otherwise.
+    item: Option<T>,
+    status: Status,
+}
+
+/// The order in which queued items are handed out.
+enum Order<T> {
+    /// First in, first out: slot numbers in a ring, each item waiting in its slot, so
+    /// `get` needs no hashing.
+    Fifo(VecDeque<usize>),
+    /// A custom backing queue holding the items themselves.
+    Custom(Box<dyn BackingQueue<T>>),
+}
+
+/// What `done` asks its caller to do once the lock is released.
+enum AfterDone {
+    Nothing,
+    /// The item was queued again: wake a getter.
+    WakeGetter,
+    /// The last item being processed is done while a drain waits: wake it.
+    WakeDrain,
+}
+
+/// Everything behind the queue's lock.
+///
+/// Every item that is queued or being processed has exactly one slot, found through
+/// `index` (the item itself) or through the FIFO ring (the slot number); free slots are
+/// reused most recently freed first. Tables only grow, so a warm queue does not allocate.
 struct State<T> {
-    /// Items ready to be handed out, in order.
-    queue: Box<dyn BackingQueue<T>>,
-    /// Items that need processing (queued, or added again while processing).
-    dirty: HashSet<T>,
-    /// Items handed out and not yet `done`.
-    processing: HashSet<T>,
+    /// The slot of every item that is queued or being processed.
+    index: HashMap<T, usize>,
+    slots: Vec<Slot<T>>,
+    /// Slots not in use.
+    free: Vec<usize>,
+    order: Order<T>,
+    /// Number of items being processed.
+    processing: usize,
+    /// Getters registered for a wake-up on `available`.
+    waiting: usize,
     shutting_down: bool,
     /// Whether a `shut_down_with_drain` is waiting for the processing set to empty.
     drain: bool,
     metrics: Option<QueueMetrics<T>>,
+}
+
+impl<T> State<T> {
+    /// Number of queued items.
+    fn queued(&self) -> usize {
+        match &self.order {
+            Order::Fifo(ring) => ring.len(),
+            Order::Custom(backing) => backing.len(),
+        }
+    }
+}
+
+impl<T: Clone + Eq + Hash> State<T> {
+    fn new(order: Order<T>, metrics: Option<QueueMetrics<T>>) -> Self {
+        Self {
+            index: HashMap::with_capacity(INITIAL_CAPACITY),
+            slots: Vec::with_capacity(INITIAL_CAPACITY),
+            free: Vec::with_capacity(INITIAL_CAPACITY),
+            order,
+            processing: 0,
+            waiting: 0,
+            shutting_down: false,
+            drain: false,
+            metrics,
+        }
+    }
+
+    /// Stores `slot` in a free slot (a new one if none is free) and returns its number.
+    fn new_slot(slots: &mut Vec<Slot<T>>, free: &mut Vec<usize>, slot: Slot<T>) -> usize {
+        match free.pop() {
+            Some(number) => {
+                slots[number] = slot;
+                number
+            }
+            None => {
+                slots.push(slot);
+                slots.len() - 1
+            }
+        }
+    }
+
+    /// Queues a copy of `item`, whose slot is `slot` (number `slot_number`).
+    fn enqueue(order: &mut Order<T>, slot_number: usize, slot: &mut Slot<T>, item: &T) {
+        slot.status = Status::Queued;
+        match order {
+            Order::Fifo(ring) => {
+                slot.item = Some(item.clone());
+                ring.push_back(slot_number);
+            }
+            Order::Custom(backing) => backing.push(item.clone()),
+        }
+    }
+
+    /// client-go's `Add`; returns whether an item was queued.
+    fn add(&mut self, item: T) -> bool {
+        if self.shutting_down {
+            return false;
+        }
+        match self.index.entry(item) {
+            Entry::Occupied(entry) => {
+                let slot = &mut self.slots[*entry.get()];
+                match slot.status {
+                    Status::Queued => {
+                        if let Order::Custom(backing) = &mut self.order {
+                            backing.touch(entry.key());
+                        }
+                    }
+                    Status::Processing => {
+                        if let Some(metrics) = self.metrics.as_mut() {
+                            metrics.add(entry.key(), Instant::now());
+                        }
+                        slot.status = Status::ProcessingDirty;
+                    }
+                    Status::ProcessingDirty => {}
+                }
+                false
+            }
+            Entry::Vacant(entry) => {
+                if let Some(metrics) = self.metrics.as_mut() {
+                    metrics.add(entry.key(), Instant::now());
+                }
+                let slot = Slot {
+                    item: None,
+                    status: Status::Queued,
+                };
+                let number = Self::new_slot(&mut self.slots, &mut self.free, slot);
+                Self::enqueue(
+                    &mut self.order,
+                    number,
+                    &mut self.slots[number],
+                    entry.key(),
+                );
+                entry.insert(number);
+                true
+            }
+        }
+    }
+
+    /// client-go's `Get` once an item is queued: the next item, now being processed.
+    fn take(&mut self) -> Option<T> {
+        let (item, number) = match &mut self.order {
+            Order::Fifo(ring) => {
+                let number = ring.pop_front()?;
+                (self.slots[number].item.take()?, number)
+            }
+            Order::Custom(backing) => {
+                let item = backing.pop()?;
+                let number = match self.index.get(&item) {
+                    Some(&number) => number,
+                    // Not added through this queue: track it like any handed-out item.
+                    None => {
+                        let slot = Slot {
+                            item: None,
+                            status: Status::Processing,
+                        };
+                        let number = Self::new_slot(&mut self.slots, &mut self.free, slot);
+                        self.index.insert(item.clone(), number);
+                        number
+                    }
+                };
+                (item, number)
+            }
+        };
+        self.slots[number].status = Status::Processing;
+        self.processing += 1;
+        if let Some(metrics) = self.metrics.as_mut() {
+            metrics.get(&item, Instant::now());
+        }
+        Some(item)
+    }
+
+    /// client-go's `Done`, except that an item not being processed is left alone.
+    fn done(&mut self, item: &T) -> AfterDone {
+        if let Some(metrics) = self.metrics.as_mut() {
+            metrics.done(item, Instant::now());
+        }
+        let Some((key, number)) = self.index.remove_entry(item) else {
+            return AfterDone::Nothing;
+        };
+        let slot = &mut self.slots[number];
+        match slot.status {
+            Status::Queued => {
+                self.index.insert(key, number);
+                AfterDone::Nothing
+            }
+            Status::Processing => {
+                self.processing -= 1;
+                self.free.push(number);
+                if self.processing == 0 && self.drain {
+                    AfterDone::WakeDrain
+                } else {
+                    AfterDone::Nothing
+                }
+            }
+            Status::ProcessingDirty => {
+                self.processing -= 1;
+                Self::enqueue(&mut self.order, number, slot, &key);
+                self.index.insert(key, number);
+                AfterDone::WakeGetter
+            }
+        }
+    }
+}
+
+/// A getter registered on `available`; unregisters when dropped (woken or cancelled).
+struct WaitingGetter<'a, T>(&'a Inner<T>);
+
+impl<T> Drop for WaitingGetter<'_, T> {
+    fn drop(&mut self) {
+        self.0.state.lock().waiting -= 1;
+    }
 }
 
 impl<T> Clone for Queue<T> {
@@ -202,8 +428,8 @@ impl<T> fmt::Debug for Queue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.inner.state.lock();
         f.debug_struct("Queue")
-            .field("len", &state.queue.len())
-            .field("processing", &state.processing.len())
+            .field("len", &state.queued())
+            .field("processing", &state.processing)
             .field("shutting_down", &state.shutting_down)
             .finish()
     }
@@ -229,23 +455,23 @@ where
 
     /// A FIFO queue with `config` (client-go's `NewTypedWithConfig`).
     pub fn with_config(config: QueueConfig) -> Self {
-        Self::with_backing(config, FifoQueue::new())
+        Self::with_order(
+            config,
+            Order::Fifo(VecDeque::with_capacity(INITIAL_CAPACITY)),
+        )
     }
 
     /// A queue storing its items in `backing` (client-go's `QueueConfig.Queue`).
     pub fn with_backing(config: QueueConfig, backing: impl BackingQueue<T> + 'static) -> Self {
+        Self::with_order(config, Order::Custom(Box::new(backing)))
+    }
+
+    fn with_order(config: QueueConfig, order: Order<T>) -> Self {
         let metrics = QueueMetrics::new(&config.name, config.metrics_provider.as_ref());
         let wants_updater = metrics.is_some();
         let queue = Self {
             inner: Arc::new(Inner {
-                state: Mutex::new(State {
-                    queue: Box::new(backing),
-                    dirty: HashSet::new(),
-                    processing: HashSet::new(),
-                    shutting_down: false,
-                    drain: false,
-                    metrics,
-                }),
+                state: Mutex::new(State::new(order, metrics)),
                 available: Notify::new(),
                 drained: Notify::new(),
                 shutdown: watch::Sender::new(false),
@@ -261,25 +487,11 @@ where
     /// already queued; while it is being processed it is queued again by [`done`](Self::done).
     pub fn add(&self, item: T) {
         let mut state = self.inner.state.lock();
-        if state.shutting_down {
-            return;
-        }
-        if state.dirty.contains(&item) {
-            if !state.processing.contains(&item) {
-                state.queue.touch(&item);
-            }
-            return;
-        }
-        if let Some(metrics) = state.metrics.as_mut() {
-            metrics.add(&item, Instant::now());
-        }
-        state.dirty.insert(item.clone());
-        if state.processing.contains(&item) {
-            return;
-        }
-        state.queue.push(item);
+        let wake = state.add(item) && state.waiting > 0;
         drop(state);
-        self.inner.available.notify_one();
+        if wake {
+            self.inner.available.notify_one();
+        }
     }
 
     /// Waits for the next item and marks it as being processed; call
@@ -291,23 +503,15 @@ where
     pub async fn get(&self) -> Option<T> {
         self.start_updater();
         loop {
-            // Register for a wake-up before looking, so an add between the look and the
-            // wait is not missed.
             let mut notified = pin!(self.inner.available.notified());
-            notified.as_mut().enable();
             {
                 let mut state = self.inner.state.lock();
-                if let Some(item) = state.queue.pop() {
-                    if let Some(metrics) = state.metrics.as_mut() {
-                        metrics.get(&item, Instant::now());
-                    }
-                    state.dirty.remove(&item);
-                    state.processing.insert(item.clone());
-                    let more = !state.queue.is_empty();
+                if let Some(item) = state.take() {
+                    // Keep the wake-up chain going should a notification have been
+                    // consumed by a getter that found nothing.
+                    let wake = state.waiting > 0 && state.queued() > 0;
                     drop(state);
-                    if more {
-                        // Keep the wake-up chain going should a notification have been
-                        // consumed by a getter that found nothing.
+                    if wake {
                         self.inner.available.notify_one();
                     }
                     return Some(item);
@@ -315,7 +519,12 @@ where
                 if state.shutting_down {
                     return None;
                 }
+                // Registered before the lock is released, so an add after this look
+                // wakes this getter.
+                notified.as_mut().enable();
+                state.waiting += 1;
             }
+            let _registered = WaitingGetter(&self.inner);
             notified.await;
         }
     }
@@ -324,25 +533,19 @@ where
     /// again now. Calling `done` for an item that is not being processed does nothing.
     pub fn done(&self, item: &T) {
         let mut state = self.inner.state.lock();
-        if let Some(metrics) = state.metrics.as_mut() {
-            metrics.done(item, Instant::now());
-        }
-        if !state.processing.remove(item) {
-            return;
-        }
-        if state.dirty.contains(item) {
-            state.queue.push(item.clone());
-            drop(state);
-            self.inner.available.notify_one();
-        } else if state.processing.is_empty() {
-            drop(state);
-            self.inner.drained.notify_waiters();
+        let after = state.done(item);
+        let waiting = state.waiting > 0;
+        drop(state);
+        match after {
+            AfterDone::WakeGetter if waiting => self.inner.available.notify_one(),
+            AfterDone::WakeDrain => self.inner.drained.notify_waiters(),
+            AfterDone::WakeGetter | AfterDone::Nothing => {}
         }
     }
 
     /// Number of queued items (items being processed are not counted).
     pub fn len(&self) -> usize {
-        self.inner.state.lock().queue.len()
+        self.inner.state.lock().queued()
     }
 
     /// Whether no item is queued.
@@ -381,7 +584,7 @@ where
             notified.as_mut().enable();
             {
                 let state = self.inner.state.lock();
-                if state.processing.is_empty() || !state.drain {
+                if state.processing == 0 || !state.drain {
                     return;
                 }
             }
@@ -468,7 +671,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
     use std::sync::atomic::AtomicUsize;
 
     /// Lets spawned tasks run until they block (paused-clock tests only).
