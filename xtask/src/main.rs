@@ -4,6 +4,9 @@
 //! cargo xtask test [--k8s-version X.Y.Z] [-- <cargo test args>]
 //!     build the binaries if needed, start one control plane, run every test of the
 //!     workspace against it (CLIENTGO_TEST_KUBECONFIG), stop it
+//! cargo xtask test --kubeconfig PATH [-- <cargo test args>]
+//!     run the tests against an existing cluster (no control plane started), leaving
+//!     out and counting those that need envtest (names with `envtest_only`)
 //! cargo xtask demo [--k8s-version X.Y.Z]
 //!     start a control plane and run every example against it, one after another
 //! cargo xtask codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
@@ -19,13 +22,21 @@
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
 //!     (re)generate the wrapper Go module shipped for that release's minor
+//! cargo xtask release X.Y.Z [--dry-run] [--skip-tests]
+//!     check (clean tree, tests, semver) and make release X.Y.Z: version, changelog,
+//!     commit, tags vX.Y.Z and kubernetes-<release>; prints the push commands
+//! cargo xtask semver [--baseline-rev REV] [-p CRATE]...
+//!     cargo-semver-checks of the published crates against the previous release tag
 //! ```
 
 mod bench;
 mod bench_informer;
 mod codegen;
 mod demo;
+mod git;
 mod in_cluster;
+mod release;
+mod semver;
 mod test;
 mod workspace;
 mod wrapper;
@@ -34,13 +45,15 @@ use std::process::ExitCode;
 
 use clientgo_envtest::cli;
 
-const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen|bench> [...]
+const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen|bench|release|semver> [...]
   bench build|informer|workqueue [--quick]
   codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
-  test [--k8s-version X.Y.Z] [-- <cargo test args>]
+  test [--k8s-version X.Y.Z | --kubeconfig PATH] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]
   envtest install|up|down|run|versions [--k8s-version X.Y.Z] [--kubeconfig PATH]
-  envtest wrapper --k8s-version X.Y.Z";
+  envtest wrapper --k8s-version X.Y.Z
+  release X.Y.Z [--dry-run] [--skip-tests]
+  semver [--baseline-rev REV] [-p CRATE]...";
 
 /// The outcome of a command: an exit code, or an error to print.
 type Outcome = Result<ExitCode, String>;
@@ -58,6 +71,8 @@ async fn main() -> ExitCode {
             bench_informer::run().await
         }
         "bench" => bench::run(&rest),
+        "release" => release::run(&rest),
+        "semver" => semver::run(&rest),
         "envtest" if rest.first().map(String::as_str) == Some("wrapper") => {
             wrapper::run(&rest[1..])
         }

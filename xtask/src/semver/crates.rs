@@ -1,0 +1,77 @@
+//! The published crates of a workspace: its members with a library target whose manifest
+//! does not say `publish = false`, as `cargo metadata` reports them, and which of them a
+//! revision of the repository already has.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::git;
+
+/// A published crate of the workspace.
+pub(crate) struct Crate {
+    /// The package name.
+    pub(crate) name: String,
+    /// Its manifest, relative to the workspace root.
+    manifest: PathBuf,
+}
+
+impl Crate {
+    /// Whether revision `rev` of the repository at `root` has this crate's manifest.
+    pub(crate) fn exists_at(&self, root: &Path, rev: &str) -> bool {
+        self.manifest.to_str().is_some_and(|path| {
+            git::run(root, &["cat-file", "-e", &format!("{rev}:{path}")]).is_ok()
+        })
+    }
+}
+
+/// The published library crates of the workspace at `root`, sorted by name.
+pub(crate) fn published(root: &Path) -> Result<Vec<Crate>, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .map_err(|e| format!("running cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata in {} failed: {}",
+            root.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("reading cargo metadata: {e}"))?;
+    let workspace_root = PathBuf::from(metadata["workspace_root"].as_str().unwrap_or_default());
+    let mut crates: Vec<Crate> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|package| {
+            package["publish"]
+                .as_array()
+                .is_none_or(|to| !to.is_empty())
+        })
+        .filter(|package| {
+            package["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|target| {
+                    target["kind"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|kind| kind == "lib")
+                })
+        })
+        .filter_map(|package| {
+            let manifest = Path::new(package["manifest_path"].as_str()?);
+            Some(Crate {
+                name: package["name"].as_str()?.to_string(),
+                manifest: manifest.strip_prefix(&workspace_root).ok()?.to_path_buf(),
+            })
+        })
+        .collect();
+    crates.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(crates)
+}
