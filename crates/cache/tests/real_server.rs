@@ -330,7 +330,7 @@ async fn informer_converges_under_four_concurrent_writers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn informer_recovers_from_connection_cuts() {
+async fn envtest_only_informer_recovers_from_connection_cuts() {
     let config = shared_config().await;
     let clientset = Clientset::new(&config).unwrap();
     let ns = namespace("cache-cuts").await;
@@ -410,7 +410,7 @@ async fn both_initial_sync_paths_work_against_the_server() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn compacted_watch_gets_410_and_relists() {
+async fn envtest_only_compacted_watch_gets_410_and_relists() {
     let plane = clientgo_envtest::ControlPlane::builder()
         .etcd_compaction_interval(Duration::from_secs(1))
         .apiserver_flag("watch-cache", "false")

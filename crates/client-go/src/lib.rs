@@ -28,7 +28,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! client-go = { version = "0.1", features = ["informers", "core", "apps"] }
+//! client-go = { git = "https://github.com/clientgo-rs/client-go", tag = "v0.1.0", features = ["informers", "core", "apps"] }
 //! ```
 //!
 //! ```no_run

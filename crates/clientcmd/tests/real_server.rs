@@ -76,7 +76,7 @@ fn unprivileged_token(config: &Kubeconfig) -> String {
 }
 
 #[tokio::test]
-async fn the_current_context_authenticates_as_admin() {
+async fn envtest_only_the_current_context_authenticates_as_admin() {
     let cluster = cluster().await;
     let config = rest_config(
         LoadingRules::explicit(cluster.kubeconfig_path()),
@@ -88,7 +88,7 @@ async fn the_current_context_authenticates_as_admin() {
 }
 
 #[tokio::test]
-async fn a_context_override_authenticates_as_unprivileged() {
+async fn envtest_only_a_context_override_authenticates_as_unprivileged() {
     let cluster = cluster().await;
     let overrides = ConfigOverrides {
         current_context: "unprivileged".into(),
@@ -100,7 +100,7 @@ async fn a_context_override_authenticates_as_unprivileged() {
 }
 
 #[tokio::test]
-async fn a_kubeconfig_list_merges_with_the_first_file_winning() {
+async fn envtest_only_a_kubeconfig_list_merges_with_the_first_file_winning() {
     let cluster = cluster().await;
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first");
@@ -129,7 +129,7 @@ async fn a_kubeconfig_list_merges_with_the_first_file_winning() {
 }
 
 #[tokio::test]
-async fn certificates_referenced_by_relative_paths_authenticate() {
+async fn envtest_only_certificates_referenced_by_relative_paths_authenticate() {
     let cluster = cluster().await;
     let mut config = envtest_kubeconfig(cluster);
     let dir = tempfile::tempdir().unwrap();
@@ -181,7 +181,7 @@ async fn certificates_referenced_by_relative_paths_authenticate() {
 }
 
 #[tokio::test]
-async fn a_token_file_user_authenticates() {
+async fn envtest_only_a_token_file_user_authenticates() {
     let cluster = cluster().await;
     let mut config = envtest_kubeconfig(cluster);
     let dir = tempfile::tempdir().unwrap();
@@ -224,7 +224,7 @@ fn write_plugin(dir: &Path, token: &str) -> PathBuf {
 }
 
 #[tokio::test]
-async fn an_exec_plugin_user_authenticates_and_gets_the_cluster_info() {
+async fn envtest_only_an_exec_plugin_user_authenticates_and_gets_the_cluster_info() {
     let cluster = cluster().await;
     let mut config = envtest_kubeconfig(cluster);
     let dir = tempfile::tempdir().unwrap();

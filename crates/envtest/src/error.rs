@@ -95,6 +95,20 @@ pub enum Error {
     #[error("invalid user: {0}")]
     InvalidUser(String),
 
+    /// The test cluster is not a control plane of this crate, and lacks what only this
+    /// crate's control planes provide.
+    #[error(
+        "{feature} is provided by clientgo-envtest's control planes only, and the test \
+         cluster's kubeconfig {path} was not written by clientgo-envtest; run this test \
+         with `cargo xtask test` or without CLIENTGO_TEST_KUBECONFIG"
+    )]
+    NotEnvtest {
+        /// What is missing (e.g. "the unprivileged token user").
+        feature: &'static str,
+        /// The test cluster's kubeconfig.
+        path: PathBuf,
+    },
+
     /// A kubeconfig or state file could not be encoded or decoded.
     #[error("{what} {path}: {detail}")]
     Format {

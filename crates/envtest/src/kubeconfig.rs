@@ -44,7 +44,9 @@ struct Cluster {
 #[serde(rename_all = "kebab-case")]
 struct ClusterInfo {
     server: String,
-    certificate_authority_data: String,
+    /// Always written; other tools may name a file (`certificate-authority`) instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_authority_data: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -89,7 +91,7 @@ pub(crate) fn render(server: &str, ca_pem: &str, users: &[User], current: &str) 
             value: Cluster {
                 cluster: ClusterInfo {
                     server: server.into(),
-                    certificate_authority_data: base64(ca_pem),
+                    certificate_authority_data: Some(base64(ca_pem)),
                 },
             },
         }],
@@ -133,16 +135,23 @@ pub(crate) fn render(server: &str, ca_pem: &str, users: &[User], current: &str) 
     })
 }
 
-/// What a kubeconfig written by [`render`] says: the server, its CA, and the users.
+/// What a kubeconfig says about its current context: the server, its CA, the users
+/// with inline credentials, and whose context is current.
 #[derive(Debug)]
 pub(crate) struct Connection {
     pub(crate) server_url: String,
     pub(crate) ca_pem: String,
     pub(crate) users: Vec<User>,
+    /// The user of the current context.
+    pub(crate) current_user: String,
+    /// Whether the current context's cluster is named [`CLUSTER_NAME`], as in the
+    /// kubeconfigs of this crate's control planes (which have its generated users).
+    pub(crate) written_by_envtest: bool,
 }
 
-/// Reads a kubeconfig written by this crate (inline certificate data and tokens; the
-/// users' groups are not recorded in kubeconfigs and come back empty).
+/// Reads a kubeconfig: one written by this crate, or another with inline certificate
+/// data and tokens (as `kind get kubeconfig` writes). Users without inline credentials
+/// are left out; the users' groups are not recorded in kubeconfigs and come back empty.
 pub(crate) fn read(path: &Path) -> Result<Connection> {
     let text = std::fs::read_to_string(path).map_err(io_error("reading", path))?;
     let invalid = |detail: String| Error::Format {
@@ -157,12 +166,29 @@ pub(crate) fn read(path: &Path) -> Result<Connection> {
             .map_err(|e| invalid(format!("bad base64 data: {e}")))?;
         String::from_utf8(bytes).map_err(|_| invalid("data is not PEM text".into()))
     };
+    let context = &config
+        .contexts
+        .iter()
+        .find(|c| c.name == config.current_context)
+        .ok_or_else(|| invalid(format!("no context {:?}", config.current_context)))?
+        .value
+        .context;
     let cluster = &config
         .clusters
-        .first()
-        .ok_or_else(|| invalid("no cluster".into()))?
+        .iter()
+        .find(|c| c.name == context.cluster)
+        .ok_or_else(|| invalid(format!("no cluster {:?}", context.cluster)))?
         .value
         .cluster;
+    let ca_data = cluster
+        .certificate_authority_data
+        .as_deref()
+        .ok_or_else(|| {
+            invalid(format!(
+                "cluster {:?} has no certificate-authority-data",
+                context.cluster
+            ))
+        })?;
     let mut users = Vec::new();
     for named in &config.users {
         let data = &named.value.user;
@@ -176,7 +202,7 @@ pub(crate) fn read(path: &Path) -> Result<Connection> {
                 private_key_pem: Secret::new(decode(key)?),
             }),
             (_, _, Some(token)) => Credentials::Token(Secret::new(token.clone())),
-            _ => return Err(invalid(format!("user {} has no credentials", named.name))),
+            _ => continue,
         };
         users.push(User {
             name: named.name.clone(),
@@ -184,10 +210,18 @@ pub(crate) fn read(path: &Path) -> Result<Connection> {
             credentials,
         });
     }
+    if !users.iter().any(|u| u.name == context.user) {
+        return Err(invalid(format!(
+            "user {} has no inline client certificate or token",
+            context.user
+        )));
+    }
     Ok(Connection {
         server_url: cluster.server.clone(),
-        ca_pem: decode(&cluster.certificate_authority_data)?,
+        ca_pem: decode(ca_data)?,
         users,
+        current_user: context.user.clone(),
+        written_by_envtest: context.cluster == CLUSTER_NAME,
     })
 }
 
@@ -258,6 +292,8 @@ mod tests {
         assert_eq!(read_back.server_url, "https://127.0.0.1:1234");
         assert_eq!(read_back.ca_pem, "CA");
         assert_eq!(read_back.users.len(), 2);
+        assert_eq!(read_back.current_user, "admin");
+        assert!(read_back.written_by_envtest);
         match &read_back.users[0].credentials {
             Credentials::ClientCertificate(key) => assert_eq!(key.private_key_pem.expose(), "KEY"),
             other => panic!("admin read back as {other:?}"),
@@ -265,6 +301,67 @@ mod tests {
         match &read_back.users[1].credentials {
             Credentials::Token(token) => assert_eq!(token.expose(), "t0ken"),
             other => panic!("token user read back as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn other_tools_kubeconfigs_are_read_at_their_current_context() {
+        // As `kind get kubeconfig` writes it, plus a user and a cluster of other tools.
+        let text = "apiVersion: v1
+kind: Config
+preferences: {}
+clusters:
+- name: elsewhere
+  cluster:
+    server: https://elsewhere:6443
+    certificate-authority: /etc/ca.crt
+- name: kind-kind
+  cluster:
+    server: https://127.0.0.1:40000
+    certificate-authority-data: Q0E=
+users:
+- name: cloud
+  user:
+    exec: {command: gcloud}
+- name: kind-kind
+  user:
+    client-certificate-data: Q0VSVA==
+    client-key-data: S0VZ
+contexts:
+- name: kind-kind
+  context: {cluster: kind-kind, user: kind-kind, namespace: default}
+- name: cloud
+  context: {cluster: elsewhere, user: cloud}
+current-context: kind-kind
+";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kubeconfig");
+        std::fs::write(&path, text).unwrap();
+        let read_back = read(&path).unwrap();
+        assert_eq!(read_back.server_url, "https://127.0.0.1:40000");
+        assert_eq!(read_back.ca_pem, "CA");
+        assert_eq!(read_back.current_user, "kind-kind");
+        assert!(!read_back.written_by_envtest);
+        assert_eq!(read_back.users.len(), 1);
+
+        // The current context's cluster needs its CA inline, its user inline credentials.
+        for (cluster, user) in [("elsewhere", "kind-kind"), ("kind-kind", "cloud")] {
+            let context = format!("context: {{cluster: {cluster}, user: {user}}}");
+            let text = text.replace("context: {cluster: elsewhere, user: cloud}", &context);
+            std::fs::write(
+                &path,
+                text.replace("current-context: kind-kind", "current-context: cloud"),
+            )
+            .unwrap();
+            let error = read(&path).unwrap_err().to_string();
+            assert!(
+                error.contains(if user == "cloud" {
+                    "inline"
+                } else {
+                    "certificate-authority-data"
+                }),
+                "{error}"
+            );
         }
     }
 

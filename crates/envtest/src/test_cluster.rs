@@ -9,6 +9,12 @@
 //! Tests share the cluster, so each works in its own namespace
 //! ([`TestCluster::new_namespace`]).
 //!
+//! The variable may also name the kubeconfig of another cluster (`cargo xtask test
+//! --kubeconfig PATH`, e.g. a kind cluster): its current context's user, which must be
+//! a cluster administrator with inline credentials, is then [`TestCluster::admin`].
+//! What only this crate's control planes have, the [`UNPRIVILEGED_USER`] among them,
+//! is then an [`Error::NotEnvtest`] naming the missing feature.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let cluster = clientgo_envtest::test_cluster().await?;
@@ -95,14 +101,33 @@ impl TestCluster {
             .cloned()
     }
 
-    /// The administrator (`system:masters`).
-    pub fn admin(&self) -> Result<User> {
-        self.user(ADMIN_USER)
-            .ok_or_else(|| Error::InvalidUser(format!("the kubeconfig has no user {ADMIN_USER}")))
+    /// Whether the kubeconfig is one of this crate's control planes (with its generated
+    /// users), rather than of another cluster.
+    pub fn is_envtest(&self) -> bool {
+        self.connection.written_by_envtest
     }
 
-    /// The user without permissions.
+    /// The administrator: [`ADMIN_USER`] (`system:masters`) on this crate's control
+    /// planes, the current context's user on another cluster.
+    pub fn admin(&self) -> Result<User> {
+        let name = if self.is_envtest() {
+            ADMIN_USER
+        } else {
+            &self.connection.current_user
+        };
+        self.user(name)
+            .ok_or_else(|| Error::InvalidUser(format!("the kubeconfig has no user {name}")))
+    }
+
+    /// The user without permissions (a bearer token); only this crate's control planes
+    /// have it.
     pub fn unprivileged(&self) -> Result<User> {
+        if !self.is_envtest() {
+            return Err(Error::NotEnvtest {
+                feature: "the unprivileged token user",
+                path: self.kubeconfig_path.clone(),
+            });
+        }
         self.user(UNPRIVILEGED_USER).ok_or_else(|| {
             Error::InvalidUser(format!("the kubeconfig has no user {UNPRIVILEGED_USER}"))
         })

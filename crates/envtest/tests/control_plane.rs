@@ -38,7 +38,7 @@ async fn post(plane: &ControlPlane, user: &User, path: &str, body: Value) -> (u1
 }
 
 #[tokio::test]
-async fn version_endpoint_reports_the_pinned_release() {
+async fn envtest_only_version_endpoint_reports_the_pinned_release() {
     let plane = ControlPlane::start().await.unwrap();
     let (status, version) = get(&plane, &plane.admin(), "/version").await;
     assert_eq!(status, 200);
@@ -47,7 +47,7 @@ async fn version_endpoint_reports_the_pinned_release() {
 }
 
 #[tokio::test]
-async fn users_get_what_their_credentials_allow() {
+async fn envtest_only_users_get_what_their_credentials_allow() {
     let plane = ControlPlane::start().await.unwrap();
 
     let (status, namespaces) = get(&plane, &plane.admin(), "/api/v1/namespaces").await;
@@ -78,7 +78,7 @@ async fn users_get_what_their_credentials_allow() {
 }
 
 #[tokio::test]
-async fn added_users_are_seen_with_all_their_groups() {
+async fn envtest_only_added_users_are_seen_with_all_their_groups() {
     let plane = ControlPlane::builder()
         .user("carol", ["early"])
         .start()
@@ -131,7 +131,7 @@ async fn added_users_are_seen_with_all_their_groups() {
 }
 
 #[tokio::test]
-async fn two_control_planes_run_side_by_side() {
+async fn envtest_only_two_control_planes_run_side_by_side() {
     let (first, second) = tokio::join!(ControlPlane::start(), ControlPlane::start());
     let (first, second) = (first.unwrap(), second.unwrap());
     assert_ne!(first.server_url(), second.server_url());
@@ -146,7 +146,7 @@ async fn two_control_planes_run_side_by_side() {
 }
 
 #[tokio::test]
-async fn a_start_up_failure_names_the_component_and_shows_its_log() {
+async fn envtest_only_a_start_up_failure_names_the_component_and_shows_its_log() {
     let error = ControlPlane::builder()
         .apiserver_flag("no-such-flag", "1")
         .start()
@@ -170,7 +170,7 @@ async fn a_start_up_failure_names_the_component_and_shows_its_log() {
 }
 
 #[tokio::test]
-async fn a_short_compaction_interval_expires_old_resource_versions() {
+async fn envtest_only_a_short_compaction_interval_expires_old_resource_versions() {
     let plane = ControlPlane::builder()
         .etcd_compaction_interval(Duration::from_secs(1))
         .start()

@@ -38,7 +38,7 @@ fn wait_until_gone(pids: &[u32]) {
 }
 
 #[tokio::test]
-async fn drop_stops_every_process_and_removes_the_folder() {
+async fn envtest_only_drop_stops_every_process_and_removes_the_folder() {
     let plane = ControlPlane::start().await.unwrap();
     let pids = plane.process_ids();
     let dir = plane.dir().to_path_buf();
@@ -51,7 +51,7 @@ async fn drop_stops_every_process_and_removes_the_folder() {
 }
 
 #[test]
-fn a_panic_stops_every_process() {
+fn envtest_only_a_panic_stops_every_process() {
     let (sender, receiver) = std::sync::mpsc::channel();
     let outcome = std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -97,7 +97,7 @@ fn start_owner() -> Owner {
 }
 
 #[test]
-fn killing_the_owner_kills_its_control_plane() {
+fn envtest_only_killing_the_owner_kills_its_control_plane() {
     let mut owner = start_owner();
     assert_eq!(owner.pids.len(), 2);
     assert!(owner.pids.iter().all(|pid| running(*pid)));
@@ -107,7 +107,7 @@ fn killing_the_owner_kills_its_control_plane() {
 }
 
 #[tokio::test]
-async fn a_second_start_removes_folders_of_killed_owners() {
+async fn envtest_only_a_second_start_removes_folders_of_killed_owners() {
     let mut owner = start_owner();
     let dir = owner.kubeconfig.parent().unwrap().to_path_buf();
     owner.process.kill().unwrap();
@@ -127,7 +127,7 @@ fn envtest(verb: &str, kubeconfig: &Path) -> std::process::Output {
 }
 
 #[test]
-fn a_detached_control_plane_outlives_its_starter_until_stopped() {
+fn envtest_only_a_detached_control_plane_outlives_its_starter_until_stopped() {
     let work = tempfile::tempdir().unwrap();
     let kubeconfig = work.path().join("kubeconfig");
     let up = envtest("up", &kubeconfig);

@@ -6,7 +6,7 @@
 use clientgo_envtest::{TEST_KUBECONFIG_ENV, test_cluster};
 
 #[tokio::test]
-async fn the_shared_cluster_serves_each_test_in_its_own_namespace() {
+async fn envtest_only_the_shared_cluster_serves_each_test_in_its_own_namespace() {
     let cluster = test_cluster().await.unwrap();
     if let Some(shared) = std::env::var_os(TEST_KUBECONFIG_ENV) {
         assert_eq!(cluster.kubeconfig_path(), std::path::Path::new(&shared));

@@ -243,6 +243,9 @@ async fn cluster_scoped_kinds_survive_a_round_trip() {
     let c: Clientset = support::clientset().await;
     let unique = support::namespace("round-trip-cluster").await; // a unique suffix for names
     let name = |base: &str| format!("{base}-{unique}");
+    // The random end of the namespace name (lowercase letters and digits), for names
+    // that allow no `-`.
+    let suffix = unique.rsplit('-').next().unwrap();
     round_trip(
         c.core_v1().namespaces(),
         json!({"metadata": {"name": name("ns"), "labels": {"team": "a"}}}),
@@ -273,9 +276,9 @@ async fn cluster_scoped_kinds_survive_a_round_trip() {
     .await;
     round_trip(c.certificates_v1().certificate_signing_requests(), json!({"metadata": {"name": name("csr")}, "spec": {
         "request": CSR_PEM_BASE64, "signerName": "example.com/signer", "usages": ["client auth"], "expirationSeconds": 3600}})).await;
-    round_trip(c.apiextensions_v1().custom_resource_definitions(), json!({"metadata": {"name": format!("things{}.roundtrip.clientgo.dev", unique.len())},
+    round_trip(c.apiextensions_v1().custom_resource_definitions(), json!({"metadata": {"name": format!("things{suffix}.roundtrip.clientgo.dev")},
         "spec": {"group": "roundtrip.clientgo.dev", "scope": "Namespaced",
-        "names": {"plural": format!("things{}", unique.len()), "kind": format!("Thing{}", unique.len()), "shortNames": []},
+        "names": {"plural": format!("things{suffix}"), "kind": format!("Thing{suffix}"), "shortNames": []},
         "versions": [{"name": "v1", "served": true, "storage": true, "subresources": {"status": {}},
             "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
                 "properties": {"size": {"type": "integer", "minimum": 1, "maximum": 10.5}, "tags": {"type": "array", "items": {"type": "string"}}},

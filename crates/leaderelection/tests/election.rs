@@ -163,7 +163,7 @@ async fn failover_after_expiry_and_after_release() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cut_off_leader_stops_leading_before_another_takes_over() {
+async fn envtest_only_a_cut_off_leader_stops_leading_before_another_takes_over() {
     let namespace = support::namespace("le-cut").await;
     let direct = support::config().await;
     let target: SocketAddr = direct

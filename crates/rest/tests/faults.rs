@@ -158,7 +158,7 @@ async fn refused_connections_fail_at_once_and_say_so() {
 }
 
 #[tokio::test]
-async fn untrusted_certificates_fail_at_once_and_name_the_cause() {
+async fn envtest_only_untrusted_certificates_fail_at_once_and_name_the_cause() {
     let (_, proxy) = proxied_cluster().await;
     // No CA configured: the system's roots do not know the cluster's CA.
     let client = client(&proxy.url());
@@ -176,7 +176,7 @@ async fn untrusted_certificates_fail_at_once_and_name_the_cause() {
 }
 
 #[tokio::test]
-async fn a_server_that_never_completes_the_handshake_is_given_up_on() {
+async fn envtest_only_a_server_that_never_completes_the_handshake_is_given_up_on() {
     let (cluster, proxy) = proxied_cluster().await;
     proxy.hold(true); // accepts TCP, never forwards: no TLS handshake ever completes
     let mut config = Config::new(proxy.url());
@@ -255,7 +255,7 @@ async fn closed_connections_are_retried_for_reads_only() {
 }
 
 #[tokio::test]
-async fn closed_connections_to_the_real_server_are_recovered_from() {
+async fn envtest_only_closed_connections_to_the_real_server_are_recovered_from() {
     let (cluster, proxy) = proxied_cluster().await;
     let admin = cluster.admin().unwrap();
     let mut config = Config::new(proxy.url());
@@ -415,7 +415,7 @@ async fn endless_bodies_and_gzip_bombs_are_refused() {
 }
 
 #[tokio::test]
-async fn watch_errors_from_credentials_and_proxies_are_returned() {
+async fn envtest_only_watch_errors_from_credentials_and_proxies_are_returned() {
     let (_, proxy) = proxied_cluster().await;
     // A failing exec credential plugin.
     let mut config = Config::new(proxy.url());

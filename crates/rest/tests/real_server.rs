@@ -131,7 +131,7 @@ async fn errors_without_a_status_body_are_still_typed() {
 }
 
 #[tokio::test]
-async fn forbidden_users_get_a_forbidden_error() {
+async fn envtest_only_forbidden_users_get_a_forbidden_error() {
     let cluster = test_cluster().await.unwrap();
     let client = RestClient::new(&config_for(cluster, &cluster.unprivileged().unwrap())).unwrap();
     let error = client
@@ -266,7 +266,7 @@ async fn timeout_seconds_ends_a_watch_cleanly() {
 }
 
 #[tokio::test]
-async fn a_too_old_resource_version_ends_the_watch_with_a_gone_error() {
+async fn envtest_only_a_too_old_resource_version_ends_the_watch_with_a_gone_error() {
     // A control plane of its own that compacts etcd every second and serves watches
     // from etcd (the watch cache would keep compacted history a while longer).
     let plane = ControlPlane::builder()

@@ -198,7 +198,7 @@ fn transports_hide_every_credential_they_hold() {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn tokens_never_show_in_trace_logs_of_real_requests() {
+async fn envtest_only_tokens_never_show_in_trace_logs_of_real_requests() {
     let cluster = clientgo_envtest::test_cluster().await.unwrap();
     let token = match cluster.unprivileged().unwrap().credentials {
         clientgo_envtest::Credentials::Token(token) => token,

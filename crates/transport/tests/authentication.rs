@@ -20,7 +20,7 @@ async fn cluster() -> &'static TestCluster {
 }
 
 #[tokio::test]
-async fn inline_client_certificates_authenticate_over_http2() {
+async fn envtest_only_inline_client_certificates_authenticate_over_http2() {
     let cluster = cluster().await;
     let transport = Transport::new(&config_for(
         cluster.ca_certificate_pem(),
@@ -37,7 +37,7 @@ async fn inline_client_certificates_authenticate_over_http2() {
 }
 
 #[tokio::test]
-async fn bearer_tokens_and_token_files_authenticate() {
+async fn envtest_only_bearer_tokens_and_token_files_authenticate() {
     let cluster = cluster().await;
     let unprivileged = cluster.unprivileged().unwrap();
     let transport =
@@ -68,7 +68,7 @@ async fn bearer_tokens_and_token_files_authenticate() {
 }
 
 #[tokio::test]
-async fn rotated_client_certificate_files_are_picked_up() {
+async fn envtest_only_rotated_client_certificate_files_are_picked_up() {
     let plane = ControlPlane::start().await.unwrap();
     let alice = plane.add_user("alice", ["a"]).unwrap();
     let bob = plane.add_user("bob", ["b"]).unwrap();
@@ -201,7 +201,7 @@ fn exec_config(command: String) -> ExecConfig {
 }
 
 #[tokio::test]
-async fn exec_plugin_tokens_are_cached_and_refreshed_after_401() {
+async fn envtest_only_exec_plugin_tokens_are_cached_and_refreshed_after_401() {
     let cluster = cluster().await;
     let token = unprivileged_token(cluster);
     let dir = tempfile::tempdir().unwrap();
@@ -232,7 +232,7 @@ async fn exec_plugin_tokens_are_cached_and_refreshed_after_401() {
 }
 
 #[tokio::test]
-async fn exec_plugin_certificates_and_cluster_info_reach_the_server() {
+async fn envtest_only_exec_plugin_certificates_and_cluster_info_reach_the_server() {
     let plane = ControlPlane::start().await.unwrap();
     let carol = plane.add_user("carol", ["exec-users"]).unwrap();
     let Credentials::ClientCertificate(key) = &carol.credentials else {
@@ -305,7 +305,7 @@ async fn a_missing_exec_plugin_explains_how_to_install_it() {
 }
 
 #[tokio::test]
-async fn requests_go_through_a_configured_proxy() {
+async fn envtest_only_requests_go_through_a_configured_proxy() {
     let cluster = cluster().await;
     let (proxy, tunnels) = connect_proxy().await;
     let mut config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
@@ -322,7 +322,7 @@ async fn requests_go_through_a_configured_proxy() {
 }
 
 #[tokio::test]
-async fn exec_credentials_are_refreshed_when_they_expire() {
+async fn envtest_only_exec_credentials_are_refreshed_when_they_expire() {
     let cluster = cluster().await;
     let token = unprivileged_token(cluster);
     let dir = tempfile::tempdir().unwrap();
@@ -378,7 +378,7 @@ async fn interactive_mode_always_needs_a_terminal() {
 }
 
 #[tokio::test]
-async fn a_rewritten_token_file_is_used_by_the_same_client() {
+async fn envtest_only_a_rewritten_token_file_is_used_by_the_same_client() {
     let cluster = cluster().await;
     let token = unprivileged_token(cluster);
     let dir = tempfile::tempdir().unwrap();
@@ -398,7 +398,7 @@ async fn a_rewritten_token_file_is_used_by_the_same_client() {
 }
 
 #[tokio::test]
-async fn tls_server_name_verifies_a_server_dialled_at_an_unnamed_address() {
+async fn envtest_only_tls_server_name_verifies_a_server_dialled_at_an_unnamed_address() {
     let cluster = cluster().await;
     let target = cluster
         .server_url()

@@ -14,7 +14,7 @@ use clientgo_transport::Transport;
 use support::{config_for, connect_proxy, whoami};
 
 #[tokio::test(flavor = "current_thread")]
-async fn https_proxy_is_used_unless_no_proxy_names_the_host() {
+async fn envtest_only_https_proxy_is_used_unless_no_proxy_names_the_host() {
     let cluster = test_cluster().await.unwrap();
     let (proxy, tunnels) = connect_proxy().await;
     let config = config_for(cluster.ca_certificate_pem(), &cluster.admin().unwrap());
