@@ -73,6 +73,7 @@ pub fn api_manifest(header: &str, release: &str, features: &Features) -> String 
 [package]
 name = \"clientgo-api\"
 description = \"Kubernetes {release} API types with apply configurations, generated from the OpenAPI document; one feature per API group.\"
+readme = \"README.md\"
 version.workspace = true
 edition.workspace = true
 rust-version.workspace = true
