@@ -96,7 +96,20 @@ async fn main() -> ExitCode {
 
 /// Splits `--k8s-version X` off `args`, returning the version and what is left.
 fn take_version(args: Vec<String>) -> Result<(clientgo_envtest::KubeVersion, Vec<String>), String> {
-    let mut version = None;
+    let (version, rest) = take_option(args, "--k8s-version")?;
+    let version = match version {
+        Some(text) => text
+            .parse()
+            .map_err(|e: clientgo_envtest::Error| e.to_string())?,
+        None => clientgo_envtest::default_version(),
+    };
+    Ok((version, rest))
+}
+
+/// Splits `NAME VALUE` or `NAME=VALUE` off `args` (before any `--`), returning the value
+/// and what is left.
+fn take_option(args: Vec<String>, name: &str) -> Result<(Option<String>, Vec<String>), String> {
+    let mut value = None;
     let mut rest = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -105,19 +118,13 @@ fn take_version(args: Vec<String>) -> Result<(clientgo_envtest::KubeVersion, Vec
             rest.extend(args.by_ref());
             break;
         }
-        if let Some(value) = arg.strip_prefix("--k8s-version=") {
-            version = Some(value.to_string());
-        } else if arg == "--k8s-version" {
-            version = Some(args.next().ok_or("--k8s-version needs a value")?);
+        if let Some(given) = arg.strip_prefix(name).and_then(|a| a.strip_prefix('=')) {
+            value = Some(given.to_string());
+        } else if arg == name {
+            value = Some(args.next().ok_or(format!("{name} needs a value"))?);
         } else {
             rest.push(arg);
         }
     }
-    let version = match version {
-        Some(text) => text
-            .parse()
-            .map_err(|e: clientgo_envtest::Error| e.to_string())?,
-        None => clientgo_envtest::default_version(),
-    };
-    Ok((version, rest))
+    Ok((value, rest))
 }

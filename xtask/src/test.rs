@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::{Outcome, take_version, workspace};
+use crate::{Outcome, take_option, take_version, workspace};
 
 use clientgo_envtest::TEST_KUBECONFIG_ENV;
 
@@ -30,7 +30,8 @@ const TARGET_FLAGS: &[&str] = &[
 ];
 
 pub(crate) async fn run(args: Vec<String>) -> Outcome {
-    let (kubeconfig, args) = take_kubeconfig(args)?;
+    let (kubeconfig, args) = take_option(args, "--kubeconfig")?;
+    let kubeconfig = kubeconfig.map(PathBuf::from);
     if kubeconfig.is_some() && args.iter().any(|a| a.starts_with("--k8s-version")) {
         return Err("--kubeconfig and --k8s-version exclude each other".into());
     }
@@ -122,26 +123,4 @@ fn run_against(kubeconfig: &Path, cargo_args: Vec<String>) -> Result<bool, Strin
          have (names with `{ENVTEST_ONLY}`; see docs/envtest.md)"
     );
     Ok(status.success())
-}
-
-/// Splits `--kubeconfig PATH` off `args` (before any `--`).
-fn take_kubeconfig(args: Vec<String>) -> Result<(Option<PathBuf>, Vec<String>), String> {
-    let mut kubeconfig = None;
-    let mut rest = Vec::new();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--" {
-            rest.push(arg);
-            rest.extend(args.by_ref());
-            break;
-        }
-        if let Some(value) = arg.strip_prefix("--kubeconfig=") {
-            kubeconfig = Some(PathBuf::from(value));
-        } else if arg == "--kubeconfig" {
-            kubeconfig = Some(args.next().ok_or("--kubeconfig needs a value")?.into());
-        } else {
-            rest.push(arg);
-        }
-    }
-    Ok((kubeconfig, rest))
 }
