@@ -268,18 +268,8 @@ fn integer_accessors_round_up_and_saturate() {
 #[test]
 fn json_is_a_string_and_decoding_accepts_numbers_and_null() {
     assert_eq!(serde_json::to_string(&q("1024Mi")).unwrap(), "\"1Gi\"");
-    for (input, want) in [
-        (r#"" 1""#, "1"),
-        (r#""1 ""#, "1"),
-        ("1", "1"),
-        (" 1", "1"),
-        ("1 ", "1"),
-        ("10", "10"),
-        ("-1", "-1"),
-        (" -1", "-1"),
-        ("1.5", "1500m"),
-        ("null", "0"),
-    ] {
+    // Go's whitespace table is in tests/resource_quantity.rs (`json_whitespace`).
+    for (input, want) in [("1.5", "1500m"), ("null", "0")] {
         let got: Quantity = serde_json::from_str(input).unwrap();
         assert_eq!(got.to_string(), want, "{input}");
     }
