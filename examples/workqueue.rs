@@ -140,7 +140,7 @@ async fn run(clientset: &Clientset, namespace: &str) -> Result<(), Error> {
                     .is_ok_and(|cm| is_reconciled(&cm))
             })
             .count();
-        if reconciled == CONFIG_MAPS.len() && *controller.done.lock().await == expected {
+        if reconciled == CONFIG_MAPS.len() && controller.done.lock().await.is_superset(&expected) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

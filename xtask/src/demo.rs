@@ -1,7 +1,13 @@
-//! `cargo xtask demo`: start a local control plane and run every example against it.
+//! `cargo xtask demo`: start a local cluster (control plane, two simulated nodes,
+//! controllers) and run every example against it, so the examples that create
+//! Deployments see real ReplicaSets and Running Pods, and exec and port-forward reach
+//! simulated containers (commands run as local processes; port 80 reaches a small web
+//! server of the demo).
 
 use std::process::ExitCode;
 use std::time::Instant;
+
+use clientgo_envtest::kwok;
 
 use crate::{Outcome, in_cluster, take_version, workspace};
 
@@ -25,7 +31,8 @@ pub(crate) async fn run(args: Vec<String>) -> Outcome {
     if !built.success() {
         return Ok(ExitCode::FAILURE);
     }
-    let plane = workspace::start_control_plane(version).await?;
+    let plane = workspace::start_cluster(version).await?;
+    simulate_containers(&plane).await?;
     let (_mount, pod_environment) = in_cluster::mimic_pod(&plane).await?;
     let mut failed = Vec::new();
     for name in &examples {
@@ -69,6 +76,55 @@ pub(crate) async fn run(args: Vec<String>) -> Outcome {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// What the containers of the simulated nodes do for the exec and port-forward
+/// examples: commands run as local processes, and port 80 of every pod reaches a small
+/// HTTP server of this process.
+async fn simulate_containers(plane: &clientgo_envtest::ControlPlane) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("listening for the demo's web server: {e}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("the demo's web server: {e}"))?;
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(answer_http(socket));
+        }
+    });
+    let admin = plane
+        .http_client(&plane.admin())
+        .map_err(|e| format!("an admin client: {e}"))?;
+    let server = plane.server_url();
+    for rule in [
+        kwok::cluster_local_exec("demo-exec"),
+        kwok::cluster_port_forward_to("demo-port-80", 80, address),
+    ] {
+        kwok::create(&admin, server, &rule)
+            .await
+            .map_err(|e| format!("configuring the simulated containers: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Answers one HTTP request with a short page.
+async fn answer_http(mut socket: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match socket.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let body = "hello from port 80 of a simulated pod\n";
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = socket.write_all(answer.as_bytes()).await;
 }
 
 /// The examples in the order `examples/Cargo.toml` declares them.

@@ -8,7 +8,8 @@
 //!     run the tests against an existing cluster (no control plane started), leaving
 //!     out and counting those that need envtest (names with `envtest_only`)
 //! cargo xtask demo [--k8s-version X.Y.Z]
-//!     start a control plane and run every example against it, one after another
+//!     start a cluster (control plane, 2 simulated nodes, controllers) and run every
+//!     example against it, one after another
 //! cargo xtask codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
 //!     generate clientgo-api and the clientset accessors from the OpenAPI document
 //!     (xtask/openapi/ by default); --check fails when the generated files are stale
@@ -18,7 +19,7 @@
 //!     memory per cached object and update events per second, ours and kube-rs's
 //! cargo xtask bench workqueue [--quick]
 //!     CPU time and allocations per work queue operation, ours and client-go's
-//! cargo xtask envtest install|up|down|run|versions [...]
+//! cargo xtask envtest install|up|down|run|versions [...] [--nodes N] [--controllers]
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
 //!     (re)generate the wrapper Go module shipped for that release's minor
@@ -50,7 +51,7 @@ const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen|bench|release
   codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
   test [--k8s-version X.Y.Z | --kubeconfig PATH] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]
-  envtest install|up|down|run|versions [--k8s-version X.Y.Z] [--kubeconfig PATH]
+  envtest install|up|down|run|versions [--k8s-version X.Y.Z] [--kubeconfig PATH] [--nodes N] [--controllers]
   envtest wrapper --k8s-version X.Y.Z
   release X.Y.Z [--dry-run] [--skip-tests]
   semver [--baseline-rev REV] [-p CRATE]...";

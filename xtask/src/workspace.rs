@@ -24,15 +24,40 @@ pub(crate) fn cargo() -> Command {
 pub(crate) async fn start_control_plane(
     version: clientgo_envtest::KubeVersion,
 ) -> Result<clientgo_envtest::ControlPlane, String> {
-    let started = std::time::Instant::now();
-    eprintln!("[xtask] starting a local control plane (Kubernetes {version})");
-    let plane = clientgo_envtest::ControlPlane::builder()
+    start(
+        clientgo_envtest::ControlPlane::builder().version(version),
+        "a local control plane",
+        version,
+    )
+    .await
+}
+
+/// Starts the local control plane of `version` in cluster mode (two simulated nodes,
+/// kube-controller-manager and kube-scheduler), printing what it does.
+pub(crate) async fn start_cluster(
+    version: clientgo_envtest::KubeVersion,
+) -> Result<clientgo_envtest::ControlPlane, String> {
+    let builder = clientgo_envtest::ControlPlane::builder()
         .version(version)
-        .start()
-        .await
-        .map_err(|e| e.to_string())?;
+        .cluster();
+    start(
+        builder,
+        "a local cluster (2 simulated nodes, controllers)",
+        version,
+    )
+    .await
+}
+
+async fn start(
+    builder: clientgo_envtest::ControlPlaneBuilder,
+    what: &str,
+    version: clientgo_envtest::KubeVersion,
+) -> Result<clientgo_envtest::ControlPlane, String> {
+    let started = std::time::Instant::now();
+    eprintln!("[xtask] starting {what} (Kubernetes {version})");
+    let plane = builder.start().await.map_err(|e| e.to_string())?;
     eprintln!(
-        "[xtask] control plane ready at {} in {:.1}s; kubeconfig {}",
+        "[xtask] ready at {} in {:.1}s; kubeconfig {}",
         plane.server_url(),
         started.elapsed().as_secs_f64(),
         plane.kubeconfig_path().display()

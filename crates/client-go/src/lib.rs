@@ -16,6 +16,8 @@
 //! | `k8s.io/client-go/tools/clientcmd` | `client_go::tools::clientcmd` | `clientcmd` |
 //! | `k8s.io/client-go/tools/leaderelection` | `client_go::tools::leaderelection` | `leaderelection` |
 //! | `k8s.io/client-go/tools/record`, `tools/events` | `client_go::tools::record` | `record` |
+//! | `k8s.io/client-go/tools/remotecommand` | `client_go::tools::remotecommand` | `remotecommand` |
+//! | `k8s.io/client-go/tools/portforward` | `client_go::tools::portforward` | `portforward` |
 //! | `k8s.io/client-go/util/workqueue` | `client_go::util::workqueue` | `workqueue` |
 //! | `k8s.io/client-go/testing`, `kubernetes/fake` | `client_go::testing` | `testing` |
 //! | `k8s.io/api/...` and `client-go/applyconfigurations/...` | `client_go::api` (apply configurations next to each type) | API groups |
@@ -81,8 +83,12 @@ pub mod tools {
     pub use clientgo_clientcmd as clientcmd;
     #[cfg(feature = "leaderelection")]
     pub use clientgo_leaderelection as leaderelection;
+    #[cfg(feature = "portforward")]
+    pub use clientgo_portforward as portforward;
     #[cfg(feature = "record")]
     pub use clientgo_record as record;
+    #[cfg(feature = "remotecommand")]
+    pub use clientgo_remotecommand as remotecommand;
 }
 
 /// client-go's `util/...` packages.

@@ -63,3 +63,12 @@ async fn a_program_with_go_paths_works_against_the_server() {
     queue.add(key.clone());
     assert_eq!(queue.get().await, Some(key));
 }
+
+/// Exec and port-forward sit where client-go has them.
+#[test]
+fn streaming_packages_sit_under_tools() {
+    let exec = client_go::tools::remotecommand::ExecOptions::command(["date"]).stdout(true);
+    assert_eq!(exec.command, ["date"]);
+    let ports = client_go::tools::portforward::parse_ports(&["8080:80"]).unwrap();
+    assert_eq!((ports[0].local, ports[0].remote), (8080, 80));
+}

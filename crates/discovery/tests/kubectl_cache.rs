@@ -95,17 +95,7 @@ async fn register_stale_api_service(config: &clientgo_rest::Config) {
 fn kubectl_peer() -> PathBuf {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kubectl_peer");
     let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kubectl_peer");
-    let status = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&binary)
-        .arg(".")
-        .current_dir(&source)
-        .env("GOTOOLCHAIN", "local")
-        .env("CGO_ENABLED", "0")
-        .env("GOFLAGS", "-mod=mod")
-        .status()
-        .expect("go is needed to build the kubectl peer");
-    assert!(status.success(), "building the kubectl peer failed");
+    clientgo_envtest::build_go_program(&source, &binary).expect("building the kubectl peer");
     binary
 }
 

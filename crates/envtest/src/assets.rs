@@ -15,6 +15,16 @@
 //! 3. A build into the cache with the local Go toolchain (`GOTOOLCHAIN=local`), using the
 //!    wrapper shipped with this crate for pinned releases, or one resolved on the spot
 //!    for other patch releases.
+//!
+//! Control planes with controllers or nodes need more binaries, found the same way and
+//! built only when such a control plane is asked for: kube-controller-manager and
+//! kube-scheduler of the same release (from the same wrapper module, into the same
+//! cache folder, under the same lock), and [KWOK](https://kwok.sigs.k8s.io)
+//! [`KWOK_VERSION`], which does not depend on the release and is cached once in
+//! [`kwok_cache_dir`] from a wrapper module of its own that ships with this crate, with
+//! the CRDs and stages it runs with copied from its module ([`kwok_data_dir`]).
+//! `KUBEBUILDER_ASSETS` provides them only if its folder has them; otherwise they come
+//! from the cache even when kube-apiserver and etcd come from that folder.
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
@@ -97,15 +107,7 @@ pub fn install(version: &KubeVersion, progress: Progress<'_>) -> Result<Binaries
         return Ok(binaries);
     }
     let dir = cache_dir(version);
-    fs::create_dir_all(&dir).map_err(io_error("creating", &dir))?;
-    let lock_path = dir.join(".lock");
-    let lock = File::create(&lock_path).map_err(io_error("creating", &lock_path))?;
-    if lock.try_lock().is_err() {
-        progress(&format!(
-            "waiting for another process that is building Kubernetes {version}"
-        ));
-        lock.lock().map_err(io_error("locking", &lock_path))?;
-    }
+    let _lock = lock_dir(&dir, &format!("Kubernetes {version}"), progress)?;
     let binaries = Binaries::in_dir(&dir);
     if binaries.exist() {
         return Ok(binaries);
@@ -115,21 +117,7 @@ pub fn install(version: &KubeVersion, progress: Progress<'_>) -> Result<Binaries
         "building kube-apiserver and etcd of Kubernetes {version} from the Go module proxy into {} (first run only; several minutes)",
         dir.display()
     ));
-    let wrapper = dir.join("wrapper");
-    fs::create_dir_all(&wrapper).map_err(io_error("creating", &wrapper))?;
-    match pinned_release(version) {
-        Some(release) => {
-            write(&wrapper.join("go.mod"), release.go_mod)?;
-            write(&wrapper.join("go.sum"), release.go_sum)?;
-        }
-        None => {
-            progress(&format!(
-                "no wrapper module ships for {version}: resolving one"
-            ));
-            generate_wrapper(version, &wrapper, progress)?;
-        }
-    }
-    let go = GoCommand::new(&wrapper);
+    let go = prepare_wrapper(version, &dir, progress)?;
     let module = go.module_info("k8s.io/kubernetes")?;
     let etcd_tmp = dir.join("etcd.partial");
     go.build(
@@ -143,19 +131,13 @@ pub fn install(version: &KubeVersion, progress: Progress<'_>) -> Result<Binaries
         ],
         progress,
     )?;
-    let ldflags = format!("-s -w {}", version_ldflags(version, &module.time));
     let apiserver_tmp = dir.join("kube-apiserver.partial");
-    go.build(
+    build_kubernetes_command(
+        &go,
+        version,
+        &module,
         "kube-apiserver",
-        &[
-            "-tags",
-            "selinux,notest",
-            "-ldflags",
-            &ldflags,
-            "-o",
-            path_str(&apiserver_tmp)?,
-            "k8s.io/kubernetes/cmd/kube-apiserver",
-        ],
+        &apiserver_tmp,
         progress,
     )?;
     rename(&etcd_tmp, &binaries.etcd)?;
@@ -165,6 +147,323 @@ pub fn install(version: &KubeVersion, progress: Progress<'_>) -> Result<Binaries
         format_elapsed(started.elapsed())
     ));
     Ok(binaries)
+}
+
+/// Where kube-controller-manager and kube-scheduler are, for control planes with
+/// controllers ([`ControlPlaneBuilder::controllers`]).
+///
+/// [`ControlPlaneBuilder::controllers`]: crate::ControlPlaneBuilder::controllers
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControllerBinaries {
+    /// The `kube-controller-manager` binary.
+    pub kube_controller_manager: PathBuf,
+    /// The `kube-scheduler` binary.
+    pub kube_scheduler: PathBuf,
+}
+
+impl ControllerBinaries {
+    fn in_dir(dir: &Path) -> Self {
+        Self {
+            kube_controller_manager: dir.join("kube-controller-manager"),
+            kube_scheduler: dir.join("kube-scheduler"),
+        }
+    }
+
+    fn exist(&self) -> bool {
+        self.kube_controller_manager.is_file() && self.kube_scheduler.is_file()
+    }
+}
+
+/// kube-controller-manager and kube-scheduler of `version` if they are already there:
+/// from `KUBEBUILDER_ASSETS` when that folder has both, else from the cache.
+pub fn locate_controllers(version: &KubeVersion) -> Option<ControllerBinaries> {
+    if let Some(dir) = std::env::var_os(ASSETS_ENV).filter(|d| !d.is_empty()) {
+        let binaries = ControllerBinaries::in_dir(Path::new(&dir));
+        if binaries.exist() {
+            return Some(binaries);
+        }
+    }
+    let binaries = ControllerBinaries::in_dir(&cache_dir(version));
+    binaries.exist().then_some(binaries)
+}
+
+/// kube-controller-manager and kube-scheduler of `version`, built into the cache first
+/// if they are missing (from the same wrapper module as kube-apiserver, under the same
+/// lock). Only control planes with controllers need them.
+pub fn install_controllers(
+    version: &KubeVersion,
+    progress: Progress<'_>,
+) -> Result<ControllerBinaries> {
+    if let Some(binaries) = locate_controllers(version) {
+        return Ok(binaries);
+    }
+    let dir = cache_dir(version);
+    let _lock = lock_dir(&dir, &format!("Kubernetes {version}"), progress)?;
+    let binaries = ControllerBinaries::in_dir(&dir);
+    if binaries.exist() {
+        return Ok(binaries);
+    }
+    let started = Instant::now();
+    progress(&format!(
+        "building kube-controller-manager and kube-scheduler of Kubernetes {version} into {} (first cluster-mode run only; several minutes)",
+        dir.display()
+    ));
+    let go = prepare_wrapper(version, &dir, progress)?;
+    if !go_mod_has_tool(&dir.join("wrapper"), CONTROLLER_MANAGER_PACKAGE) {
+        // A wrapper resolved by an earlier version of this crate, without the tools.
+        progress("adding kube-controller-manager and kube-scheduler to the wrapper (go get)");
+        add_controller_tools(&go, version)?;
+    }
+    let module = go.module_info("k8s.io/kubernetes")?;
+    let manager_tmp = dir.join("kube-controller-manager.partial");
+    build_kubernetes_command(
+        &go,
+        version,
+        &module,
+        "kube-controller-manager",
+        &manager_tmp,
+        progress,
+    )?;
+    let scheduler_tmp = dir.join("kube-scheduler.partial");
+    build_kubernetes_command(
+        &go,
+        version,
+        &module,
+        "kube-scheduler",
+        &scheduler_tmp,
+        progress,
+    )?;
+    rename(&manager_tmp, &binaries.kube_controller_manager)?;
+    rename(&scheduler_tmp, &binaries.kube_scheduler)?;
+    progress(&format!(
+        "built kube-controller-manager and kube-scheduler of Kubernetes {version} in {}",
+        format_elapsed(started.elapsed())
+    ));
+    Ok(binaries)
+}
+
+/// The release of KWOK (`sigs.k8s.io/kwok`) that simulates nodes.
+pub const KWOK_VERSION: &str = "0.8.0";
+
+/// The wrapper module that builds KWOK, shipped with this crate.
+const KWOK_GO_MOD: &str = include_str!("../wrappers/kwok-v0.8.0/go.mod");
+const KWOK_GO_SUM: &str = include_str!("../wrappers/kwok-v0.8.0/go.sum");
+
+/// The folder that holds (or will hold) the cached `kwok` binary; it does not depend on
+/// the Kubernetes release.
+pub fn kwok_cache_dir() -> PathBuf {
+    cache_root().join(format!("kwok-{KWOK_VERSION}"))
+}
+
+/// Where KWOK's data files are kept: its CRDs (`crds/`) and stages (`stages/`), copied
+/// from the `sigs.k8s.io/kwok` module when `kwok` is installed.
+pub fn kwok_data_dir() -> PathBuf {
+    kwok_cache_dir().join("data")
+}
+
+/// The file that marks a complete copy of KWOK's data files.
+const KWOK_DATA_DONE: &str = "complete";
+
+fn kwok_data_present() -> bool {
+    kwok_data_dir().join(KWOK_DATA_DONE).is_file()
+}
+
+/// The `kwok` binary if it and KWOK's data files are already there: the binary from
+/// `KUBEBUILDER_ASSETS` when that folder has one, else from the cache; the data files
+/// from the cache ([`kwok_data_dir`]).
+pub fn locate_kwok() -> Option<PathBuf> {
+    locate_kwok_binary().filter(|_| kwok_data_present())
+}
+
+fn locate_kwok_binary() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(ASSETS_ENV).filter(|d| !d.is_empty()) {
+        let kwok = Path::new(&dir).join("kwok");
+        if kwok.is_file() {
+            return Some(kwok);
+        }
+    }
+    let kwok = kwok_cache_dir().join("kwok");
+    kwok.is_file().then_some(kwok)
+}
+
+/// The `kwok` binary, built into the cache first if it is missing (from the wrapper
+/// module shipped with this crate, so the build needs the module proxy only), and
+/// KWOK's data files, copied from its module when missing.
+pub fn install_kwok(progress: Progress<'_>) -> Result<PathBuf> {
+    if let Some(kwok) = locate_kwok() {
+        return Ok(kwok);
+    }
+    let dir = kwok_cache_dir();
+    let _lock = lock_dir(&dir, &format!("kwok {KWOK_VERSION}"), progress)?;
+    let wrapper = dir.join("wrapper");
+    fs::create_dir_all(&wrapper).map_err(io_error("creating", &wrapper))?;
+    write(&wrapper.join("go.mod"), KWOK_GO_MOD)?;
+    write(&wrapper.join("go.sum"), KWOK_GO_SUM)?;
+    let go = GoCommand::new(&wrapper);
+    let kwok = match locate_kwok_binary() {
+        Some(kwok) => kwok,
+        None => build_kwok(&go, &dir, progress)?,
+    };
+    if !kwok_data_present() {
+        copy_kwok_data(&go)?;
+    }
+    Ok(kwok)
+}
+
+fn build_kwok(go: &GoCommand, dir: &Path, progress: Progress<'_>) -> Result<PathBuf> {
+    let started = Instant::now();
+    progress(&format!(
+        "building kwok {KWOK_VERSION} from the Go module proxy into {} (first run with nodes only; about two minutes)",
+        dir.display()
+    ));
+    let kwok = dir.join("kwok");
+    let partial = dir.join("kwok.partial");
+    go.build(
+        "kwok",
+        &[
+            "-ldflags",
+            "-s -w",
+            "-o",
+            path_str(&partial)?,
+            "sigs.k8s.io/kwok/cmd/kwok",
+        ],
+        progress,
+    )?;
+    rename(&partial, &kwok)?;
+    progress(&format!(
+        "built kwok {KWOK_VERSION} in {}",
+        format_elapsed(started.elapsed())
+    ));
+    Ok(kwok)
+}
+
+/// Copies the CRDs and stages KWOK is run with from its module (downloaded by the
+/// build, or now) into [`kwok_data_dir`].
+fn copy_kwok_data(go: &GoCommand) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Download {
+        dir: PathBuf,
+    }
+    let module = format!("sigs.k8s.io/kwok@v{KWOK_VERSION}");
+    let json = go.run(&["mod", "download", "-json", &module])?;
+    let download: Download = serde_json::from_str(&json).map_err(|error| Error::Build {
+        what: format!("`go mod download {module}`"),
+        detail: error.to_string(),
+    })?;
+    let data = kwok_data_dir();
+    let copies = crate::kwok::CRDS
+        .iter()
+        .map(|(_, file)| {
+            (
+                format!("kustomize/crd/bases/{file}"),
+                format!("crds/{file}"),
+            )
+        })
+        .chain(crate::kwok::STAGES.iter().map(|path| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            (format!("kustomize/stage/{path}"), format!("stages/{name}"))
+        }));
+    for (from, to) in copies {
+        let (from, to) = (download.dir.join(from), data.join(to));
+        let text = fs::read_to_string(&from).map_err(io_error("reading", &from))?;
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
+        }
+        write(&to, &text)?;
+    }
+    write(&data.join(KWOK_DATA_DONE), "")
+}
+
+/// The package of kube-controller-manager's command.
+const CONTROLLER_MANAGER_PACKAGE: &str = "k8s.io/kubernetes/cmd/kube-controller-manager";
+/// The package of kube-scheduler's command.
+const SCHEDULER_PACKAGE: &str = "k8s.io/kubernetes/cmd/kube-scheduler";
+
+/// Creates `dir` and takes its build lock, waiting (with a progress line) while another
+/// process holds it. The lock is released when the returned file is dropped.
+fn lock_dir(dir: &Path, what: &str, progress: Progress<'_>) -> Result<File> {
+    fs::create_dir_all(dir).map_err(io_error("creating", dir))?;
+    let lock_path = dir.join(".lock");
+    let lock = File::create(&lock_path).map_err(io_error("creating", &lock_path))?;
+    if lock.try_lock().is_err() {
+        progress(&format!(
+            "waiting for another process that is building {what}"
+        ));
+        lock.lock().map_err(io_error("locking", &lock_path))?;
+    }
+    Ok(lock)
+}
+
+/// Writes the shipped wrapper of `version` into `<dir>/wrapper` (or resolves one when
+/// none ships and none is there yet) and returns a Go command that runs in it.
+fn prepare_wrapper(version: &KubeVersion, dir: &Path, progress: Progress<'_>) -> Result<GoCommand> {
+    let wrapper = dir.join("wrapper");
+    fs::create_dir_all(&wrapper).map_err(io_error("creating", &wrapper))?;
+    match pinned_release(version) {
+        Some(release) => {
+            write(&wrapper.join("go.mod"), release.go_mod)?;
+            write(&wrapper.join("go.sum"), release.go_sum)?;
+        }
+        // A complete wrapper resolved earlier ends with the controller tools.
+        None if go_mod_has_tool(&wrapper, CONTROLLER_MANAGER_PACKAGE) => {}
+        None => {
+            progress(&format!(
+                "no wrapper module ships for {version}: resolving one"
+            ));
+            generate_wrapper(version, &wrapper, progress)?;
+        }
+    }
+    Ok(GoCommand::new(&wrapper))
+}
+
+/// Builds `k8s.io/kubernetes/cmd/<command>` of `version` to `output` with upstream's
+/// tags and version stamps.
+fn build_kubernetes_command(
+    go: &GoCommand,
+    version: &KubeVersion,
+    module: &ModuleInfo,
+    command: &str,
+    output: &Path,
+    progress: Progress<'_>,
+) -> Result<()> {
+    let ldflags = format!("-s -w {}", version_ldflags(version, &module.time));
+    let package = format!("k8s.io/kubernetes/cmd/{command}");
+    go.build(
+        command,
+        &[
+            "-tags",
+            "selinux,notest",
+            "-ldflags",
+            &ldflags,
+            "-o",
+            path_str(output)?,
+            &package,
+        ],
+        progress,
+    )
+}
+
+/// Whether the wrapper's `go.mod` in `dir` lists `package` as a tool.
+fn go_mod_has_tool(dir: &Path, package: &str) -> bool {
+    fs::read_to_string(dir.join("go.mod"))
+        .map(|text| {
+            text.lines()
+                .any(|line| line.trim() == package || line.trim() == format!("tool {package}"))
+        })
+        .unwrap_or(false)
+}
+
+/// Adds kube-controller-manager and kube-scheduler of exactly `version` as tools
+/// (without a version, `go get` would upgrade k8s.io/kubernetes itself).
+fn add_controller_tools(go: &GoCommand, version: &KubeVersion) -> Result<()> {
+    go.run(&[
+        "get",
+        "-tool",
+        &format!("{CONTROLLER_MANAGER_PACKAGE}@{}", version.tag()),
+        &format!("{SCHEDULER_PACKAGE}@{}", version.tag()),
+    ])
+    .map(drop)
 }
 
 /// Resolves the wrapper module of `version` into `dir` (`go.mod` and `go.sum`): reads the
@@ -228,7 +527,8 @@ pub fn generate_wrapper(version: &KubeVersion, dir: &Path, progress: Progress<'_
         "-tool",
         &format!("go.etcd.io/etcd/server/v3@{}", etcd.version),
     ])?;
-    Ok(())
+    progress("resolving kube-controller-manager and kube-scheduler (go get)");
+    add_controller_tools(&go, version)
 }
 
 /// The staging modules a `k8s.io/kubernetes` go.mod replaces with local folders.
@@ -270,6 +570,19 @@ fn version_ldflags(version: &KubeVersion, build_date: &str) -> String {
         }
     }
     flags.join(" ")
+}
+
+/// Builds the Go program (`package main`) of the module in `source` into `output` with
+/// the local Go toolchain, as the control plane's binaries are built (`GOTOOLCHAIN=local`,
+/// `CGO_ENABLED=0`, under the module's own `go.sum`): the Go peers that tests run beside
+/// the Rust code (client-go, kubectl or kubelet code). Progress goes to stderr.
+pub fn build_go_program(source: &Path, output: &Path) -> Result<()> {
+    let what = source.file_name().map_or_else(
+        || "a Go program".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let output = output.to_string_lossy();
+    GoCommand::new(source).build(&what, &["-o", &output, "."], &print_progress)
 }
 
 /// What `go list -m -json` says of a module.

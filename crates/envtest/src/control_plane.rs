@@ -9,6 +9,7 @@ use crate::apiserver::{self, PkiFiles};
 use crate::args::Flags;
 use crate::assets::{self, Binaries};
 use crate::certs::{self, Authority};
+use crate::cluster::{self, Cluster, ClusterBinaries, ClusterOptions, ClusterPki, StartCluster};
 use crate::detached::DetachedControlPlane;
 use crate::error::{Error, Result, io_error};
 use crate::etcd::{self, Etcd};
@@ -47,6 +48,7 @@ pub struct ControlPlaneBuilder {
     etcd_flags: Flags,
     start_timeout: Duration,
     users: Vec<(String, Vec<String>)>,
+    cluster: ClusterOptions,
 }
 
 impl Default for ControlPlaneBuilder {
@@ -59,6 +61,7 @@ impl Default for ControlPlaneBuilder {
             etcd_flags: Flags::default(),
             start_timeout: Duration::from_secs(120),
             users: Vec::new(),
+            cluster: ClusterOptions::default(),
         }
     }
 }
@@ -123,6 +126,54 @@ impl ControlPlaneBuilder {
         self
     }
 
+    /// Runs `count` simulated nodes (default: none): [KWOK](https://kwok.sigs.k8s.io)
+    /// manages Nodes named [`kwok::node_name`](crate::kwok::node_name)`(0..count)`,
+    /// keeps them Ready, turns Pods bound to them `Running`, and serves their kubelet
+    /// API (logs, exec, attach, port-forward) as its resources say (see
+    /// [`kwok`](crate::kwok)). Start-up waits until every node is Ready. The first use
+    /// builds `kwok` (about two minutes).
+    pub fn nodes(mut self, count: usize) -> Self {
+        self.cluster.nodes = count;
+        self
+    }
+
+    /// Whether kube-controller-manager and kube-scheduler of the same release run
+    /// (default: no). With them, Deployments get ReplicaSets and Pods, Pods are
+    /// scheduled (onto the simulated [`nodes`](Self::nodes)), namespaces finish
+    /// deleting and garbage collection removes dependents. The first use builds both
+    /// (several minutes).
+    pub fn controllers(mut self, run: bool) -> Self {
+        self.cluster.controllers = run;
+        self
+    }
+
+    /// Cluster mode: two simulated nodes and the controllers, as
+    /// [`ControlPlane::cluster`] starts it.
+    pub fn cluster(self) -> Self {
+        self.nodes(2).controllers(true)
+    }
+
+    /// Sets a flag of `kwok` (only used with [`nodes`](Self::nodes)), replacing the
+    /// default value if there is one.
+    pub fn kwok_flag(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.cluster.kwok_flags.set(name, value);
+        self
+    }
+
+    /// Sets a kube-controller-manager flag (only used with
+    /// [`controllers`](Self::controllers)), replacing the default value if there is one.
+    pub fn controller_manager_flag(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.cluster.controller_manager_flags.set(name, value);
+        self
+    }
+
+    /// Sets a kube-scheduler flag (only used with [`controllers`](Self::controllers)),
+    /// replacing the default value if there is one.
+    pub fn scheduler_flag(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.cluster.scheduler_flags.set(name, value);
+        self
+    }
+
     /// Starts etcd and kube-apiserver and waits until the API server is ready.
     ///
     /// The processes stop when the returned [`ControlPlane`] is dropped, and also when
@@ -148,6 +199,8 @@ impl ControlPlaneBuilder {
             Some(binaries) => binaries,
             None => find_binaries(version, self.install_missing).await?,
         };
+        let cluster_binaries =
+            find_cluster_binaries(version, &self.cluster, self.install_missing).await?;
         stale::remove_abandoned_dirs();
         let dir = stale::new_dir(lifetime)?;
         let pki = dir.path().join("pki");
@@ -155,7 +208,7 @@ impl ControlPlaneBuilder {
 
         let server_ca = Authority::new("envtest-server-ca")?;
         let client_ca = Authority::new("envtest-client-ca")?;
-        let serving = server_ca.issue_serving(&["localhost", "127.0.0.1"])?;
+        let serving = server_ca.issue_serving("kube-apiserver", &["localhost", "127.0.0.1"])?;
         let (sa_private, sa_public) = certs::service_account_key()?;
         let mut users = vec![
             issue_user(&client_ca, ADMIN_USER, &["system:masters".to_string()])?,
@@ -177,12 +230,22 @@ impl ControlPlaneBuilder {
         write_file(&pki.join("sa.key"), sa_private.expose())?;
         write_file(&pki.join("sa.pub"), &sa_public)?;
         write_file(&pki.join("tokens.csv"), &token_file(&users))?;
+        let cluster_pki = ClusterPki::issue(&self.cluster, &server_ca, &client_ca, &pki)?;
         let admin = users[0].clone();
 
         let mut attempt = 1;
-        let (etcd, apiserver, server_url) = loop {
+        let running = loop {
             let started = self
-                .start_processes(&binaries, dir.path(), &files, &ca_pem, &admin, lifetime)
+                .start_processes(
+                    &binaries,
+                    &cluster_binaries,
+                    &cluster_pki,
+                    dir.path(),
+                    &files,
+                    &ca_pem,
+                    &admin,
+                    lifetime,
+                )
                 .await;
             match started {
                 Ok(running) => break running,
@@ -194,6 +257,12 @@ impl ControlPlaneBuilder {
             }
         };
 
+        let Running {
+            etcd,
+            apiserver,
+            server_url,
+            cluster,
+        } = running;
         let plane = ControlPlane {
             version,
             server_url,
@@ -201,6 +270,7 @@ impl ControlPlaneBuilder {
             client_ca,
             kubeconfig_path: dir.path().join("kubeconfig"),
             users: Mutex::new(users),
+            cluster,
             apiserver,
             etcd,
             dir: Some(dir),
@@ -209,15 +279,18 @@ impl ControlPlaneBuilder {
         Ok(plane)
     }
 
+    #[allow(clippy::too_many_arguments)] // one call site, every argument differs
     async fn start_processes(
         &self,
         binaries: &Binaries,
+        cluster_binaries: &ClusterBinaries,
+        cluster_pki: &ClusterPki,
         dir: &Path,
         pki: &PkiFiles<'_>,
         ca_pem: &str,
         admin: &User,
         lifetime: Lifetime,
-    ) -> Result<(Etcd, ManagedProcess, String)> {
+    ) -> Result<Running> {
         let (client_port, peer_port, apiserver_port) = (free_port()?, free_port()?, free_port()?);
         let mut etcd_flags = etcd::default_flags(&dir.join("etcd"), client_port, peer_port);
         etcd_flags.merge(&self.etcd_flags);
@@ -230,6 +303,9 @@ impl ControlPlaneBuilder {
         };
         let etcd = etcd::start(&etcd_launch, client_port).await?;
         let mut apiserver_flags = apiserver::default_flags(pki, apiserver_port, &etcd.client_url);
+        if self.cluster.enabled() {
+            apiserver_flags.merge(&cluster::apiserver_flags(pki));
+        }
         apiserver_flags.merge(&self.apiserver_flags);
         let server_url = format!("https://127.0.0.1:{apiserver_port}");
         let apiserver_launch = Launch {
@@ -240,8 +316,85 @@ impl ControlPlaneBuilder {
             timeout: self.start_timeout,
         };
         let apiserver = apiserver::start(&apiserver_launch, &server_url, ca_pem, admin).await?;
-        Ok((etcd, apiserver, server_url))
+        let cluster = if self.cluster.enabled() {
+            let start = StartCluster {
+                options: &self.cluster,
+                binaries: cluster_binaries,
+                pki: cluster_pki,
+                pki_files: pki,
+                dir,
+                server_url: &server_url,
+                ca_pem,
+                admin,
+                lifetime,
+                timeout: self.start_timeout,
+            };
+            Some(cluster::start(&start).await?)
+        } else {
+            None
+        };
+        Ok(Running {
+            etcd,
+            apiserver,
+            server_url,
+            cluster,
+        })
     }
+}
+
+/// The processes of a started control plane.
+struct Running {
+    etcd: Etcd,
+    apiserver: ManagedProcess,
+    server_url: String,
+    cluster: Option<Cluster>,
+}
+
+/// Finds (or builds) what cluster mode needs: `kwok` for nodes, kube-controller-manager
+/// and kube-scheduler for controllers. Nothing for a plain control plane.
+async fn find_cluster_binaries(
+    version: KubeVersion,
+    options: &ClusterOptions,
+    install_missing: bool,
+) -> Result<ClusterBinaries> {
+    let mut found = ClusterBinaries::default();
+    if options.nodes > 0 {
+        found.kwok = match (assets::locate_kwok(), install_missing) {
+            (Some(kwok), _) => Some(kwok),
+            (None, false) => {
+                return Err(Error::Assets(format!(
+                    "kwok {} is not in {}; build it with `cargo xtask envtest install --nodes 1`",
+                    assets::KWOK_VERSION,
+                    assets::kwok_cache_dir().display()
+                )));
+            }
+            (None, true) => Some(
+                tokio::task::spawn_blocking(|| assets::install_kwok(&assets::print_progress))
+                    .await
+                    .map_err(|error| Error::Assets(format!("the build task failed: {error}")))??,
+            ),
+        };
+    }
+    if options.controllers {
+        found.controllers = match (assets::locate_controllers(&version), install_missing) {
+            (Some(binaries), _) => Some(binaries),
+            (None, false) => {
+                return Err(Error::Assets(format!(
+                    "kube-controller-manager and kube-scheduler of Kubernetes {version} are not in {}; \
+                     build them with `cargo xtask envtest install --controllers --k8s-version {version}`",
+                    assets::cache_dir(&version).display()
+                )));
+            }
+            (None, true) => Some(
+                tokio::task::spawn_blocking(move || {
+                    assets::install_controllers(&version, &assets::print_progress)
+                })
+                .await
+                .map_err(|error| Error::Assets(format!("the build task failed: {error}")))??,
+            ),
+        };
+    }
+    Ok(found)
 }
 
 async fn find_binaries(version: KubeVersion, install_missing: bool) -> Result<Binaries> {
@@ -320,11 +473,14 @@ fn write_file(path: &Path, contents: &str) -> Result<()> {
 ///   discovery), to test `403 Forbidden` paths.
 /// - any user added with [`ControlPlaneBuilder::user`] or [`ControlPlane::add_user`].
 ///
-/// What does not run: no controller-manager (namespaces stay `Terminating`, no garbage
-/// collection, no default ServiceAccounts or their tokens, no EndpointSlices), no
-/// scheduler, no kubelet (pods stay `Pending`).
+/// What runs by default is etcd and kube-apiserver only: no controller-manager
+/// (namespaces stay `Terminating`, no garbage collection, no default ServiceAccounts or
+/// their tokens, no EndpointSlices), no scheduler, no kubelet (pods stay `Pending`).
+/// [`ControlPlane::cluster`] (or [`ControlPlaneBuilder::nodes`] and
+/// [`ControlPlaneBuilder::controllers`]) adds simulated nodes (KWOK),
+/// kube-controller-manager and kube-scheduler.
 ///
-/// Dropping the handle stops both processes (SIGTERM, then SIGKILL after 5 s) and
+/// Dropping the handle stops every process (SIGTERM, then SIGKILL after 5 s) and
 /// removes the control plane's folder. On Linux the processes are also killed when
 /// this process dies without dropping it (parent-death signal); the folders of such
 /// planes are removed by the next control plane that starts.
@@ -335,7 +491,9 @@ pub struct ControlPlane {
     client_ca: Authority,
     kubeconfig_path: PathBuf,
     users: Mutex<Vec<User>>,
-    // Field order is drop order: the API server stops before etcd, then the folder goes.
+    // Field order is drop order: KWOK and the controllers stop first, then the API
+    // server, then etcd, then the folder goes.
+    cluster: Option<Cluster>,
     apiserver: ManagedProcess,
     etcd: Etcd,
     dir: Option<tempfile::TempDir>,
@@ -350,6 +508,35 @@ impl ControlPlane {
     /// Starts a control plane of the default release with default settings.
     pub async fn start() -> Result<Self> {
         Self::builder().start().await
+    }
+
+    /// Starts a control plane of the default release in cluster mode: two simulated
+    /// nodes, kube-controller-manager and kube-scheduler
+    /// ([`ControlPlaneBuilder::cluster`]).
+    pub async fn cluster() -> Result<Self> {
+        Self::builder().cluster().start().await
+    }
+
+    /// The names of the simulated nodes (empty without [`ControlPlaneBuilder::nodes`]).
+    pub fn nodes(&self) -> &[String] {
+        self.cluster
+            .as_ref()
+            .map(|c| c.nodes.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The URL of the kubelet endpoint that KWOK serves for every simulated node, e.g.
+    /// `https://127.0.0.1:40125` (its certificate is signed by
+    /// [`ca_certificate_pem`](Self::ca_certificate_pem)); `None` without nodes.
+    pub fn kubelet_url(&self) -> Option<&str> {
+        self.cluster.as_ref().and_then(|c| c.kubelet_url.as_deref())
+    }
+
+    /// Whether kube-controller-manager and kube-scheduler run.
+    pub fn runs_controllers(&self) -> bool {
+        self.cluster
+            .as_ref()
+            .is_some_and(|c| c.controller_manager.is_some())
     }
 
     /// The Kubernetes release that runs.
@@ -372,7 +559,9 @@ impl ControlPlane {
         &self.etcd.client_url
     }
 
-    /// The control plane's folder (certificates, etcd data, logs, kubeconfig).
+    /// The control plane's folder (certificates, etcd data, kubeconfig, and one log per
+    /// component: `etcd.log`, `kube-apiserver.log`, `kwok.log`,
+    /// `kube-controller-manager.log`, `kube-scheduler.log`).
     pub fn dir(&self) -> &Path {
         self.dir.as_ref().map(|d| d.path()).unwrap_or(Path::new(""))
     }
@@ -461,10 +650,15 @@ impl ControlPlane {
         crate::probe::https_client(&self.ca_pem, user)
     }
 
-    /// The ids of the running processes (etcd, kube-apiserver). Each is also the id of
+    /// The ids of the running processes (etcd, kube-apiserver, then kwok,
+    /// kube-controller-manager and kube-scheduler when they run). Each is also the id of
     /// the process group the component runs in.
     pub fn process_ids(&self) -> Vec<u32> {
-        vec![self.etcd.process.pid(), self.apiserver.pid()]
+        let mut ids = vec![self.etcd.process.pid(), self.apiserver.pid()];
+        if let Some(cluster) = &self.cluster {
+            ids.extend(cluster.processes().map(ManagedProcess::pid));
+        }
+        ids
     }
 
     /// Stops the control plane and removes its folder (the same as dropping it).
@@ -483,13 +677,16 @@ impl ControlPlane {
         let ControlPlane {
             version,
             server_url,
+            cluster,
             apiserver,
             etcd,
             dir,
             ..
         } = self;
         let dir = dir.map(|d| d.keep()).unwrap_or_default();
-        let process_groups = vec![apiserver.detach(), etcd.process.detach()];
+        // `down` stops the groups in this order: components that use the API server first.
+        let mut process_groups = cluster.map(Cluster::detach).unwrap_or_default();
+        process_groups.extend([apiserver.detach(), etcd.process.detach()]);
         let detached = DetachedControlPlane {
             kubeconfig: kubeconfig.to_path_buf(),
             dir,
@@ -508,6 +705,8 @@ impl fmt::Debug for ControlPlane {
             .field("version", &self.version)
             .field("server_url", &self.server_url)
             .field("etcd_url", &self.etcd.client_url)
+            .field("nodes", &self.nodes())
+            .field("controllers", &self.runs_controllers())
             .field("dir", &self.dir())
             .finish_non_exhaustive()
     }

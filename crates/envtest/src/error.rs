@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 /// Everything that can go wrong while installing binaries or running a control plane.
 ///
-/// Start-up failures name the component (`etcd` or `kube-apiserver`) and carry the
+/// Start-up failures name the component (`etcd`, `kube-apiserver`, `kwok`, ...) and carry the
 /// tail of its log, so a failing test shows why the server did not come up.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -23,7 +23,7 @@ pub enum Error {
     /// A component could not be started at all (e.g. the binary is not executable).
     #[error("could not start {component} ({program}): {source}")]
     Spawn {
-        /// `etcd` or `kube-apiserver`.
+        /// The component, e.g. `etcd`, `kube-apiserver` or `kwok`.
         component: &'static str,
         /// The binary that was run.
         program: PathBuf,
@@ -37,7 +37,7 @@ pub enum Error {
         "{component} exited with {status} during start-up; last lines of its log ({log}):\n{log_tail}"
     )]
     Exited {
-        /// `etcd` or `kube-apiserver`.
+        /// The component, e.g. `etcd`, `kube-apiserver` or `kwok`.
         component: &'static str,
         /// How it ended.
         status: String,
@@ -52,7 +52,7 @@ pub enum Error {
         "{component} was not ready after {waited:?} (last probe: {last_probe}); last lines of its log ({log}):\n{log_tail}"
     )]
     NotReady {
-        /// `etcd` or `kube-apiserver`.
+        /// The component, e.g. `etcd`, `kube-apiserver` or `kwok`.
         component: &'static str,
         /// How long we waited.
         waited: std::time::Duration,

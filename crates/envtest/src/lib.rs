@@ -31,11 +31,19 @@
 //!
 //! # What runs, what does not
 //!
-//! etcd (single member, fsync off, data in a temporary folder) and kube-apiserver with
-//! RBAC authorization, client-certificate and token authentication. No
-//! controller-manager, scheduler or kubelet: namespaces stay `Terminating` after
+//! By default etcd (single member, fsync off, data in a temporary folder) and
+//! kube-apiserver with RBAC authorization, client-certificate and token authentication.
+//! No controller-manager, scheduler or kubelet: namespaces stay `Terminating` after
 //! deletion, dependents are not garbage collected, ServiceAccounts get no tokens
 //! automatically, and pods are never scheduled.
+//!
+//! Cluster mode ([`ControlPlane::cluster`], or [`ControlPlaneBuilder::nodes`] and
+//! [`ControlPlaneBuilder::controllers`] separately) adds kube-controller-manager and
+//! kube-scheduler of the same release and simulated nodes run by
+//! [KWOK](https://kwok.sigs.k8s.io): Deployments get ReplicaSets and Running Pods,
+//! namespaces finish deleting, and the API server's `pods/log`, `exec`, `attach` and
+//! `portforward` reach KWOK's kubelet endpoint, configured by tests through KWOK's
+//! resources (see [`kwok`]).
 //!
 //! # Cleanup
 //!
@@ -47,9 +55,12 @@
 pub mod assets;
 pub mod cli;
 
+pub mod kwok;
+
 mod apiserver;
 mod args;
 mod certs;
+mod cluster;
 mod control_plane;
 mod detached;
 mod error;
@@ -61,10 +72,11 @@ mod process;
 mod stale;
 mod tcp_proxy;
 mod test_cluster;
+mod upgrade_proxy;
 mod user;
 mod version;
 
-pub use assets::Binaries;
+pub use assets::{Binaries, ControllerBinaries, build_go_program};
 pub use certs::CertifiedKey;
 pub use clientgo_transport::Secret;
 pub use control_plane::{ControlPlane, ControlPlaneBuilder};
@@ -73,5 +85,6 @@ pub use error::{Error, Result};
 pub use kubeconfig::CLUSTER_NAME;
 pub use tcp_proxy::TcpProxy;
 pub use test_cluster::{TEST_KUBECONFIG_ENV, TestCluster, test_cluster};
+pub use upgrade_proxy::UpgradeRefusingProxy;
 pub use user::{ADMIN_USER, Credentials, UNPRIVILEGED_USER, User};
 pub use version::{KubeVersion, default_version, pinned_versions};

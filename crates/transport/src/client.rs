@@ -59,6 +59,8 @@ struct Inner {
     /// The HTTP client, and the identity generation it was built for. Held in an `Arc`
     /// so that the shared-client cache forgets it once no transport uses it.
     http: RwLock<(Arc<reqwest::Client>, u64)>,
+    /// The client for connection upgrades, built on first use, and its identity generation.
+    upgrade_http: Mutex<Option<(reqwest::Client, u64)>>,
 }
 
 impl Transport {
@@ -100,12 +102,17 @@ impl Transport {
                     Arc::new(build_http(
                         config,
                         Identity::Dynamic(authenticator.clone()),
+                        Purpose::Requests,
                     )?),
                 ),
                 // Changing identities need a client of their own; fixed ones share a pool.
                 (_, Identity::Dynamic(dynamic)) => (
                     Some(dynamic.clone()),
-                    Arc::new(build_http(config, Identity::Dynamic(dynamic))?),
+                    Arc::new(build_http(
+                        config,
+                        Identity::Dynamic(dynamic),
+                        Purpose::Requests,
+                    )?),
                 ),
                 (_, fixed) => (None, cached_http(config, fixed)?),
             };
@@ -118,6 +125,7 @@ impl Transport {
                 auth,
                 identity,
                 http: RwLock::new((http, generation)),
+                upgrade_http: Mutex::new(None),
             }),
         })
     }
@@ -136,6 +144,32 @@ impl Transport {
     /// Sends `request` with user agent, impersonation and credentials added (headers the
     /// request already carries are kept).
     pub async fn send(&self, mut request: reqwest::Request) -> Result<reqwest::Response> {
+        let used = self.authorize(&mut request).await?;
+        let client = self.current_http()?;
+        let response = client.execute(request).await?;
+        self.after_response(&response, used).await;
+        Ok(response)
+    }
+
+    /// Sends `request` on a connection of its own, over HTTP/1.1 and without following
+    /// redirects: the first step of a connection upgrade (see [`crate::upgrade`]).
+    pub(crate) async fn send_for_upgrade(
+        &self,
+        mut request: reqwest::Request,
+    ) -> Result<reqwest::Response> {
+        let used = self.authorize(&mut request).await?;
+        let client = self.upgrade_http()?;
+        let response = client.execute(request).await?;
+        self.after_response(&response, used).await;
+        Ok(response)
+    }
+
+    /// Adds user agent, impersonation and credentials to `request`; returns the exec
+    /// plugin credentials used, if any.
+    async fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+    ) -> Result<Option<Arc<crate::exec::Credentials>>> {
         let inner = &self.inner;
         inner.headers.apply(request.headers_mut());
         let mut exec_used = None;
@@ -168,14 +202,46 @@ impl Transport {
                 request.headers_mut().insert(AUTHORIZATION, value);
             }
         }
-        let client = self.current_http()?;
-        let response = client.execute(request).await?;
-        if let (Auth::Exec(authenticator), Some(used)) = (&inner.auth, exec_used)
+        Ok(exec_used)
+    }
+
+    /// Tells the exec plugin's cache about a 401 answered to its credentials.
+    async fn after_response(
+        &self,
+        response: &reqwest::Response,
+        used: Option<Arc<crate::exec::Credentials>>,
+    ) {
+        if let (Auth::Exec(authenticator), Some(used)) = (&self.inner.auth, used)
             && response.status() == reqwest::StatusCode::UNAUTHORIZED
         {
             authenticator.unauthorized(&used).await;
         }
-        Ok(response)
+    }
+
+    /// The HTTP client for upgrade requests: HTTP/1.1 only (an upgrade does not exist in
+    /// HTTP/2), no redirects, no pooled connections (the connection is handed over);
+    /// rebuilt when the client identity changed.
+    fn upgrade_http(&self) -> Result<reqwest::Client> {
+        let generation = match &self.inner.identity {
+            Some(identity) => {
+                identity.current();
+                identity.generation()
+            }
+            None => 0,
+        };
+        let mut cached = self.inner.upgrade_http.lock();
+        if let Some((client, built_for)) = cached.as_ref()
+            && *built_for == generation
+        {
+            return Ok(client.clone());
+        }
+        let identity = match &self.inner.identity {
+            Some(dynamic) => Identity::Dynamic(dynamic.clone()),
+            None => tls::identity_of(&self.inner.config.tls)?,
+        };
+        let client = build_http(&self.inner.config, identity, Purpose::Upgrade)?;
+        *cached = Some((client.clone(), generation));
+        Ok(client)
     }
 
     /// The HTTP client to send with: rebuilt (so new connections present it) when the
@@ -189,7 +255,11 @@ impl Transport {
         if self.inner.http.read().1 == generation {
             return Ok(self.http_client());
         }
-        let fresh = build_http(&self.inner.config, Identity::Dynamic(identity.clone()))?;
+        let fresh = build_http(
+            &self.inner.config,
+            Identity::Dynamic(identity.clone()),
+            Purpose::Requests,
+        )?;
         let mut http = self.inner.http.write();
         if http.1 != generation {
             tracing::info!("the client certificate changed; opening new connections");
@@ -249,7 +319,7 @@ fn shared_clients() -> &'static Mutex<SharedClients> {
 /// nothing is shared.
 fn cached_http(config: &Config, identity: Identity) -> Result<Arc<reqwest::Client>> {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return Ok(Arc::new(build_http(config, identity)?));
+        return Ok(Arc::new(build_http(config, identity, Purpose::Requests)?));
     };
     let key = CacheKey {
         tls: config.tls.clone(),
@@ -273,7 +343,7 @@ fn cached_http(config: &Config, identity: Identity) -> Result<Arc<reqwest::Clien
     if let Some(client) = cache.get(&key).and_then(Weak::upgrade) {
         return Ok(client);
     }
-    let client = Arc::new(build_http(config, identity)?);
+    let client = Arc::new(build_http(config, identity, Purpose::Requests)?);
     cache.insert(key, Arc::downgrade(&client));
     Ok(client)
 }
@@ -287,8 +357,18 @@ fn shared_clients_in_use() -> usize {
     cache.keys().filter(|(_, id)| *id == runtime).count()
 }
 
-fn build_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
-    let http1_only = config.tls.next_protos == ["http/1.1"]
+/// What an HTTP client is built for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Ordinary requests: pooled connections, HTTP/2 when the server offers it.
+    Requests,
+    /// Connection upgrades: HTTP/1.1, no pooling, redirects not followed.
+    Upgrade,
+}
+
+fn build_http(config: &Config, identity: Identity, purpose: Purpose) -> Result<reqwest::Client> {
+    let http1_only = purpose == Purpose::Upgrade
+        || config.tls.next_protos == ["http/1.1"]
         || std::env::var_os("DISABLE_HTTP2").is_some_and(|v| !v.is_empty());
     let mut tls = tls::client_config(&config.tls, identity)?;
     if http1_only {
@@ -302,6 +382,12 @@ fn build_http(config: &Config, identity: Identity) -> Result<reqwest::Client> {
         .pool_max_idle_per_host(IDLE_CONNECTIONS_PER_HOST)
         .pool_idle_timeout(IDLE_TIMEOUT)
         .gzip(!config.disable_compression);
+    if purpose == Purpose::Upgrade {
+        builder = builder
+            .pool_max_idle_per_host(0)
+            .redirect(reqwest::redirect::Policy::none())
+            .gzip(false);
+    }
     if http1_only {
         builder = builder.http1_only();
     } else {

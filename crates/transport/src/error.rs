@@ -44,6 +44,10 @@ pub enum Error {
     /// Sending the request failed (connection, TLS, timeout...).
     #[error("{0}")]
     Http(SendError),
+
+    /// The server refused to upgrade the connection (WebSocket, SPDY).
+    #[error("{0}")]
+    Upgrade(#[source] crate::upgrade::UpgradeError),
 }
 
 impl From<reqwest::Error> for Error {

@@ -14,6 +14,8 @@
 //!   `HTTP2_READ_IDLE_TIMEOUT_SECONDS`, `HTTP2_PING_TIMEOUT_SECONDS`, `DISABLE_HTTP2`).
 //! - Transports with equal TLS, proxy and compression settings share one connection
 //!   pool.
+//! - Connection upgrades to WebSocket and SPDY/3.1 ([`upgrade`]) for exec, attach and
+//!   port-forward.
 //!
 //! Secrets are wrapped in [`Secret`] and never appear in `Debug` output or errors.
 //!
@@ -40,6 +42,7 @@ mod redact;
 mod secret;
 mod tls;
 mod token_file;
+pub mod upgrade;
 
 pub use client::Transport;
 pub use config::{Config, ImpersonationConfig, Proxy, TlsConfig};
@@ -47,3 +50,4 @@ pub use error::{Error, Result, SendError};
 pub use headers::default_user_agent;
 pub use redact::redact_url;
 pub use secret::Secret;
+pub use upgrade::{UpgradeError, UpgradeProtocol, Upgraded};

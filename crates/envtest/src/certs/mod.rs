@@ -72,14 +72,15 @@ impl Authority {
         self.issuer.pem()
     }
 
-    /// A TLS serving certificate for `hosts` (DNS names or IP addresses).
-    pub(crate) fn issue_serving(&self, hosts: &[&str]) -> Result<CertifiedKey> {
+    /// A TLS serving certificate called `common_name` for `hosts` (DNS names or IP
+    /// addresses).
+    pub(crate) fn issue_serving(&self, common_name: &str, hosts: &[&str]) -> Result<CertifiedKey> {
         let what = "serving certificate";
         let mut params =
             CertificateParams::new(hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>())
                 .map_err(cert_error(what))?;
         let mut name = DistinguishedName::new();
-        name.push(DnType::CommonName, "kube-apiserver");
+        name.push(DnType::CommonName, common_name);
         params.distinguished_name = name;
         params.key_usages = vec![
             KeyUsagePurpose::DigitalSignature,

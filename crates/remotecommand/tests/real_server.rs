@@ -1,0 +1,224 @@
+//! Exec and attach through a real kube-apiserver to KWOK's kubelet, whose exec runs
+//! local processes: every scenario over WebSocket, over SPDY, and through a proxy that
+//! refuses WebSocket upgrades (the default executor then falls back to SPDY).
+//!
+//! The tests need envtest's simulated nodes, hence `envtest_only` in their names.
+
+#![allow(clippy::unwrap_used)] // test helpers panic on purpose when the server misbehaves
+
+mod support;
+
+use clientgo_apimachinery::errors;
+use clientgo_envtest::UpgradeRefusingProxy;
+use clientgo_remotecommand::{ExecOptions, Executor, StreamOptions, TerminalSize};
+use clientgo_rest::{Config, RestClient};
+use support::{config_for, plane, running_pod};
+use tokio::sync::mpsc;
+
+/// How the session is carried.
+#[derive(Clone, Copy, Debug)]
+enum Via {
+    WebSocket,
+    Spdy,
+    /// The default executor behind a proxy refusing WebSocket upgrades.
+    Fallback,
+}
+
+const ALL: [Via; 3] = [Via::WebSocket, Via::Spdy, Via::Fallback];
+
+/// An executor, and the proxy it goes through (the fallback runs).
+struct Exec {
+    executor: Executor,
+    _proxy: Option<UpgradeRefusingProxy>,
+}
+
+impl Exec {
+    async fn stream(&self, options: StreamOptions<'_>) -> clientgo_remotecommand::Result<()> {
+        self.executor.stream(options).await
+    }
+}
+
+async fn executor(via: Via, namespace: &str, pod: &str, options: &ExecOptions) -> Exec {
+    let plane = plane().await;
+    let (config, proxy) = match via {
+        Via::Fallback => {
+            let proxy = UpgradeRefusingProxy::start(plane).await.unwrap();
+            (Config::new(proxy.url()), Some(proxy))
+        }
+        _ => (config_for(plane, &plane.admin()), None),
+    };
+    let url = options
+        .url(&RestClient::new(&config).unwrap(), namespace, pod)
+        .unwrap();
+    let executor = match via {
+        Via::WebSocket => Executor::websocket(&config, url),
+        Via::Spdy => Executor::spdy(&config, reqwest::Method::POST, url),
+        Via::Fallback => Executor::new(&config, url),
+    }
+    .unwrap();
+    Exec {
+        executor,
+        _proxy: proxy,
+    }
+}
+
+fn sh(script: &str) -> ExecOptions {
+    ExecOptions::command(["sh", "-c", script])
+}
+
+#[tokio::test]
+async fn envtest_only_stdout_and_stderr_are_separated() {
+    let namespace = running_pod("exec-out", "web").await;
+    for via in ALL {
+        let options = sh("echo to-stdout; echo to-stderr >&2")
+            .stdout(true)
+            .stderr(true);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        executor(via, &namespace, "web", &options)
+            .await
+            .stream(StreamOptions::new().stdout(&mut out).stderr(&mut err))
+            .await
+            .unwrap_or_else(|e| panic!("{via:?}: {e}"));
+        assert_eq!(String::from_utf8_lossy(&out), "to-stdout\n", "{via:?}");
+        assert_eq!(String::from_utf8_lossy(&err), "to-stderr\n", "{via:?}");
+    }
+}
+
+#[tokio::test]
+async fn envtest_only_stdin_round_trips_10_mb_byte_exact() {
+    let namespace = running_pod("exec-in", "web").await;
+    let input: Vec<u8> = (0..10 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    for via in ALL {
+        // `head -c`, not `cat`: KWOK never closes the stdin of its local processes, so
+        // the end of stdin is proven against the kubelet's code (`kubelet_peer.rs`).
+        let count = input.len().to_string();
+        let options = ExecOptions::command(["head", "-c", &count])
+            .stdin(true)
+            .stdout(true);
+        let mut stdin = input.as_slice();
+        let mut out = Vec::with_capacity(input.len());
+        executor(via, &namespace, "web", &options)
+            .await
+            .stream(StreamOptions::new().stdin(&mut stdin).stdout(&mut out))
+            .await
+            .unwrap_or_else(|e| panic!("{via:?}: {e}"));
+        assert_eq!(out.len(), input.len(), "{via:?}");
+        assert!(out == input, "{via:?}: the bytes differ");
+    }
+}
+
+/// KWOK reports a command's non-zero exit as an internal error with the exit status in
+/// its text (its exec wraps the process error, which the kubelet's streaming code then
+/// does not recognise as an exit code); the output before it arrives, and the failure
+/// is the server's `Status`. Typed exit codes are proven against the kubelet's own
+/// streaming code in `kubelet_peer.rs`.
+#[tokio::test]
+async fn envtest_only_a_failing_command_reports_the_server_status() {
+    let namespace = running_pod("exec-code", "web").await;
+    for via in ALL {
+        let options = sh("echo before; exit 3").stdout(true);
+        let mut out = Vec::new();
+        let error = executor(via, &namespace, "web", &options)
+            .await
+            .stream(StreamOptions::new().stdout(&mut out))
+            .await
+            .expect_err("exit 3");
+        assert!(errors::is_internal_error(&error), "{via:?}: {error:?}");
+        assert!(
+            error.to_string().contains("exit status 3"),
+            "{via:?}: {error}"
+        );
+        assert_eq!(out, b"before\n", "{via:?}");
+    }
+}
+
+#[tokio::test]
+async fn envtest_only_tty_resize_is_seen_by_the_process() {
+    let namespace = running_pod("exec-tty", "web").await;
+    for via in ALL {
+        let options = sh("sleep 1; stty size").stdout(true).stdin(true).tty(true);
+        let (sizes_tx, mut sizes) = mpsc::channel(4);
+        sizes_tx
+            .send(TerminalSize {
+                width: 123,
+                height: 45,
+            })
+            .await
+            .unwrap();
+        let mut stdin = tokio::io::empty();
+        let mut out = Vec::new();
+        executor(via, &namespace, "web", &options)
+            .await
+            .stream(
+                StreamOptions::new()
+                    .stdin(&mut stdin)
+                    .stdout(&mut out)
+                    .tty(true)
+                    .terminal_sizes(&mut sizes),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{via:?}: {e}"));
+        assert_eq!(String::from_utf8_lossy(&out).trim(), "45 123", "{via:?}");
+    }
+}
+
+#[tokio::test]
+async fn envtest_only_missing_pod_and_container_are_typed_errors() {
+    let namespace = running_pod("exec-missing", "web").await;
+    for via in ALL {
+        let mut out = Vec::new();
+        let missing_pod = executor(via, &namespace, "nope", &sh("true").stdout(true))
+            .await
+            .stream(StreamOptions::new().stdout(&mut out))
+            .await
+            .expect_err("no such pod");
+        assert!(
+            errors::is_not_found(&missing_pod),
+            "{via:?}: {missing_pod:?}"
+        );
+        let missing_container = executor(
+            via,
+            &namespace,
+            "web",
+            &sh("true").stdout(true).container("nope"),
+        )
+        .await
+        .stream(StreamOptions::new().stdout(&mut out))
+        .await
+        .expect_err("no such container");
+        assert!(
+            errors::is_bad_request(&missing_container),
+            "{via:?}: {missing_container:?}"
+        );
+        assert!(
+            missing_container.to_string().contains("nope"),
+            "{missing_container}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn envtest_only_unauthorized_user_gets_forbidden() {
+    let namespace = running_pod("exec-403", "web").await;
+    let plane = plane().await;
+    let config = config_for(plane, &plane.unprivileged());
+    let url = sh("true")
+        .stdout(true)
+        .url(&RestClient::new(&config).unwrap(), &namespace, "web")
+        .unwrap();
+    for executor in [
+        Executor::websocket(&config, url.clone()).unwrap(),
+        Executor::spdy(&config, reqwest::Method::POST, url.clone()).unwrap(),
+        Executor::new(&config, url).unwrap(),
+    ] {
+        let mut out = Vec::new();
+        let error = executor
+            .stream(StreamOptions::new().stdout(&mut out))
+            .await
+            .expect_err("forbidden");
+        assert!(errors::is_forbidden(&error), "{error:?}");
+        assert!(error.is_upgrade_failure());
+    }
+}
