@@ -10,7 +10,9 @@ mod support;
 
 use clientgo_apimachinery::errors;
 use clientgo_envtest::UpgradeRefusingProxy;
-use clientgo_remotecommand::{ExecOptions, Executor, StreamOptions, TerminalSize};
+use clientgo_envtest::kwok;
+use clientgo_kubernetes::{Clientset, PodLogOptions};
+use clientgo_remotecommand::{AttachOptions, ExecOptions, Executor, StreamOptions, TerminalSize};
 use clientgo_rest::{Config, RestClient};
 use support::{config_for, plane, running_pod};
 use tokio::sync::mpsc;
@@ -221,4 +223,111 @@ async fn envtest_only_unauthorized_user_gets_forbidden() {
         assert!(errors::is_forbidden(&error), "{error:?}");
         assert!(error.is_upgrade_failure());
     }
+}
+
+/// Impersonation reaches upgrades too: the admin acting as the unprivileged user is
+/// refused like that user.
+#[tokio::test]
+async fn envtest_only_impersonation_applies_to_upgrades() {
+    let namespace = running_pod("exec-as", "web").await;
+    let plane = plane().await;
+    let mut config = config_for(plane, &plane.admin());
+    config.transport.impersonate.user_name = Some(plane.unprivileged().name);
+    let url = sh("true")
+        .stdout(true)
+        .url(&RestClient::new(&config).unwrap(), &namespace, "web")
+        .unwrap();
+    let mut out = Vec::new();
+    let error = Executor::new(&config, url)
+        .unwrap()
+        .stream(StreamOptions::new().stdout(&mut out))
+        .await
+        .expect_err("forbidden as the impersonated user");
+    assert!(errors::is_forbidden(&error), "{error:?}");
+    assert!(error.to_string().contains("unprivileged"), "{error}");
+}
+
+/// Attach streams what the container's process writes from then on (KWOK's attach
+/// follows a file), over each transport; logs come through the typed clientset's
+/// `logs` expansion.
+#[tokio::test]
+async fn envtest_only_attach_and_logs() {
+    let namespace = running_pod("attach", "web").await;
+    let plane = plane().await;
+    let http = plane.http_client(&plane.admin()).unwrap();
+    let dir = std::env::temp_dir().join(format!("clientgo-attach-{namespace}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let output = dir.join("output.log");
+    std::fs::write(&output, kwok::cri_log_line("stdout", "first line")).unwrap();
+    kwok::create(
+        &http,
+        plane.server_url(),
+        &kwok::attach_to_file(&namespace, "web", &output),
+    )
+    .await
+    .unwrap();
+    kwok::create(
+        &http,
+        plane.server_url(),
+        &kwok::logs_from_file(&namespace, "web", &output),
+    )
+    .await
+    .unwrap();
+
+    let config = config_for(plane, &plane.admin());
+    let logs = Clientset::new(&config)
+        .unwrap()
+        .core_v1()
+        .pods(&namespace)
+        .logs("web", &PodLogOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(logs, "first line\n");
+
+    for via in [Via::WebSocket, Via::Spdy] {
+        let client = RestClient::new(&config).unwrap();
+        let url = AttachOptions {
+            stdout: true,
+            ..AttachOptions::default()
+        }
+        .url(&client, &namespace, "web")
+        .unwrap();
+        let executor = match via {
+            Via::WebSocket => Executor::websocket(&config, url),
+            _ => Executor::spdy(&config, reqwest::Method::POST, url),
+        }
+        .unwrap();
+        let (reader, mut writer) = tokio::io::duplex(64 * 1024);
+        let session = tokio::spawn(async move {
+            let _ = executor
+                .stream(StreamOptions::new().stdout(&mut writer))
+                .await;
+        });
+        let line = format!("attached over {via:?}");
+        let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(reader));
+        let seen = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            loop {
+                let mut file = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&output)
+                    .unwrap();
+                std::io::Write::write_all(
+                    &mut file,
+                    kwok::cri_log_line("stdout", &line).as_bytes(),
+                )
+                .unwrap();
+                match tokio::time::timeout(std::time::Duration::from_millis(500), lines.next_line())
+                    .await
+                {
+                    Ok(Ok(Some(text))) if text == line => return,
+                    Ok(Ok(None)) => panic!("{via:?}: the attach ended"),
+                    _ => {}
+                }
+            }
+        })
+        .await;
+        assert!(seen.is_ok(), "{via:?}: the appended line never arrived");
+        session.abort();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
