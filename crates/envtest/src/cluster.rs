@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::api;
 use crate::apiserver::PkiFiles;
 use crate::args::Flags;
 use crate::assets::ControllerBinaries;
@@ -222,7 +223,7 @@ pub(crate) async fn start(start: &StartCluster<'_>) -> Result<Cluster> {
         install_crds(&client, start.server_url, start.timeout).await?;
         for index in 0..options.nodes {
             let name = kwok::node_name(index);
-            kwok::post(
+            api::post(
                 &client,
                 start.server_url,
                 "/api/v1/nodes",
@@ -349,20 +350,26 @@ fn kwok_flags(start: &StartCluster<'_>, config: &Path, port: u16) -> Flags {
     flags
 }
 
-fn controller_manager_flags(start: &StartCluster<'_>, port: u16) -> Flags {
+/// The flags kube-controller-manager and kube-scheduler share: their kubeconfig, no
+/// leader election, the secure port on loopback with the components' certificate.
+fn component_flags(start: &StartCluster<'_>, component: &str, port: u16) -> Flags {
     let pki = start.pki_files;
     let mut flags = Flags::default();
     flags.set(
         "kubeconfig",
-        kubeconfig_path(start.dir, "kube-controller-manager")
-            .display()
-            .to_string(),
+        kubeconfig_path(start.dir, component).display().to_string(),
     );
     flags.set("leader-elect", "false");
     flags.set("bind-address", "127.0.0.1");
     flags.set("secure-port", port.to_string());
     flags.set("tls-cert-file", pki.path("components.crt"));
     flags.set("tls-private-key-file", pki.path("components.key"));
+    flags
+}
+
+fn controller_manager_flags(start: &StartCluster<'_>, port: u16) -> Flags {
+    let pki = start.pki_files;
+    let mut flags = component_flags(start, "kube-controller-manager", port);
     flags.set("controllers", "*");
     flags.set("use-service-account-credentials", "true");
     flags.set("service-account-private-key-file", pki.path("sa.key"));
@@ -372,20 +379,7 @@ fn controller_manager_flags(start: &StartCluster<'_>, port: u16) -> Flags {
 }
 
 fn scheduler_flags(start: &StartCluster<'_>, port: u16) -> Flags {
-    let pki = start.pki_files;
-    let mut flags = Flags::default();
-    flags.set(
-        "kubeconfig",
-        kubeconfig_path(start.dir, "kube-scheduler")
-            .display()
-            .to_string(),
-    );
-    flags.set("leader-elect", "false");
-    flags.set("bind-address", "127.0.0.1");
-    flags.set("secure-port", port.to_string());
-    flags.set("tls-cert-file", pki.path("components.crt"));
-    flags.set("tls-private-key-file", pki.path("components.key"));
-    flags
+    component_flags(start, "kube-scheduler", port)
 }
 
 /// Creates KWOK's CRDs and waits until the API server serves them.
@@ -397,7 +391,7 @@ async fn install_crds(client: &reqwest::Client, server_url: &str, timeout: Durat
         let crd: Value = serde_yaml::from_str(&yaml).map_err(|error| {
             Error::Client(format!("KWOK's CRD of {kind} is not valid YAML: {error}"))
         })?;
-        kwok::post(client, server_url, CRDS_PATH, &crd, true).await?;
+        api::post(client, server_url, CRDS_PATH, &crd, true).await?;
         names.push(
             crd["metadata"]["name"]
                 .as_str()
@@ -408,7 +402,7 @@ async fn install_crds(client: &reqwest::Client, server_url: &str, timeout: Durat
     let started = Instant::now();
     for name in names {
         loop {
-            let crd = get(client, server_url, &format!("{CRDS_PATH}/{name}")).await;
+            let crd = api::get(client, server_url, &format!("{CRDS_PATH}/{name}")).await;
             let established = crd
                 .as_ref()
                 .is_ok_and(|crd| condition_true(&crd["status"]["conditions"], "Established"));
@@ -438,7 +432,7 @@ async fn wait_nodes_ready(
     let started = Instant::now();
     loop {
         kwok_process.ensure_running()?;
-        let list = get(client, server_url, "/api/v1/nodes").await;
+        let list = api::get(client, server_url, "/api/v1/nodes").await;
         let ready: Vec<String> = list
             .iter()
             .flat_map(|list| list["items"].as_array().into_iter().flatten())
@@ -467,21 +461,6 @@ fn condition_true(conditions: &Value, kind: &str) -> bool {
             .iter()
             .any(|c| c["type"] == kind && c["status"] == "True")
     })
-}
-
-async fn get(client: &reqwest::Client, server_url: &str, path: &str) -> Result<Value> {
-    let failed = |detail: String| Error::Client(format!("GET {path}: {detail}"));
-    let response = client
-        .get(format!("{server_url}{path}"))
-        .send()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| failed(e.to_string()))?;
-    if !status.is_success() {
-        return Err(failed(format!("{status}: {text}")));
-    }
-    serde_json::from_str(&text).map_err(|e| failed(e.to_string()))
 }
 
 #[cfg(test)]

@@ -650,6 +650,12 @@ impl ControlPlane {
         crate::probe::https_client(&self.ca_pem, user)
     }
 
+    /// The transport settings of `user` for this library's clients (a REST config's
+    /// `transport`): this control plane's CA and the user's credentials.
+    pub fn transport_config(&self, user: &User) -> clientgo_transport::Config {
+        user.transport_config(&self.ca_pem)
+    }
+
     /// The ids of the running processes (etcd, kube-apiserver, then kwok,
     /// kube-controller-manager and kube-scheduler when they run). Each is also the id of
     /// the process group the component runs in.

@@ -297,35 +297,9 @@ pub async fn create(client: &reqwest::Client, server_url: &str, object: &Value) 
             object["apiVersion"], object["kind"]
         ))
     })?;
-    let stored = post(client, server_url, &path, object, false).await?;
+    let stored = crate::api::post(client, server_url, &path, object, false).await?;
     tokio::time::sleep(SETTLE_TIME).await;
     Ok(stored)
-}
-
-/// POSTs `body` to `path`; with `exists_ok`, `409 Conflict` counts as success (and
-/// returns the server's status object).
-pub(crate) async fn post(
-    client: &reqwest::Client,
-    server_url: &str,
-    path: &str,
-    body: &Value,
-    exists_ok: bool,
-) -> Result<Value> {
-    let failed = |detail: String| Error::Client(format!("POST {path}: {detail}"));
-    let response = client
-        .post(format!("{server_url}{path}"))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| failed(e.to_string()))?;
-    let accepted = status.is_success() || (exists_ok && status.as_u16() == 409);
-    if !accepted {
-        return Err(failed(format!("{status}: {text}")));
-    }
-    serde_json::from_str(&text).map_err(|e| failed(format!("bad JSON answer: {e}")))
 }
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ pub mod cli;
 
 pub mod kwok;
 
+mod api;
 mod apiserver;
 mod args;
 mod certs;

@@ -138,6 +138,12 @@ impl TestCluster {
         crate::probe::https_client(&self.connection.ca_pem, user)
     }
 
+    /// The transport settings of `user` for this library's clients (a REST config's
+    /// `transport`): this control plane's CA and the user's credentials.
+    pub fn transport_config(&self, user: &User) -> clientgo_transport::Config {
+        user.transport_config(&self.connection.ca_pem)
+    }
+
     /// Creates a namespace named `<prefix>-<random suffix>` as admin and returns its name.
     pub async fn new_namespace(&self, prefix: &str) -> Result<String> {
         let client = self.http_client(&self.admin()?)?;
@@ -146,24 +152,17 @@ impl TestCluster {
             "kind": "Namespace",
             "metadata": {"generateName": format!("{prefix}-")},
         });
-        let failed = |detail: String| Error::Client(format!("creating a namespace: {detail}"));
-        let response = client
-            .post(format!("{}/api/v1/namespaces", self.server_url()))
-            .header("Content-Type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-        let status = response.status();
-        let text = response.text().await.map_err(|e| failed(e.to_string()))?;
-        if !status.is_success() {
-            return Err(failed(format!("{status}: {text}")));
-        }
-        let created: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| failed(e.to_string()))?;
+        let created = crate::api::post(
+            &client,
+            self.server_url(),
+            "/api/v1/namespaces",
+            &body,
+            false,
+        )
+        .await?;
         created["metadata"]["name"]
             .as_str()
             .map(String::from)
-            .ok_or_else(|| failed(format!("no name in {text}")))
+            .ok_or_else(|| Error::Client(format!("creating a namespace: no name in {created}")))
     }
 }

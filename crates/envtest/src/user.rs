@@ -30,6 +30,24 @@ pub enum Credentials {
     Token(Secret),
 }
 
+impl User {
+    /// The transport settings (TLS with the control plane's CA `ca_pem`, and this
+    /// user's credentials) for clients of this library: put them in a REST config's
+    /// `transport`.
+    pub fn transport_config(&self, ca_pem: &str) -> clientgo_transport::Config {
+        let mut config = clientgo_transport::Config::default();
+        config.tls.ca_data = Some(ca_pem.as_bytes().to_vec());
+        match &self.credentials {
+            Credentials::ClientCertificate(key) => {
+                config.tls.cert_data = Some(key.certificate_pem.as_bytes().to_vec());
+                config.tls.key_data = Some(key.private_key_pem.clone());
+            }
+            Credentials::Token(token) => config.bearer_token = Some(token.clone()),
+        }
+        config
+    }
+}
+
 /// Checks a user name or group for what certificates and kubeconfigs can carry.
 pub(crate) fn validate_name(kind: &str, name: &str) -> Result<(), crate::Error> {
     let bad = name.is_empty()

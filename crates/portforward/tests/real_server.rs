@@ -10,7 +10,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use clientgo_envtest::{ControlPlane, Credentials, TcpProxy, UpgradeRefusingProxy, User, kwok};
+use clientgo_envtest::{ControlPlane, TcpProxy, UpgradeRefusingProxy, User, kwok};
 use clientgo_portforward::{Error, PortForwarder, Transport};
 use clientgo_rest::{Config, RestClient};
 use serde_json::json;
@@ -39,14 +39,7 @@ async fn plane() -> &'static ControlPlane {
 
 fn config_for(plane: &ControlPlane, user: &User) -> Config {
     let mut config = Config::new(plane.server_url());
-    config.transport.tls.ca_data = Some(plane.ca_certificate_pem().as_bytes().to_vec());
-    match &user.credentials {
-        Credentials::ClientCertificate(key) => {
-            config.transport.tls.cert_data = Some(key.certificate_pem.as_bytes().to_vec());
-            config.transport.tls.key_data = Some(key.private_key_pem.clone());
-        }
-        Credentials::Token(token) => config.transport.bearer_token = Some(token.clone()),
-    }
+    config.transport = plane.transport_config(user);
     config
 }
 

@@ -78,17 +78,13 @@ impl Error {
     /// Whether the server refused the connection upgrade (client-go's
     /// `httpstream.IsUpgradeFailure`): the session never started.
     pub fn is_upgrade_failure(&self) -> bool {
-        matches!(
-            self,
-            Error::Transport(clientgo_transport::Error::Upgrade(_))
-        )
+        matches!(self, Error::Transport(error) if error.is_upgrade_failure())
     }
 
     /// Whether the WebSocket connection could not use an `https://` proxy (kubectl falls
     /// back to SPDY then).
     pub fn is_https_proxy_error(&self) -> bool {
-        matches!(self, Error::Transport(_))
-            && self.to_string().contains("proxy: unknown scheme: https")
+        matches!(self, Error::Transport(error) if error.is_https_proxy_error())
     }
 }
 

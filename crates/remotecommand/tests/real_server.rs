@@ -95,11 +95,15 @@ async fn envtest_only_stdin_round_trips_10_mb_byte_exact() {
     for via in ALL {
         // `head -c`, not `cat`: KWOK never closes the stdin of its local processes, so
         // the end of stdin is proven against the kubelet's code (`kubelet_peer.rs`).
+        // Local stdin stays open after the data: `head` exits by itself, and a close
+        // of stdin racing with the end of the session could reach a server that has
+        // stopped reading (it then resets the connection).
         let count = input.len().to_string();
         let options = ExecOptions::command(["head", "-c", &count])
             .stdin(true)
             .stdout(true);
-        let mut stdin = input.as_slice();
+        let (_open, never_ends) = tokio::io::duplex(1);
+        let mut stdin = tokio::io::AsyncReadExt::chain(input.as_slice(), never_ends);
         let mut out = Vec::with_capacity(input.len());
         executor(via, &namespace, "web", &options)
             .await

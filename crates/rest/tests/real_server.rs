@@ -14,14 +14,7 @@ use serde_json::{Value, json};
 
 fn config_for(cluster: &TestCluster, user: &User) -> Config {
     let mut config = Config::new(cluster.server_url());
-    config.transport.tls.ca_data = Some(cluster.ca_certificate_pem().as_bytes().to_vec());
-    match &user.credentials {
-        Credentials::ClientCertificate(key) => {
-            config.transport.tls.cert_data = Some(key.certificate_pem.as_bytes().to_vec());
-            config.transport.tls.key_data = Some(key.private_key_pem.clone());
-        }
-        Credentials::Token(token) => config.transport.bearer_token = Some(token.clone()),
-    }
+    config.transport = cluster.transport_config(user);
     config
 }
 

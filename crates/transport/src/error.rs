@@ -50,6 +50,21 @@ pub enum Error {
     Upgrade(#[source] crate::upgrade::UpgradeError),
 }
 
+impl Error {
+    /// Whether the server refused to upgrade the connection (client-go's
+    /// `httpstream.IsUpgradeFailure`): what exec, attach and port-forward fall back from
+    /// WebSocket to SPDY on.
+    pub fn is_upgrade_failure(&self) -> bool {
+        matches!(self, Error::Upgrade(_))
+    }
+
+    /// Whether the connection could not use an `https://` proxy (client-go's
+    /// `httpstream.IsHTTPSProxyError`), the other reason kubectl falls back to SPDY.
+    pub fn is_https_proxy_error(&self) -> bool {
+        self.to_string().contains("proxy: unknown scheme: https")
+    }
+}
+
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
         Error::Http(SendError::new(error))

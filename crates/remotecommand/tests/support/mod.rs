@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use clientgo_envtest::{ControlPlane, Credentials, User, kwok};
+use clientgo_envtest::{ControlPlane, User, kwok};
 use clientgo_rest::Config;
 use serde_json::json;
 use tokio::sync::OnceCell;
@@ -25,14 +25,7 @@ pub async fn plane() -> &'static ControlPlane {
 /// A rest config for `user` of the plane.
 pub fn config_for(plane: &ControlPlane, user: &User) -> Config {
     let mut config = Config::new(plane.server_url());
-    config.transport.tls.ca_data = Some(plane.ca_certificate_pem().as_bytes().to_vec());
-    match &user.credentials {
-        Credentials::ClientCertificate(key) => {
-            config.transport.tls.cert_data = Some(key.certificate_pem.as_bytes().to_vec());
-            config.transport.tls.key_data = Some(key.private_key_pem.clone());
-        }
-        Credentials::Token(token) => config.transport.bearer_token = Some(token.clone()),
-    }
+    config.transport = plane.transport_config(user);
     config
 }
 
