@@ -48,7 +48,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("build") => build(),
         Some("workqueue") => workqueue(&args[1..]),
-        _ => Err("usage: cargo xtask bench build|workqueue [--quick]".into()),
+        _ => Err("usage: cargo xtask bench build|informer|streaming|workqueue [--quick]".into()),
     }
 }
 

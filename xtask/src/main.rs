@@ -32,6 +32,7 @@
 
 mod bench;
 mod bench_informer;
+mod bench_streaming;
 mod codegen;
 mod demo;
 mod git;
@@ -70,6 +71,9 @@ async fn main() -> ExitCode {
         "codegen" => codegen::run(rest).await,
         "bench" if rest.first().map(String::as_str) == Some("informer") => {
             bench_informer::run().await
+        }
+        "bench" if rest.first().map(String::as_str) == Some("streaming") => {
+            bench_streaming::run(&rest[1..]).await
         }
         "bench" => bench::run(&rest),
         "release" => release::run(&rest),
