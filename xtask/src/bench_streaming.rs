@@ -170,23 +170,9 @@ async fn prepare_pod(plane: &ControlPlane, target: std::net::SocketAddr) -> Resu
             .await
             .map_err(|e| e.to_string())?;
     }
-    let url = format!("{server}/api/v1/namespaces/{NAMESPACE}/pods/{POD}");
-    for _ in 0..300 {
-        let text = http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .text()
-            .await
-            .map_err(|e| e.to_string())?;
-        let pod: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        if pod["status"]["phase"] == "Running" {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err("the bench pod did not become Running".into())
+    kwok::wait_running(&http, server, NAMESPACE, POD, Duration::from_secs(30))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// CPU time (user + system) of the children waited for so far, in seconds: fields

@@ -302,6 +302,31 @@ pub async fn create(client: &reqwest::Client, server_url: &str, object: &Value) 
     Ok(stored)
 }
 
+/// Waits until pod `namespace/name` is `Running` (KWOK takes about half a second), at
+/// most `timeout`.
+pub async fn wait_running(
+    client: &reqwest::Client,
+    server_url: &str,
+    namespace: &str,
+    name: &str,
+    timeout: Duration,
+) -> Result<()> {
+    let path = format!("/api/v1/namespaces/{namespace}/pods/{name}");
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let pod = crate::api::get(client, server_url, &path).await?;
+        if pod["status"]["phase"] == "Running" {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Error::Client(format!(
+                "pod {namespace}/{name} is not Running after {timeout:?}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

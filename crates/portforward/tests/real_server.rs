@@ -84,17 +84,10 @@ async fn pod_forwarding_to(prefix: &str, target: SocketAddr) -> String {
     )
     .await
     .unwrap();
-    let url = format!("{server}/api/v1/namespaces/{namespace}/pods/web");
-    for _ in 0..300 {
-        let pod: serde_json::Value =
-            serde_json::from_str(&http.get(&url).send().await.unwrap().text().await.unwrap())
-                .unwrap();
-        if pod["status"]["phase"] == "Running" {
-            return namespace;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("pod {namespace}/web did not become Running");
+    kwok::wait_running(&http, server, &namespace, "web", Duration::from_secs(30))
+        .await
+        .unwrap();
+    namespace
 }
 
 /// How the connection is carried in a test run.

@@ -53,21 +53,10 @@ pub async fn running_pod(prefix: &str, name: &str) -> String {
     kwok::create(&http, server, &kwok::local_exec(&namespace, name))
         .await
         .unwrap();
-    wait_running(&http, server, &namespace, name).await;
+    kwok::wait_running(&http, server, &namespace, name, Duration::from_secs(30))
+        .await
+        .unwrap();
     namespace
-}
-
-async fn wait_running(http: &reqwest::Client, server: &str, namespace: &str, name: &str) {
-    let url = format!("{server}/api/v1/namespaces/{namespace}/pods/{name}");
-    for _ in 0..300 {
-        let text = http.get(&url).send().await.unwrap().text().await.unwrap();
-        let pod: serde_json::Value = serde_json::from_str(&text).unwrap();
-        if pod["status"]["phase"] == "Running" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("pod {namespace}/{name} did not become Running");
 }
 
 fn fastrand_suffix() -> String {
