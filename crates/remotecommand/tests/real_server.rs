@@ -153,7 +153,9 @@ async fn envtest_only_tty_resize_is_seen_by_the_process() {
             })
             .await
             .unwrap();
-        let mut stdin = tokio::io::empty();
+        // Stdin stays open: an end of stdin racing with the end of the session could
+        // reach a server that has stopped reading (it then resets the connection).
+        let (_open, mut stdin) = tokio::io::duplex(1);
         let mut out = Vec::new();
         executor(via, &namespace, "web", &options)
             .await
