@@ -7,6 +7,9 @@
 //! cargo xtask test --kubeconfig PATH [-- <cargo test args>]
 //!     run the tests against an existing cluster (no control plane started), leaving
 //!     out and counting those that need envtest (names with `envtest_only`)
+//! cargo xtask matrix [--only 1.34,1.37] [--output FILE]
+//!     the tests that only need an API server against every supported minor, one
+//!     control plane at a time; writes docs/compatibility.md (API compared by discovery)
 //! cargo xtask demo [--k8s-version X.Y.Z]
 //!     start a cluster (control plane, 2 simulated nodes, controllers) and run every
 //!     example against it, one after another
@@ -37,6 +40,7 @@ mod codegen;
 mod demo;
 mod git;
 mod in_cluster;
+mod matrix;
 mod release;
 mod semver;
 mod test;
@@ -47,7 +51,8 @@ use std::process::ExitCode;
 
 use clientgo_envtest::cli;
 
-const USAGE: &str = "usage: cargo xtask <test|demo|envtest|codegen|bench|release|semver> [...]
+const USAGE: &str = "usage: cargo xtask <test|matrix|demo|envtest|codegen|bench|release|semver> [...]
+  matrix [--only 1.34,1.37] [--output FILE]
   bench build|informer|workqueue [--quick]
   codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
   test [--k8s-version X.Y.Z | --kubeconfig PATH] [-- <cargo test args>]
@@ -67,6 +72,7 @@ async fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let outcome = match command.as_str() {
         "test" => test::run(rest).await,
+        "matrix" => matrix::run(rest).await,
         "demo" => demo::run(rest).await,
         "codegen" => codegen::run(rest).await,
         "bench" if rest.first().map(String::as_str) == Some("informer") => {

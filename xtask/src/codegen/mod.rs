@@ -388,3 +388,31 @@ pub mod meta;
     }
     text
 }
+
+/// The API the generated code covers: `group/version` (`v1` for core) → the names of
+/// its resources and subresources (`deployments`, `deployments/status`), read from the
+/// stored OpenAPI document the code is generated from.
+pub(crate) fn generated_api() -> Result<(String, BTreeMap<String, BTreeSet<String>>), String> {
+    let path = default_spec();
+    let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let document: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("the document is not JSON: {e}"))?;
+    let model = spec::parse(&document)?;
+    let mut api: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (id, resource) in &model.resources {
+        let Some(gvk) = model.lookup(id).and_then(|d| d.gvk.as_ref()) else {
+            continue;
+        };
+        let group_version = if gvk.group.is_empty() {
+            gvk.version.clone()
+        } else {
+            format!("{}/{}", gvk.group, gvk.version)
+        };
+        let names = api.entry(group_version).or_default();
+        names.insert(resource.plural.clone());
+        for sub in resource.subresources.keys() {
+            names.insert(format!("{}/{sub}", resource.plural));
+        }
+    }
+    Ok((release_of(&path), api))
+}

@@ -16,6 +16,8 @@ mod changelog;
 mod manifest;
 mod version;
 
+pub(crate) use changelog::today;
+
 use std::path::Path;
 use std::process::ExitCode;
 
