@@ -52,6 +52,20 @@
 
 #![allow(rustdoc::bare_urls)]
 
+pub mod meta;
+
+/// `#[derive(CustomResource)]` (the object type, identity, verbs and definition of a
+/// custom resource) and `#[derive(StructuralSchema)]` (the structural schema of a type).
+#[cfg(feature = "derive")]
+pub use clientgo_derive::{CustomResource, StructuralSchema};
+
+/// What the derive macros' code refers to; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use clientgo_apimachinery;
+    pub use serde;
+    pub use serde_json;
+}
 #[cfg(feature = "admissionregistration")]
 pub mod admissionregistration;
 #[cfg(feature = "apiextensions")]
@@ -80,7 +94,6 @@ pub mod discovery;
 pub mod events;
 #[cfg(feature = "flowcontrol")]
 pub mod flowcontrol;
-pub mod meta;
 #[cfg(feature = "networking")]
 pub mod networking;
 #[cfg(feature = "node")]

@@ -27,6 +27,7 @@
 //! | [`byte_string`] | (Go's `[]byte` in JSON) | [`ByteString`], base64 on the wire |
 //! | [`serde_util`] | | serde helpers shared with generated types |
 //! | [`string_map`] | (Go's `map[string]T`) | [`StringMap`], the compact sorted map of labels, annotations and other API maps |
+//! | [`structural`] | `apiextensions` schemas | [`StructuralSchema`], the schemas of custom resources' types |
 //! | [`managed_fields`] | `structured-merge-diff` field sets | what a field manager owns; extraction for read-modify-apply |
 //!
 //! # Example
@@ -67,6 +68,7 @@ pub mod resource;
 pub mod schema;
 pub mod serde_util;
 pub mod string_map;
+pub mod structural;
 pub mod unstructured;
 pub mod validation;
 pub mod watch;
@@ -83,4 +85,5 @@ pub use quantity::Quantity;
 pub use resource::{ApiResource, Metadata, Resource, Scope};
 pub use schema::{GroupKind, GroupResource, GroupVersion, GroupVersionKind, GroupVersionResource};
 pub use string_map::StringMap;
+pub use structural::StructuralSchema;
 pub use unstructured::{Unstructured, UnstructuredList};

@@ -23,6 +23,7 @@
 //! | `k8s.io/api/...` and `client-go/applyconfigurations/...` | `client_go::api` (apply configurations next to each type) | API groups |
 //! | `k8s.io/apimachinery/...` | `client_go::apimachinery` | always |
 //! | controller-runtime's `envtest` | `client_go::envtest` | `envtest` |
+//! | kubebuilder's CRD markers | `client_go::CustomResource`, `client_go::StructuralSchema` (attribute `crate = "client_go::api"`) | `derive` |
 //!
 //! The default features are `rest`, `clientcmd` and `kubernetes`; `full` turns on every
 //! package. API groups are features of their own, named as the group (`core`, `apps`,
@@ -48,6 +49,8 @@
 //! ```
 
 pub use clientgo_api as api;
+#[cfg(feature = "derive")]
+pub use clientgo_api::{CustomResource, StructuralSchema};
 pub use clientgo_apimachinery as apimachinery;
 
 #[cfg(feature = "discovery")]

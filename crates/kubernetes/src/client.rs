@@ -7,7 +7,7 @@ use clientgo_apimachinery::meta::{
     UpdateOptions,
 };
 use clientgo_apimachinery::patch::PatchType;
-use clientgo_apimachinery::resource::{ApplyConfiguration, verb};
+use clientgo_apimachinery::resource::verb;
 use clientgo_apimachinery::{Metadata, ObjectList, Resource};
 use clientgo_rest::{Error, ResourceRequests, RestClient, Result, WatchStream};
 use serde::Serialize;
@@ -97,12 +97,14 @@ where
         self.requests.watch(options).await
     }
 
-    /// Creates `object`.
+    /// Creates `object`; `apiVersion` and `kind` are sent from `K` when the object
+    /// leaves them out (a custom resource's server needs them).
     pub async fn create(&self, object: &K, options: &CreateOptions) -> Result<K>
     where
         K: verb::Create,
     {
-        self.requests.create(None, object, options, &[]).await
+        let body = with_type_meta::<K, _>(object)?;
+        self.requests.create(None, &body, options, &[]).await
     }
 
     /// Replaces `object` (named by its metadata); a stale `metadata.resourceVersion`
@@ -112,7 +114,8 @@ where
         K: verb::Update,
     {
         let name = required_name(object)?;
-        self.requests.update(name, object, options, &[]).await
+        let body = with_type_meta::<K, _>(object)?;
+        self.requests.update(name, &body, options, &[]).await
     }
 
     /// Replaces the status of `object` (the `status` subresource).
@@ -121,8 +124,9 @@ where
         K: verb::Status,
     {
         let name = required_name(object)?;
+        let body = with_type_meta::<K, _>(object)?;
         self.requests
-            .update(name, object, options, &["status"])
+            .update(name, &body, options, &["status"])
             .await
     }
 
@@ -146,25 +150,31 @@ where
 
     /// Server-side apply of `config` as `options.field_manager`: the fields it sets
     /// become owned by that manager, fields it leaves out are left alone.
+    ///
+    /// `config` is anything that serializes to the object's JSON form with
+    /// `metadata.name`: a generated apply configuration (`DeploymentApplyConfiguration`),
+    /// a typed object (all of whose set fields are claimed), or a `serde_json::Value`.
+    /// `apiVersion` and `kind` are filled in from `K` when it leaves them out.
     pub async fn apply<A>(&self, config: &A, options: &ApplyOptions) -> Result<K>
     where
         K: verb::Patch,
-        A: ApplyConfiguration<Resource = K>,
+        A: Serialize + ?Sized,
     {
-        let name = apply_name(config)?;
-        self.requests.apply(name, config, options, &[]).await
+        let body = with_type_meta::<K, _>(config)?;
+        let name = apply_name(&body)?;
+        self.requests.apply(name, &body, options, &[]).await
     }
 
-    /// Server-side apply of the status in `config`.
+    /// Server-side apply of the status in `config` (any value [`apply`](Self::apply)
+    /// takes).
     pub async fn apply_status<A>(&self, config: &A, options: &ApplyOptions) -> Result<K>
     where
         K: verb::Status + verb::Patch,
-        A: ApplyConfiguration<Resource = K>,
+        A: Serialize + ?Sized,
     {
-        let name = apply_name(config)?;
-        self.requests
-            .apply(name, config, options, &["status"])
-            .await
+        let body = with_type_meta::<K, _>(config)?;
+        let name = apply_name(&body)?;
+        self.requests.apply(name, &body, options, &["status"]).await
     }
 
     /// Deletes object `name` (options in the body: propagation policy, preconditions,
@@ -224,9 +234,33 @@ pub(crate) fn required_name<K: Metadata>(object: &K) -> Result<&str> {
         .ok_or_else(|| Error::Request("the object has no metadata.name".into()))
 }
 
-fn apply_name<A: ApplyConfiguration>(config: &A) -> Result<&str> {
-    config
-        .name()
+/// `metadata.name` of an apply request's body.
+fn apply_name(body: &serde_json::Value) -> Result<&str> {
+    body.pointer("/metadata/name")
+        .and_then(serde_json::Value::as_str)
         .filter(|name| !name.is_empty())
         .ok_or_else(|| Error::Request("an apply configuration must have metadata.name".into()))
+}
+
+/// `object` as JSON, with `apiVersion` and `kind` of `K` where it has none (client-go
+/// sends the typed object's TypeMeta, which its generated clients set; here a type
+/// that leaves them out still reaches a server that needs them, as custom resources'
+/// servers do).
+pub(crate) fn with_type_meta<K: Resource, B: Serialize + ?Sized>(
+    object: &B,
+) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(object)
+        .map_err(|e| Error::Request(format!("encoding the object: {e}")))?;
+    if let Some(fields) = value.as_object_mut() {
+        for (field, filled) in [
+            ("apiVersion", K::api_version().into_owned()),
+            ("kind", K::KIND.to_owned()),
+        ] {
+            let slot = fields.entry(field).or_insert(serde_json::Value::Null);
+            if slot.is_null() {
+                *slot = serde_json::Value::String(filled);
+            }
+        }
+    }
+    Ok(value)
 }

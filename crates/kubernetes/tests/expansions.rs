@@ -192,8 +192,13 @@ async fn proxies_reach_the_api_servers_routing() {
         .await
         .and_then(|response| response.into_bytes())
         .unwrap_err();
-    assert!(error.is_service_unavailable(), "{error}");
-    assert!(error.to_string().contains("no endpoints"), "{error}");
+    // The server's proxy routing answered (no endpoints to route to): 1.37 looks the
+    // endpoints up by EndpointSlice ("no endpoints available", 503); 1.34 to 1.36 read
+    // the Endpoints object, which no controller made here (404).
+    let text = error.to_string();
+    let routed = (error.is_service_unavailable() && text.contains("no endpoints"))
+        || (error.is_not_found() && text.contains("\"backend\" not found"));
+    assert!(routed, "{error}");
 }
 
 #[tokio::test]

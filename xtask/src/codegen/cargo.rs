@@ -86,11 +86,14 @@ categories = [\"api-bindings\"]
 
 [dependencies]
 clientgo-apimachinery.workspace = true
+clientgo-derive = {{ workspace = true, optional = true }}
 serde.workspace = true
 serde_json.workspace = true
 
 [features]
 default = []
+## `#[derive(CustomResource, StructuralSchema)]` for custom resources.
+derive = [\"dep:clientgo-derive\", \"apiextensions\"]
 {features}
 [package.metadata.docs.rs]
 all-features = true

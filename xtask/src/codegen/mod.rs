@@ -381,6 +381,19 @@ fn api_lib(model: &spec::Model, release: &str, packages: &Packages<'_>) -> Strin
 #![allow(rustdoc::bare_urls)]
 
 pub mod meta;
+
+/// `#[derive(CustomResource)]` (the object type, identity, verbs and definition of a
+/// custom resource) and `#[derive(StructuralSchema)]` (the structural schema of a type).
+#[cfg(feature = \"derive\")]
+pub use clientgo_derive::{CustomResource, StructuralSchema};
+
+/// What the derive macros' code refers to; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use clientgo_apimachinery;
+    pub use serde;
+    pub use serde_json;
+}
 ",
     );
     for package in packages.keys() {

@@ -1,0 +1,7 @@
+use clientgo_api::CustomResource;
+
+#[derive(CustomResource, Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[resource(group = "example.com", version = "v1", kind = "Widget")]
+pub struct WidgetSpec(i32);
+
+fn main() {}
