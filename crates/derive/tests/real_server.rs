@@ -11,8 +11,9 @@ mod types;
 use std::time::Duration;
 
 use clientgo_api::apiextensions::v1::CustomResourceDefinition;
+use clientgo_api::core::v1::apply::ConfigMapApplyConfiguration;
 use clientgo_apimachinery::meta::{
-    ApplyOptions, CreateOptions, GetOptions, ListOptions, UpdateOptions,
+    ApplyOptions, CreateOptions, GetOptions, ListOptions, OwnerReference, UpdateOptions,
 };
 use clientgo_apimachinery::{ApiStatus, Metadata, Resource};
 use clientgo_clientcmd::{ClientConfig, ConfigOverrides, LoadingRules};
@@ -157,6 +158,26 @@ async fn the_typed_client_works_on_derived_objects() {
     let reapplied = mirrors.apply(&patch, &apply).await.unwrap();
     assert_eq!(reapplied.spec.source, desired.spec.source);
     assert_eq!(reapplied.spec.target_namespaces, Vec::<String>::new());
+
+    // A controller reference to the custom object, put into an apply configuration.
+    let owner = OwnerReference::controller_of(&created).unwrap();
+    assert_eq!(owner.kind, "Mirror");
+    assert_eq!(owner.api_version, "derive.clientgo.dev/v1");
+    let copy = ConfigMapApplyConfiguration::new("settings-copy", namespace.as_str())
+        .with_owner_references([owner.into()]);
+    let owned = clientset
+        .core_v1()
+        .config_maps(&namespace)
+        .apply(&copy, &apply)
+        .await
+        .unwrap();
+    let references = &owned.metadata.owner_references;
+    assert_eq!(references.len(), 1);
+    assert_eq!(references[0].uid, created.metadata.uid.clone().unwrap());
+    assert_eq!(references[0].controller, Some(true));
+    assert!(
+        OwnerReference::controller_of(&Mirror::new("unsaved", MirrorSpec::default())).is_none()
+    );
 
     let listed = mirrors.list(&ListOptions::default()).await.unwrap();
     let mut names: Vec<&str> = listed.items.iter().filter_map(|m| m.name()).collect();

@@ -8,6 +8,9 @@
 //! only when the API serves it for the resource. The types come from `clientgo-api`;
 //! this crate's features (`core`, `apps`, ..., `all`) choose which groups compile.
 //!
+//! [`finalizer`] adds and removes finalizers safely under concurrent writers and runs
+//! a controller's cleanup before an object goes.
+//!
 //! ```no_run
 //! # #[cfg(feature = "core")]
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +29,7 @@
 mod client;
 mod clientset;
 mod expansions;
+pub mod finalizer;
 mod generated;
 
 pub use client::Client;

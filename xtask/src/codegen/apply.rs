@@ -101,6 +101,9 @@ fn render_config(model: &Model, def: &Definition, fields: &[Field], out: &mut St
         render_builder(model, def, field, out);
     }
     out.push_str("}\n\n");
+    if let Some(extras) = fixups::apply_extras(&def.id) {
+        out.push_str(extras);
+    }
 
     if let (Some(_), true) = (
         model.resources.get(&def.id),

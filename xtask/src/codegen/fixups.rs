@@ -135,3 +135,25 @@ pub fn machinery_type(id: &str) -> Option<(&'static str, bool)> {
         .find(|(known, _, _)| *known == id)
         .map(|(_, path, value)| (*path, *value))
 }
+
+/// Hand-written items emitted after the apply configuration of `id`: conversions from
+/// the machinery type, so what a helper builds (`OwnerReference::controller_of`) goes
+/// into an apply configuration as it is.
+pub fn apply_extras(id: &str) -> Option<&'static str> {
+    (id == "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference").then_some(
+        "impl From<clientgo_apimachinery::meta::OwnerReference> for OwnerReferenceApplyConfiguration {
+    fn from(value: clientgo_apimachinery::meta::OwnerReference) -> Self {
+        Self {
+            api_version: Some(value.api_version),
+            block_owner_deletion: value.block_owner_deletion,
+            controller: value.controller,
+            kind: Some(value.kind),
+            name: Some(value.name),
+            uid: Some(value.uid),
+        }
+    }
+}
+
+",
+    )
+}

@@ -162,6 +162,16 @@ pub struct OwnerReference {
 }
 
 impl OwnerReference {
+    /// A controller reference to `owner`, blocking owner deletion, as controllers set
+    /// on the objects they create (client-go's `metav1.NewControllerRef`, with the kind
+    /// taken from the owner's type). The owner must have been read from the server, so
+    /// that it has a uid; `None` otherwise (the server would refuse the reference).
+    pub fn controller_of<K: crate::Resource + crate::Metadata>(owner: &K) -> Option<Self> {
+        let meta = owner.metadata();
+        meta.uid.as_ref().filter(|uid| !uid.is_empty())?;
+        Some(Self::new_controller_ref(meta, &K::group_version_kind()))
+    }
+
     /// A controller reference to `owner` of kind `gvk`, blocking owner deletion, as
     /// controllers set on the objects they create.
     pub fn new_controller_ref(owner: &ObjectMeta, gvk: &GroupVersionKind) -> Self {

@@ -643,6 +643,19 @@ impl OwnerReferenceApplyConfiguration {
     }
 }
 
+impl From<clientgo_apimachinery::meta::OwnerReference> for OwnerReferenceApplyConfiguration {
+    fn from(value: clientgo_apimachinery::meta::OwnerReference) -> Self {
+        Self {
+            api_version: Some(value.api_version),
+            block_owner_deletion: value.block_owner_deletion,
+            controller: value.controller,
+            kind: Some(value.kind),
+            name: Some(value.name),
+            uid: Some(value.uid),
+        }
+    }
+}
+
 /// The apply configuration of [`clientgo_apimachinery::meta::Preconditions`]: every field optional, unset fields omitted.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PreconditionsApplyConfiguration {
