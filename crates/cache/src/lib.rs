@@ -12,7 +12,8 @@
 //! * [`SharedIndexInformer`]: one reflector, one indexed store, any number of
 //!   [`ResourceEventHandler`]s, each with its own unbounded buffer and task.
 //! * [`watch_tools`]: [`RetryWatcher`](watch_tools::RetryWatcher) and
-//!   [`until_with_sync`](watch_tools::until_with_sync).
+//!   [`until_with_sync`](watch_tools::until_with_sync), and
+//!   [`await_condition`](watch_tools::await_condition) for one object.
 //!
 //! Objects are any [`CacheObject`] (every type with `Metadata`). Everything runs on
 //! Tokio and stops on a [`CancellationToken`].
