@@ -345,6 +345,31 @@ impl Metadata for PartialObjectMetadata {
     }
 }
 
+/// Shared objects (what informer caches and listers hand out) are resources of their
+/// type, so an `&Arc<K>` goes wherever an `&K` does: event recorders, references, key
+/// functions.
+impl<K: Resource> Resource for std::sync::Arc<K> {
+    const GROUP: &'static str = K::GROUP;
+    const VERSION: &'static str = K::VERSION;
+    const KIND: &'static str = K::KIND;
+    const PLURAL: &'static str = K::PLURAL;
+    const SCOPE: Scope = K::SCOPE;
+    const SUBRESOURCES: &'static [&'static str] = K::SUBRESOURCES;
+}
+
+/// The metadata of a shared object; changing it copies the object first
+/// ([`Arc::make_mut`](std::sync::Arc::make_mut)) unless this is the only reference, so
+/// a cached object is never changed in place.
+impl<K: Metadata + Clone> Metadata for std::sync::Arc<K> {
+    fn metadata(&self) -> &ObjectMeta {
+        (**self).metadata()
+    }
+
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        std::sync::Arc::make_mut(self).metadata_mut()
+    }
+}
+
 impl<T: Metadata + ?Sized> Metadata for Box<T> {
     fn metadata(&self) -> &ObjectMeta {
         (**self).metadata()
@@ -358,6 +383,25 @@ impl<T: Metadata + ?Sized> Metadata for Box<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_objects_are_resources_and_copy_on_write() {
+        use std::sync::Arc;
+        let meta = ObjectMeta {
+            name: Some("a".into()),
+            ..ObjectMeta::default()
+        };
+        let cached = Arc::new(meta);
+        let mut copy = Arc::clone(&cached);
+        assert_eq!(Metadata::name(&copy), Some("a"));
+        copy.metadata_mut().name = Some("b".into());
+        assert_eq!(
+            cached.name.as_deref(),
+            Some("a"),
+            "the cached object is untouched"
+        );
+        assert_eq!(Metadata::name(&copy), Some("b"));
+    }
 
     struct Pod;
 

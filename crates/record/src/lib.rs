@@ -54,7 +54,7 @@ pub use correlator::{
     aggregate_key, event_key, spam_key,
 };
 pub use error::{Error, Result};
-pub use recorder::{EVENT_TYPE_NORMAL, EVENT_TYPE_WARNING, EventRecorder};
+pub use recorder::{EVENT_TYPE_NORMAL, EVENT_TYPE_WARNING, EventRecorder, EventType};
 pub use reference::{get_partial_reference, get_reference};
 pub use sink::{ClientsetEventSink, EventSink};
 pub use tokio_util::sync::CancellationToken;

@@ -18,6 +18,38 @@ pub const EVENT_TYPE_NORMAL: &str = "Normal";
 /// Event type of events that may need attention.
 pub const EVENT_TYPE_WARNING: &str = "Warning";
 
+/// The two event types, for recorders' `event_type` arguments (which also take the
+/// strings `"Normal"` and `"Warning"`, as client-go does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// Normal, informational events.
+    Normal,
+    /// Events that may need attention.
+    Warning,
+}
+
+impl EventType {
+    /// `"Normal"` or `"Warning"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Normal => EVENT_TYPE_NORMAL,
+            Self::Warning => EVENT_TYPE_WARNING,
+        }
+    }
+}
+
+impl AsRef<str> for EventType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// True for the two valid event types.
 pub(crate) fn is_valid_type(event_type: &str) -> bool {
     event_type == EVENT_TYPE_NORMAL || event_type == EVENT_TYPE_WARNING
@@ -37,12 +69,13 @@ impl EventRecorder {
         Self { intake, source }
     }
 
-    /// Records an event of `event_type` ([`EVENT_TYPE_NORMAL`] or
-    /// [`EVENT_TYPE_WARNING`]; anything else is logged and dropped) about `object`.
+    /// Records an event of `event_type` ([`EventType`], or its string; anything else
+    /// is logged and dropped) about `object` (a typed object, or the `Arc` of one that
+    /// a lister returned).
     pub fn event<K: Resource + Metadata>(
         &self,
         object: &K,
-        event_type: &str,
+        event_type: impl AsRef<str>,
         reason: &str,
         message: &str,
     ) {
@@ -56,11 +89,11 @@ impl EventRecorder {
     }
 
     /// [`event`](Self::event) with a formatted message:
-    /// `recorder.eventf(&pod, "Normal", "Pulled", format_args!("pulled {image}"))`.
+    /// `recorder.eventf(&pod, EventType::Normal, "Pulled", format_args!("pulled {image}"))`.
     pub fn eventf<K: Resource + Metadata>(
         &self,
         object: &K,
-        event_type: &str,
+        event_type: impl AsRef<str>,
         reason: &str,
         message: fmt::Arguments<'_>,
     ) {
@@ -72,7 +105,7 @@ impl EventRecorder {
         &self,
         object: &K,
         annotations: BTreeMap<String, String>,
-        event_type: &str,
+        event_type: impl AsRef<str>,
         reason: &str,
         message: &str,
     ) {
@@ -91,10 +124,11 @@ impl EventRecorder {
         &self,
         reference: &ObjectReference,
         annotations: BTreeMap<String, String>,
-        event_type: &str,
+        event_type: impl AsRef<str>,
         reason: &str,
         message: &str,
     ) {
+        let event_type = event_type.as_ref();
         if !is_valid_type(event_type) {
             tracing::error!(event_type, reason, "Unsupported event type");
             return;

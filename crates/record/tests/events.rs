@@ -12,7 +12,7 @@ use clientgo_apimachinery::meta::{CreateOptions, ListOptions};
 use clientgo_clientcmd::{ClientConfig, ConfigOverrides, LoadingRules};
 use clientgo_kubernetes::Clientset;
 use clientgo_record::events::{EventBroadcaster as SeriesBroadcaster, EventsOptions};
-use clientgo_record::{AGGREGATED_MESSAGE_PREFIX, ClientsetEventSink, EventBroadcaster};
+use clientgo_record::{AGGREGATED_MESSAGE_PREFIX, ClientsetEventSink, EventBroadcaster, EventType};
 
 async fn clientset() -> Clientset {
     let cluster = clientgo_envtest::test_cluster().await.unwrap();
@@ -69,8 +69,20 @@ async fn identical_events_become_one_event_with_a_count() {
     let broadcaster = EventBroadcaster::new();
     broadcaster.start_recording_to_sink(Arc::new(ClientsetEventSink::new(clientset.clone())));
     let recorder = broadcaster.new_recorder(source());
-    for _ in 0..15 {
-        recorder.event(&map, "Normal", "Synced", "configuration applied");
+    // A typed event type and a lister's `Arc` record the same event as the strings
+    // and the object do.
+    let shared = Arc::new(map.clone());
+    for i in 0..15 {
+        if i % 2 == 0 {
+            recorder.event(&map, "Normal", "Synced", "configuration applied");
+        } else {
+            recorder.event(
+                &shared,
+                EventType::Normal,
+                "Synced",
+                "configuration applied",
+            );
+        }
     }
     broadcaster.shutdown().await;
 

@@ -50,14 +50,14 @@ impl EventRecorder {
         &self.reporting_instance
     }
 
-    /// Records an event of `event_type` (`Normal` or `Warning`; anything else is
-    /// logged and dropped) about `regarding`, optionally relating another object, with
+    /// Records an event of `event_type` ([`EventType`](crate::EventType) or its string;
+    /// anything else is logged and dropped) about `regarding`, optionally relating another object, with
     /// the formatted `note`.
     pub fn eventf<K: Resource + Metadata>(
         &self,
         regarding: &K,
         related: Option<&ObjectReference>,
-        event_type: &str,
+        event_type: impl AsRef<str>,
         reason: &str,
         action: &str,
         note: fmt::Arguments<'_>,
@@ -80,11 +80,12 @@ impl EventRecorder {
         regarding: &ObjectReference,
         related: Option<&ObjectReference>,
         annotations: BTreeMap<String, String>,
-        event_type: &str,
+        event_type: impl AsRef<str>,
         reason: &str,
         action: &str,
         note: &str,
     ) {
+        let event_type = event_type.as_ref();
         if !is_valid_type(event_type) {
             tracing::error!(event_type, reason, "Unsupported event type");
             return;
