@@ -23,6 +23,7 @@
 //! | `k8s.io/api/...` and `client-go/applyconfigurations/...` | `client_go::api` (apply configurations next to each type) | API groups |
 //! | `k8s.io/apimachinery/...` | `client_go::apimachinery` | always |
 //! | controller-runtime's `envtest` | `client_go::envtest` | `envtest` |
+//! | controller-runtime's builder, in small | `client_go::controller` | `controller` |
 //! | kubebuilder's CRD markers | `client_go::CustomResource`, `client_go::StructuralSchema` (attribute `crate = "client_go::api"`) | `derive` |
 //!
 //! The default features are `rest`, `clientcmd` and `kubernetes`; `full` turns on every
@@ -53,6 +54,8 @@ pub use clientgo_api as api;
 pub use clientgo_api::{CustomResource, StructuralSchema};
 pub use clientgo_apimachinery as apimachinery;
 
+#[cfg(feature = "controller")]
+pub use clientgo_controller as controller;
 #[cfg(feature = "discovery")]
 pub use clientgo_discovery as discovery;
 #[cfg(feature = "discovery")]

@@ -1,0 +1,72 @@
+//! A small controller layer over informers and the work queue (the shape of
+//! controller-runtime's builder, in Rust idiom).
+//!
+//! ```no_run
+//! # #[cfg(any())] {
+//! use std::time::Duration;
+//! use clientgo_controller::{Action, Controller};
+//!
+//! let controller = Controller::new("mirror", &mirrors)      // Client<Mirror>: the primary
+//!     .owns(&config_maps)                                    // owned copies map to their owner
+//!     .watches(&namespaces, |ns: &Namespace| all_mirror_keys(ns))
+//!     .workers(2);
+//! controller
+//!     .run(cancel, move |mirror| {
+//!         let clients = clients.clone();
+//!         async move {
+//!             clients.sync(&mirror).await?;                  // server-side apply of the copies
+//!             Ok::<_, MyError>(Action::requeue_after(Duration::from_secs(300)))
+//!         }
+//!     })
+//!     .await?;
+//! # }
+//! ```
+//!
+//! Rules the [`Controller`] follows:
+//! - **Keys, not events.** Every event of the primary resource, of an owned object (an
+//!   object whose controller reference names a primary) or of a watched object (through
+//!   its mapping function) enqueues a primary's key; the queue collapses duplicates and
+//!   never gives one key to two workers at once.
+//! - **Reconcile sees the cache.** A worker looks the key up in the primary informer's
+//!   store and calls `reconcile` with that object; a key whose object is gone is
+//!   dropped (clean up external state with a finalizer, see
+//!   `clientgo_kubernetes::finalizer`).
+//! - **Outcomes.** `Ok(Action::done())` forgets the key's backoff;
+//!   `Ok(Action::requeue_after(d))` forgets it and reconciles again after `d`; `Err(e)`
+//!   is logged and retried with the queue's per-key exponential backoff (5 ms doubling
+//!   to 1000 s, and 10 QPS overall: client-go's default controller rate limiter).
+//! - **Start and stop.** Workers start once every informer has synced. Cancelling the
+//!   token stops the informers, lets running reconciles finish, and returns.
+//! - **Metrics** (with [`ControllerMetrics`], registered once per process): controller-runtime's
+//!   `controller_runtime_reconcile_total{controller,result}`,
+//!   `controller_runtime_reconcile_errors_total{controller}` and
+//!   `controller_runtime_reconcile_time_seconds{controller}`, plus the work queue's
+//!   `workqueue_*` metrics named after the controller.
+//!
+//! Nothing here hides the layers below: the informers, the store and the queue are
+//! client-go's, usable alone.
+//!
+//! # Client-side rate limits
+//!
+//! A `clientgo_rest::Config` allows 5 requests per second with bursts of 10 by default,
+//! as client-go does. A controller that writes for every event waits on that limit:
+//! reacting to a deletion took 2.5 s at 5 QPS and 0.46 s at 100 QPS in our
+//! measurements. Give controllers' clients a higher limit (`config.qps = 50.0;
+//! config.burst = 100;` or `-1.0` to turn it off, as kube-controller-manager's 20/30
+//! and controller-runtime's 20/30 defaults also trade safety for latency).
+//!
+//! # Leader election
+//!
+//! Run the controller as the elected work of `clientgo_leaderelection`: start it in
+//! `on_started_leading` with the token the elector gives, so losing the lease cancels
+//! it, and the elector waits for it to return before releasing the lease.
+
+mod action;
+mod controller;
+mod metrics;
+mod object_ref;
+
+pub use action::Action;
+pub use controller::Controller;
+pub use metrics::ControllerMetrics;
+pub use object_ref::ObjectRef;
