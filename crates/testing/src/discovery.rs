@@ -11,6 +11,189 @@ use clientgo_apimachinery::meta::{
 use clientgo_apimachinery::{ApiResource, GroupVersionKind, Scope};
 use serde_json::{Value, json};
 
+/// The resources the Kubernetes API server serves itself, by group: kind and plural.
+/// Every other group is a custom resource (or aggregated) group.
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[
+    (
+        "",
+        &[
+            ("Binding", "bindings"),
+            ("ComponentStatus", "componentstatuses"),
+            ("ConfigMap", "configmaps"),
+            ("Endpoints", "endpoints"),
+            ("Event", "events"),
+            ("LimitRange", "limitranges"),
+            ("Namespace", "namespaces"),
+            ("Node", "nodes"),
+            ("PersistentVolume", "persistentvolumes"),
+            ("PersistentVolumeClaim", "persistentvolumeclaims"),
+            ("Pod", "pods"),
+            ("PodTemplate", "podtemplates"),
+            ("ReplicationController", "replicationcontrollers"),
+            ("ResourceQuota", "resourcequotas"),
+            ("Secret", "secrets"),
+            ("Service", "services"),
+            ("ServiceAccount", "serviceaccounts"),
+        ],
+    ),
+    (
+        "admissionregistration.k8s.io",
+        &[
+            ("MutatingAdmissionPolicy", "mutatingadmissionpolicies"),
+            (
+                "MutatingAdmissionPolicyBinding",
+                "mutatingadmissionpolicybindings",
+            ),
+            (
+                "MutatingWebhookConfiguration",
+                "mutatingwebhookconfigurations",
+            ),
+            ("ValidatingAdmissionPolicy", "validatingadmissionpolicies"),
+            (
+                "ValidatingAdmissionPolicyBinding",
+                "validatingadmissionpolicybindings",
+            ),
+            (
+                "ValidatingWebhookConfiguration",
+                "validatingwebhookconfigurations",
+            ),
+        ],
+    ),
+    (
+        "apiextensions.k8s.io",
+        &[("CustomResourceDefinition", "customresourcedefinitions")],
+    ),
+    ("apiregistration.k8s.io", &[("APIService", "apiservices")]),
+    (
+        "apps",
+        &[
+            ("ControllerRevision", "controllerrevisions"),
+            ("DaemonSet", "daemonsets"),
+            ("Deployment", "deployments"),
+            ("ReplicaSet", "replicasets"),
+            ("StatefulSet", "statefulsets"),
+        ],
+    ),
+    (
+        "authentication.k8s.io",
+        &[
+            ("SelfSubjectReview", "selfsubjectreviews"),
+            ("TokenReview", "tokenreviews"),
+        ],
+    ),
+    (
+        "authorization.k8s.io",
+        &[
+            ("LocalSubjectAccessReview", "localsubjectaccessreviews"),
+            ("SelfSubjectAccessReview", "selfsubjectaccessreviews"),
+            ("SelfSubjectRulesReview", "selfsubjectrulesreviews"),
+            ("SubjectAccessReview", "subjectaccessreviews"),
+        ],
+    ),
+    (
+        "autoscaling",
+        &[("HorizontalPodAutoscaler", "horizontalpodautoscalers")],
+    ),
+    ("batch", &[("CronJob", "cronjobs"), ("Job", "jobs")]),
+    (
+        "certificates.k8s.io",
+        &[
+            ("CertificateSigningRequest", "certificatesigningrequests"),
+            ("ClusterTrustBundle", "clustertrustbundles"),
+            ("PodCertificateRequest", "podcertificaterequests"),
+        ],
+    ),
+    (
+        "coordination.k8s.io",
+        &[("Lease", "leases"), ("LeaseCandidate", "leasecandidates")],
+    ),
+    ("discovery.k8s.io", &[("EndpointSlice", "endpointslices")]),
+    ("events.k8s.io", &[("Event", "events")]),
+    (
+        "flowcontrol.apiserver.k8s.io",
+        &[
+            ("FlowSchema", "flowschemas"),
+            ("PriorityLevelConfiguration", "prioritylevelconfigurations"),
+        ],
+    ),
+    (
+        "internal.apiserver.k8s.io",
+        &[("StorageVersion", "storageversions")],
+    ),
+    (
+        "networking.k8s.io",
+        &[
+            ("IPAddress", "ipaddresses"),
+            ("Ingress", "ingresses"),
+            ("IngressClass", "ingressclasses"),
+            ("NetworkPolicy", "networkpolicies"),
+            ("ServiceCIDR", "servicecidrs"),
+        ],
+    ),
+    ("node.k8s.io", &[("RuntimeClass", "runtimeclasses")]),
+    ("policy", &[("PodDisruptionBudget", "poddisruptionbudgets")]),
+    (
+        "rbac.authorization.k8s.io",
+        &[
+            ("ClusterRole", "clusterroles"),
+            ("ClusterRoleBinding", "clusterrolebindings"),
+            ("Role", "roles"),
+            ("RoleBinding", "rolebindings"),
+        ],
+    ),
+    (
+        "resource.k8s.io",
+        &[
+            ("DeviceClass", "deviceclasses"),
+            ("DeviceTaintRule", "devicetaintrules"),
+            ("ResourceClaim", "resourceclaims"),
+            ("ResourceClaimTemplate", "resourceclaimtemplates"),
+            ("ResourceSlice", "resourceslices"),
+        ],
+    ),
+    ("scheduling.k8s.io", &[("PriorityClass", "priorityclasses")]),
+    (
+        "storage.k8s.io",
+        &[
+            ("CSIDriver", "csidrivers"),
+            ("CSINode", "csinodes"),
+            ("CSIStorageCapacity", "csistoragecapacities"),
+            ("StorageClass", "storageclasses"),
+            ("VolumeAttachment", "volumeattachments"),
+            ("VolumeAttributesClass", "volumeattributesclasses"),
+        ],
+    ),
+    (
+        "storagemigration.k8s.io",
+        &[("StorageVersionMigration", "storageversionmigrations")],
+    ),
+];
+
+/// Whether the API server serves `group` itself (decoding bodies into its Go types, so
+/// that a missing `apiVersion` or `kind` is filled in), as opposed to a custom resource
+/// group, whose bodies must name their type.
+pub(crate) fn is_builtin_group(group: &str) -> bool {
+    BUILTIN.iter().any(|(g, _)| *g == group)
+}
+
+/// The kind of a built-in resource, by group and plural.
+pub(crate) fn builtin_kind(group: &str, plural: &str) -> Option<&'static str> {
+    let (_, resources) = BUILTIN.iter().find(|(g, _)| *g == group)?;
+    resources
+        .iter()
+        .find(|(_, p)| *p == plural)
+        .map(|(kind, _)| *kind)
+}
+
+/// The plural of a built-in kind.
+fn builtin_plural(group: &str, kind: &str) -> Option<&'static str> {
+    let (_, resources) = BUILTIN.iter().find(|(g, _)| *g == group)?;
+    resources
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, plural)| *plural)
+}
+
 /// Built-in kinds that are cluster-scoped, by group; every other kind is assumed to be
 /// namespaced when guessed.
 const CLUSTER_SCOPED: &[(&str, &[&str])] = &[
@@ -89,9 +272,14 @@ pub(crate) fn guess_scope(gvk: &GroupVersionKind) -> Scope {
     }
 }
 
-/// The resource of a kind, guessed like discovery-less clients do.
+/// The resource of a kind: the real plural of a built-in kind, else guessed like
+/// discovery-less clients do.
 pub(crate) fn guess_resource(gvk: &GroupVersionKind) -> ApiResource {
-    ApiResource::from_gvk_guess(gvk, guess_scope(gvk))
+    let mut resource = ApiResource::from_gvk_guess(gvk, guess_scope(gvk));
+    if let Some(plural) = builtin_plural(&gvk.group, &gvk.kind) {
+        plural.clone_into(&mut resource.plural);
+    }
+    resource
 }
 
 /// The verbs every resource of the fake server supports.
@@ -265,5 +453,24 @@ mod tests {
             "NetworkPolicy",
         ));
         assert_eq!(policy.plural, "networkpolicies");
+        let endpoints = guess_resource(&GroupVersionKind::new("", "v1", "Endpoints"));
+        assert_eq!(endpoints.plural, "endpoints");
+    }
+
+    #[test]
+    fn built_in_groups_and_kinds_are_known() {
+        assert!(is_builtin_group(""));
+        assert!(is_builtin_group("networking.k8s.io"));
+        assert!(!is_builtin_group("gateway.networking.k8s.io"));
+        assert!(!is_builtin_group("example.com"));
+        assert_eq!(builtin_kind("", "configmaps"), Some("ConfigMap"));
+        assert_eq!(builtin_kind("apps", "statefulsets"), Some("StatefulSet"));
+        assert_eq!(builtin_kind("example.com", "widgets"), None);
+        // Every cluster-scoped kind is a built-in one.
+        for (group, kinds) in CLUSTER_SCOPED {
+            for kind in *kinds {
+                assert!(builtin_plural(group, kind).is_some(), "{group} {kind}");
+            }
+        }
     }
 }

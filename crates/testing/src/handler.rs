@@ -268,7 +268,7 @@ fn resource_request(
             Err(error) => error_response(&error),
         };
     }
-    match track(shared, &action) {
+    match track(shared, &action, body) {
         Ok((code, object)) => json_response(code, &object),
         Err(error) => error_response(&error),
     }
@@ -281,8 +281,12 @@ fn filter_of(action: &Action) -> Result<Filter, StatusError> {
     )
 }
 
-/// The object tracker's answer to an action.
-fn track(shared: &Shared, action: &Action) -> Result<(StatusCode, Value), StatusError> {
+/// The object tracker's answer to an action (`body`: the request's bytes).
+fn track(
+    shared: &Shared,
+    action: &Action,
+    body: &Bytes,
+) -> Result<(StatusCode, Value), StatusError> {
     let tracker = &shared.tracker;
     let gvr = &action.resource;
     let (ns, name, sub) = (&action.namespace, &action.name, &action.subresource);
@@ -305,11 +309,11 @@ fn track(shared: &Shared, action: &Action) -> Result<(StatusCode, Value), Status
         }
         Verb::Create => Ok((
             StatusCode::CREATED,
-            tracker.create_with(gvr, ns, object(), dry_run)?,
+            tracker.create_with(gvr, ns, object(), Some(body), dry_run)?,
         )),
         Verb::Update => Ok((
             StatusCode::OK,
-            tracker.update_with(gvr, ns, name, sub, object(), dry_run)?,
+            tracker.update_with(gvr, ns, name, sub, object(), Some(body), dry_run)?,
         )),
         Verb::Patch => patch(shared, action, dry_run),
         Verb::Delete => {
@@ -349,6 +353,9 @@ fn patch(
             StatusReason::Invalid,
             "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
         )));
+    }
+    if apply {
+        check_applied_type(shared, &action.resource, &patch)?;
     }
     let kind = shared.tracker.kind(&action.resource);
     let meta = Arc::clone(&shared.patch_meta);
@@ -394,6 +401,37 @@ fn patch(
         StatusCode::OK
     };
     Ok((code, object))
+}
+
+/// Server-side apply takes the type of the applied object as given: it must be the
+/// resource's group, version and kind (the kind is compared when the fake knows it),
+/// else the answer is a 400 BadRequest naming the type, also for a missing `apiVersion`
+/// or `kind` (never filled in, even for built-in resources).
+fn check_applied_type(
+    shared: &Shared,
+    gvr: &clientgo_apimachinery::GroupVersionResource,
+    applied: &Value,
+) -> Result<(), StatusError> {
+    let api_version = crate::object::top_str(applied, "apiVersion");
+    let kind = crate::object::top_str(applied, "kind");
+    let kind_matches = !kind.is_empty()
+        && shared
+            .tracker
+            .known_kind(gvr)
+            .is_none_or(|known| known == kind);
+    if kind_matches && api_version == gvr.group_version().to_string() {
+        return Ok(());
+    }
+    // Written like Go's GroupVersionKind ("group/version, Kind=kind"); the core group is
+    // empty, and an unparsable apiVersion names no group and version.
+    let (group, version) = match api_version.split_once('/') {
+        None => ("", api_version),
+        Some((_, version)) if version.contains('/') => ("", ""),
+        Some(pair) => pair,
+    };
+    Err(bad_request(&format!(
+        "invalid object type: {group}/{version}, Kind={kind}"
+    )))
 }
 
 fn watch_response(shared: &Shared, action: &Action) -> Result<Response<Body>, StatusError> {

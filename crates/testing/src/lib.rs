@@ -50,10 +50,20 @@
 //!   keeps the version. `generateName` gets five random characters. Objects with
 //!   finalizers get a `deletionTimestamp` on delete and go away when the last finalizer
 //!   is removed.
-//! - **Status**: every resource is treated as having a `status` subresource: updates and
+//! - **Status**: every resource is treated as having a `status` subresource: creates
+//!   drop the `.status` of the body (a real server answers for some built-in types with
+//!   an empty or defaulted status instead, e.g. a pod's `Pending` phase), updates and
 //!   patches of the main resource keep the stored `.status`, those of `status` change
-//!   only `.status`. Creates keep the status they are given (a real server drops it for
-//!   resources with a status subresource).
+//!   only `.status`. Seeded objects keep the status they are given.
+//! - **Types**: create and update bodies of built-in resources (the groups the API server
+//!   serves itself) get a missing `apiVersion` or `kind` filled in, like a real server
+//!   decoding into the type of the URL. Those of custom resources (any other group) must
+//!   name their type, never guessed: without `kind` they are a 400 BadRequest (`the
+//!   object provided is unrecognized (must be of type <Kind>): Object 'Kind' is missing
+//!   in '<body>' ...`), with another `apiVersion` than the URL's too, and a patch that
+//!   removes the `kind` of a custom resource is a 422 Invalid. Server-side apply never
+//!   fills in: an applied object without `kind`, or of another group, version or known
+//!   kind, is a 400 BadRequest (`invalid object type: ...`) for every resource.
 //! - **Errors** are `Status` bodies as the API server writes them, so the predicates of
 //!   `clientgo_apimachinery::ApiStatus` (`is_not_found`, `is_conflict`,
 //!   `is_already_exists`, ...) work on `clientgo_rest::Error`. Bad input (malformed

@@ -15,6 +15,7 @@ use parking_lot::Mutex;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use crate::discovery;
 use crate::error::Error;
 use crate::object::{self, meta_mut, meta_str, set_meta_str};
 use crate::selectors::Filter;
@@ -133,6 +134,27 @@ fn bad_request(message: &str) -> StatusError {
     StatusError::new_bad_request(message)
 }
 
+/// The start of `data` the API server quotes in decoding errors: at most 30 bytes, cut
+/// ones followed by ` ...`.
+fn summarize(data: &[u8]) -> String {
+    const MAX: usize = 30;
+    match data.len() {
+        0 => "<empty>".to_owned(),
+        len if len > MAX => format!("{} ...", String::from_utf8_lossy(&data[..MAX])),
+        _ => String::from_utf8_lossy(data).into_owned(),
+    }
+}
+
+/// 400 BadRequest for a custom resource's body without `kind`, worded as the API
+/// server's decoder words it (`data` is the request body, quoted whole).
+fn missing_kind(kind: &str, data: &[u8]) -> StatusError {
+    bad_request(&format!(
+        "the object provided is unrecognized (must be of type {kind}): Object 'Kind' is missing in '{}' ({})",
+        String::from_utf8_lossy(data),
+        summarize(data),
+    ))
+}
+
 /// The request and body namespaces must agree; the result is the namespace to store.
 fn resolve_namespace(
     store: &Store,
@@ -223,11 +245,19 @@ impl Store {
         self.resources.get(key).map(|r| r.scope)
     }
 
-    /// The kind of a resource: registered, else from a stored object, else guessed from
-    /// the plural.
-    fn kind(&self, key: &ResourceKey) -> String {
+    /// The kind of a resource when it is certain: registered, or built in.
+    fn known_kind(&self, key: &ResourceKey) -> Option<String> {
         if let Some(resource) = self.resources.get(key) {
-            return resource.kind.clone();
+            return Some(resource.kind.clone());
+        }
+        discovery::builtin_kind(&key.0, &key.2).map(str::to_owned)
+    }
+
+    /// The kind of a resource: registered or built in, else from a stored object, else
+    /// guessed from the plural.
+    fn kind(&self, key: &ResourceKey) -> String {
+        if let Some(kind) = self.known_kind(key) {
+            return kind;
         }
         let stored = self
             .objects
@@ -253,7 +283,48 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// A create or update body of a custom resource must name its type, as the API
+    /// server's decoder has no Go type to fall back on: a missing `kind` is a 400
+    /// BadRequest quoting the body (`body`, the request's bytes, else `object` encoded),
+    /// and so is an `apiVersion` other than the URL's. Built-in resources pass (their
+    /// missing type is filled in).
+    fn check_type_meta(
+        &self,
+        key: &ResourceKey,
+        object: &Value,
+        body: Option<&[u8]>,
+    ) -> Result<(), StatusError> {
+        if discovery::is_builtin_group(&key.0) {
+            return Ok(());
+        }
+        if object::top_str(object, "kind").is_empty() {
+            let encoded;
+            let data = match body {
+                Some(body) => body,
+                None => {
+                    encoded = serde_json::to_vec(object).unwrap_or_default();
+                    &encoded
+                }
+            };
+            return Err(missing_kind(&self.kind(key), data));
+        }
+        let expected = GroupVersion::new(key.0.clone(), key.1.clone()).to_string();
+        let given = object::top_str(object, "apiVersion");
+        if given != expected {
+            return Err(bad_request(&format!(
+                "the API version in the data ({given}) does not match the expected API version ({expected})"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Fills in a missing `apiVersion` or `kind` of a built-in resource's object, as the
+    /// API server does by decoding into the type of the URL. Custom resources are left
+    /// alone: their type is never guessed ([`check_type_meta`](Self::check_type_meta)).
     fn fill_type_meta(&self, key: &ResourceKey, object: &mut Value) {
+        if !discovery::is_builtin_group(&key.0) {
+            return;
+        }
         let api_version = GroupVersion::new(key.0.clone(), key.1.clone()).to_string();
         let kind = self.kind(key);
         if let Value::Object(map) = object {
@@ -336,16 +407,21 @@ impl Store {
         });
     }
 
+    /// Creates `object` (`body`: the request's bytes, for error messages). The status
+    /// is dropped: every resource is treated as having a status subresource.
     fn create(
         &mut self,
         key: &ResourceKey,
         request_namespace: &str,
         mut object: Value,
+        body: Option<&[u8]>,
         dry_run: bool,
     ) -> Result<Value, StatusError> {
         if !object.is_object() {
             return Err(bad_request("the request body must be a JSON object"));
         }
+        self.check_type_meta(key, &object, body)?;
+        set_status(&mut object, None);
         let namespace = resolve_namespace(self, key, request_namespace, &object)?;
         set_meta_str(&mut object, "namespace", &namespace);
         self.fill_type_meta(key, &mut object);
@@ -671,17 +747,20 @@ impl ObjectTracker {
             .list(&key_of(gvr), namespace, &Filter::default())
     }
 
-    /// Creates `object` as a `POST` would.
+    /// Creates `object` as a `POST` would: a custom resource's object must have its
+    /// `apiVersion` and `kind` (a built-in one gets them filled in), and the status is
+    /// dropped.
     pub fn create(
         &self,
         gvr: &GroupVersionResource,
         namespace: &str,
         object: Value,
     ) -> Result<Value, StatusError> {
-        self.create_with(gvr, namespace, object, false)
+        self.create_with(gvr, namespace, object, None, false)
     }
 
-    /// Replaces `object` (named by its metadata) as a `PUT` would.
+    /// Replaces `object` (named by its metadata) as a `PUT` would: a custom resource's
+    /// object must have its `apiVersion` and `kind`, and the stored status is kept.
     pub fn update(
         &self,
         gvr: &GroupVersionResource,
@@ -689,7 +768,7 @@ impl ObjectTracker {
         object: Value,
     ) -> Result<Value, StatusError> {
         let name = object::name(&object).to_owned();
-        self.update_with(gvr, namespace, &name, "", object, false)
+        self.update_with(gvr, namespace, &name, "", object, None, false)
     }
 
     /// Deletes object `name` as a `DELETE` without options would.
@@ -702,18 +781,23 @@ impl ObjectTracker {
         self.delete_with(gvr, namespace, name, None, false)
     }
 
+    /// Creates `object`; `body` is the request's bytes, quoted by decoding errors.
     pub(crate) fn create_with(
         &self,
         gvr: &GroupVersionResource,
         namespace: &str,
         object: Value,
+        body: Option<&[u8]>,
         dry_run: bool,
     ) -> Result<Value, StatusError> {
         self.store
             .lock()
-            .create(&key_of(gvr), namespace, object, dry_run)
+            .create(&key_of(gvr), namespace, object, body, dry_run)
     }
 
+    /// Replaces object `name` (or its status); `body` is the request's bytes, quoted by
+    /// decoding errors.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn update_with(
         &self,
         gvr: &GroupVersionResource,
@@ -721,6 +805,7 @@ impl ObjectTracker {
         name: &str,
         subresource: &str,
         object: Value,
+        body: Option<&[u8]>,
         dry_run: bool,
     ) -> Result<Value, StatusError> {
         if !object.is_object() {
@@ -728,6 +813,7 @@ impl ObjectTracker {
         }
         let key = key_of(gvr);
         let mut store = self.store.lock();
+        store.check_type_meta(&key, &object, body)?;
         let body_name = object::name(&object);
         if !body_name.is_empty() && !name.is_empty() && body_name != name {
             return Err(bad_request(&format!(
@@ -787,7 +873,7 @@ impl ObjectTracker {
             }
             set_meta_str(&mut object, "name", name);
             return store
-                .create(&key, namespace, object, dry_run)
+                .create(&key, namespace, object, None, dry_run)
                 .map(|created| (created, true));
         };
         let mut patched = patch(&existing)?;
@@ -798,6 +884,17 @@ impl ObjectTracker {
                 name,
                 "the patched object is not a JSON object",
             ));
+        }
+        if !discovery::is_builtin_group(&key.0) && object::top_str(&patched, "kind").is_empty() {
+            // The API server decodes the patched custom resource, which then has no type.
+            let data = patched.to_string();
+            return Err(StatusError::from(Status::failure(
+                422,
+                StatusReason::Invalid,
+                format!(
+                    " \"\" is invalid: patch: Invalid value: {data:?}: Object 'Kind' is missing in '{data}'"
+                ),
+            )));
         }
         let wanted = object::resource_version(&patched);
         if !wanted.is_empty() && wanted != object::resource_version(&existing) {
@@ -874,9 +971,14 @@ impl ObjectTracker {
         list_document(&gvr.group_version().to_string(), &kind, store.rv, items)
     }
 
-    /// The kind of a resource's objects (registered, stored, or guessed).
+    /// The kind of a resource's objects (registered, built in, stored, or guessed).
     pub(crate) fn kind(&self, gvr: &GroupVersionResource) -> String {
         self.store.lock().kind(&key_of(gvr))
+    }
+
+    /// The kind of a resource's objects when it is certain (registered or built in).
+    pub(crate) fn known_kind(&self, gvr: &GroupVersionResource) -> Option<String> {
+        self.store.lock().known_kind(&key_of(gvr))
     }
 
     /// Registers a watch of a resource in `namespace` (`""`: all). Starting before the
@@ -979,7 +1081,7 @@ mod tests {
             .unwrap();
         assert_eq!(object::resource_version(&a), "1");
         assert_eq!(object::resource_version(&b), "2");
-        assert_eq!(b["kind"], "Configmap");
+        assert_eq!(b["kind"], "ConfigMap");
         assert_eq!(tracker.resource_version(), 2);
     }
 
@@ -1015,6 +1117,66 @@ mod tests {
         released["metadata"]["finalizers"] = json!([]);
         tracker.update(&pods(), "ns", released).unwrap();
         assert!(Wrapped(tracker.get(&pods(), "ns", "a").unwrap_err()).is_not_found());
+    }
+
+    #[test]
+    fn custom_resources_must_name_their_type() {
+        let tracker = ObjectTracker::new(10);
+        let widgets = GroupVersionResource::new("example.com", "v1", "widgets");
+        let untyped = json!({"apiVersion": "example.com/v1", "metadata": {"name": "w"}});
+        let missing = tracker.create(&widgets, "ns", untyped.clone()).unwrap_err();
+        assert_eq!(missing.code(), 400);
+        assert_eq!(missing.reason(), &StatusReason::BadRequest);
+        assert_eq!(
+            missing.message(),
+            r#"the object provided is unrecognized (must be of type Widget): Object 'Kind' is missing in '{"apiVersion":"example.com/v1","metadata":{"name":"w"}}' ({"apiVersion":"example.com/v1" ...)"#
+        );
+        let mut typed = untyped.clone();
+        typed["kind"] = json!("Widget");
+        typed["apiVersion"] = json!("example.com/v2");
+        let other_version = tracker.create(&widgets, "ns", typed.clone()).unwrap_err();
+        assert_eq!(
+            other_version.message(),
+            "the API version in the data (example.com/v2) does not match the expected API version (example.com/v1)"
+        );
+        typed["apiVersion"] = json!("example.com/v1");
+        tracker.create(&widgets, "ns", typed).unwrap();
+        let update = tracker.update(&widgets, "ns", untyped).unwrap_err();
+        assert_eq!(update.code(), 400);
+        assert!(update.message().contains("Object 'Kind' is missing in '"));
+        // Short bodies are quoted whole twice.
+        assert_eq!(
+            missing_kind("Widget", br#"{"metadata":{}}"#).message(),
+            r#"the object provided is unrecognized (must be of type Widget): Object 'Kind' is missing in '{"metadata":{}}' ({"metadata":{}})"#
+        );
+        // Built-in resources get their real type filled in.
+        let endpoints = GroupVersionResource::new("", "v1", "endpoints");
+        let created = tracker
+            .create(&endpoints, "ns", json!({"metadata": {"name": "e"}}))
+            .unwrap();
+        assert_eq!(
+            (&created["apiVersion"], &created["kind"]),
+            (&json!("v1"), &json!("Endpoints"))
+        );
+    }
+
+    #[test]
+    fn creates_drop_the_status_and_seeding_keeps_it() {
+        let tracker = ObjectTracker::new(10);
+        let mut object = pod("a");
+        object["status"] = json!({"phase": "Running"});
+        let created = tracker.create(&pods(), "ns", object.clone()).unwrap();
+        assert!(created.get("status").is_none(), "{created}");
+        assert!(
+            tracker
+                .get(&pods(), "ns", "a")
+                .unwrap()
+                .get("status")
+                .is_none()
+        );
+        object["metadata"]["name"] = json!("b");
+        let seeded = tracker.add(object).unwrap();
+        assert_eq!(seeded["status"]["phase"], "Running");
     }
 
     #[test]

@@ -662,3 +662,71 @@ async fn typed_objects_register_their_resource() {
         1
     );
 }
+
+#[tokio::test]
+async fn apply_and_patches_never_guess_a_type() {
+    let fake = FakeApiServer::new().await.unwrap();
+    let options = PatchOptions {
+        field_manager: Some("test-manager".into()),
+        ..PatchOptions::default()
+    };
+    let config_maps = client(&fake)
+        .resource(&GroupVersionResource::new("", "v1", "configmaps"))
+        .namespace("ns");
+    // Apply takes the applied type as given, even for built-in resources.
+    for (body, message) in [
+        (
+            json!({"apiVersion": "v1", "metadata": {"name": "cm"}}),
+            "invalid object type: /v1, Kind=",
+        ),
+        (
+            json!({"kind": "ConfigMap", "metadata": {"name": "cm"}}),
+            "invalid object type: /, Kind=ConfigMap",
+        ),
+        (
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "cm"}}),
+            "invalid object type: /v1, Kind=Secret",
+        ),
+    ] {
+        let error = config_maps
+            .patch(
+                "cm",
+                PatchType::Apply,
+                body.to_string().as_bytes(),
+                &options,
+                &[],
+            )
+            .await
+            .unwrap_err();
+        let status = error.status().unwrap();
+        assert_eq!((status.code(), status.message()), (400, message), "{body}");
+    }
+    // Removing the kind of a custom resource leaves an object the server cannot
+    // decode.
+    let widgets = client(&fake)
+        .resource(&GroupVersionResource::new("example.com", "v1", "widgets"))
+        .namespace("ns");
+    widgets
+        .create(
+            &object(json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}})),
+            &CreateOptions::default(),
+            &[],
+        )
+        .await
+        .unwrap();
+    let error = widgets
+        .patch(
+            "w",
+            PatchType::Json,
+            br#"[{"op": "remove", "path": "/kind"}]"#,
+            &PatchOptions::default(),
+            &[],
+        )
+        .await
+        .unwrap_err();
+    assert!(error.is_invalid(), "{error}");
+    assert!(
+        error.to_string().contains("Object 'Kind' is missing in"),
+        "{error}"
+    );
+}
