@@ -36,8 +36,9 @@
 //! - The client role only: streams get odd ids, in order. Streams the server opens are
 //!   refused (`RST_STREAM REFUSED_STREAM`), as a Kubernetes client never accepts any.
 //! - Streams half-close: shutting down a [`Stream`] sends FIN, reads end at the peer's
-//!   FIN. [`Stream::reset`] (and dropping an unfinished stream) sends
-//!   `RST_STREAM CANCEL`. A reset from the peer ends reading as spdystream's readers
+//!   FIN. [`Stream::reset`] (and dropping a stream this side has not finished
+//!   writing) sends `RST_STREAM CANCEL`; a stream dropped after its FIN is only
+//!   forgotten. A reset from the peer ends reading as spdystream's readers
 //!   see it: what the peer sent before is read, then end of file (the kubelet and the
 //!   API server reset streams they are done with); writes fail with [`Error::Reset`].
 //! - Pings: the peer's are answered; with a ping period (client-go uses

@@ -480,14 +480,25 @@ async fn flush(conn: Arc<ConnShared>) -> io::Result<()> {
 
 impl Drop for Stream {
     fn drop(&mut self) {
-        {
+        let sent_fin = {
             let mut state = self.shared.state.lock();
             state.abandoned = true;
             state.recv.clear();
             state.recv_len = 0;
             wake(&mut state.space_waker);
+            state.local_fin
+        };
+        if sent_fin {
+            // Done writing: forgotten, not reset (what the peer still sends is dropped),
+            // as spdystream's clients leave such streams to the connection's close. A
+            // reset right after the FIN can reach a server that closes the connection
+            // as soon as it reads the FIN (the kubelet when `cat` ends); its kernel
+            // then answers with a TCP reset, which destroys the output still in flight
+            // to this side.
+            self.conn.forget_stream(self.shared.id);
+        } else {
+            reset_stream(&self.shared, &self.conn, RstStatus::Cancel);
         }
-        reset_stream(&self.shared, &self.conn, RstStatus::Cancel);
     }
 }
 
