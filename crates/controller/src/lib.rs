@@ -2,25 +2,28 @@
 //! controller-runtime's builder, in Rust idiom).
 //!
 //! ```no_run
-//! # #[cfg(any())] {
+//! use std::sync::Arc;
 //! use std::time::Duration;
-//! use clientgo_controller::{Action, Controller};
 //!
-//! let controller = Controller::new("mirror", &mirrors)      // Client<Mirror>: the primary
-//!     .owns(&config_maps)                                    // owned copies map to their owner
-//!     .watches(&namespaces, |ns: &Namespace| all_mirror_keys(ns))
-//!     .workers(2);
-//! controller
-//!     .run(cancel, move |mirror| {
-//!         let clients = clients.clone();
-//!         async move {
-//!             clients.sync(&mirror).await?;                  // server-side apply of the copies
-//!             Ok::<_, MyError>(Action::requeue_after(Duration::from_secs(300)))
-//!         }
+//! use clientgo_api::core::v1::ConfigMap;
+//! use clientgo_controller::{Action, Controller};
+//! use clientgo_kubernetes::Clientset;
+//! use tokio_util::sync::CancellationToken;
+//!
+//! # async fn run(clientset: Clientset, cancel: CancellationToken) {
+//! let config_maps = clientset.core_v1().config_maps("default");
+//! Controller::new("example", &config_maps)
+//!     .workers(2)
+//!     .run(cancel, |map: Arc<ConfigMap>| async move {
+//!         println!("reconciling {:?}", map.metadata.name);
+//!         Ok::<_, String>(Action::requeue_after(Duration::from_secs(300)))
 //!     })
-//!     .await?;
+//!     .await;
 //! # }
 //! ```
+//!
+//! `examples/operator.rs` is a complete operator: a custom resource, owned objects in
+//! other namespaces mapped back with `watches`, a finalizer, status and events.
 //!
 //! Rules the [`Controller`] follows:
 //! - **Keys, not events.** Every event of the primary resource, of an owned object (an

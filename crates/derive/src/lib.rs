@@ -7,8 +7,9 @@
 //! - [`StructuralSchema`], on the spec, the status and every type they contain: the
 //!   structural OpenAPI v3 schema the definition needs, following serde's attributes.
 //!
-//! ```ignore
+//! ```
 //! use clientgo_api::{CustomResource, StructuralSchema};
+//! use clientgo_apimachinery::Resource;
 //! use serde::{Deserialize, Serialize};
 //!
 //! /// Copies a ConfigMap into other namespaces.
@@ -27,8 +28,11 @@
 //!     pub copies: Option<i32>,
 //! }
 //!
-//! let crd = Mirror::crd();                  // install it, wait for Established
+//! let crd = Mirror::crd(); // install it, then wait for Established
+//! assert_eq!(crd.metadata.name.as_deref(), Some("mirrors.example.com"));
 //! let mirror = Mirror::new("settings", MirrorSpec { source: "app".into(), target_namespaces: vec![] });
+//! assert_eq!(Mirror::api_version(), "example.com/v1");
+//! assert_eq!(serde_json::to_value(&mirror).unwrap()["kind"], "Mirror");
 //! ```
 //!
 //! `#[resource(...)]` keys: `group`, `version`, `kind` (required); `namespaced`
