@@ -104,20 +104,24 @@ pub mod conditions {
     /// `kubectl rollout status` judges availability.
     pub fn is_deployment_available<K: Serialize + Metadata>(object: Option<&K>) -> bool {
         object.is_some_and(|object| {
-            let value = serde_json::to_value(object).unwrap_or_default();
+            let Ok(value) = serde_json::to_value(object) else {
+                return false;
+            };
             let observed = value
                 .pointer("/status/observedGeneration")
                 .and_then(serde_json::Value::as_i64);
             let generation = object.metadata().generation;
             observed.is_some_and(|o| generation.is_none_or(|g| o >= g))
-                && condition_is_true(object, "Available")
+                && has_true_condition_in(&value, "Available")
         })
     }
 
     fn condition_is_true<K: Serialize>(object: &K, type_: &str) -> bool {
-        let Ok(value) = serde_json::to_value(object) else {
-            return false;
-        };
+        serde_json::to_value(object).is_ok_and(|value| has_true_condition_in(&value, type_))
+    }
+
+    /// Whether the JSON form of an object has condition `type_` with status `True`.
+    fn has_true_condition_in(value: &serde_json::Value, type_: &str) -> bool {
         value
             .pointer("/status/conditions")
             .and_then(serde_json::Value::as_array)
