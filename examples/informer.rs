@@ -113,15 +113,9 @@ async fn run(clientset: &Clientset, namespace: &str) -> Result<(), Error> {
             .len()
     );
 
-    let patch = br#"{"metadata":{"labels":{"stage":"updated"}}}"#;
+    let patch = serde_json::json!({ "metadata": { "labels": { "stage": "updated" } } });
     client
-        .patch(
-            PODS[0],
-            PatchType::Merge,
-            patch,
-            &PatchOptions::default(),
-            &[],
-        )
+        .patch(PODS[0], PatchType::Merge, &patch, &PatchOptions::default())
         .await?;
     println!("{}", next(&mut events).await?);
     println!(

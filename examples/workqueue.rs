@@ -215,7 +215,7 @@ async fn reconcile(controller: &Controller, key: &str) -> Result<bool, Error> {
         let patch = br#"{"metadata":{"annotations":{"reconciled":"true"}}}"#;
         controller
             .client
-            .patch(name, PatchType::Merge, patch, &PatchOptions::default(), &[])
+            .patch(name, PatchType::Merge, patch, &PatchOptions::default())
             .await?;
         controller.done.lock().await.insert(key.to_owned());
         return Ok(true);

@@ -1,7 +1,9 @@
-//! Patch types and their content types.
+//! Patch types, their content types, and patch bodies.
 //!
 //! Mirrors the patch part of Go's `k8s.io/apimachinery/pkg/types`. The patch type is
 //! sent as the request `Content-Type`; the server picks the merge algorithm from it.
+//! A [`PatchBody`] is what clients' `patch` methods take: bytes or text sent as they
+//! are, a `serde_json::Value`, or any serializable value wrapped in [`Json`].
 //!
 //! ```
 //! use clientgo_apimachinery::patch::PatchType;
@@ -13,7 +15,10 @@
 //! );
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
+
+use serde::Serialize;
 
 /// How a patch body is interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +71,71 @@ impl PatchType {
 impl fmt::Display for PatchType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.content_type())
+    }
+}
+
+/// The body of a patch: bytes or text are sent unchanged (as client-go's `[]byte`);
+/// a [`serde_json::Value`] or a value wrapped in [`Json`] is serialized to JSON.
+///
+/// ```
+/// use clientgo_apimachinery::patch::{Json, PatchBody};
+///
+/// let raw = br#"{"metadata":{"labels":{"a":"b"}}}"#;
+/// assert_eq!(raw.patch_bytes().unwrap().as_ref(), raw);
+/// let value = serde_json::json!({ "metadata": { "labels": { "a": "b" } } });
+/// assert_eq!(value.patch_bytes().unwrap().as_ref(), raw);
+/// let typed = Json(std::collections::BTreeMap::from([("spec", ["x"])]));
+/// assert_eq!(typed.patch_bytes().unwrap().as_ref(), br#"{"spec":["x"]}"#);
+/// ```
+pub trait PatchBody {
+    /// The bytes sent as the request body.
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error>;
+}
+
+impl PatchBody for [u8] {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl<const N: usize> PatchBody for [u8; N] {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl PatchBody for Vec<u8> {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl PatchBody for str {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        Ok(Cow::Borrowed(self.as_bytes()))
+    }
+}
+
+impl PatchBody for String {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        Ok(Cow::Borrowed(self.as_bytes()))
+    }
+}
+
+impl PatchBody for serde_json::Value {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        serde_json::to_vec(self).map(Cow::Owned)
+    }
+}
+
+/// Any serializable value as a JSON patch body: a typed partial object or apply
+/// configuration for a merge patch, a list of operations for a JSON patch.
+#[derive(Clone, Copy, Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> PatchBody for Json<T> {
+    fn patch_bytes(&self) -> Result<Cow<'_, [u8]>, serde_json::Error> {
+        serde_json::to_vec(&self.0).map(Cow::Owned)
     }
 }
 

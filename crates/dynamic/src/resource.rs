@@ -4,7 +4,7 @@ use clientgo_apimachinery::meta::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions,
     UpdateOptions,
 };
-use clientgo_apimachinery::patch::PatchType;
+use clientgo_apimachinery::patch::{PatchBody, PatchType};
 use clientgo_apimachinery::{GroupVersionResource, Unstructured, UnstructuredList};
 use clientgo_rest::{Error, ResourceRequests, RestClient, Result, WatchStream};
 
@@ -89,17 +89,51 @@ impl ResourceClient {
         self.update(object, options, &["status"]).await
     }
 
-    /// Patches object `name` with `patch` of `patch_type`.
-    pub async fn patch(
+    /// Patches object `name` with `patch` of `patch_type`: bytes or text sent as they
+    /// are, a `serde_json::Value`, or a serializable value wrapped in
+    /// [`Json`](clientgo_apimachinery::patch::Json).
+    pub async fn patch<P: PatchBody + ?Sized>(
         &self,
         name: &str,
         patch_type: PatchType,
-        patch: &[u8],
+        patch: &P,
         options: &PatchOptions,
-        subresources: &[&str],
     ) -> Result<Unstructured> {
+        self.patch_subresource(name, "", patch_type, patch, options)
+            .await
+    }
+
+    /// Patches the status of object `name` (the `status` subresource).
+    pub async fn patch_status<P: PatchBody + ?Sized>(
+        &self,
+        name: &str,
+        patch_type: PatchType,
+        patch: &P,
+        options: &PatchOptions,
+    ) -> Result<Unstructured> {
+        self.patch_subresource(name, "status", patch_type, patch, options)
+            .await
+    }
+
+    /// Patches `subresource` of object `name` (the object itself when empty).
+    pub async fn patch_subresource<P: PatchBody + ?Sized>(
+        &self,
+        name: &str,
+        subresource: &str,
+        patch_type: PatchType,
+        patch: &P,
+        options: &PatchOptions,
+    ) -> Result<Unstructured> {
+        let body = patch
+            .patch_bytes()
+            .map_err(|e| Error::Request(format!("encoding the patch: {e}")))?;
+        let subresources: &[&str] = if subresource.is_empty() {
+            &[]
+        } else {
+            &[subresource]
+        };
         self.requests
-            .patch(name, patch_type, patch, options, subresources)
+            .patch(name, patch_type, &body, options, subresources)
             .await
     }
 

@@ -154,7 +154,6 @@ async fn every_verb_works_on_a_custom_resource() {
             PatchType::Merge,
             br#"{"spec":{"colour":"blue"}}"#,
             &PatchOptions::default(),
-            &[],
         )
         .await
         .unwrap();

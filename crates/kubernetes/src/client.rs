@@ -6,7 +6,7 @@ use clientgo_apimachinery::meta::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions,
     UpdateOptions,
 };
-use clientgo_apimachinery::patch::PatchType;
+use clientgo_apimachinery::patch::{PatchBody, PatchType};
 use clientgo_apimachinery::resource::verb;
 use clientgo_apimachinery::{Metadata, ObjectList, Resource};
 use clientgo_rest::{Error, ResourceRequests, RestClient, Result, WatchStream};
@@ -130,21 +130,65 @@ where
             .await
     }
 
-    /// Patches object `name` (or one of its subresources) with `patch` of `patch_type`:
-    /// JSON patch, merge patch, strategic merge patch or server-side apply.
-    pub async fn patch(
+    /// Patches object `name` with `patch` of `patch_type` (JSON patch, merge patch,
+    /// strategic merge patch or server-side apply). `patch` is bytes or text sent as
+    /// they are, a `serde_json::Value`, or any serializable value wrapped in
+    /// [`Json`](clientgo_apimachinery::patch::Json).
+    pub async fn patch<P: PatchBody + ?Sized>(
         &self,
         name: &str,
         patch_type: PatchType,
-        patch: &[u8],
+        patch: &P,
         options: &PatchOptions,
-        subresources: &[&str],
     ) -> Result<K>
     where
         K: verb::Patch,
     {
+        self.patch_subresource(name, "", patch_type, patch, options)
+            .await
+    }
+
+    /// Patches the status of object `name` (the `status` subresource); `patch` as for
+    /// [`patch`](Self::patch).
+    pub async fn patch_status<P: PatchBody + ?Sized>(
+        &self,
+        name: &str,
+        patch_type: PatchType,
+        patch: &P,
+        options: &PatchOptions,
+    ) -> Result<K>
+    where
+        K: verb::Status + verb::Patch,
+    {
+        self.patch_subresource(name, "status", patch_type, patch, options)
+            .await
+    }
+
+    /// Patches `subresource` of object `name` (the object itself when empty) and
+    /// decodes the answer as `K`, so for subresources that answer with the object
+    /// (`status`, a pod's `resize` or `ephemeralcontainers`); `scale` answers with a
+    /// `Scale`, patched through the scale client. `patch` as for [`patch`](Self::patch).
+    pub async fn patch_subresource<P: PatchBody + ?Sized>(
+        &self,
+        name: &str,
+        subresource: &str,
+        patch_type: PatchType,
+        patch: &P,
+        options: &PatchOptions,
+    ) -> Result<K>
+    where
+        K: verb::Patch,
+    {
+        let body = patch
+            .patch_bytes()
+            .map_err(|e| Error::Request(format!("encoding the patch: {e}")))?;
+        let subresources: &[&str] = if subresource.is_empty() {
+            &[]
+        } else {
+            &[subresource]
+        };
         self.requests
-            .patch(name, patch_type, patch, options, subresources)
+            .patch(name, patch_type, &body, options, subresources)
             .await
     }
 

@@ -123,9 +123,7 @@ where
         metadata["resourceVersion"] = version.into();
     }
     let patch = json!({ "metadata": metadata });
-    let body = serde_json::to_vec(&patch)
-        .map_err(|e| clientgo_rest::Error::Request(format!("encoding the finalizer patch: {e}")))?;
     client
-        .patch(name, PatchType::Merge, &body, &PatchOptions::default(), &[])
+        .patch(name, PatchType::Merge, &patch, &PatchOptions::default())
         .await
 }

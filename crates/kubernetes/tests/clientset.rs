@@ -418,3 +418,85 @@ async fn extract_returns_what_a_manager_applied_for_read_modify_apply() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn patches_take_bytes_json_values_and_typed_values() {
+    use clientgo_apimachinery::meta::PatchOptions;
+    use clientgo_apimachinery::patch::{Json, PatchType};
+
+    let clientset = support::clientset().await;
+    let namespace = support::namespace("typed-patch").await;
+    let deployments = clientset.apps_v1().deployments(&namespace);
+    deployments
+        .create(&deployment("web", "nginx:1"), &CreateOptions::default())
+        .await
+        .unwrap();
+    let options = PatchOptions::default();
+
+    // Bytes, as client-go sends them.
+    let patched = deployments
+        .patch(
+            "web",
+            PatchType::Merge,
+            br#"{"spec":{"replicas":2}}"#,
+            &options,
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.spec.replicas, Some(2));
+
+    // A JSON value; a JSON patch's operations.
+    let value = serde_json::json!({ "metadata": { "labels": { "tier": "web" } } });
+    let patched = deployments
+        .patch("web", PatchType::StrategicMerge, &value, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        patched.metadata.labels.get("tier").map(String::as_str),
+        Some("web")
+    );
+    let operations = serde_json::json!([{ "op": "replace", "path": "/spec/replicas", "value": 3 }]);
+    let patched = deployments
+        .patch("web", PatchType::Json, &operations, &options)
+        .await
+        .unwrap();
+    assert_eq!(patched.spec.replicas, Some(3));
+
+    // A typed value: an apply configuration used as a merge patch.
+    let partial = DeploymentApplyConfiguration::default()
+        .with_spec(DeploymentSpecApplyConfiguration::default().with_min_ready_seconds(5));
+    let patched = deployments
+        .patch("web", PatchType::Merge, &Json(&partial), &options)
+        .await
+        .unwrap();
+    assert_eq!(patched.spec.min_ready_seconds, Some(5));
+    assert_eq!(
+        patched.spec.replicas,
+        Some(3),
+        "a merge patch leaves other fields"
+    );
+
+    // The status subresource, by name or through patch_subresource.
+    let status = serde_json::json!({ "status": { "observedGeneration": 9 } });
+    let patched = deployments
+        .patch_status("web", PatchType::Merge, &status, &options)
+        .await
+        .unwrap();
+    assert_eq!(patched.status.unwrap().observed_generation, Some(9));
+    let patched = deployments
+        .patch_subresource(
+            "web",
+            "status",
+            PatchType::Merge,
+            r#"{"status":{"observedGeneration":10}}"#,
+            &options,
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.status.unwrap().observed_generation, Some(10));
+    assert_eq!(
+        patched.spec.replicas,
+        Some(3),
+        "a status patch leaves the spec"
+    );
+}

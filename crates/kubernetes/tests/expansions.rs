@@ -17,7 +17,10 @@ use clientgo_api::core::v1::{
 };
 use clientgo_api::policy::v1::{Eviction, PodDisruptionBudget};
 use clientgo_apimachinery::ApiStatus;
-use clientgo_apimachinery::meta::{CreateOptions, GetOptions, ObjectMeta, UpdateOptions};
+use clientgo_apimachinery::meta::{
+    CreateOptions, GetOptions, ObjectMeta, PatchOptions, UpdateOptions,
+};
+use clientgo_apimachinery::patch::PatchType;
 use clientgo_kubernetes::PodLogOptions;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -94,7 +97,12 @@ async fn binding_assigns_a_node_and_logs_need_one() {
     let patched = clientset
         .core_v1()
         .nodes()
-        .patch_status(&node_name, br#"{"status":{"capacity":{"pods":"7"}}}"#)
+        .patch_status(
+            &node_name,
+            PatchType::StrategicMerge,
+            br#"{"status":{"capacity":{"pods":"7"}}}"#,
+            &PatchOptions::default(),
+        )
         .await
         .unwrap();
     let capacity = patched.status.unwrap().capacity.unwrap();

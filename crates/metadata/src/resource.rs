@@ -4,7 +4,7 @@ use clientgo_apimachinery::meta::{
     DeleteOptions, GetOptions, ListOptions, PartialObjectMetadata, PartialObjectMetadataList,
     PatchOptions,
 };
-use clientgo_apimachinery::patch::PatchType;
+use clientgo_apimachinery::patch::{PatchBody, PatchType};
 use clientgo_apimachinery::watch::WatchEvent;
 use clientgo_dynamic::ResourceClient;
 use clientgo_rest::{Error, Result, WatchStream};
@@ -74,18 +74,32 @@ impl MetadataResourceClient {
         })))
     }
 
-    /// Patches object `name` and returns its metadata.
-    pub async fn patch(
+    /// Patches object `name` and returns its metadata; `patch` is bytes, text, a
+    /// `serde_json::Value` or a [`Json`](clientgo_apimachinery::patch::Json) value.
+    pub async fn patch<P: PatchBody + ?Sized>(
         &self,
         name: &str,
         patch_type: PatchType,
-        patch: &[u8],
+        patch: &P,
         options: &PatchOptions,
-        subresources: &[&str],
+    ) -> Result<PartialObjectMetadata> {
+        self.patch_subresource(name, "", patch_type, patch, options)
+            .await
+    }
+
+    /// Patches `subresource` of object `name` (the object itself when empty) and
+    /// returns its metadata.
+    pub async fn patch_subresource<P: PatchBody + ?Sized>(
+        &self,
+        name: &str,
+        subresource: &str,
+        patch_type: PatchType,
+        patch: &P,
+        options: &PatchOptions,
     ) -> Result<PartialObjectMetadata> {
         convert::object(
             self.objects
-                .patch(name, patch_type, patch, options, subresources)
+                .patch_subresource(name, subresource, patch_type, patch, options)
                 .await?,
         )
     }

@@ -126,7 +126,6 @@ async fn metadata_lists_are_small_and_every_verb_works() {
             PatchType::Merge,
             br#"{"metadata":{"labels":{"patched":"true"}}}"#,
             &PatchOptions::default(),
-            &[],
         )
         .await
         .unwrap();

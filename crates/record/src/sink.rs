@@ -71,7 +71,6 @@ impl EventSink for ClientsetEventSink {
                     PatchType::StrategicMerge,
                     patch,
                     &PatchOptions::default(),
-                    &[],
                 )
                 .await
         })

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use clientgo_apimachinery::Unstructured;
 use clientgo_apimachinery::meta::{GetOptions, PatchOptions, UpdateOptions};
-use clientgo_apimachinery::patch::PatchType;
+use clientgo_apimachinery::patch::{PatchBody, PatchType};
 use clientgo_apimachinery::schema::{GroupResource, GroupVersionResource};
 use clientgo_discovery::restmapper::RestMapper;
 use clientgo_dynamic::{DynamicClient, ResourceClient};
@@ -128,18 +128,20 @@ impl Scales<'_> {
         convert::from_value(&answer.into_value())
     }
 
-    /// Patches the scale of object `name` of `resource` (used as given, not mapped).
-    pub async fn patch(
+    /// Patches the scale of object `name` of `resource` (used as given, not mapped);
+    /// `patch` is bytes, text, a `serde_json::Value` or a
+    /// [`Json`](clientgo_apimachinery::patch::Json) value.
+    pub async fn patch<P: PatchBody + ?Sized>(
         &self,
         resource: &GroupVersionResource,
         name: &str,
         patch_type: PatchType,
-        patch: &[u8],
+        patch: &P,
         options: &PatchOptions,
     ) -> Result<Scale> {
         let answer = self
             .resource(resource)
-            .patch(name, patch_type, patch, options, &["scale"])
+            .patch_subresource(name, "scale", patch_type, patch, options)
             .await?;
         convert::from_value(&answer.into_value())
     }

@@ -114,15 +114,9 @@ async fn errors_carry_statuses_the_predicates_understand() {
         )
         .await
         .map(drop),
-        pods.patch(
-            "nope",
-            PatchType::Merge,
-            b"{}",
-            &PatchOptions::default(),
-            &[],
-        )
-        .await
-        .map(drop),
+        pods.patch("nope", PatchType::Merge, b"{}", &PatchOptions::default())
+            .await
+            .map(drop),
         pods.delete("nope", &DeleteOptions::default(), &[]).await,
     ] {
         assert!(result.unwrap_err().is_not_found());
@@ -202,7 +196,6 @@ async fn stale_resource_versions_conflict_until_refreshed() {
             PatchType::Merge,
             patch.to_string().as_bytes(),
             &PatchOptions::default(),
-            &[],
         )
         .await
         .unwrap_err();
@@ -250,12 +243,11 @@ async fn status_and_main_resource_update_separately_and_generation_follows_spec(
     assert_eq!(after["metadata"]["generation"], 2);
 
     let patched = pods
-        .patch(
+        .patch_status(
             "a",
             PatchType::Merge,
             br#"{"status":{"phase":"Succeeded"}}"#,
             &PatchOptions::default(),
-            &["status"],
         )
         .await
         .unwrap()
@@ -331,7 +323,6 @@ async fn merge_json_and_strategic_patches() {
             PatchType::Merge,
             br#"{"spec":{"replicas":3},"metadata":{"labels":{"a":"b"}}}"#,
             &options,
-            &[],
         )
         .await
         .unwrap()
@@ -346,7 +337,6 @@ async fn merge_json_and_strategic_patches() {
             PatchType::Json,
             br#"[{"op":"test","path":"/spec/replicas","value":3},{"op":"replace","path":"/spec/replicas","value":5},{"op":"remove","path":"/metadata/labels/a"}]"#,
             &options,
-            &[],
         )
         .await
         .unwrap()
@@ -359,7 +349,6 @@ async fn merge_json_and_strategic_patches() {
             PatchType::Json,
             br#"[{"op":"test","path":"/spec/replicas","value":1}]"#,
             &options,
-            &[],
         )
         .await
         .unwrap_err();
@@ -371,7 +360,6 @@ async fn merge_json_and_strategic_patches() {
             PatchType::StrategicMerge,
             br#"{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"app:2","env":[{"name":"B","value":"2"}]}]}}}}"#,
             &options,
-            &[],
         )
         .await
         .unwrap()
@@ -390,7 +378,6 @@ async fn merge_json_and_strategic_patches() {
             PatchType::Merge,
             br#"{"spec":{"template":{"spec":{"containers":[{"name":"only"}]}}}}"#,
             &options,
-            &[],
         )
         .await
         .unwrap()
@@ -435,7 +422,6 @@ async fn apply_creates_then_merges() {
             PatchType::Apply,
             second.to_string().as_bytes(),
             &PatchOptions::default(),
-            &[],
         )
         .await
         .unwrap_err();
@@ -558,7 +544,6 @@ async fn generate_name_and_dry_run() {
                 dry_run: vec!["All".into()],
                 ..PatchOptions::default()
             },
-            &[],
         )
         .await
         .unwrap();
@@ -596,12 +581,11 @@ async fn cluster_scoped_resources_and_typed_seeding() {
     assert_eq!(config_map.namespace(), Some("default"));
     // The namespace's status subresource is not mistaken for a namespaced resource.
     let patched = namespaces
-        .patch(
+        .patch_status(
             "team-a",
             PatchType::Merge,
             br#"{"status":{"phase":"Active"}}"#,
             &PatchOptions::default(),
-            &["status"],
         )
         .await
         .unwrap()
@@ -694,7 +678,6 @@ async fn apply_and_patches_never_guess_a_type() {
                 PatchType::Apply,
                 body.to_string().as_bytes(),
                 &options,
-                &[],
             )
             .await
             .unwrap_err();
@@ -720,7 +703,6 @@ async fn apply_and_patches_never_guess_a_type() {
             PatchType::Json,
             br#"[{"op": "remove", "path": "/kind"}]"#,
             &PatchOptions::default(),
-            &[],
         )
         .await
         .unwrap_err();

@@ -129,18 +129,12 @@ async fn prepended_reactors_win_and_unhandled_ones_fall_through() {
         ))
     });
     let status = pods_in(&fake, "ns")
-        .patch(
-            "a",
-            PatchType::Merge,
-            b"{}",
-            &PatchOptions::default(),
-            &["status"],
-        )
+        .patch_status("a", PatchType::Merge, b"{}", &PatchOptions::default())
         .await
         .unwrap_err();
     assert!(status.is_conflict());
     pods_in(&fake, "ns")
-        .patch("a", PatchType::Merge, b"{}", &PatchOptions::default(), &[])
+        .patch("a", PatchType::Merge, b"{}", &PatchOptions::default())
         .await
         .unwrap();
 }
@@ -162,7 +156,6 @@ async fn actions_are_recorded_in_order() {
         PatchType::Merge,
         br#"{"metadata":{"labels":{"x":"y"}}}"#,
         &PatchOptions::default(),
-        &[],
     )
     .await
     .unwrap();

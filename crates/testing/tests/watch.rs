@@ -62,7 +62,6 @@ async fn a_watch_from_nothing_sees_existing_objects_then_changes() {
         PatchType::Merge,
         br#"{"metadata":{"labels":{"x":"1"}}}"#,
         &PatchOptions::default(),
-        &[],
     )
     .await
     .unwrap();
@@ -217,7 +216,6 @@ async fn selectors_turn_changes_into_added_and_deleted() {
         PatchType::Merge,
         br#"{"metadata":{"labels":{"app":"web"}}}"#,
         &PatchOptions::default(),
-        &[],
     )
     .await
     .unwrap();
@@ -226,7 +224,6 @@ async fn selectors_turn_changes_into_added_and_deleted() {
         PatchType::Merge,
         br#"{"metadata":{"labels":{"app":null}}}"#,
         &PatchOptions::default(),
-        &[],
     )
     .await
     .unwrap();

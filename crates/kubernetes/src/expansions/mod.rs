@@ -1,6 +1,6 @@
 //! Hand-written verbs of particular resources (client-go's "expansions"): pod logs,
 //! eviction, binding, ephemeral containers and resize, proxies, service-account tokens,
-//! namespace finalize, node status patches and certificate approval. Each is an inherent
+//! namespace finalize and certificate approval. Each is an inherent
 //! method of [`Client<K>`](crate::Client) for that `K`, next to the generic verbs.
 
 #[cfg(feature = "certificates")]
@@ -9,8 +9,6 @@ mod certificates;
 mod events;
 #[cfg(feature = "core")]
 mod namespaces;
-#[cfg(feature = "core")]
-mod nodes;
 #[cfg(feature = "core")]
 mod pods;
 #[cfg(feature = "core")]

@@ -167,13 +167,7 @@ impl Writer {
             let client = self.client(event);
             let name = event.metadata.name.as_deref().unwrap_or_default();
             match client
-                .patch(
-                    name,
-                    PatchType::Merge,
-                    &patch,
-                    &PatchOptions::default(),
-                    &[],
-                )
+                .patch(name, PatchType::Merge, &patch, &PatchOptions::default())
                 .await
             {
                 Ok(written) => Ok(written),
