@@ -4,7 +4,8 @@
 //! It shows the whole stack: the resource type and its definition from
 //! `#[derive(CustomResource)]`, a `Controller` (the mirrors, plus every ConfigMap mapped
 //! back to the mirrors it concerns), server-side apply of the copies and of the status,
-//! a finalizer that deletes the copies before the mirror goes, and events.
+//! a finalizer that deletes the copies before the mirror goes, events, and leader
+//! election (only the replica holding the Lease reconciles).
 //!
 //! The program then plays a scenario against the cluster and checks each step: create,
 //! update propagation, a tampered copy restored, a target removed, a missing namespace
@@ -25,6 +26,9 @@ use clientgo_cache::watch_tools::{await_condition, conditions};
 use clientgo_controller::{Action, Controller, ObjectRef};
 use clientgo_kubernetes::finalizer::{self, Finalized};
 use clientgo_kubernetes::{Client, Clientset};
+use clientgo_leaderelection::{
+    LeaderCallbacks, LeaderElectionConfig, LeaseLock, ResourceLockConfig,
+};
 use clientgo_record::{ClientsetEventSink, EventBroadcaster, EventRecorder, EventType};
 use clientgo_rest::RestClient;
 use serde::{Deserialize, Serialize};
@@ -255,7 +259,22 @@ async fn main() -> Result<(), Error> {
         rest: rest.clone(),
         recorder: broadcaster.new_recorder(source),
     };
-    let controller = Controller::new(MANAGER, &all_mirrors).workers(2);
+    // With several replicas, only the holder of the Lease reconciles; it stops its
+    // work before it releases the Lease.
+    let lock = LeaseLock::new(
+        &clientset,
+        &home,
+        MANAGER,
+        ResourceLockConfig {
+            identity: format!("{MANAGER}-{run}"),
+            event_recorder: None,
+        },
+    );
+    let election = LeaderElectionConfig::kube_defaults(Arc::new(lock), LeaderCallbacks::new())
+        .release_on_cancel(true);
+    let controller = Controller::new(MANAGER, &all_mirrors)
+        .workers(2)
+        .leader_election(election)?;
     let mirrors_cache = controller.store();
     let controller = controller.watches(
         &Client::<ConfigMap>::new(rest.clone(), ""),
@@ -376,6 +395,16 @@ async fn main() -> Result<(), Error> {
 
     cancel.cancel();
     running.await?;
+    let lease = clientset
+        .coordination_v1()
+        .leases(&home)
+        .get(MANAGER, &Default::default())
+        .await?;
+    let holder = lease.spec.and_then(|spec| spec.holder_identity);
+    if holder.as_deref().is_some_and(|h| !h.is_empty()) {
+        return Err(format!("the Lease is still held by {holder:?} after the stop").into());
+    }
+    println!("stopped: workers drained, then the Lease released");
     broadcaster.shutdown().await;
     for namespace in [&home, &a, &b, &later] {
         clientset

@@ -3,6 +3,7 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,7 +13,9 @@ use clientgo_cache::{
     wait_for_cache_sync,
 };
 use clientgo_kubernetes::Client;
+use clientgo_leaderelection::{LeaderElectionConfig, LeaderElector};
 use clientgo_workqueue::{QueueConfig, RateLimitingQueue, default_controller_rate_limiter};
+use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
@@ -35,6 +38,31 @@ type Source = Box<
         + Send,
 >;
 
+/// Whether this process still leads (read before each reconcile).
+type LeaderCheck = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// The controller's informers and workers, run once as the leader's work.
+type LeaderWork =
+    Box<dyn FnOnce(CancellationToken) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// The elector a controller runs under, and the slot its work waits in until the
+/// elector starts it.
+struct Election {
+    elector: Arc<LeaderElector>,
+    work: Arc<Mutex<Option<LeaderWork>>>,
+}
+
+/// Why [`Controller::run`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// The token given to `run` was cancelled.
+    Cancelled,
+    /// The controller ran under leader election and this process stopped leading (the
+    /// Lease was taken over or could not be renewed in time). The controller is spent:
+    /// exit, as client-go's components do, or build a new one to compete again.
+    LeadershipLost,
+}
+
 /// A controller of primary resource `K`; see the [crate documentation](crate) for the
 /// rules it follows.
 pub struct Controller<K: Resource> {
@@ -43,6 +71,7 @@ pub struct Controller<K: Resource> {
     sources: Vec<Source>,
     workers: usize,
     metrics: Option<ControllerMetrics>,
+    election: Option<Election>,
 }
 
 impl<K: Resource> std::fmt::Debug for Controller<K> {
@@ -52,6 +81,7 @@ impl<K: Resource> std::fmt::Debug for Controller<K> {
             .field("resource", &K::PLURAL)
             .field("watched_sources", &self.sources.len())
             .field("workers", &self.workers)
+            .field("leader_election", &self.election.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +147,7 @@ where
             sources: Vec::new(),
             workers: 1,
             metrics: None,
+            election: None,
         }
     }
 
@@ -190,10 +221,86 @@ where
         self.primary.get_store()
     }
 
+    /// Runs the controller only while this process leads, competing for the lock of
+    /// `config` (client-go's leader election; e.g.
+    /// `LeaderElectionConfig::kube_defaults(Arc::new(lease_lock), LeaderCallbacks::new())
+    /// .release_on_cancel(true)`). The controller's informers and workers are the
+    /// leader's work: they start when the Lease is acquired; when leadership ends they
+    /// stop, and running reconciles finish, before the Lease is released. A worker
+    /// checks that this process still leads (by its monotonic clock) before each
+    /// reconcile, so a process resuming from a pause does not act as a stale leader.
+    ///
+    /// `config`'s `on_started_leading` is the controller's; `on_stopped_leading` (a log
+    /// line when unset) and `on_new_leader` are kept. Fails when the config does not
+    /// validate (client-go's rules and messages).
+    pub fn leader_election(
+        mut self,
+        mut config: LeaderElectionConfig,
+    ) -> Result<Self, clientgo_leaderelection::Error> {
+        let slot: Arc<Mutex<Option<LeaderWork>>> = Arc::default();
+        let work = Arc::clone(&slot);
+        let mut callbacks = std::mem::take(&mut config.callbacks).on_started_leading(
+            move |leading: CancellationToken| {
+                let work = work.lock().take();
+                async move {
+                    if let Some(work) = work {
+                        work(leading).await;
+                    }
+                }
+            },
+        );
+        if !callbacks.has_on_stopped_leading() {
+            let name = self.name.clone();
+            callbacks = callbacks
+                .on_stopped_leading(move || tracing::info!(controller = %name, "stopped leading"));
+        }
+        config.callbacks = callbacks;
+        if config.name.is_empty() {
+            config.name.clone_from(&self.name);
+        }
+        let elector = Arc::new(LeaderElector::new(config)?);
+        self.election = Some(Election {
+            elector,
+            work: slot,
+        });
+        Ok(self)
+    }
+
     /// Runs the informers and, once they have synced, the workers, until `cancel` is
     /// cancelled; then stops the informers, waits for running reconciles and returns.
-    pub async fn run<F, Fut, E>(self, cancel: CancellationToken, reconcile: F)
+    /// With [`leader_election`](Self::leader_election), does so only while leading and
+    /// also returns when leadership is lost.
+    pub async fn run<F, Fut, E>(mut self, cancel: CancellationToken, reconcile: F) -> Stopped
     where
+        F: Fn(Arc<K>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Action, E>> + Send + 'static,
+        E: Display + Send + 'static,
+    {
+        let Some(election) = self.election.take() else {
+            self.run_workers(cancel, reconcile, None).await;
+            return Stopped::Cancelled;
+        };
+        let elector = Arc::clone(&election.elector);
+        let leading: LeaderCheck = Arc::new(move || elector.is_leader());
+        *election.work.lock() = Some(Box::new(move |token| {
+            Box::pin(self.run_workers(token, reconcile, Some(leading)))
+        }));
+        election.elector.run(&cancel).await;
+        if cancel.is_cancelled() {
+            Stopped::Cancelled
+        } else {
+            Stopped::LeadershipLost
+        }
+    }
+
+    /// The informers and workers until `cancel`; `leading`, under leader election, is
+    /// checked before each reconcile.
+    async fn run_workers<F, Fut, E>(
+        self,
+        cancel: CancellationToken,
+        reconcile: F,
+        leading: Option<LeaderCheck>,
+    ) where
         F: Fn(Arc<K>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Action, E>> + Send + 'static,
         E: Display + Send + 'static,
@@ -237,6 +344,7 @@ where
                         self.primary.get_store(),
                         Arc::clone(&reconcile),
                         self.metrics.clone(),
+                        leading.clone(),
                     ))
                 })
                 .collect();
@@ -261,6 +369,7 @@ async fn work<K, F, Fut, E>(
     store: Store<K>,
     reconcile: Arc<F>,
     metrics: Option<ControllerMetrics>,
+    leading: Option<LeaderCheck>,
 ) where
     K: CacheObject + DeserializeOwned,
     F: Fn(Arc<K>) -> Fut + Send + Sync + 'static,
@@ -273,6 +382,11 @@ async fn work<K, F, Fut, E>(
             queue.done(&key);
             continue;
         };
+        if leading.as_ref().is_some_and(|leading| !leading()) {
+            // Leadership ended (the workers are being stopped): act no more.
+            queue.done(&key);
+            continue;
+        }
         let started = Instant::now();
         let outcome = reconcile(object).await;
         let result = match outcome {

@@ -60,9 +60,38 @@
 //!
 //! # Leader election
 //!
-//! Run the controller as the elected work of `clientgo_leaderelection`: start it in
-//! `on_started_leading` with the token the elector gives, so losing the lease cancels
-//! it, and the elector waits for it to return before releasing the lease.
+//! [`Controller::leader_election`] runs the controller as the leader's work of
+//! `clientgo_leaderelection`: informers and workers start when this process acquires
+//! the Lease; when leadership ends (taken over, not renewed in time, or `cancel`) they
+//! stop and running reconciles finish before the Lease is released; a worker checks
+//! leadership by the monotonic clock before each reconcile, so a process resuming from
+//! a pause never reconciles as a second leader. [`Controller::run`] then returns
+//! [`Stopped::LeadershipLost`]: exit, as client-go's components do, or build a new
+//! controller to compete again.
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! # use clientgo_api::core::v1::ConfigMap;
+//! # use clientgo_controller::{Action, Controller, Stopped};
+//! # use clientgo_kubernetes::Clientset;
+//! use clientgo_leaderelection::{LeaderCallbacks, LeaderElectionConfig, LeaseLock, ResourceLockConfig};
+//! # async fn run(clientset: Clientset, cancel: tokio_util::sync::CancellationToken)
+//! #     -> Result<(), Box<dyn std::error::Error>> {
+//! let lock = LeaseLock::new(&clientset, "default", "example-controller", ResourceLockConfig {
+//!     identity: std::env::var("POD_NAME")?,
+//!     event_recorder: None,
+//! });
+//! let election = LeaderElectionConfig::kube_defaults(Arc::new(lock), LeaderCallbacks::new())
+//!     .release_on_cancel(true);
+//! let stopped = Controller::new("example", &clientset.core_v1().config_maps("default"))
+//!     .leader_election(election)?
+//!     .run(cancel, |map: Arc<ConfigMap>| async move { Ok::<_, String>(Action::done()) })
+//!     .await;
+//! if stopped == Stopped::LeadershipLost {
+//!     std::process::exit(1);
+//! }
+//! # Ok(()) }
+//! ```
 
 mod action;
 mod controller;
@@ -70,6 +99,6 @@ mod metrics;
 mod object_ref;
 
 pub use action::Action;
-pub use controller::Controller;
+pub use controller::{Controller, Stopped};
 pub use metrics::ControllerMetrics;
 pub use object_ref::ObjectRef;

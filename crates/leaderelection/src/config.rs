@@ -80,6 +80,12 @@ impl LeaderCallbacks {
         self
     }
 
+    /// Whether `on_stopped_leading` is set (a layer that adds its own callbacks keeps
+    /// the user's).
+    pub fn has_on_stopped_leading(&self) -> bool {
+        self.on_stopped_leading.is_some()
+    }
+
     /// Called (on its own task) with the identity of every newly observed leader,
     /// this candidate included.
     pub fn on_new_leader<F>(mut self, f: F) -> Self
