@@ -43,6 +43,23 @@ const VARIANTS: &[Variant] = &[
     },
 ];
 
+/// Builds the Go peer program in `dir` (a module of its own) into `output`.
+pub fn go_build(dir: &Path, output: &Path) -> Result<(), String> {
+    eprintln!("[xtask] building {} (go)", dir.display());
+    let status = Command::new("go")
+        .args(["build", "-o"])
+        .arg(output)
+        .arg(".")
+        .current_dir(dir)
+        .env("GOFLAGS", "-mod=mod")
+        .status()
+        .map_err(|e| format!("running go: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("building {} failed", dir.display()))
+}
+
 /// Runs `cargo xtask bench <what>`.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
@@ -167,18 +184,8 @@ fn workqueue(args: &[String]) -> Result<ExitCode, String> {
     if !status.success() {
         return Err("building bench/workqueue/clientgo failed".into());
     }
-    eprintln!("[xtask] building bench/workqueue/go");
     let go_binary = target.join("workqueue-go");
-    let status = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&go_binary)
-        .arg(".")
-        .current_dir(root.join("bench/workqueue/go"))
-        .status()
-        .map_err(|e| format!("running go: {e}"))?;
-    if !status.success() {
-        return Err("building bench/workqueue/go failed".into());
-    }
+    go_build(&root.join("bench/workqueue/go"), &go_binary)?;
     let ours_binary = target.join("release/workqueue-clientgo");
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for run in 1..=WORKQUEUE_RUNS {

@@ -1,9 +1,10 @@
 //! `cargo xtask bench informer`: memory per cached object and update events per second
-//! through an informer (`bench/informer/clientgo`) and through a kube-rs reflector
+//! through an informer (`bench/informer/clientgo`), through client-go's
+//! SharedIndexInformer (`bench/informer/go`) and through a kube-rs reflector
 //! (`bench/informer/kube`), against the same local control plane in the same run.
 //!
 //! The driver starts a control plane, creates 10,000 ConfigMaps and 10,000 Pods in
-//! namespace `bench`, builds both programs in release mode, and runs each for both kinds
+//! namespace `bench`, builds the programs in release mode, and runs each for both kinds
 //! with `managedFields` kept and dropped. Once a program reports its cache synced (and
 //! the live heap bytes per object), the driver patches 2,000 objects and the program
 //! reports how long the update events took to arrive.
@@ -31,6 +32,10 @@ pub async fn run() -> Result<ExitCode, String> {
         eprintln!("[xtask] building bench/informer/{program} (release)");
         build(&root.join("bench/informer").join(program), &target)?;
     }
+    crate::bench::go_build(
+        &root.join("bench/informer/go"),
+        &target.join("release/informer-go"),
+    )?;
     let plane = workspace::start_control_plane(clientgo_envtest::default_version()).await?;
     let mut config = clientgo_clientcmd::ClientConfig::new(
         clientgo_clientcmd::LoadingRules::explicit(plane.kubeconfig_path()),
@@ -46,17 +51,17 @@ pub async fn run() -> Result<ExitCode, String> {
     for kind in ["configmaps", "pods"] {
         let json_bytes = json_size_per_object(&client, kind).await?;
         for managed in ["keep", "drop"] {
-            for program in ["clientgo", "kube"] {
+            for program in ["clientgo", "go", "kube"] {
                 let binary = target.join("release").join(format!("informer-{program}"));
                 let result =
                     measure(&binary, plane.kubeconfig_path(), kind, managed, &client).await?;
                 let row = format!(
                     "| {kind} | {} | {} | {} B ({:.1}× JSON {json_bytes} B) | {:.1} s | {:.0} /s |",
                     if managed == "keep" { "kept" } else { "dropped" },
-                    if program == "clientgo" {
-                        "client-go for Rust"
-                    } else {
-                        "kube-rs 5 reflector"
+                    match program {
+                        "clientgo" => "client-go for Rust",
+                        "go" => "client-go 0.37.2 (Go)",
+                        _ => "kube-rs 5 reflector",
                     },
                     result.bytes_per_object,
                     result.bytes_per_object as f64 / json_bytes as f64,

@@ -1,0 +1,111 @@
+// The client-go peer of `cargo xtask bench informer`: syncs a SharedIndexInformer on the
+// `bench` namespace's ConfigMaps or Pods, prints the live heap per cached object, then
+// counts update events until the driver's updates arrived.
+//
+// informer-go <configmaps|pods> <keep|drop> <updates> (managedFields kept or dropped
+// by a transform), with KUBECONFIG naming the cluster.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// liveHeap is the heap in use after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var stats runtime.MemStats
+	runtime.ReadMemStats(&stats)
+	return stats.HeapAlloc
+}
+
+func main() {
+	if len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: informer-go <configmaps|pods> <keep|drop> <updates>")
+		os.Exit(2)
+	}
+	kind, keep := os.Args[1], os.Args[2] == "keep"
+	updates, err := strconv.Atoi(os.Args[3])
+	if err != nil {
+		panic(err)
+	}
+	config, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
+	if err != nil {
+		panic(err)
+	}
+	clientset := kubernetes.NewForConfigOrDie(config)
+	baseline := liveHeap()
+	started := time.Now()
+
+	factory := informers.NewSharedInformerFactoryWithOptions(clientset, 0, informers.WithNamespace("bench"))
+	var resource schema.GroupVersionResource
+	switch kind {
+	case "configmaps":
+		resource = corev1.SchemeGroupVersion.WithResource("configmaps")
+	case "pods":
+		resource = corev1.SchemeGroupVersion.WithResource("pods")
+	default:
+		panic("unknown kind " + kind)
+	}
+	generic, err := factory.ForResource(resource)
+	if err != nil {
+		panic(err)
+	}
+	informer := generic.Informer()
+	if !keep {
+		if err := informer.SetTransform(func(object interface{}) (interface{}, error) {
+			if accessor, err := meta.Accessor(object); err == nil {
+				accessor.SetManagedFields(nil)
+			}
+			return object, nil
+		}); err != nil {
+			panic(err)
+		}
+	}
+	var seen atomic.Int64
+	var first time.Time
+	var firstOnce sync.Once
+	registration, err := informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		UpdateFunc: func(_, _ interface{}) {
+			firstOnce.Do(func() { first = time.Now() })
+			seen.Add(1)
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	factory.Start(ctx.Done())
+	for !registration.HasSynced() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	syncSeconds := time.Since(started).Seconds()
+	time.Sleep(time.Second)
+	objects := len(informer.GetStore().ListKeys())
+	if objects == 0 {
+		objects = 1
+	}
+	bytes := int64(liveHeap()) - int64(baseline)
+	fmt.Printf("synced objects=%d bytes_per_object=%d sync_seconds=%.2f\n", objects, bytes/int64(objects), syncSeconds)
+	fmt.Println("ready")
+	for seen.Load() < int64(updates) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	fmt.Printf("events count=%d seconds=%.3f\n", updates, time.Since(first).Seconds())
+}
