@@ -20,7 +20,7 @@ use clientgo_api::core::v1::apply::ConfigMapApplyConfiguration;
 use clientgo_api::core::v1::{ConfigMap, EventSource, Namespace};
 use clientgo_api::{CustomResource, StructuralSchema};
 use clientgo_apimachinery::meta::{ApplyOptions, DeleteOptions, ListOptions, ObjectMeta};
-use clientgo_apimachinery::{ApiStatus, Metadata};
+use clientgo_apimachinery::{IgnoreApiStatus, Metadata};
 use clientgo_cache::CancellationToken;
 use clientgo_cache::watch_tools::{await_condition, conditions};
 use clientgo_controller::{Action, Controller, ObjectRef};
@@ -104,10 +104,7 @@ impl Operator {
             .get(&mirror.spec.source, &Default::default())
             .await?;
         let owner = Self::owner_label(&mirror);
-        let apply = ApplyOptions {
-            force: true,
-            ..ApplyOptions::new(MANAGER)
-        };
+        let apply = ApplyOptions::new(MANAGER).force();
         self.remove_copies(&mirror, &mirror.spec.target_namespaces)
             .await?;
         let (mut copies, mut failed) = (0, None);
@@ -151,22 +148,15 @@ impl Operator {
         keep: &[String],
     ) -> clientgo_rest::Result<()> {
         let selector = format!("{OWNER_LABEL}={}", Self::owner_label(mirror));
-        let options = ListOptions {
-            label_selector: Some(selector),
-            ..ListOptions::default()
-        };
+        let options = ListOptions::default().with_label_selector(selector);
         for copy in self.maps("").list(&options).await?.items {
             let target = copy.namespace().unwrap_or_default().to_owned();
             if !keep.contains(&target) {
                 let name = copy.name().unwrap_or_default();
-                match self
-                    .maps(&target)
-                    .delete(name, &DeleteOptions::default())
+                let maps = self.maps(&target);
+                maps.delete(name, &Default::default())
                     .await
-                {
-                    Err(e) if !e.is_not_found() => return Err(e),
-                    _ => {}
-                }
+                    .ignore_not_found()?;
             }
         }
         Ok(())
@@ -200,15 +190,12 @@ async fn create_namespace(clientset: &Clientset, name: &str) -> Result<(), Error
         },
         ..Namespace::default()
     };
-    match clientset
-        .core_v1()
-        .namespaces()
+    let namespaces = clientset.core_v1().namespaces();
+    namespaces
         .create(&namespace, &Default::default())
         .await
-    {
-        Err(e) if !e.is_already_exists() => Err(e.into()),
-        _ => Ok(()),
-    }
+        .ignore_already_exists()?;
+    Ok(())
 }
 
 #[tokio::main]
@@ -229,10 +216,9 @@ async fn main() -> Result<(), Error> {
     // Install the definition and wait until it is served.
     let crds = clientset.apiextensions_v1().custom_resource_definitions();
     let crd = ConfigMapMirror::crd();
-    match crds.create(&crd, &Default::default()).await {
-        Err(e) if !e.is_already_exists() => return Err(e.into()),
-        _ => {}
-    }
+    crds.create(&crd, &Default::default())
+        .await
+        .ignore_already_exists()?;
     let name = crd.metadata.name.clone().unwrap_or_default();
     await_condition::<CustomResourceDefinition>(
         crds.requests().clone(),
@@ -311,10 +297,7 @@ async fn main() -> Result<(), Error> {
     // 1. A source and a mirror: copies appear.
     let source_map = ConfigMapApplyConfiguration::new("settings", home.clone())
         .with_data([("greeting", "hello")]);
-    let apply = ApplyOptions {
-        force: true,
-        ..ApplyOptions::new("operator-example")
-    };
+    let apply = ApplyOptions::new("operator-example").force();
     operator.maps(&home).apply(&source_map, &apply).await?;
     let mut mirror = ConfigMapMirror::new(
         "settings",

@@ -795,6 +795,45 @@ pub trait ApiStatus {
     }
 }
 
+/// Errors that mean "already done" for idempotent writes, turned into `Ok(None)`
+/// (controller-runtime's `IgnoreNotFound` and `IgnoreAlreadyExists`, on a `Result`).
+///
+/// ```
+/// use clientgo_apimachinery::{GroupResource, IgnoreApiStatus, StatusError};
+///
+/// let pods = GroupResource::new("", "pods");
+/// let gone: Result<(), StatusError> = Err(StatusError::new_not_found(&pods, "web"));
+/// assert_eq!(gone.ignore_not_found().unwrap(), None);
+/// let taken: Result<(), StatusError> = Err(StatusError::new_already_exists(&pods, "web"));
+/// assert!(taken.ignore_not_found().is_err());
+/// let done: Result<u8, StatusError> = Ok(7);
+/// assert_eq!(done.ignore_already_exists().unwrap(), Some(7));
+/// ```
+pub trait IgnoreApiStatus<T, E> {
+    /// `Ok(None)` when the error is NotFound (deleting or reading what is gone).
+    fn ignore_not_found(self) -> Result<Option<T>, E>;
+    /// `Ok(None)` when the error is AlreadyExists (creating what is there).
+    fn ignore_already_exists(self) -> Result<Option<T>, E>;
+}
+
+impl<T, E: ApiStatus> IgnoreApiStatus<T, E> for Result<T, E> {
+    fn ignore_not_found(self) -> Result<Option<T>, E> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn ignore_already_exists(self) -> Result<Option<T>, E> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if error.is_already_exists() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
 impl ApiStatus for Status {
     fn api_status(&self) -> Option<&Status> {
         Some(self)

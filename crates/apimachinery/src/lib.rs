@@ -78,7 +78,7 @@ mod go_sort;
 
 pub use byte_string::ByteString;
 pub use error::Error;
-pub use errors::{ApiStatus, StatusError};
+pub use errors::{ApiStatus, IgnoreApiStatus, StatusError};
 pub use intstr::IntOrString;
 pub use meta::{ListMeta, ObjectList, ObjectMeta, Status, Time};
 pub use quantity::Quantity;

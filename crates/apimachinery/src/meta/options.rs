@@ -358,6 +358,14 @@ impl ApplyOptions {
         }
     }
 
+    /// Takes over fields other managers own instead of failing with a conflict, as
+    /// controllers that are the authority on their fields do.
+    #[must_use]
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+
     /// The equivalent patch options (force is always sent).
     pub fn to_patch_options(&self) -> PatchOptions {
         PatchOptions {
