@@ -89,7 +89,7 @@ fn demo_deployment() -> Deployment {
                     labels,
                     ..ObjectMeta::default()
                 }),
-                spec: Some(PodSpec {
+                spec: Some(Box::new(PodSpec {
                     containers: vec![Container {
                         name: "web".into(),
                         image: Some("nginx:1.12".into()),
@@ -102,7 +102,7 @@ fn demo_deployment() -> Deployment {
                         ..Container::default()
                     }],
                     ..PodSpec::default()
-                }),
+                })),
             },
             ..DeploymentSpec::default()
         },

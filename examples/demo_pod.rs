@@ -20,7 +20,7 @@ pub async fn start(
             name: Some(name.into()),
             ..ObjectMeta::default()
         },
-        spec: Some(PodSpec {
+        spec: Some(Box::new(PodSpec {
             containers: vec![Container {
                 name: "web".into(),
                 image: Some("nginx:1.27".into()),
@@ -31,7 +31,7 @@ pub async fn start(
                 ..Container::default()
             }],
             ..PodSpec::default()
-        }),
+        })),
         ..Pod::default()
     };
     match pods.create(&pod, &CreateOptions::default()).await {

@@ -161,14 +161,14 @@ fn demo_pod(name: &str) -> Pod {
     meta.labels.insert("app".into(), "demo".into());
     Pod {
         metadata: meta,
-        spec: Some(PodSpec {
+        spec: Some(Box::new(PodSpec {
             containers: vec![Container {
                 name: "web".into(),
                 image: Some("nginx:1.27".into()),
                 ..Container::default()
             }],
             ..PodSpec::default()
-        }),
+        })),
         ..Pod::default()
     }
 }

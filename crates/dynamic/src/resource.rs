@@ -124,16 +124,8 @@ impl ResourceClient {
         patch: &P,
         options: &PatchOptions,
     ) -> Result<Unstructured> {
-        let body = patch
-            .patch_bytes()
-            .map_err(|e| Error::Request(format!("encoding the patch: {e}")))?;
-        let subresources: &[&str] = if subresource.is_empty() {
-            &[]
-        } else {
-            &[subresource]
-        };
         self.requests
-            .patch(name, patch_type, &body, options, subresources)
+            .patch_subresource(name, subresource, patch_type, patch, options)
             .await
     }
 

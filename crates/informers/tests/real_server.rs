@@ -65,14 +65,14 @@ fn deployment(name: &str, labels: &[(&str, &str)]) -> Deployment {
                     labels: selector,
                     ..ObjectMeta::default()
                 }),
-                spec: Some(PodSpec {
+                spec: Some(Box::new(PodSpec {
                     containers: vec![Container {
                         name: "web".into(),
                         image: Some("nginx".into()),
                         ..Container::default()
                     }],
                     ..PodSpec::default()
-                }),
+                })),
             },
             ..DeploymentSpec::default()
         },

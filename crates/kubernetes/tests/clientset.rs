@@ -79,14 +79,14 @@ fn deployment(name: &str, image: &str) -> Deployment {
                     labels,
                     ..ObjectMeta::default()
                 }),
-                spec: Some(PodSpec {
+                spec: Some(Box::new(PodSpec {
                     containers: vec![Container {
                         name: "web".into(),
                         image: Some(image.into()),
                         ..Container::default()
                     }],
                     ..PodSpec::default()
-                }),
+                })),
             },
             ..DeploymentSpec::default()
         },

@@ -225,11 +225,11 @@ async fn service_account_tokens_and_certificate_approval() {
         .await
         .unwrap();
     let request = TokenRequest {
-        spec: Some(TokenRequestSpec {
+        spec: Some(Box::new(TokenRequestSpec {
             audiences: Some(vec!["clientgo-test".into()]),
             expiration_seconds: Some(600),
             ..TokenRequestSpec::default()
-        }),
+        })),
         ..TokenRequest::default()
     };
     let issued = accounts
@@ -243,7 +243,7 @@ async fn service_account_tokens_and_certificate_approval() {
     let csr: CertificateSigningRequest = object(json!({"metadata": {"name": name}, "spec": {
         "request": CSR_PEM_BASE64, "signerName": "example.com/signer", "usages": ["client auth"]}}));
     let mut created = csrs.create(&csr, &CreateOptions::default()).await.unwrap();
-    created.status = Some(CertificateSigningRequestStatus {
+    created.status = Some(Box::new(CertificateSigningRequestStatus {
         conditions: Some(vec![CertificateSigningRequestCondition {
             type_: "Approved".into(),
             status: "True".into(),
@@ -251,7 +251,7 @@ async fn service_account_tokens_and_certificate_approval() {
             ..CertificateSigningRequestCondition::default()
         }]),
         ..CertificateSigningRequestStatus::default()
-    });
+    }));
     let approved = csrs
         .update_approval(&created, &UpdateOptions::default())
         .await

@@ -131,7 +131,7 @@ impl LeaseLock {
         let lease = self.client.get(&self.name, &GetOptions::default()).await?;
         let record = lease
             .spec
-            .as_ref()
+            .as_deref()
             .map(LeaderElectionRecord::from_lease_spec)
             .unwrap_or_default();
         let raw = record.to_raw()?;
@@ -147,7 +147,7 @@ impl LeaseLock {
                 labels: self.labels.clone(),
                 ..ObjectMeta::default()
             },
-            spec: Some(record.to_lease_spec()),
+            spec: Some(Box::new(record.to_lease_spec())),
             ..Lease::default()
         };
         let created = self
@@ -164,7 +164,7 @@ impl LeaseLock {
             .lock()
             .clone()
             .ok_or(Error::LeaseNotInitialized)?;
-        lease.spec = Some(record.to_lease_spec());
+        lease.spec = Some(Box::new(record.to_lease_spec()));
         merge_labels(&mut lease.metadata, &self.labels);
         let updated = self
             .client

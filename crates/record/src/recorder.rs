@@ -150,7 +150,7 @@ impl EventRecorder {
             last_timestamp: Some(now),
             count: Some(1),
             type_: Some(event_type.to_owned()),
-            source: Some(self.source.clone()),
+            source: Some(Box::new(self.source.clone())),
             reporting_component: self.source.component.clone(),
             reporting_instance: self.source.host.clone(),
             ..Event::default()

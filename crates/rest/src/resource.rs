@@ -10,7 +10,7 @@ use clientgo_apimachinery::meta::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, PatchOptions, QueryParams,
     UpdateOptions,
 };
-use clientgo_apimachinery::patch::PatchType;
+use clientgo_apimachinery::patch::{PatchBody, PatchType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -136,15 +136,19 @@ impl ResourceRequests {
             .await
     }
 
-    /// `PATCH` object `name` (or its subresource) with `patch` of `patch_type`.
-    pub async fn patch<T: DeserializeOwned>(
+    /// `PATCH` object `name` (or its subresource) with `patch` of `patch_type`: bytes
+    /// or text sent as they are, or a value serialized to JSON ([`PatchBody`]).
+    pub async fn patch<T: DeserializeOwned, P: PatchBody + ?Sized>(
         &self,
         name: &str,
         patch_type: PatchType,
-        patch: &[u8],
+        patch: &P,
         options: &PatchOptions,
         subresources: &[&str],
     ) -> Result<T> {
+        let body = patch
+            .patch_bytes()
+            .map_err(|e| Error::Request(format!("encoding the patch: {e}")))?;
         let content_type = patch_type.content_type();
         self.request(
             self.rest.patch(content_type),
@@ -152,9 +156,28 @@ impl ResourceRequests {
             subresources,
             options,
         )
-        .body(patch.to_vec(), content_type)
+        .body(body.into_owned(), content_type)
         .into_json()
         .await
+    }
+
+    /// [`patch`](Self::patch) of one `subresource` of object `name` (the object itself
+    /// when empty).
+    pub async fn patch_subresource<T: DeserializeOwned, P: PatchBody + ?Sized>(
+        &self,
+        name: &str,
+        subresource: &str,
+        patch_type: PatchType,
+        patch: &P,
+        options: &PatchOptions,
+    ) -> Result<T> {
+        let subresources: &[&str] = if subresource.is_empty() {
+            &[]
+        } else {
+            &[subresource]
+        };
+        self.patch(name, patch_type, patch, options, subresources)
+            .await
     }
 
     /// Server-side apply of `config` to object `name` (or its subresource) as
@@ -171,7 +194,7 @@ impl ResourceRequests {
         self.patch(
             name,
             PatchType::Apply,
-            &body,
+            body.as_slice(),
             &options.to_patch_options(),
             subresources,
         )

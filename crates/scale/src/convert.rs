@@ -85,10 +85,10 @@ pub(crate) fn from_value(value: &Value) -> Result<Scale> {
         spec: Some(ScaleSpec {
             replicas: Some(int(value, &["spec", "replicas"])?),
         }),
-        status: Some(ScaleStatus {
+        status: Some(Box::new(ScaleStatus {
             replicas: int(value, &["status", "replicas"])?,
             selector,
-        }),
+        })),
     })
 }
 

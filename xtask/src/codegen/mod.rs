@@ -18,6 +18,7 @@ mod clientset;
 mod fetch;
 mod fixups;
 mod informers;
+mod layout;
 mod names;
 mod output;
 mod render;

@@ -46,7 +46,8 @@ pub struct Field {
     pub ty: Ty,
     /// Listed in the definition's `required`.
     pub required: bool,
-    /// Needs a `Box` (the type contains itself).
+    /// Stored in a `Box`: the type contains itself, or it is an optional large struct
+    /// (see `layout`).
     pub boxed: bool,
 }
 
@@ -174,6 +175,7 @@ pub fn parse(document: &Value) -> Result<Model, String> {
         resources: BTreeMap::new(),
     };
     mark_boxed_fields(&mut model);
+    super::layout::box_large_optional_fields(&mut model);
     model.resources = resources(document, &model)?;
     Ok(model)
 }

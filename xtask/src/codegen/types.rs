@@ -72,16 +72,28 @@ fn render_struct(model: &Model, def: &Definition, fields: &[Field], out: &mut St
             format!("rename = {}, ", literal(&field.json))
         };
         let plain = is_object_metadata(def, field) || (field.required && has_default(&field.ty));
+        // Lists are read without spare capacity: cached objects keep what they decode.
+        let is_list = matches!(field.ty, Ty::Vec(_));
         if plain {
+            let read = if is_list {
+                "exact_vec"
+            } else {
+                "null_as_default"
+            };
             let _ = writeln!(
                 out,
-                "    #[serde({rename}default, deserialize_with = \"clientgo_apimachinery::serde_util::null_as_default\")]"
+                "    #[serde({rename}default, deserialize_with = \"clientgo_apimachinery::serde_util::{read}\")]"
             );
             let _ = writeln!(out, "    pub {}: {ty},", field.rust);
         } else {
+            let read = if is_list {
+                ", deserialize_with = \"clientgo_apimachinery::serde_util::exact_optional_vec\""
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "    #[serde({rename}default, skip_serializing_if = \"Option::is_none\")]"
+                "    #[serde({rename}default{read}, skip_serializing_if = \"Option::is_none\")]"
             );
             let _ = writeln!(out, "    pub {}: Option<{ty}>,", field.rust);
         }

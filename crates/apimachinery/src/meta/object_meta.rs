@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-pub(crate) use crate::serde_util::null_as_default;
+pub(crate) use crate::serde_util::{exact_vec, null_as_default};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -91,21 +91,21 @@ pub struct ObjectMeta {
     /// Objects this object depends on (for garbage collection).
     #[serde(
         default,
-        deserialize_with = "null_as_default",
+        deserialize_with = "exact_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub owner_references: Vec<OwnerReference>,
     /// Finalizers that must be removed before the object is deleted.
     #[serde(
         default,
-        deserialize_with = "null_as_default",
+        deserialize_with = "exact_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub finalizers: Vec<String>,
     /// Which manager owns which fields (server-side apply).
     #[serde(
         default,
-        deserialize_with = "null_as_default",
+        deserialize_with = "exact_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub managed_fields: Vec<ManagedFieldsEntry>,

@@ -201,10 +201,10 @@ fn pod_replica_and_stateful_sets() {
 fn pod_jobs_skip_missing_selectors() {
     let job = |name: &str, sel: Option<LabelSelector>| Job {
         metadata: meta("ns", name, &[]),
-        spec: Some(JobSpec {
+        spec: Some(Box::new(JobSpec {
             selector: sel,
             ..JobSpec::default()
-        }),
+        })),
         ..Job::default()
     };
     let l = lister(vec![
@@ -232,10 +232,10 @@ fn pod_jobs_skip_missing_selectors() {
 fn pod_disruption_budgets_let_an_empty_selector_match_everything() {
     let pdb = |name: &str, sel: Option<LabelSelector>| PodDisruptionBudget {
         metadata: meta("ns", name, &[]),
-        spec: Some(PodDisruptionBudgetSpec {
+        spec: Some(Box::new(PodDisruptionBudgetSpec {
             selector: sel,
             ..PodDisruptionBudgetSpec::default()
-        }),
+        })),
         ..PodDisruptionBudget::default()
     };
     let l = lister(vec![
@@ -272,14 +272,14 @@ fn pod_disruption_budgets_let_an_empty_selector_match_everything() {
 fn pod_controllers_from_map_selectors() {
     let rc = |name: &str, sel: Option<&[(&str, &str)]>| ReplicationController {
         metadata: meta("ns", name, &[]),
-        spec: Some(ReplicationControllerSpec {
+        spec: Some(Box::new(ReplicationControllerSpec {
             selector: sel.map(|s| {
                 s.iter()
                     .map(|(k, v)| ((*k).into(), (*v).into()))
                     .collect::<clientgo_apimachinery::StringMap>()
             }),
             ..ReplicationControllerSpec::default()
-        }),
+        })),
         ..ReplicationController::default()
     };
     let l = lister(vec![

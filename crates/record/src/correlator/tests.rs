@@ -20,10 +20,10 @@ fn event(object: &str, reason: &str, message: &str) -> Event {
         reason: Some(reason.into()),
         message: Some(message.into()),
         type_: Some("Normal".into()),
-        source: Some(EventSource {
+        source: Some(Box::new(EventSource {
             component: Some("test".into()),
             host: None,
-        }),
+        })),
         count: Some(1),
         first_timestamp: Some(now),
         last_timestamp: Some(now),

@@ -107,8 +107,8 @@ impl EventRecorder {
             reporting_instance: Some(self.reporting_instance.clone()),
             action: Some(action.to_owned()),
             reason: Some(reason.to_owned()),
-            regarding: Some(regarding.clone()),
-            related: related.cloned(),
+            regarding: Some(Box::new(regarding.clone())),
+            related: related.cloned().map(Box::new),
             note: Some(note.to_owned()),
             type_: Some(event_type.to_owned()),
             ..Event::default()

@@ -47,8 +47,8 @@ fn series_key(event: &Event) -> String {
         event.reason.as_deref().unwrap_or_default(),
         event.reporting_controller.as_deref().unwrap_or_default(),
         event.reporting_instance.as_deref().unwrap_or_default(),
-        &reference_key(event.regarding.as_ref()),
-        &reference_key(event.related.as_ref()),
+        &reference_key(event.regarding.as_deref()),
+        &reference_key(event.related.as_deref()),
     ]
     .join("\u{1}")
 }
@@ -88,10 +88,10 @@ impl SeriesCache {
                 Write::Nothing
             }
             None => {
-                entry.event.series = Some(EventSeries {
+                entry.event.series = Some(Box::new(EventSeries {
                     count: 2,
                     last_observed_time: MicroTime::now(),
-                });
+                }));
                 Write::Series(entry.event.clone())
             }
         }
@@ -141,11 +141,11 @@ mod tests {
             action: Some("Sync".into()),
             reporting_controller: Some("c".into()),
             reporting_instance: Some("c-host".into()),
-            regarding: Some(ObjectReference {
+            regarding: Some(Box::new(ObjectReference {
                 kind: Some("ConfigMap".into()),
                 name: Some("cm".into()),
                 ..ObjectReference::default()
-            }),
+            })),
             ..Event::default()
         }
     }

@@ -421,7 +421,7 @@ pub struct MutatingAdmissionPolicyApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec defines the desired behavior of the MutatingAdmissionPolicy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<MutatingAdmissionPolicySpecApplyConfiguration>,
+    pub spec: Option<Box<MutatingAdmissionPolicySpecApplyConfiguration>>,
 }
 
 impl MutatingAdmissionPolicyApplyConfiguration {
@@ -541,7 +541,7 @@ impl MutatingAdmissionPolicyApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: MutatingAdmissionPolicySpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -578,7 +578,7 @@ pub struct MutatingAdmissionPolicyBindingApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec defines the desired behavior of the MutatingAdmissionPolicyBinding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<MutatingAdmissionPolicyBindingSpecApplyConfiguration>,
+    pub spec: Option<Box<MutatingAdmissionPolicyBindingSpecApplyConfiguration>>,
 }
 
 impl MutatingAdmissionPolicyBindingApplyConfiguration {
@@ -701,7 +701,7 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
         mut self,
         value: MutatingAdmissionPolicyBindingSpecApplyConfiguration,
     ) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -729,10 +729,10 @@ pub struct MutatingAdmissionPolicyBindingSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_resources: Option<MatchResourcesApplyConfiguration>,
+    pub match_resources: Option<Box<MatchResourcesApplyConfiguration>>,
     /// paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in spec.ParamKind of the bound MutatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the MutatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.
     #[serde(rename = "paramRef", default, skip_serializing_if = "Option::is_none")]
-    pub param_ref: Option<ParamRefApplyConfiguration>,
+    pub param_ref: Option<Box<ParamRefApplyConfiguration>>,
     /// policyName references a MutatingAdmissionPolicy name which the MutatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.
     #[serde(
         rename = "policyName",
@@ -745,13 +745,13 @@ pub struct MutatingAdmissionPolicyBindingSpecApplyConfiguration {
 impl MutatingAdmissionPolicyBindingSpecApplyConfiguration {
     /// Sets `matchResources`.
     pub fn with_match_resources(mut self, value: MatchResourcesApplyConfiguration) -> Self {
-        self.match_resources = Some(value);
+        self.match_resources = Some(Box::new(value));
         self
     }
 
     /// Sets `paramRef`.
     pub fn with_param_ref(mut self, value: ParamRefApplyConfiguration) -> Self {
-        self.param_ref = Some(value);
+        self.param_ref = Some(Box::new(value));
         self
     }
 
@@ -811,13 +811,13 @@ pub struct MutatingAdmissionPolicySpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_constraints: Option<MatchResourcesApplyConfiguration>,
+    pub match_constraints: Option<Box<MatchResourcesApplyConfiguration>>,
     /// mutations contain operations to perform on matching objects. mutations may not be empty; a minimum of one mutation is required. mutations are evaluated in order, and are reinvoked according to the reinvocationPolicy. The mutations of a policy are invoked for each binding of this policy and reinvocation of mutations occurs on a per binding basis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutations: Option<Vec<MutationApplyConfiguration>>,
     /// paramKind specifies the kind of resources used to parameterize this policy. If absent, there are no parameters for this policy and the param CEL variable will not be provided to validation expressions. If paramKind refers to a non-existent kind, this policy definition is mis-configured and the FailurePolicy is applied. If paramKind is specified but paramRef is unset in MutatingAdmissionPolicyBinding, the params variable will be null.
     #[serde(rename = "paramKind", default, skip_serializing_if = "Option::is_none")]
-    pub param_kind: Option<ParamKindApplyConfiguration>,
+    pub param_kind: Option<Box<ParamKindApplyConfiguration>>,
     /// reinvocationPolicy indicates whether mutations may be called multiple times per MutatingAdmissionPolicyBinding as part of a single admission evaluation. Allowed values are "Never" and "IfNeeded".
     ///
     /// Never: These mutations will not be called more than once per binding in a single admission evaluation.
@@ -862,7 +862,7 @@ impl MutatingAdmissionPolicySpecApplyConfiguration {
 
     /// Sets `matchConstraints`.
     pub fn with_match_constraints(mut self, value: MatchResourcesApplyConfiguration) -> Self {
-        self.match_constraints = Some(value);
+        self.match_constraints = Some(Box::new(value));
         self
     }
 
@@ -877,7 +877,7 @@ impl MutatingAdmissionPolicySpecApplyConfiguration {
 
     /// Sets `paramKind`.
     pub fn with_param_kind(mut self, value: ParamKindApplyConfiguration) -> Self {
-        self.param_kind = Some(value);
+        self.param_kind = Some(Box::new(value));
         self
     }
 
@@ -1736,10 +1736,10 @@ pub struct ValidatingAdmissionPolicyApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec defines the desired behavior of the ValidatingAdmissionPolicy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ValidatingAdmissionPolicySpecApplyConfiguration>,
+    pub spec: Option<Box<ValidatingAdmissionPolicySpecApplyConfiguration>>,
     /// status represents the current status of the ValidatingAdmissionPolicy, including warnings that are useful to determine if the policy behaves in the expected way. Populated by the system. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ValidatingAdmissionPolicyStatusApplyConfiguration>,
+    pub status: Option<Box<ValidatingAdmissionPolicyStatusApplyConfiguration>>,
 }
 
 impl ValidatingAdmissionPolicyApplyConfiguration {
@@ -1859,13 +1859,13 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: ValidatingAdmissionPolicySpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ValidatingAdmissionPolicyStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -2053,10 +2053,10 @@ pub struct ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_resources: Option<MatchResourcesApplyConfiguration>,
+    pub match_resources: Option<Box<MatchResourcesApplyConfiguration>>,
     /// paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in ParamKind of the bound ValidatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the ValidatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.
     #[serde(rename = "paramRef", default, skip_serializing_if = "Option::is_none")]
-    pub param_ref: Option<ParamRefApplyConfiguration>,
+    pub param_ref: Option<Box<ParamRefApplyConfiguration>>,
     /// policyName references a ValidatingAdmissionPolicy name which the ValidatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.
     #[serde(
         rename = "policyName",
@@ -2094,13 +2094,13 @@ pub struct ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
 impl ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
     /// Sets `matchResources`.
     pub fn with_match_resources(mut self, value: MatchResourcesApplyConfiguration) -> Self {
-        self.match_resources = Some(value);
+        self.match_resources = Some(Box::new(value));
         self
     }
 
     /// Sets `paramRef`.
     pub fn with_param_ref(mut self, value: ParamRefApplyConfiguration) -> Self {
-        self.param_ref = Some(value);
+        self.param_ref = Some(Box::new(value));
         self
     }
 
@@ -2180,10 +2180,10 @@ pub struct ValidatingAdmissionPolicySpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_constraints: Option<MatchResourcesApplyConfiguration>,
+    pub match_constraints: Option<Box<MatchResourcesApplyConfiguration>>,
     /// paramKind specifies the kind of resources used to parameterize this policy. If absent, there are no parameters for this policy and the param CEL variable will not be provided to validation expressions. If ParamKind refers to a non-existent kind, this policy definition is mis-configured and the FailurePolicy is applied. If paramKind is specified but paramRef is unset in ValidatingAdmissionPolicyBinding, the params variable will be null.
     #[serde(rename = "paramKind", default, skip_serializing_if = "Option::is_none")]
-    pub param_kind: Option<ParamKindApplyConfiguration>,
+    pub param_kind: Option<Box<ParamKindApplyConfiguration>>,
     /// validations contain CEL expressions which is used to apply the validation. Validations and AuditAnnotations may not both be empty; a minimum of one Validations or AuditAnnotations is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validations: Option<Vec<ValidationApplyConfiguration>>,
@@ -2225,13 +2225,13 @@ impl ValidatingAdmissionPolicySpecApplyConfiguration {
 
     /// Sets `matchConstraints`.
     pub fn with_match_constraints(mut self, value: MatchResourcesApplyConfiguration) -> Self {
-        self.match_constraints = Some(value);
+        self.match_constraints = Some(Box::new(value));
         self
     }
 
     /// Sets `paramKind`.
     pub fn with_param_kind(mut self, value: ParamKindApplyConfiguration) -> Self {
-        self.param_kind = Some(value);
+        self.param_kind = Some(Box::new(value));
         self
     }
 
@@ -2836,7 +2836,7 @@ pub struct WebhookClientConfigApplyConfiguration {
     ///
     /// If the webhook is running within the cluster, then you should use `service`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceReferenceApplyConfiguration>,
+    pub service: Option<Box<ServiceReferenceApplyConfiguration>>,
     /// url gives the location of the webhook, in standard URL form (`scheme://host:port/path`). Exactly one of `url` or `service` must be specified.
     ///
     /// The `host` should not refer to a service running in the cluster; use the `service` field instead. The host might be resolved via external DNS in some apiservers (e.g., `kube-apiserver` cannot resolve in-cluster DNS as that would be a layering violation). `host` may also be an IP address.
@@ -2861,7 +2861,7 @@ impl WebhookClientConfigApplyConfiguration {
 
     /// Sets `service`.
     pub fn with_service(mut self, value: ServiceReferenceApplyConfiguration) -> Self {
-        self.service = Some(value);
+        self.service = Some(Box::new(value));
         self
     }
 

@@ -218,6 +218,7 @@ pub struct MatchResources {
     #[serde(
         rename = "excludeResourceRules",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub exclude_resource_rules: Option<Vec<NamedRuleWithOperations>>,
@@ -310,6 +311,7 @@ pub struct MatchResources {
     #[serde(
         rename = "resourceRules",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_rules: Option<Vec<NamedRuleWithOperations>>,
@@ -336,7 +338,7 @@ pub struct MutatingAdmissionPolicy {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec defines the desired behavior of the MutatingAdmissionPolicy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<MutatingAdmissionPolicySpec>,
+    pub spec: Option<Box<MutatingAdmissionPolicySpec>>,
 }
 
 impl clientgo_apimachinery::Metadata for MutatingAdmissionPolicy {
@@ -392,7 +394,7 @@ pub struct MutatingAdmissionPolicyBinding {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec defines the desired behavior of the MutatingAdmissionPolicyBinding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<MutatingAdmissionPolicyBindingSpec>,
+    pub spec: Option<Box<MutatingAdmissionPolicyBindingSpec>>,
 }
 
 impl clientgo_apimachinery::Metadata for MutatingAdmissionPolicyBinding {
@@ -436,10 +438,10 @@ pub struct MutatingAdmissionPolicyBindingSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_resources: Option<MatchResources>,
+    pub match_resources: Option<Box<MatchResources>>,
     /// paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in spec.ParamKind of the bound MutatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the MutatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.
     #[serde(rename = "paramRef", default, skip_serializing_if = "Option::is_none")]
-    pub param_ref: Option<ParamRef>,
+    pub param_ref: Option<Box<ParamRef>>,
     /// policyName references a MutatingAdmissionPolicy name which the MutatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.
     #[serde(
         rename = "policyName",
@@ -492,6 +494,7 @@ pub struct MutatingAdmissionPolicySpec {
     #[serde(
         rename = "matchConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub match_conditions: Option<Vec<MatchCondition>>,
@@ -501,13 +504,17 @@ pub struct MutatingAdmissionPolicySpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_constraints: Option<MatchResources>,
+    pub match_constraints: Option<Box<MatchResources>>,
     /// mutations contain operations to perform on matching objects. mutations may not be empty; a minimum of one mutation is required. mutations are evaluated in order, and are reinvoked according to the reinvocationPolicy. The mutations of a policy are invoked for each binding of this policy and reinvocation of mutations occurs on a per binding basis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mutations: Option<Vec<Mutation>>,
     /// paramKind specifies the kind of resources used to parameterize this policy. If absent, there are no parameters for this policy and the param CEL variable will not be provided to validation expressions. If paramKind refers to a non-existent kind, this policy definition is mis-configured and the FailurePolicy is applied. If paramKind is specified but paramRef is unset in MutatingAdmissionPolicyBinding, the params variable will be null.
     #[serde(rename = "paramKind", default, skip_serializing_if = "Option::is_none")]
-    pub param_kind: Option<ParamKind>,
+    pub param_kind: Option<Box<ParamKind>>,
     /// reinvocationPolicy indicates whether mutations may be called multiple times per MutatingAdmissionPolicyBinding as part of a single admission evaluation. Allowed values are "Never" and "IfNeeded".
     ///
     /// Never: These mutations will not be called more than once per binding in a single admission evaluation.
@@ -528,7 +535,11 @@ pub struct MutatingAdmissionPolicySpec {
     /// variables contain definitions of variables that can be used in composition of other expressions. Each variable is defined as a named CEL expression. The variables defined here will be available under `variables` in other expressions of the policy except matchConditions because matchConditions are evaluated before the rest of the policy.
     ///
     /// The expression of a variable can refer to other variables defined earlier in the list but not those after. Thus, variables must be sorted by the order of first appearance and acyclic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub variables: Option<Vec<Variable>>,
 }
 
@@ -539,7 +550,7 @@ pub struct MutatingWebhook {
     #[serde(
         rename = "admissionReviewVersions",
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub admission_review_versions: Vec<String>,
     /// clientConfig defines how to communicate with the hook. Required
@@ -578,6 +589,7 @@ pub struct MutatingWebhook {
     #[serde(
         rename = "matchConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub match_conditions: Option<Vec<MatchCondition>>,
@@ -692,7 +704,11 @@ pub struct MutatingWebhook {
     )]
     pub reinvocation_policy: Option<String>,
     /// rules describes what operations on what resources/subresources the webhook cares about. The webhook cares about an operation if it matches _any_ Rule. However, in order to prevent ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks from putting the cluster in a state which cannot be recovered from without completely disabling the plugin, ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called on admission requests for ValidatingWebhookConfiguration and MutatingWebhookConfiguration objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rules: Option<Vec<RuleWithOperations>>,
     /// sideEffects states whether this webhook has side effects. Acceptable values are: None, NoneOnDryRun (webhooks created via v1beta1 may also specify Some or Unknown). Webhooks with side effects MUST implement a reconciliation system, since a request may be rejected by a future step in the admission chain and the side effects therefore need to be undone. Requests with the dryRun attribute will be auto-rejected if they match a webhook with sideEffects == Unknown or Some.
     ///
@@ -740,7 +756,11 @@ pub struct MutatingWebhookConfiguration {
     )]
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// webhooks is a list of webhooks and the affected resources and operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub webhooks: Option<Vec<MutatingWebhook>>,
 }
 
@@ -808,22 +828,33 @@ pub struct Mutation {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NamedRuleWithOperations {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "apiGroups",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_groups: Option<Vec<String>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
     #[serde(
         rename = "apiVersions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub api_versions: Option<Vec<String>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operations: Option<Vec<String>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
     #[serde(
         rename = "resourceNames",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_names: Option<Vec<String>>,
@@ -834,7 +865,11 @@ pub struct NamedRuleWithOperations {
     /// If wildcard is present, the validation rule will ensure resources do not overlap with each other.
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<String>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
     ///
@@ -907,17 +942,27 @@ pub struct ParamRef {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuleWithOperations {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "apiGroups",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_groups: Option<Vec<String>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
     #[serde(
         rename = "apiVersions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub api_versions: Option<Vec<String>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operations: Option<Vec<String>>,
     /// resources is a list of resources this rule applies to.
     ///
@@ -926,7 +971,11 @@ pub struct RuleWithOperations {
     /// If wildcard is present, the validation rule will ensure resources do not overlap with each other.
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<String>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
     ///
@@ -971,6 +1020,7 @@ pub struct TypeChecking {
     #[serde(
         rename = "expressionWarnings",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_warnings: Option<Vec<ExpressionWarning>>,
@@ -997,10 +1047,10 @@ pub struct ValidatingAdmissionPolicy {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec defines the desired behavior of the ValidatingAdmissionPolicy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ValidatingAdmissionPolicySpec>,
+    pub spec: Option<Box<ValidatingAdmissionPolicySpec>>,
     /// status represents the current status of the ValidatingAdmissionPolicy, including warnings that are useful to determine if the policy behaves in the expected way. Populated by the system. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ValidatingAdmissionPolicyStatus>,
+    pub status: Option<Box<ValidatingAdmissionPolicyStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for ValidatingAdmissionPolicy {
@@ -1104,10 +1154,10 @@ pub struct ValidatingAdmissionPolicyBindingSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_resources: Option<MatchResources>,
+    pub match_resources: Option<Box<MatchResources>>,
     /// paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in ParamKind of the bound ValidatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the ValidatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.
     #[serde(rename = "paramRef", default, skip_serializing_if = "Option::is_none")]
-    pub param_ref: Option<ParamRef>,
+    pub param_ref: Option<Box<ParamRef>>,
     /// policyName references a ValidatingAdmissionPolicy name which the ValidatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.
     #[serde(
         rename = "policyName",
@@ -1137,7 +1187,7 @@ pub struct ValidatingAdmissionPolicyBindingSpec {
     #[serde(
         rename = "validationActions",
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub validation_actions: Vec<String>,
 }
@@ -1153,6 +1203,7 @@ pub struct ValidatingAdmissionPolicySpec {
     #[serde(
         rename = "auditAnnotations",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub audit_annotations: Option<Vec<AuditAnnotation>>,
@@ -1195,6 +1246,7 @@ pub struct ValidatingAdmissionPolicySpec {
     #[serde(
         rename = "matchConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub match_conditions: Option<Vec<MatchCondition>>,
@@ -1204,17 +1256,25 @@ pub struct ValidatingAdmissionPolicySpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_constraints: Option<MatchResources>,
+    pub match_constraints: Option<Box<MatchResources>>,
     /// paramKind specifies the kind of resources used to parameterize this policy. If absent, there are no parameters for this policy and the param CEL variable will not be provided to validation expressions. If ParamKind refers to a non-existent kind, this policy definition is mis-configured and the FailurePolicy is applied. If paramKind is specified but paramRef is unset in ValidatingAdmissionPolicyBinding, the params variable will be null.
     #[serde(rename = "paramKind", default, skip_serializing_if = "Option::is_none")]
-    pub param_kind: Option<ParamKind>,
+    pub param_kind: Option<Box<ParamKind>>,
     /// validations contain CEL expressions which is used to apply the validation. Validations and AuditAnnotations may not both be empty; a minimum of one Validations or AuditAnnotations is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub validations: Option<Vec<Validation>>,
     /// variables contain definitions of variables that can be used in composition of other expressions. Each variable is defined as a named CEL expression. The variables defined here will be available under `variables` in other expressions of the policy except MatchConditions because MatchConditions are evaluated before the rest of the policy.
     ///
     /// The expression of a variable can refer to other variables defined earlier in the list but not those after. Thus, Variables must be sorted by the order of first appearance and acyclic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub variables: Option<Vec<Variable>>,
 }
 
@@ -1222,7 +1282,11 @@ pub struct ValidatingAdmissionPolicySpec {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidatingAdmissionPolicyStatus {
     /// conditions represent the latest available observations of a policy's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
     /// observedGeneration is the generation observed by the controller.
     #[serde(
@@ -1247,7 +1311,7 @@ pub struct ValidatingWebhook {
     #[serde(
         rename = "admissionReviewVersions",
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub admission_review_versions: Vec<String>,
     /// clientConfig defines how to communicate with the hook. Required
@@ -1286,6 +1350,7 @@ pub struct ValidatingWebhook {
     #[serde(
         rename = "matchConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub match_conditions: Option<Vec<MatchCondition>>,
@@ -1381,7 +1446,11 @@ pub struct ValidatingWebhook {
     )]
     pub object_selector: Option<clientgo_apimachinery::meta::LabelSelector>,
     /// rules describes what operations on what resources/subresources the webhook cares about. The webhook cares about an operation if it matches _any_ Rule. However, in order to prevent ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks from putting the cluster in a state which cannot be recovered from without completely disabling the plugin, ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called on admission requests for ValidatingWebhookConfiguration and MutatingWebhookConfiguration objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rules: Option<Vec<RuleWithOperations>>,
     /// sideEffects states whether this webhook has side effects. Acceptable values are: None, NoneOnDryRun (webhooks created via v1beta1 may also specify Some or Unknown). Webhooks with side effects MUST implement a reconciliation system, since a request may be rejected by a future step in the admission chain and the side effects therefore need to be undone. Requests with the dryRun attribute will be auto-rejected if they match a webhook with sideEffects == Unknown or Some.
     ///
@@ -1429,7 +1498,11 @@ pub struct ValidatingWebhookConfiguration {
     )]
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// webhooks is a list of webhooks and the affected resources and operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub webhooks: Option<Vec<ValidatingWebhook>>,
 }
 
@@ -1558,7 +1631,7 @@ pub struct WebhookClientConfig {
     ///
     /// If the webhook is running within the cluster, then you should use `service`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceReference>,
+    pub service: Option<Box<ServiceReference>>,
     /// url gives the location of the webhook, in standard URL form (`scheme://host:port/path`). Exactly one of `url` or `service` must be specified.
     ///
     /// The `host` should not refer to a service running in the cluster; use the `service` field instead. The host might be resolved via external DNS in some apiservers (e.g., `kube-apiserver` cannot resolve in-cluster DNS as that would be a layering violation). `host` may also be an IP address.

@@ -73,7 +73,7 @@ pub struct CustomResourceConversionApplyConfiguration {
     pub strategy: Option<String>,
     /// webhook describes how to call the conversion webhook. Required when `strategy` is set to `"Webhook"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<WebhookConversionApplyConfiguration>,
+    pub webhook: Option<Box<WebhookConversionApplyConfiguration>>,
 }
 
 impl CustomResourceConversionApplyConfiguration {
@@ -85,7 +85,7 @@ impl CustomResourceConversionApplyConfiguration {
 
     /// Sets `webhook`.
     pub fn with_webhook(mut self, value: WebhookConversionApplyConfiguration) -> Self {
-        self.webhook = Some(value);
+        self.webhook = Some(Box::new(value));
         self
     }
 }
@@ -111,7 +111,7 @@ pub struct CustomResourceDefinitionApplyConfiguration {
     pub spec: Option<CustomResourceDefinitionSpecApplyConfiguration>,
     /// status indicates the actual state of the CustomResourceDefinition
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomResourceDefinitionStatusApplyConfiguration>,
+    pub status: Option<Box<CustomResourceDefinitionStatusApplyConfiguration>>,
 }
 
 impl CustomResourceDefinitionApplyConfiguration {
@@ -237,7 +237,7 @@ impl CustomResourceDefinitionApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: CustomResourceDefinitionStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -399,7 +399,7 @@ impl CustomResourceDefinitionNamesApplyConfiguration {
 pub struct CustomResourceDefinitionSpecApplyConfiguration {
     /// conversion defines conversion settings for the CRD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversion: Option<CustomResourceConversionApplyConfiguration>,
+    pub conversion: Option<Box<CustomResourceConversionApplyConfiguration>>,
     /// group is the API group of the defined custom resource. The custom resources are served under `/apis/\<group\>/...`. Must match the name of the CustomResourceDefinition (in the form `\<names.plural\>.\<group\>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -424,7 +424,7 @@ pub struct CustomResourceDefinitionSpecApplyConfiguration {
 impl CustomResourceDefinitionSpecApplyConfiguration {
     /// Sets `conversion`.
     pub fn with_conversion(mut self, value: CustomResourceConversionApplyConfiguration) -> Self {
-        self.conversion = Some(value);
+        self.conversion = Some(Box::new(value));
         self
     }
 
@@ -471,7 +471,7 @@ pub struct CustomResourceDefinitionStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accepted_names: Option<CustomResourceDefinitionNamesApplyConfiguration>,
+    pub accepted_names: Option<Box<CustomResourceDefinitionNamesApplyConfiguration>>,
     /// conditions indicate state for particular aspects of a CustomResourceDefinition
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<CustomResourceDefinitionConditionApplyConfiguration>>,
@@ -497,7 +497,7 @@ impl CustomResourceDefinitionStatusApplyConfiguration {
         mut self,
         value: CustomResourceDefinitionNamesApplyConfiguration,
     ) -> Self {
-        self.accepted_names = Some(value);
+        self.accepted_names = Some(Box::new(value));
         self
     }
 
@@ -698,7 +698,7 @@ impl CustomResourceSubresourceStatusApplyConfiguration {}
 pub struct CustomResourceSubresourcesApplyConfiguration {
     /// scale indicates the custom resource should serve a `/scale` subresource that returns an `autoscaling/v1` Scale object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scale: Option<CustomResourceSubresourceScaleApplyConfiguration>,
+    pub scale: Option<Box<CustomResourceSubresourceScaleApplyConfiguration>>,
     /// status indicates the custom resource should serve a `/status` subresource. When enabled: 1. requests to the custom resource primary endpoint ignore changes to the `status` stanza of the object. 2. requests to the custom resource `/status` subresource ignore changes to anything other than the `status` stanza of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomResourceSubresourceStatusApplyConfiguration>,
@@ -707,7 +707,7 @@ pub struct CustomResourceSubresourcesApplyConfiguration {
 impl CustomResourceSubresourcesApplyConfiguration {
     /// Sets `scale`.
     pub fn with_scale(mut self, value: CustomResourceSubresourceScaleApplyConfiguration) -> Self {
-        self.scale = Some(value);
+        self.scale = Some(Box::new(value));
         self
     }
 
@@ -727,13 +727,13 @@ pub struct CustomResourceValidationApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub open_apiv3_schema: Option<JSONSchemaPropsApplyConfiguration>,
+    pub open_apiv3_schema: Option<Box<JSONSchemaPropsApplyConfiguration>>,
 }
 
 impl CustomResourceValidationApplyConfiguration {
     /// Sets `openAPIV3Schema`.
     pub fn with_open_apiv3_schema(mut self, value: JSONSchemaPropsApplyConfiguration) -> Self {
-        self.open_apiv3_schema = Some(value);
+        self.open_apiv3_schema = Some(Box::new(value));
         self
     }
 }
@@ -778,14 +778,14 @@ pub struct JSONSchemaPropsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_items: Option<crate::apiextensions::v1::JSONSchemaPropsOrBool>,
+    pub additional_items: Option<Box<crate::apiextensions::v1::JSONSchemaPropsOrBool>>,
     /// `additionalProperties`.
     #[serde(
         rename = "additionalProperties",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_properties: Option<crate::apiextensions::v1::JSONSchemaPropsOrBool>,
+    pub additional_properties: Option<Box<crate::apiextensions::v1::JSONSchemaPropsOrBool>>,
     /// `allOf`.
     #[serde(rename = "allOf", default, skip_serializing_if = "Option::is_none")]
     pub all_of: Option<Vec<JSONSchemaPropsApplyConfiguration>>,
@@ -794,7 +794,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
     pub any_of: Option<Vec<JSONSchemaPropsApplyConfiguration>>,
     /// default is a default value for undefined object fields. Defaulting is a beta feature under the CustomResourceDefaulting feature gate. Defaulting requires spec.preserveUnknownFields to be false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<crate::apiextensions::v1::JSON>,
+    pub default: Option<Box<crate::apiextensions::v1::JSON>>,
     /// `definitions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definitions: Option<clientgo_apimachinery::StringMap<JSONSchemaPropsApplyConfiguration>>,
@@ -811,7 +811,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
     pub enum_: Option<Vec<crate::apiextensions::v1::JSON>>,
     /// `example`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<crate::apiextensions::v1::JSON>,
+    pub example: Option<Box<crate::apiextensions::v1::JSON>>,
     /// `exclusiveMaximum`.
     #[serde(
         rename = "exclusiveMaximum",
@@ -832,7 +832,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_docs: Option<ExternalDocumentationApplyConfiguration>,
+    pub external_docs: Option<Box<ExternalDocumentationApplyConfiguration>>,
     /// format is an OpenAPI v3 format string. Unknown formats are ignored. The following formats are validated:
     ///
     /// - bsonobjectid: a bson object ID, i.e. a 24 characters hex string - uri: an URI as parsed by Golang net/url.ParseRequestURI - email: an email address as parsed by Golang net/mail.ParseAddress - hostname: a valid representation for an Internet host name, as defined by RFC 1034, section 3.1 \[RFC1034\]. - ipv4: an IPv4 IP as parsed by Golang net.ParseIP - ipv6: an IPv6 IP as parsed by Golang net.ParseIP - cidr: a CIDR as parsed by Golang net.ParseCIDR - mac: a MAC address as parsed by Golang net.ParseMAC - uuid: an UUID that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?\[0-9a-f\]{4}-?\[0-9a-f\]{4}-?\[0-9a-f\]{12}$ - uuid3: an UUID3 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?3\[0-9a-f\]{3}-?\[0-9a-f\]{4}-?\[0-9a-f\]{12}$ - uuid4: an UUID4 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?4\[0-9a-f\]{3}-?\[89ab\]\[0-9a-f\]{3}-?\[0-9a-f\]{12}$ - uuid5: an UUID5 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?5\[0-9a-f\]{3}-?\[89ab\]\[0-9a-f\]{3}-?\[0-9a-f\]{12}$ - isbn: an ISBN10 or ISBN13 number string like "0321751043" or "978-0321751041" - isbn10: an ISBN10 number string like "0321751043" - isbn13: an ISBN13 number string like "978-0321751041" - creditcard: a credit card number defined by the regex ^(?:4\[0-9\]{12}(?:\[0-9\]{3})?|5\[1-5\]\[0-9\]{14}|6(?:011|5\[0-9\]\[0-9\])\[0-9\]{12}|3\[47\]\[0-9\]{13}|3(?:0\[0-5\]|\[68\]\[0-9\])\[0-9\]{11}|(?:2131|1800|35\\\\d{3})\\\\d{11})$ with any non digit characters mixed in - ssn: a U.S. social security number following the regex ^\\\\d{3}\[- \]?\\\\d{2}\[- \]?\\\\d{4}$ - hexcolor: an hexadecimal color code like "#FFFFFF: following the regex ^#?(\[0-9a-fA-F\]{3}|\[0-9a-fA-F\]{6})$ - rgbcolor: an RGB color code like rgb like "rgb(255,255,2559" - byte: base64 encoded binary data - password: any kind of string - date: a date string like "2006-01-02" as defined by full-date in RFC3339 - duration: a duration string like "22 ns" as parsed by Golang time.ParseDuration or compatible with Scala duration format - datetime: a date time string like "2014-12-15T19:30:20.000Z" as defined by date-time in RFC3339.
@@ -843,7 +843,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
     pub id: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<crate::apiextensions::v1::JSONSchemaPropsOrArray>,
+    pub items: Option<Box<crate::apiextensions::v1::JSONSchemaPropsOrArray>>,
     /// `maxItems`.
     #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<i64>,
@@ -1047,7 +1047,7 @@ impl JSONSchemaPropsApplyConfiguration {
         mut self,
         value: crate::apiextensions::v1::JSONSchemaPropsOrBool,
     ) -> Self {
-        self.additional_items = Some(value);
+        self.additional_items = Some(Box::new(value));
         self
     }
 
@@ -1056,7 +1056,7 @@ impl JSONSchemaPropsApplyConfiguration {
         mut self,
         value: crate::apiextensions::v1::JSONSchemaPropsOrBool,
     ) -> Self {
-        self.additional_properties = Some(value);
+        self.additional_properties = Some(Box::new(value));
         self
     }
 
@@ -1080,7 +1080,7 @@ impl JSONSchemaPropsApplyConfiguration {
 
     /// Sets `default`.
     pub fn with_default(mut self, value: crate::apiextensions::v1::JSON) -> Self {
-        self.default = Some(value);
+        self.default = Some(Box::new(value));
         self
     }
 
@@ -1128,7 +1128,7 @@ impl JSONSchemaPropsApplyConfiguration {
 
     /// Sets `example`.
     pub fn with_example(mut self, value: crate::apiextensions::v1::JSON) -> Self {
-        self.example = Some(value);
+        self.example = Some(Box::new(value));
         self
     }
 
@@ -1146,7 +1146,7 @@ impl JSONSchemaPropsApplyConfiguration {
 
     /// Sets `externalDocs`.
     pub fn with_external_docs(mut self, value: ExternalDocumentationApplyConfiguration) -> Self {
-        self.external_docs = Some(value);
+        self.external_docs = Some(Box::new(value));
         self
     }
 
@@ -1164,7 +1164,7 @@ impl JSONSchemaPropsApplyConfiguration {
 
     /// Sets `items`.
     pub fn with_items(mut self, value: crate::apiextensions::v1::JSONSchemaPropsOrArray) -> Self {
-        self.items = Some(value);
+        self.items = Some(Box::new(value));
         self
     }
 
@@ -1552,7 +1552,7 @@ pub struct WebhookClientConfigApplyConfiguration {
     ///
     /// If the webhook is running within the cluster, then you should use `service`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceReferenceApplyConfiguration>,
+    pub service: Option<Box<ServiceReferenceApplyConfiguration>>,
     /// url gives the location of the webhook, in standard URL form (`scheme://host:port/path`). Exactly one of `url` or `service` must be specified.
     ///
     /// The `host` should not refer to a service running in the cluster; use the `service` field instead. The host might be resolved via external DNS in some apiservers (e.g., `kube-apiserver` cannot resolve in-cluster DNS as that would be a layering violation). `host` may also be an IP address.
@@ -1577,7 +1577,7 @@ impl WebhookClientConfigApplyConfiguration {
 
     /// Sets `service`.
     pub fn with_service(mut self, value: ServiceReferenceApplyConfiguration) -> Self {
-        self.service = Some(value);
+        self.service = Some(Box::new(value));
         self
     }
 
@@ -1597,7 +1597,7 @@ pub struct WebhookConversionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_config: Option<WebhookClientConfigApplyConfiguration>,
+    pub client_config: Option<Box<WebhookClientConfigApplyConfiguration>>,
     /// conversionReviewVersions is an ordered list of preferred `ConversionReview` versions the Webhook expects. The API server will use the first version in the list which it supports. If none of the versions specified in this list are supported by API server, conversion will fail for the custom resource. If a persisted Webhook configuration specifies allowed versions and does not include any versions known to the API Server, calls to the webhook will fail.
     #[serde(
         rename = "conversionReviewVersions",
@@ -1610,7 +1610,7 @@ pub struct WebhookConversionApplyConfiguration {
 impl WebhookConversionApplyConfiguration {
     /// Sets `clientConfig`.
     pub fn with_client_config(mut self, value: WebhookClientConfigApplyConfiguration) -> Self {
-        self.client_config = Some(value);
+        self.client_config = Some(Box::new(value));
         self
     }
 

@@ -51,7 +51,7 @@ pub struct CustomResourceConversion {
     pub strategy: String,
     /// webhook describes how to call the conversion webhook. Required when `strategy` is set to `"Webhook"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<WebhookConversion>,
+    pub webhook: Option<Box<WebhookConversion>>,
 }
 
 /// CustomResourceDefinition represents a resource that should be exposed on the API server.  Its name MUST be in the format \<.spec.name\>.\<.spec.group\>.
@@ -81,7 +81,7 @@ pub struct CustomResourceDefinition {
     pub spec: CustomResourceDefinitionSpec,
     /// status indicates the actual state of the CustomResourceDefinition
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomResourceDefinitionStatus>,
+    pub status: Option<Box<CustomResourceDefinitionStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for CustomResourceDefinition {
@@ -158,7 +158,11 @@ pub type CustomResourceDefinitionList = clientgo_apimachinery::ObjectList<Custom
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomResourceDefinitionNames {
     /// categories is a list of grouped resources this custom resource belongs to (e.g. 'all'). This is published in API discovery documents, and used by clients to support invocations like `kubectl get all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub categories: Option<Vec<String>>,
     /// kind is the serialized kind of the resource. It is normally CamelCase and singular. Custom resource instances will use this value as the `kind` attribute in API calls.
     #[serde(
@@ -179,6 +183,7 @@ pub struct CustomResourceDefinitionNames {
     #[serde(
         rename = "shortNames",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub short_names: Option<Vec<String>>,
@@ -192,7 +197,7 @@ pub struct CustomResourceDefinitionNames {
 pub struct CustomResourceDefinitionSpec {
     /// conversion defines conversion settings for the CRD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversion: Option<CustomResourceConversion>,
+    pub conversion: Option<Box<CustomResourceConversion>>,
     /// group is the API group of the defined custom resource. The custom resources are served under `/apis/\<group\>/...`. Must match the name of the CustomResourceDefinition (in the form `\<names.plural\>.\<group\>`).
     #[serde(
         default,
@@ -221,7 +226,7 @@ pub struct CustomResourceDefinitionSpec {
     /// versions is the list of all API versions of the defined custom resource. Version names are used to compute the order in which served versions are listed in API discovery. If the version string is "kube-like", it will sort above non "kube-like" version strings, which are ordered lexicographically. "Kube-like" versions start with a "v", then are followed by a number (the major version), then optionally the string "alpha" or "beta" and another number (the minor version). These are sorted first by GA \> beta \> alpha (where GA is a version with no suffix such as beta or alpha), and then by comparing major version, then minor version. An example sorted list of versions: v10, v2, v1, v11beta2, v10beta3, v3beta1, v12alpha1, v11alpha2, foo1, foo10.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub versions: Vec<CustomResourceDefinitionVersion>,
 }
@@ -235,9 +240,13 @@ pub struct CustomResourceDefinitionStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accepted_names: Option<CustomResourceDefinitionNames>,
+    pub accepted_names: Option<Box<CustomResourceDefinitionNames>>,
     /// conditions indicate state for particular aspects of a CustomResourceDefinition
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<CustomResourceDefinitionCondition>>,
     /// The generation observed by the CRD controller.
     #[serde(
@@ -250,6 +259,7 @@ pub struct CustomResourceDefinitionStatus {
     #[serde(
         rename = "storedVersions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub stored_versions: Option<Vec<String>>,
@@ -262,6 +272,7 @@ pub struct CustomResourceDefinitionVersion {
     #[serde(
         rename = "additionalPrinterColumns",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_printer_columns: Option<Vec<CustomResourceColumnDefinition>>,
@@ -288,6 +299,7 @@ pub struct CustomResourceDefinitionVersion {
     #[serde(
         rename = "selectableFields",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub selectable_fields: Option<Vec<SelectableField>>,
@@ -343,7 +355,7 @@ pub struct CustomResourceSubresourceStatus {}
 pub struct CustomResourceSubresources {
     /// scale indicates the custom resource should serve a `/scale` subresource that returns an `autoscaling/v1` Scale object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scale: Option<CustomResourceSubresourceScale>,
+    pub scale: Option<Box<CustomResourceSubresourceScale>>,
     /// status indicates the custom resource should serve a `/status` subresource. When enabled: 1. requests to the custom resource primary endpoint ignore changes to the `status` stanza of the object. 2. requests to the custom resource `/status` subresource ignore changes to anything other than the `status` stanza of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomResourceSubresourceStatus>,
@@ -358,7 +370,7 @@ pub struct CustomResourceValidation {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub open_apiv3_schema: Option<JSONSchemaProps>,
+    pub open_apiv3_schema: Option<Box<JSONSchemaProps>>,
 }
 
 /// ExternalDocumentation allows referencing an external resource for extended documentation.
@@ -390,23 +402,33 @@ pub struct JSONSchemaProps {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_items: Option<JSONSchemaPropsOrBool>,
+    pub additional_items: Option<Box<JSONSchemaPropsOrBool>>,
     /// `additionalProperties`.
     #[serde(
         rename = "additionalProperties",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_properties: Option<JSONSchemaPropsOrBool>,
+    pub additional_properties: Option<Box<JSONSchemaPropsOrBool>>,
     /// `allOf`.
-    #[serde(rename = "allOf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allOf",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub all_of: Option<Vec<JSONSchemaProps>>,
     /// `anyOf`.
-    #[serde(rename = "anyOf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "anyOf",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub any_of: Option<Vec<JSONSchemaProps>>,
     /// default is a default value for undefined object fields. Defaulting is a beta feature under the CustomResourceDefaulting feature gate. Defaulting requires spec.preserveUnknownFields to be false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<JSON>,
+    pub default: Option<Box<JSON>>,
     /// `definitions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definitions: Option<clientgo_apimachinery::StringMap<JSONSchemaProps>>,
@@ -417,11 +439,16 @@ pub struct JSONSchemaProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `enum`.
-    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "enum",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enum_: Option<Vec<JSON>>,
     /// `example`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<JSON>,
+    pub example: Option<Box<JSON>>,
     /// `exclusiveMaximum`.
     #[serde(
         rename = "exclusiveMaximum",
@@ -442,7 +469,7 @@ pub struct JSONSchemaProps {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_docs: Option<ExternalDocumentation>,
+    pub external_docs: Option<Box<ExternalDocumentation>>,
     /// format is an OpenAPI v3 format string. Unknown formats are ignored. The following formats are validated:
     ///
     /// - bsonobjectid: a bson object ID, i.e. a 24 characters hex string - uri: an URI as parsed by Golang net/url.ParseRequestURI - email: an email address as parsed by Golang net/mail.ParseAddress - hostname: a valid representation for an Internet host name, as defined by RFC 1034, section 3.1 \[RFC1034\]. - ipv4: an IPv4 IP as parsed by Golang net.ParseIP - ipv6: an IPv6 IP as parsed by Golang net.ParseIP - cidr: a CIDR as parsed by Golang net.ParseCIDR - mac: a MAC address as parsed by Golang net.ParseMAC - uuid: an UUID that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?\[0-9a-f\]{4}-?\[0-9a-f\]{4}-?\[0-9a-f\]{12}$ - uuid3: an UUID3 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?3\[0-9a-f\]{3}-?\[0-9a-f\]{4}-?\[0-9a-f\]{12}$ - uuid4: an UUID4 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?4\[0-9a-f\]{3}-?\[89ab\]\[0-9a-f\]{3}-?\[0-9a-f\]{12}$ - uuid5: an UUID5 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?5\[0-9a-f\]{3}-?\[89ab\]\[0-9a-f\]{3}-?\[0-9a-f\]{12}$ - isbn: an ISBN10 or ISBN13 number string like "0321751043" or "978-0321751041" - isbn10: an ISBN10 number string like "0321751043" - isbn13: an ISBN13 number string like "978-0321751041" - creditcard: a credit card number defined by the regex ^(?:4\[0-9\]{12}(?:\[0-9\]{3})?|5\[1-5\]\[0-9\]{14}|6(?:011|5\[0-9\]\[0-9\])\[0-9\]{12}|3\[47\]\[0-9\]{13}|3(?:0\[0-5\]|\[68\]\[0-9\])\[0-9\]{11}|(?:2131|1800|35\\\\d{3})\\\\d{11})$ with any non digit characters mixed in - ssn: a U.S. social security number following the regex ^\\\\d{3}\[- \]?\\\\d{2}\[- \]?\\\\d{4}$ - hexcolor: an hexadecimal color code like "#FFFFFF: following the regex ^#?(\[0-9a-fA-F\]{3}|\[0-9a-fA-F\]{6})$ - rgbcolor: an RGB color code like rgb like "rgb(255,255,2559" - byte: base64 encoded binary data - password: any kind of string - date: a date string like "2006-01-02" as defined by full-date in RFC3339 - duration: a duration string like "22 ns" as parsed by Golang time.ParseDuration or compatible with Scala duration format - datetime: a date time string like "2014-12-15T19:30:20.000Z" as defined by date-time in RFC3339.
@@ -453,7 +480,7 @@ pub struct JSONSchemaProps {
     pub id: Option<String>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<JSONSchemaPropsOrArray>,
+    pub items: Option<Box<JSONSchemaPropsOrArray>>,
     /// `maxItems`.
     #[serde(rename = "maxItems", default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<i64>,
@@ -500,7 +527,12 @@ pub struct JSONSchemaProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
     /// `oneOf`.
-    #[serde(rename = "oneOf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "oneOf",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub one_of: Option<Vec<JSONSchemaProps>>,
     /// `pattern`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -516,7 +548,11 @@ pub struct JSONSchemaProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<clientgo_apimachinery::StringMap<JSONSchemaProps>>,
     /// `required`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub required: Option<Vec<String>>,
     /// `title`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -569,6 +605,7 @@ pub struct JSONSchemaProps {
     #[serde(
         rename = "x-kubernetes-list-map-keys",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub x_kubernetes_list_map_keys: Option<Vec<String>>,
@@ -633,6 +670,7 @@ pub struct JSONSchemaProps {
     #[serde(
         rename = "x-kubernetes-validations",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub x_kubernetes_validations: Option<Vec<ValidationRule>>,
@@ -790,7 +828,7 @@ pub struct WebhookClientConfig {
     ///
     /// If the webhook is running within the cluster, then you should use `service`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceReference>,
+    pub service: Option<Box<ServiceReference>>,
     /// url gives the location of the webhook, in standard URL form (`scheme://host:port/path`). Exactly one of `url` or `service` must be specified.
     ///
     /// The `host` should not refer to a service running in the cluster; use the `service` field instead. The host might be resolved via external DNS in some apiservers (e.g., `kube-apiserver` cannot resolve in-cluster DNS as that would be a layering violation). `host` may also be an IP address.
@@ -815,12 +853,12 @@ pub struct WebhookConversion {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_config: Option<WebhookClientConfig>,
+    pub client_config: Option<Box<WebhookClientConfig>>,
     /// conversionReviewVersions is an ordered list of preferred `ConversionReview` versions the Webhook expects. The API server will use the first version in the list which it supports. If none of the versions specified in this list are supported by API server, conversion will fail for the custom resource. If a persisted Webhook configuration specifies allowed versions and does not include any versions known to the API Server, calls to the webhook will fail.
     #[serde(
         rename = "conversionReviewVersions",
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub conversion_review_versions: Vec<String>,
 }

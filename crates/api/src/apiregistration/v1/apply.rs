@@ -20,7 +20,7 @@ pub struct APIServiceApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec contains information for locating and communicating with a server
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<APIServiceSpecApplyConfiguration>,
+    pub spec: Option<Box<APIServiceSpecApplyConfiguration>>,
     /// Status contains derived information about an API server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<APIServiceStatusApplyConfiguration>,
@@ -143,7 +143,7 @@ impl APIServiceApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: APIServiceSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
@@ -247,7 +247,7 @@ pub struct APIServiceSpecApplyConfiguration {
     pub insecure_skip_tls_verify: Option<bool>,
     /// Service is a reference to the service for this API server.  It must communicate on port 443. If the Service is nil, that means the handling for the API groupversion is handled locally on this server. The call will simply delegate to the normal handler chain to be fulfilled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceReferenceApplyConfiguration>,
+    pub service: Option<Box<ServiceReferenceApplyConfiguration>>,
     /// Version is the API version this server hosts.  For example, "v1"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -287,7 +287,7 @@ impl APIServiceSpecApplyConfiguration {
 
     /// Sets `service`.
     pub fn with_service(mut self, value: ServiceReferenceApplyConfiguration) -> Self {
-        self.service = Some(value);
+        self.service = Some(Box::new(value));
         self
     }
 

@@ -25,7 +25,7 @@ pub struct APIService {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// Spec contains information for locating and communicating with a server
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<APIServiceSpec>,
+    pub spec: Option<Box<APIServiceSpec>>,
     /// Status contains derived information about an API server
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<APIServiceStatus>,
@@ -119,7 +119,7 @@ pub struct APIServiceSpec {
     pub insecure_skip_tls_verify: Option<bool>,
     /// Service is a reference to the service for this API server.  It must communicate on port 443. If the Service is nil, that means the handling for the API groupversion is handled locally on this server. The call will simply delegate to the normal handler chain to be fulfilled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceReference>,
+    pub service: Option<Box<ServiceReference>>,
     /// Version is the API version this server hosts.  For example, "v1"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -136,7 +136,11 @@ pub struct APIServiceSpec {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct APIServiceStatus {
     /// Current service state of apiService.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<APIServiceCondition>>,
 }
 

@@ -189,7 +189,7 @@ pub struct DaemonSetApplyConfiguration {
     pub spec: Option<DaemonSetSpecApplyConfiguration>,
     /// The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DaemonSetStatusApplyConfiguration>,
+    pub status: Option<Box<DaemonSetStatusApplyConfiguration>>,
 }
 
 impl DaemonSetApplyConfiguration {
@@ -317,7 +317,7 @@ impl DaemonSetApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: DaemonSetStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -419,7 +419,7 @@ pub struct DaemonSetSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_strategy: Option<DaemonSetUpdateStrategyApplyConfiguration>,
+    pub update_strategy: Option<Box<DaemonSetUpdateStrategyApplyConfiguration>>,
 }
 
 impl DaemonSetSpecApplyConfiguration {
@@ -458,7 +458,7 @@ impl DaemonSetSpecApplyConfiguration {
         mut self,
         value: DaemonSetUpdateStrategyApplyConfiguration,
     ) -> Self {
-        self.update_strategy = Some(value);
+        self.update_strategy = Some(Box::new(value));
         self
     }
 }
@@ -608,7 +608,7 @@ pub struct DaemonSetUpdateStrategyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub rolling_update: Option<RollingUpdateDaemonSetApplyConfiguration>,
+    pub rolling_update: Option<Box<RollingUpdateDaemonSetApplyConfiguration>>,
     /// Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.
     ///
     /// Possible enum values:
@@ -623,7 +623,7 @@ pub struct DaemonSetUpdateStrategyApplyConfiguration {
 impl DaemonSetUpdateStrategyApplyConfiguration {
     /// Sets `rollingUpdate`.
     pub fn with_rolling_update(mut self, value: RollingUpdateDaemonSetApplyConfiguration) -> Self {
-        self.rolling_update = Some(value);
+        self.rolling_update = Some(Box::new(value));
         self
     }
 
@@ -655,7 +655,7 @@ pub struct DeploymentApplyConfiguration {
     pub spec: Option<DeploymentSpecApplyConfiguration>,
     /// Most recently observed status of the Deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DeploymentStatusApplyConfiguration>,
+    pub status: Option<Box<DeploymentStatusApplyConfiguration>>,
 }
 
 impl DeploymentApplyConfiguration {
@@ -783,7 +783,7 @@ impl DeploymentApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: DeploymentStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -904,7 +904,7 @@ pub struct DeploymentSpecApplyConfiguration {
     pub selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
     /// The deployment strategy to use to replace existing pods with new ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<DeploymentStrategyApplyConfiguration>,
+    pub strategy: Option<Box<DeploymentStrategyApplyConfiguration>>,
     /// Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is "Always".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<crate::core::v1::apply::PodTemplateSpecApplyConfiguration>,
@@ -952,7 +952,7 @@ impl DeploymentSpecApplyConfiguration {
 
     /// Sets `strategy`.
     pub fn with_strategy(mut self, value: DeploymentStrategyApplyConfiguration) -> Self {
-        self.strategy = Some(value);
+        self.strategy = Some(Box::new(value));
         self
     }
 
@@ -1096,7 +1096,7 @@ pub struct DeploymentStrategyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub rolling_update: Option<RollingUpdateDeploymentApplyConfiguration>,
+    pub rolling_update: Option<Box<RollingUpdateDeploymentApplyConfiguration>>,
     /// Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.
     ///
     /// Possible enum values:
@@ -1111,7 +1111,7 @@ pub struct DeploymentStrategyApplyConfiguration {
 impl DeploymentStrategyApplyConfiguration {
     /// Sets `rollingUpdate`.
     pub fn with_rolling_update(mut self, value: RollingUpdateDeploymentApplyConfiguration) -> Self {
-        self.rolling_update = Some(value);
+        self.rolling_update = Some(Box::new(value));
         self
     }
 
@@ -1143,7 +1143,7 @@ pub struct ReplicaSetApplyConfiguration {
     pub spec: Option<ReplicaSetSpecApplyConfiguration>,
     /// Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReplicaSetStatusApplyConfiguration>,
+    pub status: Option<Box<ReplicaSetStatusApplyConfiguration>>,
 }
 
 impl ReplicaSetApplyConfiguration {
@@ -1271,7 +1271,7 @@ impl ReplicaSetApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ReplicaSetStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -1362,7 +1362,7 @@ pub struct ReplicaSetSpecApplyConfiguration {
     pub selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<crate::core::v1::apply::PodTemplateSpecApplyConfiguration>,
+    pub template: Option<Box<crate::core::v1::apply::PodTemplateSpecApplyConfiguration>>,
 }
 
 impl ReplicaSetSpecApplyConfiguration {
@@ -1392,7 +1392,7 @@ impl ReplicaSetSpecApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::PodTemplateSpecApplyConfiguration,
     ) -> Self {
-        self.template = Some(value);
+        self.template = Some(Box::new(value));
         self
     }
 }
@@ -1600,7 +1600,7 @@ pub struct StatefulSetApplyConfiguration {
     pub spec: Option<StatefulSetSpecApplyConfiguration>,
     /// Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StatefulSetStatusApplyConfiguration>,
+    pub status: Option<Box<StatefulSetStatusApplyConfiguration>>,
 }
 
 impl StatefulSetApplyConfiguration {
@@ -1728,7 +1728,7 @@ impl StatefulSetApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: StatefulSetStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -1876,7 +1876,7 @@ pub struct StatefulSetSpecApplyConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub persistent_volume_claim_retention_policy:
-        Option<StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration>,
+        Option<Box<StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration>>,
     /// podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down. The default policy is `OrderedReady`, where pods are created in increasing order (pod-0, then pod-1, etc) and the controller will wait until each pod is ready before continuing. When scaling down, the pods are removed in the opposite order. The alternative policy is `Parallel` which will create pods in parallel to match the desired scale without waiting, and on scale down will delete all pods at once.
     ///
     /// Possible enum values:
@@ -1919,7 +1919,7 @@ pub struct StatefulSetSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_strategy: Option<StatefulSetUpdateStrategyApplyConfiguration>,
+    pub update_strategy: Option<Box<StatefulSetUpdateStrategyApplyConfiguration>>,
     /// volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name.
     #[serde(
         rename = "volumeClaimTemplates",
@@ -1948,7 +1948,7 @@ impl StatefulSetSpecApplyConfiguration {
         mut self,
         value: StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration,
     ) -> Self {
-        self.persistent_volume_claim_retention_policy = Some(value);
+        self.persistent_volume_claim_retention_policy = Some(Box::new(value));
         self
     }
 
@@ -1999,7 +1999,7 @@ impl StatefulSetSpecApplyConfiguration {
         mut self,
         value: StatefulSetUpdateStrategyApplyConfiguration,
     ) -> Self {
-        self.update_strategy = Some(value);
+        self.update_strategy = Some(Box::new(value));
         self
     }
 
@@ -2156,7 +2156,7 @@ pub struct StatefulSetUpdateStrategyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub rolling_update: Option<RollingUpdateStatefulSetStrategyApplyConfiguration>,
+    pub rolling_update: Option<Box<RollingUpdateStatefulSetStrategyApplyConfiguration>>,
     /// Type indicates the type of the StatefulSetUpdateStrategy. Default is RollingUpdate.
     ///
     /// Possible enum values:
@@ -2176,7 +2176,7 @@ impl StatefulSetUpdateStrategyApplyConfiguration {
         mut self,
         value: RollingUpdateStatefulSetStrategyApplyConfiguration,
     ) -> Self {
-        self.rolling_update = Some(value);
+        self.rolling_update = Some(Box::new(value));
         self
     }
 

@@ -89,7 +89,7 @@ pub struct DaemonSet {
     pub spec: DaemonSetSpec,
     /// The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DaemonSetStatus>,
+    pub status: Option<Box<DaemonSetStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for DaemonSet {
@@ -183,7 +183,7 @@ pub struct DaemonSetSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_strategy: Option<DaemonSetUpdateStrategy>,
+    pub update_strategy: Option<Box<DaemonSetUpdateStrategy>>,
 }
 
 /// DaemonSetStatus represents the current status of a daemon set.
@@ -197,7 +197,11 @@ pub struct DaemonSetStatus {
     )]
     pub collision_count: Option<i32>,
     /// Represents the latest available observations of a DaemonSet's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<DaemonSetCondition>>,
     /// The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
     #[serde(
@@ -266,7 +270,7 @@ pub struct DaemonSetUpdateStrategy {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub rolling_update: Option<RollingUpdateDaemonSet>,
+    pub rolling_update: Option<Box<RollingUpdateDaemonSet>>,
     /// Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.
     ///
     /// Possible enum values:
@@ -305,7 +309,7 @@ pub struct Deployment {
     pub spec: DeploymentSpec,
     /// Most recently observed status of the Deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DeploymentStatus>,
+    pub status: Option<Box<DeploymentStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for Deployment {
@@ -410,7 +414,7 @@ pub struct DeploymentSpec {
     pub selector: clientgo_apimachinery::meta::LabelSelector,
     /// The deployment strategy to use to replace existing pods with new ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<DeploymentStrategy>,
+    pub strategy: Option<Box<DeploymentStrategy>>,
     /// Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is "Always".
     #[serde(
         default,
@@ -437,7 +441,11 @@ pub struct DeploymentStatus {
     )]
     pub collision_count: Option<i32>,
     /// Represents the latest available observations of a deployment's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<DeploymentCondition>>,
     /// The generation observed by the deployment controller.
     #[serde(
@@ -490,7 +498,7 @@ pub struct DeploymentStrategy {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub rolling_update: Option<RollingUpdateDeployment>,
+    pub rolling_update: Option<Box<RollingUpdateDeployment>>,
     /// Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.
     ///
     /// Possible enum values:
@@ -529,7 +537,7 @@ pub struct ReplicaSet {
     pub spec: ReplicaSetSpec,
     /// Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReplicaSetStatus>,
+    pub status: Option<Box<ReplicaSetStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for ReplicaSet {
@@ -610,7 +618,7 @@ pub struct ReplicaSetSpec {
     pub selector: clientgo_apimachinery::meta::LabelSelector,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<crate::core::v1::PodTemplateSpec>,
+    pub template: Option<Box<crate::core::v1::PodTemplateSpec>>,
 }
 
 /// ReplicaSetStatus represents the current status of a ReplicaSet.
@@ -624,7 +632,11 @@ pub struct ReplicaSetStatus {
     )]
     pub available_replicas: Option<i32>,
     /// Represents the latest available observations of a replica set's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<ReplicaSetCondition>>,
     /// The number of non-terminating pods that have labels matching the labels of the pod template of the replicaset.
     #[serde(
@@ -742,7 +754,7 @@ pub struct StatefulSet {
     pub spec: StatefulSetSpec,
     /// Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StatefulSetStatus>,
+    pub status: Option<Box<StatefulSetStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for StatefulSet {
@@ -855,7 +867,7 @@ pub struct StatefulSetSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub persistent_volume_claim_retention_policy:
-        Option<StatefulSetPersistentVolumeClaimRetentionPolicy>,
+        Option<Box<StatefulSetPersistentVolumeClaimRetentionPolicy>>,
     /// podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down. The default policy is `OrderedReady`, where pods are created in increasing order (pod-0, then pod-1, etc) and the controller will wait until each pod is ready before continuing. When scaling down, the pods are removed in the opposite order. The alternative policy is `Parallel` which will create pods in parallel to match the desired scale without waiting, and on scale down will delete all pods at once.
     ///
     /// Possible enum values:
@@ -904,11 +916,12 @@ pub struct StatefulSetSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub update_strategy: Option<StatefulSetUpdateStrategy>,
+    pub update_strategy: Option<Box<StatefulSetUpdateStrategy>>,
     /// volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name.
     #[serde(
         rename = "volumeClaimTemplates",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_claim_templates: Option<Vec<crate::core::v1::PersistentVolumeClaim>>,
@@ -932,7 +945,11 @@ pub struct StatefulSetStatus {
     )]
     pub collision_count: Option<i32>,
     /// Represents the latest available observations of a statefulset's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<StatefulSetCondition>>,
     /// currentReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by currentRevision.
     #[serde(
@@ -993,7 +1010,7 @@ pub struct StatefulSetUpdateStrategy {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub rolling_update: Option<RollingUpdateStatefulSetStrategy>,
+    pub rolling_update: Option<Box<RollingUpdateStatefulSetStrategy>>,
     /// Type indicates the type of the StatefulSetUpdateStrategy. Default is RollingUpdate.
     ///
     /// Possible enum values:

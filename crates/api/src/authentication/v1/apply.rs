@@ -209,13 +209,13 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for SelfSubjectReviewAp
 pub struct SelfSubjectReviewStatusApplyConfiguration {
     /// userInfo is a set of attributes belonging to the user making this request.
     #[serde(rename = "userInfo", default, skip_serializing_if = "Option::is_none")]
-    pub user_info: Option<UserInfoApplyConfiguration>,
+    pub user_info: Option<Box<UserInfoApplyConfiguration>>,
 }
 
 impl SelfSubjectReviewStatusApplyConfiguration {
     /// Sets `userInfo`.
     pub fn with_user_info(mut self, value: UserInfoApplyConfiguration) -> Self {
-        self.user_info = Some(value);
+        self.user_info = Some(Box::new(value));
         self
     }
 }
@@ -238,10 +238,10 @@ pub struct TokenRequestApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec holds information about the request being evaluated
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<TokenRequestSpecApplyConfiguration>,
+    pub spec: Option<Box<TokenRequestSpecApplyConfiguration>>,
     /// status is filled in by the server and indicates whether the token can be authenticated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TokenRequestStatusApplyConfiguration>,
+    pub status: Option<Box<TokenRequestStatusApplyConfiguration>>,
 }
 
 impl TokenRequestApplyConfiguration {
@@ -268,13 +268,13 @@ impl TokenRequestApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: TokenRequestSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: TokenRequestStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -294,7 +294,7 @@ pub struct TokenRequestSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bound_object_ref: Option<BoundObjectReferenceApplyConfiguration>,
+    pub bound_object_ref: Option<Box<BoundObjectReferenceApplyConfiguration>>,
     /// expirationSeconds is the requested duration of validity of the request. The token issuer may return a token with a different validity duration so a client needs to check the 'expiration' field in a response.
     #[serde(
         rename = "expirationSeconds",
@@ -326,7 +326,7 @@ impl TokenRequestSpecApplyConfiguration {
 
     /// Sets `boundObjectRef`.
     pub fn with_bound_object_ref(mut self, value: BoundObjectReferenceApplyConfiguration) -> Self {
-        self.bound_object_ref = Some(value);
+        self.bound_object_ref = Some(Box::new(value));
         self
     }
 
@@ -387,7 +387,7 @@ pub struct TokenReviewApplyConfiguration {
     pub spec: Option<TokenReviewSpecApplyConfiguration>,
     /// status is filled in by the server and indicates whether the request can be authenticated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TokenReviewStatusApplyConfiguration>,
+    pub status: Option<Box<TokenReviewStatusApplyConfiguration>>,
 }
 
 impl TokenReviewApplyConfiguration {
@@ -513,7 +513,7 @@ impl TokenReviewApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: TokenReviewStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -571,7 +571,7 @@ pub struct TokenReviewStatusApplyConfiguration {
     pub error: Option<String>,
     /// user is the UserInfo associated with the provided token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserInfoApplyConfiguration>,
+    pub user: Option<Box<UserInfoApplyConfiguration>>,
 }
 
 impl TokenReviewStatusApplyConfiguration {
@@ -597,7 +597,7 @@ impl TokenReviewStatusApplyConfiguration {
 
     /// Sets `user`.
     pub fn with_user(mut self, value: UserInfoApplyConfiguration) -> Self {
-        self.user = Some(value);
+        self.user = Some(Box::new(value));
         self
     }
 }

@@ -75,7 +75,7 @@ impl clientgo_apimachinery::resource::verb::Create for SelfSubjectReview {}
 pub struct SelfSubjectReviewStatus {
     /// userInfo is a set of attributes belonging to the user making this request.
     #[serde(rename = "userInfo", default, skip_serializing_if = "Option::is_none")]
-    pub user_info: Option<UserInfo>,
+    pub user_info: Option<Box<UserInfo>>,
 }
 
 /// TokenRequest requests a token for a given service account.
@@ -99,10 +99,10 @@ pub struct TokenRequest {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec holds information about the request being evaluated
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<TokenRequestSpec>,
+    pub spec: Option<Box<TokenRequestSpec>>,
     /// status is filled in by the server and indicates whether the token can be authenticated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TokenRequestStatus>,
+    pub status: Option<Box<TokenRequestStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for TokenRequest {
@@ -122,7 +122,11 @@ pub struct TokenRequestSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestations: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// audiences are the intendend audiences of the token. A recipient of a token must identify themself with an identifier in the list of audiences of the token, and otherwise should reject the token. A token issued for multiple audiences may be used to authenticate against any of the audiences listed but implies a high degree of trust between the target audiences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub audiences: Option<Vec<String>>,
     /// boundObjectRef is a reference to an object that the token will be bound to. The token will only be valid for as long as the bound object exists. NOTE: The API server's TokenReview endpoint will validate the BoundObjectRef, but other audiences may not. Keep ExpirationSeconds small if you want prompt revocation.
     #[serde(
@@ -130,7 +134,7 @@ pub struct TokenRequestSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bound_object_ref: Option<BoundObjectReference>,
+    pub bound_object_ref: Option<Box<BoundObjectReference>>,
     /// expirationSeconds is the requested duration of validity of the request. The token issuer may return a token with a different validity duration so a client needs to check the 'expiration' field in a response.
     #[serde(
         rename = "expirationSeconds",
@@ -182,7 +186,7 @@ pub struct TokenReview {
     pub spec: TokenReviewSpec,
     /// status is filled in by the server and indicates whether the request can be authenticated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TokenReviewStatus>,
+    pub status: Option<Box<TokenReviewStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for TokenReview {
@@ -210,7 +214,11 @@ impl clientgo_apimachinery::resource::verb::Create for TokenReview {}
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenReviewSpec {
     /// audiences is a list of the identifiers that the resource server presented with the token identifies as. Audience-aware token authenticators will verify that the token was intended for at least one of the audiences in this list. If no audiences are provided, the audience will default to the audience of the Kubernetes apiserver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub audiences: Option<Vec<String>>,
     /// token is the opaque bearer token.
     #[serde(
@@ -224,7 +232,11 @@ pub struct TokenReviewSpec {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenReviewStatus {
     /// audiences are audience identifiers chosen by the authenticator that are compatible with both the TokenReview and token. An identifier is any identifier in the intersection of the TokenReviewSpec audiences and the token's audiences. A client of the TokenReview API that sets the spec.audiences field should validate that a compatible audience identifier is returned in the status.audiences field to ensure that the TokenReview server is audience aware. If a TokenReview returns an empty status.audience field where status.authenticated is "true", the token is valid against the audience of the Kubernetes API server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub audiences: Option<Vec<String>>,
     /// authenticated indicates that the token was associated with a known user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,7 +246,7 @@ pub struct TokenReviewStatus {
     pub error: Option<String>,
     /// user is the UserInfo associated with the provided token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserInfo>,
+    pub user: Option<Box<UserInfo>>,
 }
 
 /// UserInfo holds the information about the user needed to implement the user.Info interface.
@@ -244,7 +256,11 @@ pub struct UserInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// groups is the names of groups this user is a part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// uid is a unique value that identifies this user across time. If this user is deleted and another user by the same name is added, they will have different UIDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]

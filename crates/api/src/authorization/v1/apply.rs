@@ -93,7 +93,7 @@ pub struct LocalSubjectAccessReviewApplyConfiguration {
     pub spec: Option<SubjectAccessReviewSpecApplyConfiguration>,
     /// status is filled in by the server and indicates whether the request is allowed or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectAccessReviewStatusApplyConfiguration>,
+    pub status: Option<Box<SubjectAccessReviewStatusApplyConfiguration>>,
 }
 
 impl LocalSubjectAccessReviewApplyConfiguration {
@@ -221,7 +221,7 @@ impl LocalSubjectAccessReviewApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: SubjectAccessReviewStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -310,7 +310,7 @@ pub struct ResourceAttributesApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub field_selector: Option<FieldSelectorAttributesApplyConfiguration>,
+    pub field_selector: Option<Box<FieldSelectorAttributesApplyConfiguration>>,
     /// group is the API Group of the Resource.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -320,7 +320,7 @@ pub struct ResourceAttributesApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub label_selector: Option<LabelSelectorAttributesApplyConfiguration>,
+    pub label_selector: Option<Box<LabelSelectorAttributesApplyConfiguration>>,
     /// name is the name of the resource being requested for a "get" or deleted for a "delete". "" (empty) means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -344,7 +344,7 @@ pub struct ResourceAttributesApplyConfiguration {
 impl ResourceAttributesApplyConfiguration {
     /// Sets `fieldSelector`.
     pub fn with_field_selector(mut self, value: FieldSelectorAttributesApplyConfiguration) -> Self {
-        self.field_selector = Some(value);
+        self.field_selector = Some(Box::new(value));
         self
     }
 
@@ -356,7 +356,7 @@ impl ResourceAttributesApplyConfiguration {
 
     /// Sets `labelSelector`.
     pub fn with_label_selector(mut self, value: LabelSelectorAttributesApplyConfiguration) -> Self {
-        self.label_selector = Some(value);
+        self.label_selector = Some(Box::new(value));
         self
     }
 
@@ -478,7 +478,7 @@ pub struct SelfSubjectAccessReviewApplyConfiguration {
     pub spec: Option<SelfSubjectAccessReviewSpecApplyConfiguration>,
     /// status is filled in by the server and indicates whether the request is allowed or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectAccessReviewStatusApplyConfiguration>,
+    pub status: Option<Box<SubjectAccessReviewStatusApplyConfiguration>>,
 }
 
 impl SelfSubjectAccessReviewApplyConfiguration {
@@ -604,7 +604,7 @@ impl SelfSubjectAccessReviewApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: SubjectAccessReviewStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -632,14 +632,14 @@ pub struct SelfSubjectAccessReviewSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_resource_attributes: Option<NonResourceAttributesApplyConfiguration>,
+    pub non_resource_attributes: Option<Box<NonResourceAttributesApplyConfiguration>>,
     /// resourceAttributes describes information for a resource access request
     #[serde(
         rename = "resourceAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_attributes: Option<ResourceAttributesApplyConfiguration>,
+    pub resource_attributes: Option<Box<ResourceAttributesApplyConfiguration>>,
 }
 
 impl SelfSubjectAccessReviewSpecApplyConfiguration {
@@ -648,13 +648,13 @@ impl SelfSubjectAccessReviewSpecApplyConfiguration {
         mut self,
         value: NonResourceAttributesApplyConfiguration,
     ) -> Self {
-        self.non_resource_attributes = Some(value);
+        self.non_resource_attributes = Some(Box::new(value));
         self
     }
 
     /// Sets `resourceAttributes`.
     pub fn with_resource_attributes(mut self, value: ResourceAttributesApplyConfiguration) -> Self {
-        self.resource_attributes = Some(value);
+        self.resource_attributes = Some(Box::new(value));
         self
     }
 }
@@ -680,7 +680,7 @@ pub struct SelfSubjectRulesReviewApplyConfiguration {
     pub spec: Option<SelfSubjectRulesReviewSpecApplyConfiguration>,
     /// status is filled in by the server and indicates the set of actions a user can perform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectRulesReviewStatusApplyConfiguration>,
+    pub status: Option<Box<SubjectRulesReviewStatusApplyConfiguration>>,
 }
 
 impl SelfSubjectRulesReviewApplyConfiguration {
@@ -806,7 +806,7 @@ impl SelfSubjectRulesReviewApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: SubjectRulesReviewStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -862,7 +862,7 @@ pub struct SubjectAccessReviewApplyConfiguration {
     pub spec: Option<SubjectAccessReviewSpecApplyConfiguration>,
     /// status is filled in by the server and indicates whether the request is allowed or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectAccessReviewStatusApplyConfiguration>,
+    pub status: Option<Box<SubjectAccessReviewStatusApplyConfiguration>>,
 }
 
 impl SubjectAccessReviewApplyConfiguration {
@@ -988,7 +988,7 @@ impl SubjectAccessReviewApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: SubjectAccessReviewStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -1020,14 +1020,14 @@ pub struct SubjectAccessReviewSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_resource_attributes: Option<NonResourceAttributesApplyConfiguration>,
+    pub non_resource_attributes: Option<Box<NonResourceAttributesApplyConfiguration>>,
     /// resourceAttributes describes information for a resource access request
     #[serde(
         rename = "resourceAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_attributes: Option<ResourceAttributesApplyConfiguration>,
+    pub resource_attributes: Option<Box<ResourceAttributesApplyConfiguration>>,
     /// uid information about the requesting user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -1061,13 +1061,13 @@ impl SubjectAccessReviewSpecApplyConfiguration {
         mut self,
         value: NonResourceAttributesApplyConfiguration,
     ) -> Self {
-        self.non_resource_attributes = Some(value);
+        self.non_resource_attributes = Some(Box::new(value));
         self
     }
 
     /// Sets `resourceAttributes`.
     pub fn with_resource_attributes(mut self, value: ResourceAttributesApplyConfiguration) -> Self {
-        self.resource_attributes = Some(value);
+        self.resource_attributes = Some(Box::new(value));
         self
     }
 

@@ -15,7 +15,11 @@ pub struct FieldSelectorAttributes {
     )]
     pub raw_selector: Option<String>,
     /// requirements is the parsed interpretation of a field selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requirements: Option<Vec<clientgo_apimachinery::meta::FieldSelectorRequirement>>,
 }
 
@@ -30,7 +34,11 @@ pub struct LabelSelectorAttributes {
     )]
     pub raw_selector: Option<String>,
     /// requirements is the parsed interpretation of a label selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requirements: Option<Vec<clientgo_apimachinery::meta::LabelSelectorRequirement>>,
 }
 
@@ -61,7 +69,7 @@ pub struct LocalSubjectAccessReview {
     pub spec: SubjectAccessReviewSpec,
     /// status is filled in by the server and indicates whether the request is allowed or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectAccessReviewStatus>,
+    pub status: Option<Box<SubjectAccessReviewStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for LocalSubjectAccessReview {
@@ -103,13 +111,14 @@ pub struct NonResourceRule {
     #[serde(
         rename = "nonResourceURLs",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub non_resource_urls: Option<Vec<String>>,
     /// verbs is a list of kubernetes non-resource API verbs, like: get, post, put, delete, patch, head, options.  "*" means all.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub verbs: Vec<String>,
 }
@@ -123,7 +132,7 @@ pub struct ResourceAttributes {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub field_selector: Option<FieldSelectorAttributes>,
+    pub field_selector: Option<Box<FieldSelectorAttributes>>,
     /// group is the API Group of the Resource.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -133,7 +142,7 @@ pub struct ResourceAttributes {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub label_selector: Option<LabelSelectorAttributes>,
+    pub label_selector: Option<Box<LabelSelectorAttributes>>,
     /// name is the name of the resource being requested for a "get" or deleted for a "delete". "" (empty) means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -158,24 +167,34 @@ pub struct ResourceAttributes {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceRule {
     /// apiGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of the enumerated resources in any API group will be allowed.  "*" means all.
-    #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "apiGroups",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_groups: Option<Vec<String>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.  "*" means all.
     #[serde(
         rename = "resourceNames",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_names: Option<Vec<String>>,
     /// resources is a list of resources this rule applies to.  "*" means all in the specified apiGroups.
     ///
     /// "*/foo" represents the subresource 'foo' for all resources in the specified apiGroups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<String>>,
     /// verbs is a list of kubernetes resource API verbs, like: get, list, watch, create, update, delete, proxy.  "*" means all.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub verbs: Vec<String>,
 }
@@ -207,7 +226,7 @@ pub struct SelfSubjectAccessReview {
     pub spec: SelfSubjectAccessReviewSpec,
     /// status is filled in by the server and indicates whether the request is allowed or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectAccessReviewStatus>,
+    pub status: Option<Box<SubjectAccessReviewStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for SelfSubjectAccessReview {
@@ -240,14 +259,14 @@ pub struct SelfSubjectAccessReviewSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_resource_attributes: Option<NonResourceAttributes>,
+    pub non_resource_attributes: Option<Box<NonResourceAttributes>>,
     /// resourceAttributes describes information for a resource access request
     #[serde(
         rename = "resourceAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_attributes: Option<ResourceAttributes>,
+    pub resource_attributes: Option<Box<ResourceAttributes>>,
 }
 
 /// SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace. The returned list of actions may be incomplete depending on the server's authorization mode, and any errors experienced during the evaluation. SelfSubjectRulesReview should be used by UIs to show/hide actions, or to quickly let an end user reason about their permissions. It should NOT Be used by external systems to drive authorization decisions as this raises confused deputy, cache lifetime/revocation, and correctness concerns. SubjectAccessReview, and LocalAccessReview are the correct way to defer authorization decisions to the API server.
@@ -277,7 +296,7 @@ pub struct SelfSubjectRulesReview {
     pub spec: SelfSubjectRulesReviewSpec,
     /// status is filled in by the server and indicates the set of actions a user can perform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectRulesReviewStatus>,
+    pub status: Option<Box<SubjectRulesReviewStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for SelfSubjectRulesReview {
@@ -336,7 +355,7 @@ pub struct SubjectAccessReview {
     pub spec: SubjectAccessReviewSpec,
     /// status is filled in by the server and indicates whether the request is allowed or not
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubjectAccessReviewStatus>,
+    pub status: Option<Box<SubjectAccessReviewStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for SubjectAccessReview {
@@ -367,7 +386,11 @@ pub struct SubjectAccessReviewSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// groups is the groups you're testing for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// nonResourceAttributes describes information for a non-resource access request
     #[serde(
@@ -375,14 +398,14 @@ pub struct SubjectAccessReviewSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_resource_attributes: Option<NonResourceAttributes>,
+    pub non_resource_attributes: Option<Box<NonResourceAttributes>>,
     /// resourceAttributes describes information for a resource access request
     #[serde(
         rename = "resourceAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_attributes: Option<ResourceAttributes>,
+    pub resource_attributes: Option<Box<ResourceAttributes>>,
     /// uid information about the requesting user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -435,14 +458,14 @@ pub struct SubjectRulesReviewStatus {
     #[serde(
         rename = "nonResourceRules",
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub non_resource_rules: Vec<NonResourceRule>,
     /// resourceRules is the list of actions the subject is allowed to perform on resources. The list ordering isn't significant, may contain duplicates, and possibly be incomplete.
     #[serde(
         rename = "resourceRules",
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub resource_rules: Vec<ResourceRule>,
 }

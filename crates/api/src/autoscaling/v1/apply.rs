@@ -61,7 +61,7 @@ pub struct HorizontalPodAutoscalerApplyConfiguration {
     pub spec: Option<HorizontalPodAutoscalerSpecApplyConfiguration>,
     /// status is the current information about the autoscaler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<HorizontalPodAutoscalerStatusApplyConfiguration>,
+    pub status: Option<Box<HorizontalPodAutoscalerStatusApplyConfiguration>>,
 }
 
 impl HorizontalPodAutoscalerApplyConfiguration {
@@ -189,7 +189,7 @@ impl HorizontalPodAutoscalerApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: HorizontalPodAutoscalerStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -363,7 +363,7 @@ pub struct ScaleApplyConfiguration {
     pub spec: Option<ScaleSpecApplyConfiguration>,
     /// status is the current status of the scale. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ScaleStatusApplyConfiguration>,
+    pub status: Option<Box<ScaleStatusApplyConfiguration>>,
 }
 
 impl ScaleApplyConfiguration {
@@ -396,7 +396,7 @@ impl ScaleApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ScaleStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }

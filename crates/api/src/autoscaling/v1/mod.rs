@@ -55,7 +55,7 @@ pub struct HorizontalPodAutoscaler {
     pub spec: HorizontalPodAutoscalerSpec,
     /// status is the current information about the autoscaler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<HorizontalPodAutoscalerStatus>,
+    pub status: Option<Box<HorizontalPodAutoscalerStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for HorizontalPodAutoscaler {
@@ -187,7 +187,7 @@ pub struct Scale {
     pub spec: Option<ScaleSpec>,
     /// status is the current status of the scale. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ScaleStatus>,
+    pub status: Option<Box<ScaleStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for Scale {

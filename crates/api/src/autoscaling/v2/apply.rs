@@ -273,7 +273,7 @@ pub struct HorizontalPodAutoscalerApplyConfiguration {
     pub spec: Option<HorizontalPodAutoscalerSpecApplyConfiguration>,
     /// status is the current information about the autoscaler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<HorizontalPodAutoscalerStatusApplyConfiguration>,
+    pub status: Option<Box<HorizontalPodAutoscalerStatusApplyConfiguration>>,
 }
 
 impl HorizontalPodAutoscalerApplyConfiguration {
@@ -401,7 +401,7 @@ impl HorizontalPodAutoscalerApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: HorizontalPodAutoscalerStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -425,7 +425,7 @@ impl clientgo_apimachinery::resource::ApplyConfiguration
 pub struct HorizontalPodAutoscalerBehaviorApplyConfiguration {
     /// scaleDown is scaling policy for scaling Down. If not set, the default value is to allow to scale down to minReplicas pods, with a 300 second stabilization window (i.e., the highest recommendation for the last 300sec is used).
     #[serde(rename = "scaleDown", default, skip_serializing_if = "Option::is_none")]
-    pub scale_down: Option<HPAScalingRulesApplyConfiguration>,
+    pub scale_down: Option<Box<HPAScalingRulesApplyConfiguration>>,
     /// scaleUp is scaling policy for scaling Up. If not set, the default value is the higher of:
     ///
     /// * increase no more than 4 pods per 60 seconds
@@ -434,19 +434,19 @@ pub struct HorizontalPodAutoscalerBehaviorApplyConfiguration {
     ///
     /// No stabilization is used.
     #[serde(rename = "scaleUp", default, skip_serializing_if = "Option::is_none")]
-    pub scale_up: Option<HPAScalingRulesApplyConfiguration>,
+    pub scale_up: Option<Box<HPAScalingRulesApplyConfiguration>>,
 }
 
 impl HorizontalPodAutoscalerBehaviorApplyConfiguration {
     /// Sets `scaleDown`.
     pub fn with_scale_down(mut self, value: HPAScalingRulesApplyConfiguration) -> Self {
-        self.scale_down = Some(value);
+        self.scale_down = Some(Box::new(value));
         self
     }
 
     /// Sets `scaleUp`.
     pub fn with_scale_up(mut self, value: HPAScalingRulesApplyConfiguration) -> Self {
-        self.scale_up = Some(value);
+        self.scale_up = Some(Box::new(value));
         self
     }
 }
@@ -719,19 +719,19 @@ pub struct MetricSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_resource: Option<ContainerResourceMetricSourceApplyConfiguration>,
+    pub container_resource: Option<Box<ContainerResourceMetricSourceApplyConfiguration>>,
     /// external refers to a global metric that is not associated with any Kubernetes object. It allows autoscaling based on information coming from components running outside of cluster (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external: Option<ExternalMetricSourceApplyConfiguration>,
+    pub external: Option<Box<ExternalMetricSourceApplyConfiguration>>,
     /// object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<ObjectMetricSourceApplyConfiguration>,
+    pub object: Option<Box<ObjectMetricSourceApplyConfiguration>>,
     /// pods refers to a metric describing each pod in the current scale target (for example, transactions-processed-per-second).  The values will be averaged together before being compared to the target value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pods: Option<PodsMetricSourceApplyConfiguration>,
+    pub pods: Option<Box<PodsMetricSourceApplyConfiguration>>,
     /// resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing each pod in the current scale target (e.g. CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<ResourceMetricSourceApplyConfiguration>,
+    pub resource: Option<Box<ResourceMetricSourceApplyConfiguration>>,
     /// type is the type of metric source.  It should be one of "ContainerResource", "External", "Object", "Pods" or "Resource", each mapping to a matching field in the object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -743,31 +743,31 @@ impl MetricSpecApplyConfiguration {
         mut self,
         value: ContainerResourceMetricSourceApplyConfiguration,
     ) -> Self {
-        self.container_resource = Some(value);
+        self.container_resource = Some(Box::new(value));
         self
     }
 
     /// Sets `external`.
     pub fn with_external(mut self, value: ExternalMetricSourceApplyConfiguration) -> Self {
-        self.external = Some(value);
+        self.external = Some(Box::new(value));
         self
     }
 
     /// Sets `object`.
     pub fn with_object(mut self, value: ObjectMetricSourceApplyConfiguration) -> Self {
-        self.object = Some(value);
+        self.object = Some(Box::new(value));
         self
     }
 
     /// Sets `pods`.
     pub fn with_pods(mut self, value: PodsMetricSourceApplyConfiguration) -> Self {
-        self.pods = Some(value);
+        self.pods = Some(Box::new(value));
         self
     }
 
     /// Sets `resource`.
     pub fn with_resource(mut self, value: ResourceMetricSourceApplyConfiguration) -> Self {
-        self.resource = Some(value);
+        self.resource = Some(Box::new(value));
         self
     }
 
@@ -787,19 +787,19 @@ pub struct MetricStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_resource: Option<ContainerResourceMetricStatusApplyConfiguration>,
+    pub container_resource: Option<Box<ContainerResourceMetricStatusApplyConfiguration>>,
     /// external refers to a global metric that is not associated with any Kubernetes object. It allows autoscaling based on information coming from components running outside of cluster (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external: Option<ExternalMetricStatusApplyConfiguration>,
+    pub external: Option<Box<ExternalMetricStatusApplyConfiguration>>,
     /// object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<ObjectMetricStatusApplyConfiguration>,
+    pub object: Option<Box<ObjectMetricStatusApplyConfiguration>>,
     /// pods refers to a metric describing each pod in the current scale target (for example, transactions-processed-per-second).  The values will be averaged together before being compared to the target value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pods: Option<PodsMetricStatusApplyConfiguration>,
+    pub pods: Option<Box<PodsMetricStatusApplyConfiguration>>,
     /// resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing each pod in the current scale target (e.g. CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<ResourceMetricStatusApplyConfiguration>,
+    pub resource: Option<Box<ResourceMetricStatusApplyConfiguration>>,
     /// type is the type of metric source.  It will be one of "ContainerResource", "External", "Object", "Pods" or "Resource", each corresponds to a matching field in the object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -811,31 +811,31 @@ impl MetricStatusApplyConfiguration {
         mut self,
         value: ContainerResourceMetricStatusApplyConfiguration,
     ) -> Self {
-        self.container_resource = Some(value);
+        self.container_resource = Some(Box::new(value));
         self
     }
 
     /// Sets `external`.
     pub fn with_external(mut self, value: ExternalMetricStatusApplyConfiguration) -> Self {
-        self.external = Some(value);
+        self.external = Some(Box::new(value));
         self
     }
 
     /// Sets `object`.
     pub fn with_object(mut self, value: ObjectMetricStatusApplyConfiguration) -> Self {
-        self.object = Some(value);
+        self.object = Some(Box::new(value));
         self
     }
 
     /// Sets `pods`.
     pub fn with_pods(mut self, value: PodsMetricStatusApplyConfiguration) -> Self {
-        self.pods = Some(value);
+        self.pods = Some(Box::new(value));
         self
     }
 
     /// Sets `resource`.
     pub fn with_resource(mut self, value: ResourceMetricStatusApplyConfiguration) -> Self {
-        self.resource = Some(value);
+        self.resource = Some(Box::new(value));
         self
     }
 

@@ -23,7 +23,7 @@ pub struct CronJobApplyConfiguration {
     pub spec: Option<CronJobSpecApplyConfiguration>,
     /// Current status of a cron job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CronJobStatusApplyConfiguration>,
+    pub status: Option<Box<CronJobStatusApplyConfiguration>>,
 }
 
 impl CronJobApplyConfiguration {
@@ -151,7 +151,7 @@ impl CronJobApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: CronJobStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -340,10 +340,10 @@ pub struct JobApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Specification of the desired behavior of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<JobSpecApplyConfiguration>,
+    pub spec: Option<Box<JobSpecApplyConfiguration>>,
     /// Current status of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<JobStatusApplyConfiguration>,
+    pub status: Option<Box<JobStatusApplyConfiguration>>,
 }
 
 impl JobApplyConfiguration {
@@ -465,13 +465,13 @@ impl JobApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: JobSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: JobStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -734,7 +734,7 @@ pub struct JobSpecApplyConfiguration {
     pub pod_replacement_policy: Option<String>,
     /// scheduling defines the Workload-aware Scheduling configuration for this Job. When set, it specifies the scheduling policy (basic or gang), topology constraints, disruption mode, and shared resource claims. When omitted, the Job defaults to the basic scheduling policy, which behaves as standard pod-by-pod scheduling. This field is alpha-level and requires the WorkloadWithJob feature gate. This field is immutable, including whether it is set at all, only policy.gang.minCount may be changed after creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<JobSchedulingConfigurationApplyConfiguration>,
+    pub scheduling: Option<Box<JobSchedulingConfigurationApplyConfiguration>>,
     /// A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
@@ -829,7 +829,7 @@ impl JobSpecApplyConfiguration {
 
     /// Sets `scheduling`.
     pub fn with_scheduling(mut self, value: JobSchedulingConfigurationApplyConfiguration) -> Self {
-        self.scheduling = Some(value);
+        self.scheduling = Some(Box::new(value));
         self
     }
 
@@ -935,7 +935,7 @@ pub struct JobStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub uncounted_terminated_pods: Option<UncountedTerminatedPodsApplyConfiguration>,
+    pub uncounted_terminated_pods: Option<Box<UncountedTerminatedPodsApplyConfiguration>>,
 }
 
 impl JobStatusApplyConfiguration {
@@ -1007,7 +1007,7 @@ impl JobStatusApplyConfiguration {
         mut self,
         value: UncountedTerminatedPodsApplyConfiguration,
     ) -> Self {
-        self.uncounted_terminated_pods = Some(value);
+        self.uncounted_terminated_pods = Some(Box::new(value));
         self
     }
 }
@@ -1020,7 +1020,7 @@ pub struct JobTemplateSpecApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Specification of the desired behavior of the job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<JobSpecApplyConfiguration>,
+    pub spec: Option<Box<JobSpecApplyConfiguration>>,
 }
 
 impl JobTemplateSpecApplyConfiguration {
@@ -1035,7 +1035,7 @@ impl JobTemplateSpecApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: JobSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -1182,7 +1182,7 @@ pub struct PodFailurePolicyRuleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub on_exit_codes: Option<PodFailurePolicyOnExitCodesRequirementApplyConfiguration>,
+    pub on_exit_codes: Option<Box<PodFailurePolicyOnExitCodesRequirementApplyConfiguration>>,
     /// Represents the requirement on the pod conditions. The requirement is represented as a list of pod condition patterns. The requirement is satisfied if at least one pattern matches an actual pod condition. At most 20 elements are allowed.
     #[serde(
         rename = "onPodConditions",
@@ -1204,7 +1204,7 @@ impl PodFailurePolicyRuleApplyConfiguration {
         mut self,
         value: PodFailurePolicyOnExitCodesRequirementApplyConfiguration,
     ) -> Self {
-        self.on_exit_codes = Some(value);
+        self.on_exit_codes = Some(Box::new(value));
         self
     }
 

@@ -31,7 +31,7 @@ pub struct CronJob {
     pub spec: CronJobSpec,
     /// Current status of a cron job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CronJobStatus>,
+    pub status: Option<Box<CronJobStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for CronJob {
@@ -132,7 +132,11 @@ pub struct CronJobSpec {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CronJobStatus {
     /// A list of pointers to currently running jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub active: Option<Vec<crate::core::v1::ObjectReference>>,
     /// Information when was the last time the job was successfully scheduled.
     #[serde(
@@ -171,10 +175,10 @@ pub struct Job {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// Specification of the desired behavior of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<JobSpec>,
+    pub spec: Option<Box<JobSpec>>,
     /// Current status of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<JobStatus>,
+    pub status: Option<Box<JobStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for Job {
@@ -261,6 +265,7 @@ pub struct JobSchedulingConfiguration {
     #[serde(
         rename = "resourceClaims",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_claims: Option<Vec<crate::scheduling::v1alpha3::WorkloadPodGroupResourceClaim>>,
@@ -377,7 +382,7 @@ pub struct JobSpec {
     pub pod_replacement_policy: Option<String>,
     /// scheduling defines the Workload-aware Scheduling configuration for this Job. When set, it specifies the scheduling policy (basic or gang), topology constraints, disruption mode, and shared resource claims. When omitted, the Job defaults to the basic scheduling policy, which behaves as standard pod-by-pod scheduling. This field is alpha-level and requires the WorkloadWithJob feature gate. This field is immutable, including whether it is set at all, only policy.gang.minCount may be changed after creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<JobSchedulingConfiguration>,
+    pub scheduling: Option<Box<JobSchedulingConfiguration>>,
     /// A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<clientgo_apimachinery::meta::LabelSelector>,
@@ -431,7 +436,11 @@ pub struct JobStatus {
     /// A job is considered finished when it is in a terminal condition, either "Complete" or "Failed". A Job cannot have both the "Complete" and "Failed" conditions. Additionally, it cannot be in the "Complete" and "FailureTarget" conditions. The "Complete", "Failed" and "FailureTarget" conditions cannot be disabled.
     ///
     /// More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<JobCondition>>,
     /// The number of pods which reached phase Failed. The value increases monotonically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -471,7 +480,7 @@ pub struct JobStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub uncounted_terminated_pods: Option<UncountedTerminatedPods>,
+    pub uncounted_terminated_pods: Option<Box<UncountedTerminatedPods>>,
 }
 
 /// JobTemplateSpec describes the data a Job should have when created from a template
@@ -482,7 +491,7 @@ pub struct JobTemplateSpec {
     pub metadata: Option<clientgo_apimachinery::meta::ObjectMeta>,
     /// Specification of the desired behavior of the job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<JobSpec>,
+    pub spec: Option<Box<JobSpec>>,
 }
 
 /// PodFailurePolicy describes how failed pods influence the backoffLimit.
@@ -491,7 +500,7 @@ pub struct PodFailurePolicy {
     /// A list of pod failure policy rules. The rules are evaluated in order. Once a rule matches a Pod failure, the remaining of the rules are ignored. When no rule matches the Pod failure, the default handling applies - the counter of pod failures is incremented and it is checked against the backoffLimit. At most 20 elements are allowed.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub rules: Vec<PodFailurePolicyRule>,
 }
@@ -535,7 +544,7 @@ pub struct PodFailurePolicyOnExitCodesRequirement {
     /// Specifies the set of values. Each returned container exit code (might be multiple in case of multiple containers) is checked against this set of values with respect to the operator. The list of values must be ordered and must not contain duplicates. Value '0' cannot be used for the In operator. At least one element is required. At most 255 elements are allowed.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub values: Vec<i32>,
 }
@@ -598,11 +607,12 @@ pub struct PodFailurePolicyRule {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub on_exit_codes: Option<PodFailurePolicyOnExitCodesRequirement>,
+    pub on_exit_codes: Option<Box<PodFailurePolicyOnExitCodesRequirement>>,
     /// Represents the requirement on the pod conditions. The requirement is represented as a list of pod condition patterns. The requirement is satisfied if at least one pattern matches an actual pod condition. At most 20 elements are allowed.
     #[serde(
         rename = "onPodConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub on_pod_conditions: Option<Vec<PodFailurePolicyOnPodConditionsPattern>>,
@@ -614,7 +624,7 @@ pub struct SuccessPolicy {
     /// rules represents the list of alternative rules for the declaring the Jobs as successful before `.status.succeeded \>= .spec.completions`. Once any of the rules are met, the "SuccessCriteriaMet" condition is added, and the lingering pods are removed. The terminal state for such a Job has the "Complete" condition. Additionally, these rules are evaluated in order; Once the Job meets one of the rules, other rules are ignored. At most 20 elements are allowed.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub rules: Vec<SuccessPolicyRule>,
 }
@@ -642,9 +652,17 @@ pub struct SuccessPolicyRule {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UncountedTerminatedPods {
     /// failed holds UIDs of failed Pods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed: Option<Vec<String>>,
     /// succeeded holds UIDs of succeeded Pods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub succeeded: Option<Vec<String>>,
 }

@@ -23,7 +23,7 @@ pub struct CertificateSigningRequestApplyConfiguration {
     pub spec: Option<CertificateSigningRequestSpecApplyConfiguration>,
     /// status contains information about whether the request is approved or denied, and the certificate issued by the signer, or the failure condition indicating signer failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CertificateSigningRequestStatusApplyConfiguration>,
+    pub status: Option<Box<CertificateSigningRequestStatusApplyConfiguration>>,
 }
 
 impl CertificateSigningRequestApplyConfiguration {
@@ -149,7 +149,7 @@ impl CertificateSigningRequestApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: CertificateSigningRequestStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -688,7 +688,7 @@ pub struct PodCertificateRequestApplyConfiguration {
     pub spec: Option<PodCertificateRequestSpecApplyConfiguration>,
     /// status contains the issued certificate, and a standard set of conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodCertificateRequestStatusApplyConfiguration>,
+    pub status: Option<Box<PodCertificateRequestStatusApplyConfiguration>>,
 }
 
 impl PodCertificateRequestApplyConfiguration {
@@ -816,7 +816,7 @@ impl PodCertificateRequestApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: PodCertificateRequestStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }

@@ -39,7 +39,7 @@ pub struct CertificateSigningRequest {
     pub spec: CertificateSigningRequestSpec,
     /// status contains information about whether the request is approved or denied, and the certificate issued by the signer, or the failure condition indicating signer failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CertificateSigningRequestStatus>,
+    pub status: Option<Box<CertificateSigningRequestStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for CertificateSigningRequest {
@@ -151,7 +151,11 @@ pub struct CertificateSigningRequestSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
     /// groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub groups: Option<Vec<String>>,
     /// request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.
     #[serde(
@@ -222,7 +226,11 @@ pub struct CertificateSigningRequestSpec {
     /// "ipsec end system", "ipsec tunnel", "ipsec user",
     ///
     /// "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub usages: Option<Vec<String>>,
     /// username contains the name of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,7 +274,11 @@ pub struct CertificateSigningRequestStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<clientgo_apimachinery::ByteString>,
     /// conditions applied to the request. Known conditions are "Approved", "Denied", and "Failed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<CertificateSigningRequestCondition>>,
 }
 
@@ -392,7 +404,7 @@ pub struct PodCertificateRequest {
     pub spec: PodCertificateRequestSpec,
     /// status contains the issued certificate, and a standard set of conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodCertificateRequestStatus>,
+    pub status: Option<Box<PodCertificateRequestStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for PodCertificateRequest {
@@ -554,7 +566,11 @@ pub struct PodCertificateRequestStatus {
     /// The types "Issued", "Denied", and "Failed" have special handling.  At most one of these conditions may be present, and they must have status "True".
     ///
     /// If the request is denied with `Reason=UnsupportedKeyType`, the signer may suggest a key type that will work in the message field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
     /// notAfter is the time at which the certificate expires.  The value must be the same as the notAfter value in the leaf certificate in certificateChain.  This field is set via the /status subresource.  Once populated, it is immutable.  The signer must set this field at the same time it sets certificateChain.
     #[serde(rename = "notAfter", default, skip_serializing_if = "Option::is_none")]

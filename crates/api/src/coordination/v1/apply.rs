@@ -20,7 +20,7 @@ pub struct LeaseApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<LeaseSpecApplyConfiguration>,
+    pub spec: Option<Box<LeaseSpecApplyConfiguration>>,
 }
 
 impl LeaseApplyConfiguration {
@@ -142,7 +142,7 @@ impl LeaseApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: LeaseSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }

@@ -25,7 +25,7 @@ pub struct Lease {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<LeaseSpec>,
+    pub spec: Option<Box<LeaseSpec>>,
 }
 
 impl clientgo_apimachinery::Metadata for Lease {

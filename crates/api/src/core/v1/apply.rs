@@ -54,39 +54,39 @@ pub struct AffinityApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_affinity: Option<NodeAffinityApplyConfiguration>,
+    pub node_affinity: Option<Box<NodeAffinityApplyConfiguration>>,
     /// Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
     #[serde(
         rename = "podAffinity",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_affinity: Option<PodAffinityApplyConfiguration>,
+    pub pod_affinity: Option<Box<PodAffinityApplyConfiguration>>,
     /// Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
     #[serde(
         rename = "podAntiAffinity",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_anti_affinity: Option<PodAntiAffinityApplyConfiguration>,
+    pub pod_anti_affinity: Option<Box<PodAntiAffinityApplyConfiguration>>,
 }
 
 impl AffinityApplyConfiguration {
     /// Sets `nodeAffinity`.
     pub fn with_node_affinity(mut self, value: NodeAffinityApplyConfiguration) -> Self {
-        self.node_affinity = Some(value);
+        self.node_affinity = Some(Box::new(value));
         self
     }
 
     /// Sets `podAffinity`.
     pub fn with_pod_affinity(mut self, value: PodAffinityApplyConfiguration) -> Self {
-        self.pod_affinity = Some(value);
+        self.pod_affinity = Some(Box::new(value));
         self
     }
 
     /// Sets `podAntiAffinity`.
     pub fn with_pod_anti_affinity(mut self, value: PodAntiAffinityApplyConfiguration) -> Self {
-        self.pod_anti_affinity = Some(value);
+        self.pod_anti_affinity = Some(Box::new(value));
         self
     }
 }
@@ -499,14 +499,14 @@ pub struct CSIPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub controller_expand_secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub controller_expand_secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// controllerPublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerPublishVolume and ControllerUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "controllerPublishSecretRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub controller_publish_secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub controller_publish_secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// driver is the name of the driver to use for this volume. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
@@ -519,21 +519,21 @@ pub struct CSIPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_expand_secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub node_expand_secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "nodePublishSecretRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_publish_secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub node_publish_secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// nodeStageSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeStageVolume and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "nodeStageSecretRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_stage_secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub node_stage_secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false (read/write).
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -559,7 +559,7 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
         mut self,
         value: SecretReferenceApplyConfiguration,
     ) -> Self {
-        self.controller_expand_secret_ref = Some(value);
+        self.controller_expand_secret_ref = Some(Box::new(value));
         self
     }
 
@@ -568,7 +568,7 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
         mut self,
         value: SecretReferenceApplyConfiguration,
     ) -> Self {
-        self.controller_publish_secret_ref = Some(value);
+        self.controller_publish_secret_ref = Some(Box::new(value));
         self
     }
 
@@ -586,7 +586,7 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `nodeExpandSecretRef`.
     pub fn with_node_expand_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.node_expand_secret_ref = Some(value);
+        self.node_expand_secret_ref = Some(Box::new(value));
         self
     }
 
@@ -595,13 +595,13 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
         mut self,
         value: SecretReferenceApplyConfiguration,
     ) -> Self {
-        self.node_publish_secret_ref = Some(value);
+        self.node_publish_secret_ref = Some(Box::new(value));
         self
     }
 
     /// Sets `nodeStageSecretRef`.
     pub fn with_node_stage_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.node_stage_secret_ref = Some(value);
+        self.node_stage_secret_ref = Some(Box::new(value));
         self
     }
 
@@ -747,7 +747,7 @@ pub struct CephFSPersistentVolumeSourceApplyConfiguration {
     pub secret_file: Option<String>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// user is Optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
@@ -782,7 +782,7 @@ impl CephFSPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 
@@ -871,7 +871,7 @@ pub struct CinderPersistentVolumeSourceApplyConfiguration {
     pub read_only: Option<bool>,
     /// secretRef is Optional: points to a secret object containing parameters used to connect to OpenStack.
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "volumeID", default, skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
@@ -892,7 +892,7 @@ impl CinderPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 
@@ -1682,14 +1682,14 @@ pub struct ContainerApplyConfiguration {
     pub image_pull_policy: Option<String>,
     /// Actions that the management system should take in response to container lifecycle events. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<LifecycleApplyConfiguration>,
+    pub lifecycle: Option<Box<LifecycleApplyConfiguration>>,
     /// Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot be updated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
     #[serde(
         rename = "livenessProbe",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub liveness_probe: Option<ProbeApplyConfiguration>,
+    pub liveness_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1702,7 +1702,7 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub readiness_probe: Option<ProbeApplyConfiguration>,
+    pub readiness_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Resources resize policy for the container. This field cannot be set on ephemeral containers.
     #[serde(
         rename = "resizePolicy",
@@ -1712,7 +1712,7 @@ pub struct ContainerApplyConfiguration {
     pub resize_policy: Option<Vec<ContainerResizePolicyApplyConfiguration>>,
     /// Compute Resources required by this container. Cannot be updated. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirementsApplyConfiguration>,
+    pub resources: Option<Box<ResourceRequirementsApplyConfiguration>>,
     /// RestartPolicy defines the restart behavior of individual containers in a pod. This overrides the pod-level restart policy. When this field is not specified, the restart behavior is defined by the Pod's restart policy and the container type. Additionally, setting the RestartPolicy as "Always" for the init container will have the following effect: this init container will be continually restarted on exit until all regular containers have terminated. Once all regular containers have completed, all init containers with restartPolicy "Always" will be shut down. This lifecycle differs from normal init containers and is often referred to as a "sidecar" container. Although this init container still starts in the init container sequence, it does not wait for the container to complete before proceeding to the next init container. Instead, the next init container starts immediately after this init container is started, or after any startupProbe has successfully completed.
     #[serde(
         rename = "restartPolicy",
@@ -1733,14 +1733,14 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub security_context: Option<SecurityContextApplyConfiguration>,
+    pub security_context: Option<Box<SecurityContextApplyConfiguration>>,
     /// StartupProbe indicates that the Pod has successfully initialized. If specified, no other probes are executed until this completes successfully. If this probe fails, the Pod will be restarted, just as if the livenessProbe failed. This can be used to provide different probe parameters at the beginning of a Pod's lifecycle, when it might take a long time to load data or warm a cache, than during steady-state operation. This cannot be updated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
     #[serde(
         rename = "startupProbe",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub startup_probe: Option<ProbeApplyConfiguration>,
+    pub startup_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdin: Option<bool>,
@@ -1839,13 +1839,13 @@ impl ContainerApplyConfiguration {
 
     /// Sets `lifecycle`.
     pub fn with_lifecycle(mut self, value: LifecycleApplyConfiguration) -> Self {
-        self.lifecycle = Some(value);
+        self.lifecycle = Some(Box::new(value));
         self
     }
 
     /// Sets `livenessProbe`.
     pub fn with_liveness_probe(mut self, value: ProbeApplyConfiguration) -> Self {
-        self.liveness_probe = Some(value);
+        self.liveness_probe = Some(Box::new(value));
         self
     }
 
@@ -1866,7 +1866,7 @@ impl ContainerApplyConfiguration {
 
     /// Sets `readinessProbe`.
     pub fn with_readiness_probe(mut self, value: ProbeApplyConfiguration) -> Self {
-        self.readiness_probe = Some(value);
+        self.readiness_probe = Some(Box::new(value));
         self
     }
 
@@ -1883,7 +1883,7 @@ impl ContainerApplyConfiguration {
 
     /// Sets `resources`.
     pub fn with_resources(mut self, value: ResourceRequirementsApplyConfiguration) -> Self {
-        self.resources = Some(value);
+        self.resources = Some(Box::new(value));
         self
     }
 
@@ -1906,13 +1906,13 @@ impl ContainerApplyConfiguration {
 
     /// Sets `securityContext`.
     pub fn with_security_context(mut self, value: SecurityContextApplyConfiguration) -> Self {
-        self.security_context = Some(value);
+        self.security_context = Some(Box::new(value));
         self
     }
 
     /// Sets `startupProbe`.
     pub fn with_startup_probe(mut self, value: ProbeApplyConfiguration) -> Self {
-        self.startup_probe = Some(value);
+        self.startup_probe = Some(Box::new(value));
         self
     }
 
@@ -2153,7 +2153,7 @@ pub struct ContainerRestartRuleApplyConfiguration {
     pub action: Option<String>,
     /// Represents the exit codes to check on container exits.
     #[serde(rename = "exitCodes", default, skip_serializing_if = "Option::is_none")]
-    pub exit_codes: Option<ContainerRestartRuleOnExitCodesApplyConfiguration>,
+    pub exit_codes: Option<Box<ContainerRestartRuleOnExitCodesApplyConfiguration>>,
 }
 
 impl ContainerRestartRuleApplyConfiguration {
@@ -2168,7 +2168,7 @@ impl ContainerRestartRuleApplyConfiguration {
         mut self,
         value: ContainerRestartRuleOnExitCodesApplyConfiguration,
     ) -> Self {
-        self.exit_codes = Some(value);
+        self.exit_codes = Some(Box::new(value));
         self
     }
 }
@@ -2209,31 +2209,31 @@ impl ContainerRestartRuleOnExitCodesApplyConfiguration {
 pub struct ContainerStateApplyConfiguration {
     /// Details about a running container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub running: Option<ContainerStateRunningApplyConfiguration>,
+    pub running: Option<Box<ContainerStateRunningApplyConfiguration>>,
     /// Details about a terminated container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<ContainerStateTerminatedApplyConfiguration>,
+    pub terminated: Option<Box<ContainerStateTerminatedApplyConfiguration>>,
     /// Details about a waiting container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<ContainerStateWaitingApplyConfiguration>,
+    pub waiting: Option<Box<ContainerStateWaitingApplyConfiguration>>,
 }
 
 impl ContainerStateApplyConfiguration {
     /// Sets `running`.
     pub fn with_running(mut self, value: ContainerStateRunningApplyConfiguration) -> Self {
-        self.running = Some(value);
+        self.running = Some(Box::new(value));
         self
     }
 
     /// Sets `terminated`.
     pub fn with_terminated(mut self, value: ContainerStateTerminatedApplyConfiguration) -> Self {
-        self.terminated = Some(value);
+        self.terminated = Some(Box::new(value));
         self
     }
 
     /// Sets `waiting`.
     pub fn with_waiting(mut self, value: ContainerStateWaitingApplyConfiguration) -> Self {
-        self.waiting = Some(value);
+        self.waiting = Some(Box::new(value));
         self
     }
 }
@@ -2401,7 +2401,7 @@ pub struct ContainerStatusApplyConfiguration {
     pub ready: Option<bool>,
     /// Resources represents the compute resource requests and limits that have been successfully enacted on the running container after it has been started or has been successfully resized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirementsApplyConfiguration>,
+    pub resources: Option<Box<ResourceRequirementsApplyConfiguration>>,
     /// RestartCount holds the number of times the container has been restarted. Kubelet makes an effort to always increment the value, but there are cases when the state may be lost due to node restarts and then the value may be reset to 0. The value is never negative.
     #[serde(
         rename = "restartCount",
@@ -2627,7 +2627,7 @@ impl ContainerStatusApplyConfiguration {
 
     /// Sets `resources`.
     pub fn with_resources(mut self, value: ResourceRequirementsApplyConfiguration) -> Self {
-        self.resources = Some(value);
+        self.resources = Some(Box::new(value));
         self
     }
 
@@ -2678,13 +2678,13 @@ impl ContainerStatusApplyConfiguration {
 pub struct ContainerUserApplyConfiguration {
     /// Linux holds user identity information initially attached to the first process of the containers in Linux. Note that the actual running identity can be changed if the process has enough privilege to do so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linux: Option<LinuxContainerUserApplyConfiguration>,
+    pub linux: Option<Box<LinuxContainerUserApplyConfiguration>>,
 }
 
 impl ContainerUserApplyConfiguration {
     /// Sets `linux`.
     pub fn with_linux(mut self, value: LinuxContainerUserApplyConfiguration) -> Self {
-        self.linux = Some(value);
+        self.linux = Some(Box::new(value));
         self
     }
 }
@@ -2729,7 +2729,7 @@ impl DownwardAPIProjectionApplyConfiguration {
 pub struct DownwardAPIVolumeFileApplyConfiguration {
     /// Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported.
     #[serde(rename = "fieldRef", default, skip_serializing_if = "Option::is_none")]
-    pub field_ref: Option<ObjectFieldSelectorApplyConfiguration>,
+    pub field_ref: Option<Box<ObjectFieldSelectorApplyConfiguration>>,
     /// Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i32>,
@@ -2742,7 +2742,7 @@ pub struct DownwardAPIVolumeFileApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_field_ref: Option<ResourceFieldSelectorApplyConfiguration>,
+    pub resource_field_ref: Option<Box<ResourceFieldSelectorApplyConfiguration>>,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -2751,7 +2751,7 @@ pub struct DownwardAPIVolumeFileApplyConfiguration {
 impl DownwardAPIVolumeFileApplyConfiguration {
     /// Sets `fieldRef`.
     pub fn with_field_ref(mut self, value: ObjectFieldSelectorApplyConfiguration) -> Self {
-        self.field_ref = Some(value);
+        self.field_ref = Some(Box::new(value));
         self
     }
 
@@ -2772,7 +2772,7 @@ impl DownwardAPIVolumeFileApplyConfiguration {
         mut self,
         value: ResourceFieldSelectorApplyConfiguration,
     ) -> Self {
-        self.resource_field_ref = Some(value);
+        self.resource_field_ref = Some(Box::new(value));
         self
     }
 
@@ -2876,7 +2876,7 @@ pub struct EndpointAddressApplyConfiguration {
     pub node_name: Option<String>,
     /// Reference to object providing the endpoint.
     #[serde(rename = "targetRef", default, skip_serializing_if = "Option::is_none")]
-    pub target_ref: Option<ObjectReferenceApplyConfiguration>,
+    pub target_ref: Option<Box<ObjectReferenceApplyConfiguration>>,
 }
 
 impl EndpointAddressApplyConfiguration {
@@ -2900,7 +2900,7 @@ impl EndpointAddressApplyConfiguration {
 
     /// Sets `targetRef`.
     pub fn with_target_ref(mut self, value: ObjectReferenceApplyConfiguration) -> Self {
-        self.target_ref = Some(value);
+        self.target_ref = Some(Box::new(value));
         self
     }
 }
@@ -3190,19 +3190,19 @@ pub struct EnvFromSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub config_map_ref: Option<ConfigMapEnvSourceApplyConfiguration>,
+    pub config_map_ref: Option<Box<ConfigMapEnvSourceApplyConfiguration>>,
     /// Optional text to prepend to the name of each environment variable. May consist of any printable ASCII characters except '='.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// The Secret to select from
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretEnvSourceApplyConfiguration>,
+    pub secret_ref: Option<Box<SecretEnvSourceApplyConfiguration>>,
 }
 
 impl EnvFromSourceApplyConfiguration {
     /// Sets `configMapRef`.
     pub fn with_config_map_ref(mut self, value: ConfigMapEnvSourceApplyConfiguration) -> Self {
-        self.config_map_ref = Some(value);
+        self.config_map_ref = Some(Box::new(value));
         self
     }
 
@@ -3214,7 +3214,7 @@ impl EnvFromSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: SecretEnvSourceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 }
@@ -3230,7 +3230,7 @@ pub struct EnvVarApplyConfiguration {
     pub value: Option<String>,
     /// Source for the environment variable's value. Cannot be used if value is not empty.
     #[serde(rename = "valueFrom", default, skip_serializing_if = "Option::is_none")]
-    pub value_from: Option<EnvVarSourceApplyConfiguration>,
+    pub value_from: Option<Box<EnvVarSourceApplyConfiguration>>,
 }
 
 impl EnvVarApplyConfiguration {
@@ -3248,7 +3248,7 @@ impl EnvVarApplyConfiguration {
 
     /// Sets `valueFrom`.
     pub fn with_value_from(mut self, value: EnvVarSourceApplyConfiguration) -> Self {
-        self.value_from = Some(value);
+        self.value_from = Some(Box::new(value));
         self
     }
 }
@@ -3262,31 +3262,31 @@ pub struct EnvVarSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub config_map_key_ref: Option<ConfigMapKeySelectorApplyConfiguration>,
+    pub config_map_key_ref: Option<Box<ConfigMapKeySelectorApplyConfiguration>>,
     /// Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels\['\<KEY\>'\]`, `metadata.annotations\['\<KEY\>'\]`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
     #[serde(rename = "fieldRef", default, skip_serializing_if = "Option::is_none")]
-    pub field_ref: Option<ObjectFieldSelectorApplyConfiguration>,
+    pub field_ref: Option<Box<ObjectFieldSelectorApplyConfiguration>>,
     /// FileKeyRef selects a key of the env file. Requires the EnvFiles feature gate to be enabled.
     #[serde(
         rename = "fileKeyRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub file_key_ref: Option<FileKeySelectorApplyConfiguration>,
+    pub file_key_ref: Option<Box<FileKeySelectorApplyConfiguration>>,
     /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
     #[serde(
         rename = "resourceFieldRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_field_ref: Option<ResourceFieldSelectorApplyConfiguration>,
+    pub resource_field_ref: Option<Box<ResourceFieldSelectorApplyConfiguration>>,
     /// Selects a key of a secret in the pod's namespace
     #[serde(
         rename = "secretKeyRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_key_ref: Option<SecretKeySelectorApplyConfiguration>,
+    pub secret_key_ref: Option<Box<SecretKeySelectorApplyConfiguration>>,
 }
 
 impl EnvVarSourceApplyConfiguration {
@@ -3295,19 +3295,19 @@ impl EnvVarSourceApplyConfiguration {
         mut self,
         value: ConfigMapKeySelectorApplyConfiguration,
     ) -> Self {
-        self.config_map_key_ref = Some(value);
+        self.config_map_key_ref = Some(Box::new(value));
         self
     }
 
     /// Sets `fieldRef`.
     pub fn with_field_ref(mut self, value: ObjectFieldSelectorApplyConfiguration) -> Self {
-        self.field_ref = Some(value);
+        self.field_ref = Some(Box::new(value));
         self
     }
 
     /// Sets `fileKeyRef`.
     pub fn with_file_key_ref(mut self, value: FileKeySelectorApplyConfiguration) -> Self {
-        self.file_key_ref = Some(value);
+        self.file_key_ref = Some(Box::new(value));
         self
     }
 
@@ -3316,13 +3316,13 @@ impl EnvVarSourceApplyConfiguration {
         mut self,
         value: ResourceFieldSelectorApplyConfiguration,
     ) -> Self {
-        self.resource_field_ref = Some(value);
+        self.resource_field_ref = Some(Box::new(value));
         self
     }
 
     /// Sets `secretKeyRef`.
     pub fn with_secret_key_ref(mut self, value: SecretKeySelectorApplyConfiguration) -> Self {
-        self.secret_key_ref = Some(value);
+        self.secret_key_ref = Some(Box::new(value));
         self
     }
 }
@@ -3362,14 +3362,14 @@ pub struct EphemeralContainerApplyConfiguration {
     pub image_pull_policy: Option<String>,
     /// Lifecycle is not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<LifecycleApplyConfiguration>,
+    pub lifecycle: Option<Box<LifecycleApplyConfiguration>>,
     /// Probes are not allowed for ephemeral containers.
     #[serde(
         rename = "livenessProbe",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub liveness_probe: Option<ProbeApplyConfiguration>,
+    pub liveness_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Name of the ephemeral container specified as a DNS_LABEL. This name must be unique among all containers, init containers and ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3382,7 +3382,7 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub readiness_probe: Option<ProbeApplyConfiguration>,
+    pub readiness_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Resources resize policy for the container.
     #[serde(
         rename = "resizePolicy",
@@ -3392,7 +3392,7 @@ pub struct EphemeralContainerApplyConfiguration {
     pub resize_policy: Option<Vec<ContainerResizePolicyApplyConfiguration>>,
     /// Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources already allocated to the pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirementsApplyConfiguration>,
+    pub resources: Option<Box<ResourceRequirementsApplyConfiguration>>,
     /// Restart policy for the container to manage the restart behavior of each container within a pod. You cannot set this field on ephemeral containers.
     #[serde(
         rename = "restartPolicy",
@@ -3413,14 +3413,14 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub security_context: Option<SecurityContextApplyConfiguration>,
+    pub security_context: Option<Box<SecurityContextApplyConfiguration>>,
     /// Probes are not allowed for ephemeral containers.
     #[serde(
         rename = "startupProbe",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub startup_probe: Option<ProbeApplyConfiguration>,
+    pub startup_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdin: Option<bool>,
@@ -3528,13 +3528,13 @@ impl EphemeralContainerApplyConfiguration {
 
     /// Sets `lifecycle`.
     pub fn with_lifecycle(mut self, value: LifecycleApplyConfiguration) -> Self {
-        self.lifecycle = Some(value);
+        self.lifecycle = Some(Box::new(value));
         self
     }
 
     /// Sets `livenessProbe`.
     pub fn with_liveness_probe(mut self, value: ProbeApplyConfiguration) -> Self {
-        self.liveness_probe = Some(value);
+        self.liveness_probe = Some(Box::new(value));
         self
     }
 
@@ -3555,7 +3555,7 @@ impl EphemeralContainerApplyConfiguration {
 
     /// Sets `readinessProbe`.
     pub fn with_readiness_probe(mut self, value: ProbeApplyConfiguration) -> Self {
-        self.readiness_probe = Some(value);
+        self.readiness_probe = Some(Box::new(value));
         self
     }
 
@@ -3572,7 +3572,7 @@ impl EphemeralContainerApplyConfiguration {
 
     /// Sets `resources`.
     pub fn with_resources(mut self, value: ResourceRequirementsApplyConfiguration) -> Self {
-        self.resources = Some(value);
+        self.resources = Some(Box::new(value));
         self
     }
 
@@ -3595,13 +3595,13 @@ impl EphemeralContainerApplyConfiguration {
 
     /// Sets `securityContext`.
     pub fn with_security_context(mut self, value: SecurityContextApplyConfiguration) -> Self {
-        self.security_context = Some(value);
+        self.security_context = Some(Box::new(value));
         self
     }
 
     /// Sets `startupProbe`.
     pub fn with_startup_probe(mut self, value: ProbeApplyConfiguration) -> Self {
-        self.startup_probe = Some(value);
+        self.startup_probe = Some(Box::new(value));
         self
     }
 
@@ -3685,7 +3685,7 @@ pub struct EphemeralVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_claim_template: Option<PersistentVolumeClaimTemplateApplyConfiguration>,
+    pub volume_claim_template: Option<Box<PersistentVolumeClaimTemplateApplyConfiguration>>,
 }
 
 impl EphemeralVolumeSourceApplyConfiguration {
@@ -3694,7 +3694,7 @@ impl EphemeralVolumeSourceApplyConfiguration {
         mut self,
         value: PersistentVolumeClaimTemplateApplyConfiguration,
     ) -> Self {
-        self.volume_claim_template = Some(value);
+        self.volume_claim_template = Some(Box::new(value));
         self
     }
 }
@@ -3753,7 +3753,7 @@ pub struct EventApplyConfiguration {
     pub reason: Option<String>,
     /// Optional secondary object for more complex actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<ObjectReferenceApplyConfiguration>,
+    pub related: Option<Box<ObjectReferenceApplyConfiguration>>,
     /// Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.
     #[serde(
         rename = "reportingComponent",
@@ -3770,10 +3770,10 @@ pub struct EventApplyConfiguration {
     pub reporting_instance: Option<String>,
     /// Data about the Event series this event represents or nil if it's a singleton Event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<EventSeriesApplyConfiguration>,
+    pub series: Option<Box<EventSeriesApplyConfiguration>>,
     /// The component reporting this event. Should be a short machine understandable string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<EventSourceApplyConfiguration>,
+    pub source: Option<Box<EventSourceApplyConfiguration>>,
     /// Type of this event (Normal, Warning), new types could be added in the future
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -3946,7 +3946,7 @@ impl EventApplyConfiguration {
 
     /// Sets `related`.
     pub fn with_related(mut self, value: ObjectReferenceApplyConfiguration) -> Self {
-        self.related = Some(value);
+        self.related = Some(Box::new(value));
         self
     }
 
@@ -3964,13 +3964,13 @@ impl EventApplyConfiguration {
 
     /// Sets `series`.
     pub fn with_series(mut self, value: EventSeriesApplyConfiguration) -> Self {
-        self.series = Some(value);
+        self.series = Some(Box::new(value));
         self
     }
 
     /// Sets `source`.
     pub fn with_source(mut self, value: EventSourceApplyConfiguration) -> Self {
-        self.source = Some(value);
+        self.source = Some(Box::new(value));
         self
     }
 
@@ -4225,7 +4225,7 @@ pub struct FlexPersistentVolumeSourceApplyConfiguration {
     pub read_only: Option<bool>,
     /// secretRef is Optional: SecretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
 }
 
 impl FlexPersistentVolumeSourceApplyConfiguration {
@@ -4260,7 +4260,7 @@ impl FlexPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 }
@@ -4794,7 +4794,7 @@ pub struct ISCSIPersistentVolumeSourceApplyConfiguration {
     pub read_only: Option<bool>,
     /// secretRef is the CHAP Secret for iSCSI target and initiator authentication
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
     #[serde(
         rename = "targetPortal",
@@ -4863,7 +4863,7 @@ impl ISCSIPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 
@@ -5103,10 +5103,10 @@ impl KeyToPathApplyConfiguration {
 pub struct LifecycleApplyConfiguration {
     /// PostStart is called immediately after a container is created. If the handler fails, the container is terminated and restarted according to its restart policy. Other management of the container blocks until the hook completes. More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
     #[serde(rename = "postStart", default, skip_serializing_if = "Option::is_none")]
-    pub post_start: Option<LifecycleHandlerApplyConfiguration>,
+    pub post_start: Option<Box<LifecycleHandlerApplyConfiguration>>,
     /// PreStop is called immediately before a container is terminated due to an API request or management event such as liveness/startup probe failure, preemption, resource contention, etc. The handler is not called if the container crashes or exits. The Pod's termination grace period countdown begins before the PreStop hook is executed. Regardless of the outcome of the handler, the container will eventually terminate within the Pod's termination grace period (unless delayed by finalizers). Other management of the container blocks until the hook completes or until the termination grace period is reached. More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
     #[serde(rename = "preStop", default, skip_serializing_if = "Option::is_none")]
-    pub pre_stop: Option<LifecycleHandlerApplyConfiguration>,
+    pub pre_stop: Option<Box<LifecycleHandlerApplyConfiguration>>,
     /// StopSignal defines which signal will be sent to a container when it is being stopped. If not specified, the default is defined by the container runtime in use. StopSignal can only be set for Pods with a non-empty .spec.os.name
     ///
     /// Possible enum values:
@@ -5251,13 +5251,13 @@ pub struct LifecycleApplyConfiguration {
 impl LifecycleApplyConfiguration {
     /// Sets `postStart`.
     pub fn with_post_start(mut self, value: LifecycleHandlerApplyConfiguration) -> Self {
-        self.post_start = Some(value);
+        self.post_start = Some(Box::new(value));
         self
     }
 
     /// Sets `preStop`.
     pub fn with_pre_stop(mut self, value: LifecycleHandlerApplyConfiguration) -> Self {
-        self.pre_stop = Some(value);
+        self.pre_stop = Some(Box::new(value));
         self
     }
 
@@ -5276,13 +5276,13 @@ pub struct LifecycleHandlerApplyConfiguration {
     pub exec: Option<ExecActionApplyConfiguration>,
     /// HTTPGet specifies an HTTP GET request to perform.
     #[serde(rename = "httpGet", default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HTTPGetActionApplyConfiguration>,
+    pub http_get: Option<Box<HTTPGetActionApplyConfiguration>>,
     /// Sleep represents a duration that the container should sleep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sleep: Option<SleepActionApplyConfiguration>,
     /// Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for backward compatibility. There is no validation of this field and lifecycle hooks will fail at runtime when it is specified.
     #[serde(rename = "tcpSocket", default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TCPSocketActionApplyConfiguration>,
+    pub tcp_socket: Option<Box<TCPSocketActionApplyConfiguration>>,
 }
 
 impl LifecycleHandlerApplyConfiguration {
@@ -5294,7 +5294,7 @@ impl LifecycleHandlerApplyConfiguration {
 
     /// Sets `httpGet`.
     pub fn with_http_get(mut self, value: HTTPGetActionApplyConfiguration) -> Self {
-        self.http_get = Some(value);
+        self.http_get = Some(Box::new(value));
         self
     }
 
@@ -5306,7 +5306,7 @@ impl LifecycleHandlerApplyConfiguration {
 
     /// Sets `tcpSocket`.
     pub fn with_tcp_socket(mut self, value: TCPSocketActionApplyConfiguration) -> Self {
-        self.tcp_socket = Some(value);
+        self.tcp_socket = Some(Box::new(value));
         self
     }
 }
@@ -5838,7 +5838,7 @@ pub struct NamespaceApplyConfiguration {
     pub spec: Option<NamespaceSpecApplyConfiguration>,
     /// Status describes the current status of a Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<NamespaceStatusApplyConfiguration>,
+    pub status: Option<Box<NamespaceStatusApplyConfiguration>>,
 }
 
 impl NamespaceApplyConfiguration {
@@ -5964,7 +5964,7 @@ impl NamespaceApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: NamespaceStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -6107,10 +6107,10 @@ pub struct NodeApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec defines the behavior of a node. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<NodeSpecApplyConfiguration>,
+    pub spec: Option<Box<NodeSpecApplyConfiguration>>,
     /// Most recently observed status of the node. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<NodeStatusApplyConfiguration>,
+    pub status: Option<Box<NodeStatusApplyConfiguration>>,
 }
 
 impl NodeApplyConfiguration {
@@ -6230,13 +6230,13 @@ impl NodeApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: NodeSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: NodeStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -6512,13 +6512,13 @@ impl NodeConditionApplyConfiguration {
 pub struct NodeConfigSourceApplyConfiguration {
     /// ConfigMap is a reference to a Node's ConfigMap
     #[serde(rename = "configMap", default, skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapNodeConfigSourceApplyConfiguration>,
+    pub config_map: Option<Box<ConfigMapNodeConfigSourceApplyConfiguration>>,
 }
 
 impl NodeConfigSourceApplyConfiguration {
     /// Sets `configMap`.
     pub fn with_config_map(mut self, value: ConfigMapNodeConfigSourceApplyConfiguration) -> Self {
-        self.config_map = Some(value);
+        self.config_map = Some(Box::new(value));
         self
     }
 }
@@ -6926,7 +6926,7 @@ pub struct NodeStatusApplyConfiguration {
     pub conditions: Option<Vec<NodeConditionApplyConfiguration>>,
     /// Status of the config assigned to the node via the dynamic Kubelet config feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<NodeConfigStatusApplyConfiguration>,
+    pub config: Option<Box<NodeConfigStatusApplyConfiguration>>,
     /// Endpoints of daemons running on the Node.
     #[serde(
         rename = "daemonEndpoints",
@@ -6949,7 +6949,7 @@ pub struct NodeStatusApplyConfiguration {
     pub images: Option<Vec<ContainerImageApplyConfiguration>>,
     /// Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info
     #[serde(rename = "nodeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub node_info: Option<NodeSystemInfoApplyConfiguration>,
+    pub node_info: Option<Box<NodeSystemInfoApplyConfiguration>>,
     /// NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated.
     ///
     /// Possible enum values:
@@ -7027,7 +7027,7 @@ impl NodeStatusApplyConfiguration {
 
     /// Sets `config`.
     pub fn with_config(mut self, value: NodeConfigStatusApplyConfiguration) -> Self {
-        self.config = Some(value);
+        self.config = Some(Box::new(value));
         self
     }
 
@@ -7065,7 +7065,7 @@ impl NodeStatusApplyConfiguration {
 
     /// Sets `nodeInfo`.
     pub fn with_node_info(mut self, value: NodeSystemInfoApplyConfiguration) -> Self {
-        self.node_info = Some(value);
+        self.node_info = Some(Box::new(value));
         self
     }
 
@@ -7393,10 +7393,10 @@ pub struct PersistentVolumeApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec defines a specification of a persistent volume owned by the cluster. Provisioned by an administrator. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PersistentVolumeSpecApplyConfiguration>,
+    pub spec: Option<Box<PersistentVolumeSpecApplyConfiguration>>,
     /// status represents the current information/status for the persistent volume. Populated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PersistentVolumeStatusApplyConfiguration>,
+    pub status: Option<Box<PersistentVolumeStatusApplyConfiguration>>,
 }
 
 impl PersistentVolumeApplyConfiguration {
@@ -7516,13 +7516,13 @@ impl PersistentVolumeApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: PersistentVolumeSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: PersistentVolumeStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -7557,10 +7557,10 @@ pub struct PersistentVolumeClaimApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec defines the desired characteristics of a volume requested by a pod author. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PersistentVolumeClaimSpecApplyConfiguration>,
+    pub spec: Option<Box<PersistentVolumeClaimSpecApplyConfiguration>>,
     /// status represents the current information/status of a persistent volume claim. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PersistentVolumeClaimStatusApplyConfiguration>,
+    pub status: Option<Box<PersistentVolumeClaimStatusApplyConfiguration>>,
 }
 
 impl PersistentVolumeClaimApplyConfiguration {
@@ -7682,13 +7682,13 @@ impl PersistentVolumeClaimApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: PersistentVolumeClaimSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: PersistentVolumeClaimStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -7792,7 +7792,7 @@ pub struct PersistentVolumeClaimSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub data_source: Option<TypedLocalObjectReferenceApplyConfiguration>,
+    pub data_source: Option<Box<TypedLocalObjectReferenceApplyConfiguration>>,
     /// dataSourceRef specifies the object from which to populate the volume with data, if a non-empty volume is desired. This may be any object from a non-empty API group (non core object) or a PersistentVolumeClaim object. When this field is specified, volume binding will only succeed if the type of the specified object matches some installed volume populator or dynamic provisioner. This field will replace the functionality of the dataSource field and as such if both fields are non-empty, they must have the same value. For backwards compatibility, when namespace isn't specified in dataSourceRef, both fields (dataSource and dataSourceRef) will be set to the same value automatically if one of them is empty and the other is non-empty. When namespace is specified in dataSourceRef, dataSource isn't set to the same value and must be empty. There are three important differences between dataSource and dataSourceRef: * While dataSource only allows two specific types of objects, dataSourceRef
     ///
     /// allows any non-core object, as well as PersistentVolumeClaim objects.
@@ -7813,10 +7813,10 @@ pub struct PersistentVolumeClaimSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub data_source_ref: Option<TypedObjectReferenceApplyConfiguration>,
+    pub data_source_ref: Option<Box<TypedObjectReferenceApplyConfiguration>>,
     /// resources represents the minimum resources the volume should have. Users are allowed to specify resource requirements that are lower than previous value but must still be higher than capacity recorded in the status field of the claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<VolumeResourceRequirementsApplyConfiguration>,
+    pub resources: Option<Box<VolumeResourceRequirementsApplyConfiguration>>,
     /// selector is a label query over volumes to consider for binding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
@@ -7867,19 +7867,19 @@ impl PersistentVolumeClaimSpecApplyConfiguration {
 
     /// Sets `dataSource`.
     pub fn with_data_source(mut self, value: TypedLocalObjectReferenceApplyConfiguration) -> Self {
-        self.data_source = Some(value);
+        self.data_source = Some(Box::new(value));
         self
     }
 
     /// Sets `dataSourceRef`.
     pub fn with_data_source_ref(mut self, value: TypedObjectReferenceApplyConfiguration) -> Self {
-        self.data_source_ref = Some(value);
+        self.data_source_ref = Some(Box::new(value));
         self
     }
 
     /// Sets `resources`.
     pub fn with_resources(mut self, value: VolumeResourceRequirementsApplyConfiguration) -> Self {
-        self.resources = Some(value);
+        self.resources = Some(Box::new(value));
         self
     }
 
@@ -8023,14 +8023,14 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub health_status: Option<VolumeHealthStatusApplyConfiguration>,
+    pub health_status: Option<Box<VolumeHealthStatusApplyConfiguration>>,
     /// ModifyVolumeStatus represents the status object of ControllerModifyVolume operation. When this is unset, there is no ModifyVolume operation being attempted.
     #[serde(
         rename = "modifyVolumeStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub modify_volume_status: Option<ModifyVolumeStatusApplyConfiguration>,
+    pub modify_volume_status: Option<Box<ModifyVolumeStatusApplyConfiguration>>,
     /// phase represents the current phase of PersistentVolumeClaim.
     ///
     /// Possible enum values:
@@ -8103,7 +8103,7 @@ impl PersistentVolumeClaimStatusApplyConfiguration {
 
     /// Sets `healthStatus`.
     pub fn with_health_status(mut self, value: VolumeHealthStatusApplyConfiguration) -> Self {
-        self.health_status = Some(value);
+        self.health_status = Some(Box::new(value));
         self
     }
 
@@ -8112,7 +8112,7 @@ impl PersistentVolumeClaimStatusApplyConfiguration {
         mut self,
         value: ModifyVolumeStatusApplyConfiguration,
     ) -> Self {
-        self.modify_volume_status = Some(value);
+        self.modify_volume_status = Some(Box::new(value));
         self
     }
 
@@ -8192,60 +8192,60 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub aws_elastic_block_store: Option<AWSElasticBlockStoreVolumeSourceApplyConfiguration>,
+    pub aws_elastic_block_store: Option<Box<AWSElasticBlockStoreVolumeSourceApplyConfiguration>>,
     /// azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree azureDisk type are redirected to the disk.csi.azure.com CSI driver.
     #[serde(rename = "azureDisk", default, skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<AzureDiskVolumeSourceApplyConfiguration>,
+    pub azure_disk: Option<Box<AzureDiskVolumeSourceApplyConfiguration>>,
     /// azureFile represents an Azure File Service mount on the host and bind mount to the pod. Deprecated: AzureFile is deprecated. All operations for the in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
     #[serde(rename = "azureFile", default, skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<AzureFilePersistentVolumeSourceApplyConfiguration>,
+    pub azure_file: Option<Box<AzureFilePersistentVolumeSourceApplyConfiguration>>,
     /// capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<CephFSPersistentVolumeSourceApplyConfiguration>,
+    pub cephfs: Option<Box<CephFSPersistentVolumeSourceApplyConfiguration>>,
     /// cinder represents a cinder volume attached and mounted on kubelets host machine. Deprecated: Cinder is deprecated. All operations for the in-tree cinder type are redirected to the cinder.csi.openstack.org CSI driver. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<CinderPersistentVolumeSourceApplyConfiguration>,
+    pub cinder: Option<Box<CinderPersistentVolumeSourceApplyConfiguration>>,
     /// claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding
     #[serde(rename = "claimRef", default, skip_serializing_if = "Option::is_none")]
-    pub claim_ref: Option<ObjectReferenceApplyConfiguration>,
+    pub claim_ref: Option<Box<ObjectReferenceApplyConfiguration>>,
     /// csi represents storage that is handled by an external CSI driver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Option<CSIPersistentVolumeSourceApplyConfiguration>,
+    pub csi: Option<Box<CSIPersistentVolumeSourceApplyConfiguration>>,
     /// fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fc: Option<FCVolumeSourceApplyConfiguration>,
+    pub fc: Option<Box<FCVolumeSourceApplyConfiguration>>,
     /// flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider using a CSIDriver instead.
     #[serde(
         rename = "flexVolume",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub flex_volume: Option<FlexPersistentVolumeSourceApplyConfiguration>,
+    pub flex_volume: Option<Box<FlexPersistentVolumeSourceApplyConfiguration>>,
     /// flocker represents a Flocker volume attached to a kubelet's host machine and exposed to the pod for its usage. This depends on the Flocker control service being running. Deprecated: Flocker is deprecated and the in-tree flocker type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flocker: Option<FlockerVolumeSourceApplyConfiguration>,
+    pub flocker: Option<Box<FlockerVolumeSourceApplyConfiguration>>,
     /// gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin. Deprecated: GCEPersistentDisk is deprecated. All operations for the in-tree gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(
         rename = "gcePersistentDisk",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub gce_persistent_disk: Option<GCEPersistentDiskVolumeSourceApplyConfiguration>,
+    pub gce_persistent_disk: Option<Box<GCEPersistentDiskVolumeSourceApplyConfiguration>>,
     /// glusterfs represents a Glusterfs volume that is attached to a host and exposed to the pod. Provisioned by an admin. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type is no longer supported. More info: https://examples.k8s.io/volumes/glusterfs/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<GlusterfsPersistentVolumeSourceApplyConfiguration>,
+    pub glusterfs: Option<Box<GlusterfsPersistentVolumeSourceApplyConfiguration>>,
     /// hostPath represents a directory on the host. Provisioned by a developer or tester. This is useful for single-node development and testing only! On-host storage is not supported in any way and WILL NOT WORK in a multi-node cluster. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
     #[serde(rename = "hostPath", default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<HostPathVolumeSourceApplyConfiguration>,
+    pub host_path: Option<Box<HostPathVolumeSourceApplyConfiguration>>,
     /// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<ISCSIPersistentVolumeSourceApplyConfiguration>,
+    pub iscsi: Option<Box<ISCSIPersistentVolumeSourceApplyConfiguration>>,
     /// local represents directly-attached storage with node affinity
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local: Option<LocalVolumeSourceApplyConfiguration>,
+    pub local: Option<Box<LocalVolumeSourceApplyConfiguration>>,
     /// mountOptions is the list of mount options, e.g. \["ro", "soft"\]. Not validated - mount will simply fail if one is invalid. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options
     #[serde(
         rename = "mountOptions",
@@ -8255,7 +8255,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
     pub mount_options: Option<Vec<String>>,
     /// nfs represents an NFS mount on the host. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<NFSVolumeSourceApplyConfiguration>,
+    pub nfs: Option<Box<NFSVolumeSourceApplyConfiguration>>,
     /// nodeAffinity defines constraints that limit what nodes this volume can be accessed from. This field influences the scheduling of pods that use this volume. This field is mutable if MutablePVNodeAffinity feature gate is enabled.
     #[serde(
         rename = "nodeAffinity",
@@ -8284,23 +8284,23 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub photon_persistent_disk: Option<PhotonPersistentDiskVolumeSourceApplyConfiguration>,
+    pub photon_persistent_disk: Option<Box<PhotonPersistentDiskVolumeSourceApplyConfiguration>>,
     /// portworxVolume represents a portworx volume attached and mounted on kubelets host machine. Deprecated: PortworxVolume is deprecated. All operations for the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI driver.
     #[serde(
         rename = "portworxVolume",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub portworx_volume: Option<PortworxVolumeSourceApplyConfiguration>,
+    pub portworx_volume: Option<Box<PortworxVolumeSourceApplyConfiguration>>,
     /// quobyte represents a Quobyte mount on the host that shares a pod's lifetime. Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quobyte: Option<QuobyteVolumeSourceApplyConfiguration>,
+    pub quobyte: Option<Box<QuobyteVolumeSourceApplyConfiguration>>,
     /// rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no longer supported. More info: https://examples.k8s.io/volumes/rbd/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<RBDPersistentVolumeSourceApplyConfiguration>,
+    pub rbd: Option<Box<RBDPersistentVolumeSourceApplyConfiguration>>,
     /// scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO type is no longer supported.
     #[serde(rename = "scaleIO", default, skip_serializing_if = "Option::is_none")]
-    pub scale_io: Option<ScaleIOPersistentVolumeSourceApplyConfiguration>,
+    pub scale_io: Option<Box<ScaleIOPersistentVolumeSourceApplyConfiguration>>,
     /// storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.
     #[serde(
         rename = "storageClassName",
@@ -8310,7 +8310,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
     pub storage_class_name: Option<String>,
     /// storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported. More info: https://examples.k8s.io/volumes/storageos/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storageos: Option<StorageOSPersistentVolumeSourceApplyConfiguration>,
+    pub storageos: Option<Box<StorageOSPersistentVolumeSourceApplyConfiguration>>,
     /// Name of VolumeAttributesClass to which this persistent volume belongs. Empty value is not allowed. When this field is not set, it indicates that this volume does not belong to any VolumeAttributesClass. This field is mutable and can be changed by the CSI driver after a volume has been updated successfully to a new class. For an unbound PersistentVolume, the volumeAttributesClassName will be matched with unbound PersistentVolumeClaims during the binding process.
     #[serde(
         rename = "volumeAttributesClassName",
@@ -8337,7 +8337,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub vsphere_volume: Option<VsphereVirtualDiskVolumeSourceApplyConfiguration>,
+    pub vsphere_volume: Option<Box<VsphereVirtualDiskVolumeSourceApplyConfiguration>>,
 }
 
 impl PersistentVolumeSpecApplyConfiguration {
@@ -8354,13 +8354,13 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: AWSElasticBlockStoreVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.aws_elastic_block_store = Some(value);
+        self.aws_elastic_block_store = Some(Box::new(value));
         self
     }
 
     /// Sets `azureDisk`.
     pub fn with_azure_disk(mut self, value: AzureDiskVolumeSourceApplyConfiguration) -> Self {
-        self.azure_disk = Some(value);
+        self.azure_disk = Some(Box::new(value));
         self
     }
 
@@ -8369,7 +8369,7 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: AzureFilePersistentVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.azure_file = Some(value);
+        self.azure_file = Some(Box::new(value));
         self
     }
 
@@ -8386,43 +8386,43 @@ impl PersistentVolumeSpecApplyConfiguration {
 
     /// Sets `cephfs`.
     pub fn with_cephfs(mut self, value: CephFSPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.cephfs = Some(value);
+        self.cephfs = Some(Box::new(value));
         self
     }
 
     /// Sets `cinder`.
     pub fn with_cinder(mut self, value: CinderPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.cinder = Some(value);
+        self.cinder = Some(Box::new(value));
         self
     }
 
     /// Sets `claimRef`.
     pub fn with_claim_ref(mut self, value: ObjectReferenceApplyConfiguration) -> Self {
-        self.claim_ref = Some(value);
+        self.claim_ref = Some(Box::new(value));
         self
     }
 
     /// Sets `csi`.
     pub fn with_csi(mut self, value: CSIPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.csi = Some(value);
+        self.csi = Some(Box::new(value));
         self
     }
 
     /// Sets `fc`.
     pub fn with_fc(mut self, value: FCVolumeSourceApplyConfiguration) -> Self {
-        self.fc = Some(value);
+        self.fc = Some(Box::new(value));
         self
     }
 
     /// Sets `flexVolume`.
     pub fn with_flex_volume(mut self, value: FlexPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.flex_volume = Some(value);
+        self.flex_volume = Some(Box::new(value));
         self
     }
 
     /// Sets `flocker`.
     pub fn with_flocker(mut self, value: FlockerVolumeSourceApplyConfiguration) -> Self {
-        self.flocker = Some(value);
+        self.flocker = Some(Box::new(value));
         self
     }
 
@@ -8431,7 +8431,7 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: GCEPersistentDiskVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.gce_persistent_disk = Some(value);
+        self.gce_persistent_disk = Some(Box::new(value));
         self
     }
 
@@ -8440,25 +8440,25 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: GlusterfsPersistentVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.glusterfs = Some(value);
+        self.glusterfs = Some(Box::new(value));
         self
     }
 
     /// Sets `hostPath`.
     pub fn with_host_path(mut self, value: HostPathVolumeSourceApplyConfiguration) -> Self {
-        self.host_path = Some(value);
+        self.host_path = Some(Box::new(value));
         self
     }
 
     /// Sets `iscsi`.
     pub fn with_iscsi(mut self, value: ISCSIPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.iscsi = Some(value);
+        self.iscsi = Some(Box::new(value));
         self
     }
 
     /// Sets `local`.
     pub fn with_local(mut self, value: LocalVolumeSourceApplyConfiguration) -> Self {
-        self.local = Some(value);
+        self.local = Some(Box::new(value));
         self
     }
 
@@ -8475,7 +8475,7 @@ impl PersistentVolumeSpecApplyConfiguration {
 
     /// Sets `nfs`.
     pub fn with_nfs(mut self, value: NFSVolumeSourceApplyConfiguration) -> Self {
-        self.nfs = Some(value);
+        self.nfs = Some(Box::new(value));
         self
     }
 
@@ -8496,31 +8496,31 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: PhotonPersistentDiskVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.photon_persistent_disk = Some(value);
+        self.photon_persistent_disk = Some(Box::new(value));
         self
     }
 
     /// Sets `portworxVolume`.
     pub fn with_portworx_volume(mut self, value: PortworxVolumeSourceApplyConfiguration) -> Self {
-        self.portworx_volume = Some(value);
+        self.portworx_volume = Some(Box::new(value));
         self
     }
 
     /// Sets `quobyte`.
     pub fn with_quobyte(mut self, value: QuobyteVolumeSourceApplyConfiguration) -> Self {
-        self.quobyte = Some(value);
+        self.quobyte = Some(Box::new(value));
         self
     }
 
     /// Sets `rbd`.
     pub fn with_rbd(mut self, value: RBDPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.rbd = Some(value);
+        self.rbd = Some(Box::new(value));
         self
     }
 
     /// Sets `scaleIO`.
     pub fn with_scale_io(mut self, value: ScaleIOPersistentVolumeSourceApplyConfiguration) -> Self {
-        self.scale_io = Some(value);
+        self.scale_io = Some(Box::new(value));
         self
     }
 
@@ -8535,7 +8535,7 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: StorageOSPersistentVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.storageos = Some(value);
+        self.storageos = Some(Box::new(value));
         self
     }
 
@@ -8556,7 +8556,7 @@ impl PersistentVolumeSpecApplyConfiguration {
         mut self,
         value: VsphereVirtualDiskVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.vsphere_volume = Some(value);
+        self.vsphere_volume = Some(Box::new(value));
         self
     }
 }
@@ -8666,10 +8666,10 @@ pub struct PodApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodSpecApplyConfiguration>,
+    pub spec: Option<Box<PodSpecApplyConfiguration>>,
     /// Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodStatusApplyConfiguration>,
+    pub status: Option<Box<PodStatusApplyConfiguration>>,
 }
 
 impl PodApplyConfiguration {
@@ -8791,13 +8791,13 @@ impl PodApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: PodSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: PodStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -9499,7 +9499,7 @@ pub struct PodSecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_armor_profile: Option<AppArmorProfileApplyConfiguration>,
+    pub app_armor_profile: Option<Box<AppArmorProfileApplyConfiguration>>,
     /// A special supplemental group that applies to all containers in a pod. Some volume types allow the Kubelet to change the ownership of that volume to be owned by the pod:
     ///
     /// 1. The owning GID will be the FSGroup 2. The setgid bit is set (new files created in the volume will be owned by FSGroup) 3. The permission bits are OR'd with rw-rw----
@@ -9560,14 +9560,14 @@ pub struct PodSecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub se_linux_options: Option<SELinuxOptionsApplyConfiguration>,
+    pub se_linux_options: Option<Box<SELinuxOptionsApplyConfiguration>>,
     /// The seccomp options to use by the containers in this pod. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "seccompProfile",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub seccomp_profile: Option<SeccompProfileApplyConfiguration>,
+    pub seccomp_profile: Option<Box<SeccompProfileApplyConfiguration>>,
     /// A list of groups applied to the first process run in each container, in addition to the container's primary GID and fsGroup (if specified).  If the SupplementalGroupsPolicy feature is enabled, the supplementalGroupsPolicy field determines whether these are in addition to or instead of any group memberships defined in the container image. If unspecified, no additional groups are added, though group memberships defined in the container image may still be used, depending on the supplementalGroupsPolicy field. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "supplementalGroups",
@@ -9597,13 +9597,13 @@ pub struct PodSecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub windows_options: Option<WindowsSecurityContextOptionsApplyConfiguration>,
+    pub windows_options: Option<Box<WindowsSecurityContextOptionsApplyConfiguration>>,
 }
 
 impl PodSecurityContextApplyConfiguration {
     /// Sets `appArmorProfile`.
     pub fn with_app_armor_profile(mut self, value: AppArmorProfileApplyConfiguration) -> Self {
-        self.app_armor_profile = Some(value);
+        self.app_armor_profile = Some(Box::new(value));
         self
     }
 
@@ -9645,13 +9645,13 @@ impl PodSecurityContextApplyConfiguration {
 
     /// Sets `seLinuxOptions`.
     pub fn with_se_linux_options(mut self, value: SELinuxOptionsApplyConfiguration) -> Self {
-        self.se_linux_options = Some(value);
+        self.se_linux_options = Some(Box::new(value));
         self
     }
 
     /// Sets `seccompProfile`.
     pub fn with_seccomp_profile(mut self, value: SeccompProfileApplyConfiguration) -> Self {
-        self.seccomp_profile = Some(value);
+        self.seccomp_profile = Some(Box::new(value));
         self
     }
 
@@ -9683,7 +9683,7 @@ impl PodSecurityContextApplyConfiguration {
         mut self,
         value: WindowsSecurityContextOptionsApplyConfiguration,
     ) -> Self {
-        self.windows_options = Some(value);
+        self.windows_options = Some(Box::new(value));
         self
     }
 }
@@ -9713,7 +9713,7 @@ pub struct PodSpecApplyConfiguration {
     pub containers: Option<Vec<ContainerApplyConfiguration>>,
     /// Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS configuration based on DNSPolicy.
     #[serde(rename = "dnsConfig", default, skip_serializing_if = "Option::is_none")]
-    pub dns_config: Option<PodDNSConfigApplyConfiguration>,
+    pub dns_config: Option<Box<PodDNSConfigApplyConfiguration>>,
     /// Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy. To have DNS options set along with hostNetwork, you have to specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
     ///
     /// Possible enum values:
@@ -9868,7 +9868,7 @@ pub struct PodSpecApplyConfiguration {
     ///
     /// This is an alpha field and requires enabling the PodLevelResources feature gate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirementsApplyConfiguration>,
+    pub resources: Option<Box<ResourceRequirementsApplyConfiguration>>,
     /// Restart policy for all containers within the pod. One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted. Default to Always. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
     ///
     /// Possible enum values:
@@ -9920,7 +9920,7 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub security_context: Option<PodSecurityContextApplyConfiguration>,
+    pub security_context: Option<Box<PodSecurityContextApplyConfiguration>>,
     /// DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead.
     #[serde(
         rename = "serviceAccount",
@@ -10004,7 +10004,7 @@ impl PodSpecApplyConfiguration {
 
     /// Sets `dnsConfig`.
     pub fn with_dns_config(mut self, value: PodDNSConfigApplyConfiguration) -> Self {
-        self.dns_config = Some(value);
+        self.dns_config = Some(Box::new(value));
         self
     }
 
@@ -10185,7 +10185,7 @@ impl PodSpecApplyConfiguration {
 
     /// Sets `resources`.
     pub fn with_resources(mut self, value: ResourceRequirementsApplyConfiguration) -> Self {
-        self.resources = Some(value);
+        self.resources = Some(Box::new(value));
         self
     }
 
@@ -10226,7 +10226,7 @@ impl PodSpecApplyConfiguration {
 
     /// Sets `securityContext`.
     pub fn with_security_context(mut self, value: PodSecurityContextApplyConfiguration) -> Self {
-        self.security_context = Some(value);
+        self.security_context = Some(Box::new(value));
         self
     }
 
@@ -10330,7 +10330,8 @@ pub struct PodStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extended_resource_claim_status: Option<PodExtendedResourceClaimStatusApplyConfiguration>,
+    pub extended_resource_claim_status:
+        Option<Box<PodExtendedResourceClaimStatusApplyConfiguration>>,
     /// hostIP holds the IP address of the host to which the pod is assigned. Empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns mean that HostIP will not be updated even if there is a node is assigned to pod
     #[serde(rename = "hostIP", default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
@@ -10420,7 +10421,7 @@ pub struct PodStatusApplyConfiguration {
     pub resource_claim_statuses: Option<Vec<PodResourceClaimStatusApplyConfiguration>>,
     /// Resources represents the compute resource requests and limits that have been applied at the pod level if pod-level requests or limits are set in PodSpec.Resources
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirementsApplyConfiguration>,
+    pub resources: Option<Box<ResourceRequirementsApplyConfiguration>>,
     /// RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.
     #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<clientgo_apimachinery::meta::Time>,
@@ -10481,7 +10482,7 @@ impl PodStatusApplyConfiguration {
         mut self,
         value: PodExtendedResourceClaimStatusApplyConfiguration,
     ) -> Self {
-        self.extended_resource_claim_status = Some(value);
+        self.extended_resource_claim_status = Some(Box::new(value));
         self
     }
 
@@ -10592,7 +10593,7 @@ impl PodStatusApplyConfiguration {
 
     /// Sets `resources`.
     pub fn with_resources(mut self, value: ResourceRequirementsApplyConfiguration) -> Self {
-        self.resources = Some(value);
+        self.resources = Some(Box::new(value));
         self
     }
 
@@ -10632,7 +10633,7 @@ pub struct PodTemplateApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Template defines the pods that will be created from this pod template. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<PodTemplateSpecApplyConfiguration>,
+    pub template: Option<Box<PodTemplateSpecApplyConfiguration>>,
 }
 
 impl PodTemplateApplyConfiguration {
@@ -10754,7 +10755,7 @@ impl PodTemplateApplyConfiguration {
 
     /// Sets `template`.
     pub fn with_template(mut self, value: PodTemplateSpecApplyConfiguration) -> Self {
-        self.template = Some(value);
+        self.template = Some(Box::new(value));
         self
     }
 }
@@ -10779,7 +10780,7 @@ pub struct PodTemplateSpecApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodSpecApplyConfiguration>,
+    pub spec: Option<Box<PodSpecApplyConfiguration>>,
 }
 
 impl PodTemplateSpecApplyConfiguration {
@@ -10794,7 +10795,7 @@ impl PodTemplateSpecApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: PodSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -10968,10 +10969,10 @@ pub struct ProbeApplyConfiguration {
     pub failure_threshold: Option<i32>,
     /// GRPC specifies a GRPC HealthCheckRequest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grpc: Option<GRPCActionApplyConfiguration>,
+    pub grpc: Option<Box<GRPCActionApplyConfiguration>>,
     /// HTTPGet specifies an HTTP GET request to perform.
     #[serde(rename = "httpGet", default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HTTPGetActionApplyConfiguration>,
+    pub http_get: Option<Box<HTTPGetActionApplyConfiguration>>,
     /// Number of seconds after the container has started before liveness probes are initiated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
     #[serde(
         rename = "initialDelaySeconds",
@@ -10995,7 +10996,7 @@ pub struct ProbeApplyConfiguration {
     pub success_threshold: Option<i32>,
     /// TCPSocket specifies a connection to a TCP port.
     #[serde(rename = "tcpSocket", default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TCPSocketActionApplyConfiguration>,
+    pub tcp_socket: Option<Box<TCPSocketActionApplyConfiguration>>,
     /// Optional duration in seconds the pod needs to terminate gracefully upon probe failure. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this value overrides the value provided by the pod spec. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate. Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
     #[serde(
         rename = "terminationGracePeriodSeconds",
@@ -11027,13 +11028,13 @@ impl ProbeApplyConfiguration {
 
     /// Sets `grpc`.
     pub fn with_grpc(mut self, value: GRPCActionApplyConfiguration) -> Self {
-        self.grpc = Some(value);
+        self.grpc = Some(Box::new(value));
         self
     }
 
     /// Sets `httpGet`.
     pub fn with_http_get(mut self, value: HTTPGetActionApplyConfiguration) -> Self {
-        self.http_get = Some(value);
+        self.http_get = Some(Box::new(value));
         self
     }
 
@@ -11057,7 +11058,7 @@ impl ProbeApplyConfiguration {
 
     /// Sets `tcpSocket`.
     pub fn with_tcp_socket(mut self, value: TCPSocketActionApplyConfiguration) -> Self {
-        self.tcp_socket = Some(value);
+        self.tcp_socket = Some(Box::new(value));
         self
     }
 
@@ -11203,7 +11204,7 @@ pub struct RBDPersistentVolumeSourceApplyConfiguration {
     pub read_only: Option<bool>,
     /// secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReferenceApplyConfiguration>,
+    pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
@@ -11250,7 +11251,7 @@ impl RBDPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: SecretReferenceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 
@@ -11360,10 +11361,10 @@ pub struct ReplicationControllerApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec defines the specification of the desired behavior of the replication controller. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ReplicationControllerSpecApplyConfiguration>,
+    pub spec: Option<Box<ReplicationControllerSpecApplyConfiguration>>,
     /// Status is the most recently observed status of the replication controller. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReplicationControllerStatusApplyConfiguration>,
+    pub status: Option<Box<ReplicationControllerStatusApplyConfiguration>>,
 }
 
 impl ReplicationControllerApplyConfiguration {
@@ -11485,13 +11486,13 @@ impl ReplicationControllerApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: ReplicationControllerSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ReplicationControllerStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -11584,7 +11585,7 @@ pub struct ReplicationControllerSpecApplyConfiguration {
     pub selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<PodTemplateSpecApplyConfiguration>,
+    pub template: Option<Box<PodTemplateSpecApplyConfiguration>>,
 }
 
 impl ReplicationControllerSpecApplyConfiguration {
@@ -11613,7 +11614,7 @@ impl ReplicationControllerSpecApplyConfiguration {
 
     /// Sets `template`.
     pub fn with_template(mut self, value: PodTemplateSpecApplyConfiguration) -> Self {
-        self.template = Some(value);
+        self.template = Some(Box::new(value));
         self
     }
 }
@@ -11831,10 +11832,10 @@ pub struct ResourceQuotaApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec defines the desired quota. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ResourceQuotaSpecApplyConfiguration>,
+    pub spec: Option<Box<ResourceQuotaSpecApplyConfiguration>>,
     /// Status defines the actual enforced quota and its current usage. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ResourceQuotaStatusApplyConfiguration>,
+    pub status: Option<Box<ResourceQuotaStatusApplyConfiguration>>,
 }
 
 impl ResourceQuotaApplyConfiguration {
@@ -11956,13 +11957,13 @@ impl ResourceQuotaApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: ResourceQuotaSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ResourceQuotaStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -12943,10 +12944,10 @@ pub struct SecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_armor_profile: Option<AppArmorProfileApplyConfiguration>,
+    pub app_armor_profile: Option<Box<AppArmorProfileApplyConfiguration>>,
     /// The capabilities to add/drop when running containers. Defaults to the default set of capabilities granted by the container runtime. Note that this field cannot be set when spec.os.name is windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<CapabilitiesApplyConfiguration>,
+    pub capabilities: Option<Box<CapabilitiesApplyConfiguration>>,
     /// Run container in privileged mode. Processes in privileged containers are essentially equivalent to root on the host. Defaults to false. Note that this field cannot be set when spec.os.name is windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
@@ -12989,21 +12990,21 @@ pub struct SecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub se_linux_options: Option<SELinuxOptionsApplyConfiguration>,
+    pub se_linux_options: Option<Box<SELinuxOptionsApplyConfiguration>>,
     /// The seccomp options to use by this container. If seccomp options are provided at both the pod & container level, the container options override the pod options. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "seccompProfile",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub seccomp_profile: Option<SeccompProfileApplyConfiguration>,
+    pub seccomp_profile: Option<Box<SeccompProfileApplyConfiguration>>,
     /// The Windows specific settings applied to all containers. If unspecified, the options from the PodSecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.
     #[serde(
         rename = "windowsOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub windows_options: Option<WindowsSecurityContextOptionsApplyConfiguration>,
+    pub windows_options: Option<Box<WindowsSecurityContextOptionsApplyConfiguration>>,
 }
 
 impl SecurityContextApplyConfiguration {
@@ -13015,13 +13016,13 @@ impl SecurityContextApplyConfiguration {
 
     /// Sets `appArmorProfile`.
     pub fn with_app_armor_profile(mut self, value: AppArmorProfileApplyConfiguration) -> Self {
-        self.app_armor_profile = Some(value);
+        self.app_armor_profile = Some(Box::new(value));
         self
     }
 
     /// Sets `capabilities`.
     pub fn with_capabilities(mut self, value: CapabilitiesApplyConfiguration) -> Self {
-        self.capabilities = Some(value);
+        self.capabilities = Some(Box::new(value));
         self
     }
 
@@ -13063,13 +13064,13 @@ impl SecurityContextApplyConfiguration {
 
     /// Sets `seLinuxOptions`.
     pub fn with_se_linux_options(mut self, value: SELinuxOptionsApplyConfiguration) -> Self {
-        self.se_linux_options = Some(value);
+        self.se_linux_options = Some(Box::new(value));
         self
     }
 
     /// Sets `seccompProfile`.
     pub fn with_seccomp_profile(mut self, value: SeccompProfileApplyConfiguration) -> Self {
-        self.seccomp_profile = Some(value);
+        self.seccomp_profile = Some(Box::new(value));
         self
     }
 
@@ -13078,7 +13079,7 @@ impl SecurityContextApplyConfiguration {
         mut self,
         value: WindowsSecurityContextOptionsApplyConfiguration,
     ) -> Self {
-        self.windows_options = Some(value);
+        self.windows_options = Some(Box::new(value));
         self
     }
 }
@@ -13101,10 +13102,10 @@ pub struct ServiceApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec defines the behavior of a service. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ServiceSpecApplyConfiguration>,
+    pub spec: Option<Box<ServiceSpecApplyConfiguration>>,
     /// Most recently observed status of the service. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ServiceStatusApplyConfiguration>,
+    pub status: Option<Box<ServiceStatusApplyConfiguration>>,
 }
 
 impl ServiceApplyConfiguration {
@@ -13226,13 +13227,13 @@ impl ServiceApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: ServiceSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ServiceStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -13964,7 +13965,7 @@ pub struct StorageOSPersistentVolumeSourceApplyConfiguration {
     pub read_only: Option<bool>,
     /// secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted.
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<ObjectReferenceApplyConfiguration>,
+    pub secret_ref: Option<Box<ObjectReferenceApplyConfiguration>>,
     /// volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.
     #[serde(
         rename = "volumeName",
@@ -13996,7 +13997,7 @@ impl StorageOSPersistentVolumeSourceApplyConfiguration {
 
     /// Sets `secretRef`.
     pub fn with_secret_ref(mut self, value: ObjectReferenceApplyConfiguration) -> Self {
-        self.secret_ref = Some(value);
+        self.secret_ref = Some(Box::new(value));
         self
     }
 
@@ -14533,35 +14534,35 @@ pub struct VolumeApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub aws_elastic_block_store: Option<AWSElasticBlockStoreVolumeSourceApplyConfiguration>,
+    pub aws_elastic_block_store: Option<Box<AWSElasticBlockStoreVolumeSourceApplyConfiguration>>,
     /// azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree azureDisk type are redirected to the disk.csi.azure.com CSI driver.
     #[serde(rename = "azureDisk", default, skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<AzureDiskVolumeSourceApplyConfiguration>,
+    pub azure_disk: Option<Box<AzureDiskVolumeSourceApplyConfiguration>>,
     /// azureFile represents an Azure File Service mount on the host and bind mount to the pod. Deprecated: AzureFile is deprecated. All operations for the in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
     #[serde(rename = "azureFile", default, skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<AzureFileVolumeSourceApplyConfiguration>,
+    pub azure_file: Option<Box<AzureFileVolumeSourceApplyConfiguration>>,
     /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<CephFSVolumeSourceApplyConfiguration>,
+    pub cephfs: Option<Box<CephFSVolumeSourceApplyConfiguration>>,
     /// cinder represents a cinder volume attached and mounted on kubelets host machine. Deprecated: Cinder is deprecated. All operations for the in-tree cinder type are redirected to the cinder.csi.openstack.org CSI driver. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<CinderVolumeSourceApplyConfiguration>,
+    pub cinder: Option<Box<CinderVolumeSourceApplyConfiguration>>,
     /// configMap represents a configMap that should populate this volume
     #[serde(rename = "configMap", default, skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapVolumeSourceApplyConfiguration>,
+    pub config_map: Option<Box<ConfigMapVolumeSourceApplyConfiguration>>,
     /// csi (Container Storage Interface) represents ephemeral storage that is handled by certain external CSI drivers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csi: Option<CSIVolumeSourceApplyConfiguration>,
+    pub csi: Option<Box<CSIVolumeSourceApplyConfiguration>>,
     /// downwardAPI represents downward API about the pod that should populate this volume
     #[serde(
         rename = "downwardAPI",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub downward_api: Option<DownwardAPIVolumeSourceApplyConfiguration>,
+    pub downward_api: Option<Box<DownwardAPIVolumeSourceApplyConfiguration>>,
     /// emptyDir represents a temporary directory that shares a pod's lifetime. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
     #[serde(rename = "emptyDir", default, skip_serializing_if = "Option::is_none")]
-    pub empty_dir: Option<EmptyDirVolumeSourceApplyConfiguration>,
+    pub empty_dir: Option<Box<EmptyDirVolumeSourceApplyConfiguration>>,
     /// ephemeral represents a volume that is handled by a cluster storage driver. The volume's lifecycle is tied to the pod that defines it - it will be created before the pod starts, and deleted when the pod is removed.
     ///
     /// Use this if: a) the volume is only needed while the pod runs, b) features of normal volumes like restoring from snapshot or capacity
@@ -14585,95 +14586,95 @@ pub struct VolumeApplyConfiguration {
     pub ephemeral: Option<EphemeralVolumeSourceApplyConfiguration>,
     /// fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fc: Option<FCVolumeSourceApplyConfiguration>,
+    pub fc: Option<Box<FCVolumeSourceApplyConfiguration>>,
     /// flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider using a CSIDriver instead.
     #[serde(
         rename = "flexVolume",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub flex_volume: Option<FlexVolumeSourceApplyConfiguration>,
+    pub flex_volume: Option<Box<FlexVolumeSourceApplyConfiguration>>,
     /// flocker represents a Flocker volume attached to a kubelet's host machine. This depends on the Flocker control service being running. Deprecated: Flocker is deprecated and the in-tree flocker type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flocker: Option<FlockerVolumeSourceApplyConfiguration>,
+    pub flocker: Option<Box<FlockerVolumeSourceApplyConfiguration>>,
     /// gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: GCEPersistentDisk is deprecated. All operations for the in-tree gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(
         rename = "gcePersistentDisk",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub gce_persistent_disk: Option<GCEPersistentDiskVolumeSourceApplyConfiguration>,
+    pub gce_persistent_disk: Option<Box<GCEPersistentDiskVolumeSourceApplyConfiguration>>,
     /// gitRepo represents a git repository at a particular revision. Deprecated: GitRepo is deprecated. To provision a container with a git repo, mount an EmptyDir into an InitContainer that clones the repo using git, then mount the EmptyDir into the Pod's container.
     #[serde(rename = "gitRepo", default, skip_serializing_if = "Option::is_none")]
-    pub git_repo: Option<GitRepoVolumeSourceApplyConfiguration>,
+    pub git_repo: Option<Box<GitRepoVolumeSourceApplyConfiguration>>,
     /// glusterfs represents a Glusterfs mount on the host that shares a pod's lifetime. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<GlusterfsVolumeSourceApplyConfiguration>,
+    pub glusterfs: Option<Box<GlusterfsVolumeSourceApplyConfiguration>>,
     /// hostPath represents a pre-existing file or directory on the host machine that is directly exposed to the container. This is generally used for system agents or other privileged things that are allowed to see the host machine. Most containers will NOT need this. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
     #[serde(rename = "hostPath", default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<HostPathVolumeSourceApplyConfiguration>,
+    pub host_path: Option<Box<HostPathVolumeSourceApplyConfiguration>>,
     /// image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine. The volume is resolved at pod startup depending on which PullPolicy value is provided:
     ///
     /// - Always: the kubelet always attempts to pull the reference. Container creation will fail If the pull fails. - Never: the kubelet never pulls the reference and only uses a local image or artifact. Container creation will fail if the reference isn't present. - IfNotPresent: the kubelet pulls if the reference isn't already present on disk. Container creation will fail if the reference isn't present and the pull fails.
     ///
     /// The volume gets re-resolved if the pod gets deleted and recreated, which means that new remote content will become available on pod recreation. A failure to resolve or pull the image during pod startup will block containers from starting and may add significant latency. Failures will be retried using normal volume backoff and will be reported on the pod reason and message. The types of objects that may be mounted by this volume are defined by the container runtime implementation on a host machine and at minimum must include all valid types supported by the container image field. The OCI object gets mounted in a single directory (spec.containers\[*\].volumeMounts.mountPath) by merging the manifest layers in the same way as for container images. The volume will be mounted read-only (ro). Sub path mounts for containers are not supported (spec.containers\[*\].volumeMounts.subpath) before 1.33. The field spec.securityContext.fsGroupChangePolicy has no effect on this volume type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageVolumeSourceApplyConfiguration>,
+    pub image: Option<Box<ImageVolumeSourceApplyConfiguration>>,
     /// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. More info: https://kubernetes.io/docs/concepts/storage/volumes/#iscsi
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<ISCSIVolumeSourceApplyConfiguration>,
+    pub iscsi: Option<Box<ISCSIVolumeSourceApplyConfiguration>>,
     /// name of the volume. Must be a DNS_LABEL and unique within the pod. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<NFSVolumeSourceApplyConfiguration>,
+    pub nfs: Option<Box<NFSVolumeSourceApplyConfiguration>>,
     /// persistentVolumeClaimVolumeSource represents a reference to a PersistentVolumeClaim in the same namespace. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
     #[serde(
         rename = "persistentVolumeClaim",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSourceApplyConfiguration>,
+    pub persistent_volume_claim: Option<Box<PersistentVolumeClaimVolumeSourceApplyConfiguration>>,
     /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.
     #[serde(
         rename = "photonPersistentDisk",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub photon_persistent_disk: Option<PhotonPersistentDiskVolumeSourceApplyConfiguration>,
+    pub photon_persistent_disk: Option<Box<PhotonPersistentDiskVolumeSourceApplyConfiguration>>,
     /// portworxVolume represents a portworx volume attached and mounted on kubelets host machine. Deprecated: PortworxVolume is deprecated. All operations for the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI driver.
     #[serde(
         rename = "portworxVolume",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub portworx_volume: Option<PortworxVolumeSourceApplyConfiguration>,
+    pub portworx_volume: Option<Box<PortworxVolumeSourceApplyConfiguration>>,
     /// projected items for all in one resources secrets, configmaps, and downward API
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projected: Option<ProjectedVolumeSourceApplyConfiguration>,
+    pub projected: Option<Box<ProjectedVolumeSourceApplyConfiguration>>,
     /// quobyte represents a Quobyte mount on the host that shares a pod's lifetime. Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quobyte: Option<QuobyteVolumeSourceApplyConfiguration>,
+    pub quobyte: Option<Box<QuobyteVolumeSourceApplyConfiguration>>,
     /// rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<RBDVolumeSourceApplyConfiguration>,
+    pub rbd: Option<Box<RBDVolumeSourceApplyConfiguration>>,
     /// scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO type is no longer supported.
     #[serde(rename = "scaleIO", default, skip_serializing_if = "Option::is_none")]
-    pub scale_io: Option<ScaleIOVolumeSourceApplyConfiguration>,
+    pub scale_io: Option<Box<ScaleIOVolumeSourceApplyConfiguration>>,
     /// secret represents a secret that should populate this volume. More info: https://kubernetes.io/docs/concepts/storage/volumes#secret
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretVolumeSourceApplyConfiguration>,
+    pub secret: Option<Box<SecretVolumeSourceApplyConfiguration>>,
     /// storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storageos: Option<StorageOSVolumeSourceApplyConfiguration>,
+    pub storageos: Option<Box<StorageOSVolumeSourceApplyConfiguration>>,
     /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.
     #[serde(
         rename = "vsphereVolume",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub vsphere_volume: Option<VsphereVirtualDiskVolumeSourceApplyConfiguration>,
+    pub vsphere_volume: Option<Box<VsphereVirtualDiskVolumeSourceApplyConfiguration>>,
 }
 
 impl VolumeApplyConfiguration {
@@ -14682,55 +14683,55 @@ impl VolumeApplyConfiguration {
         mut self,
         value: AWSElasticBlockStoreVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.aws_elastic_block_store = Some(value);
+        self.aws_elastic_block_store = Some(Box::new(value));
         self
     }
 
     /// Sets `azureDisk`.
     pub fn with_azure_disk(mut self, value: AzureDiskVolumeSourceApplyConfiguration) -> Self {
-        self.azure_disk = Some(value);
+        self.azure_disk = Some(Box::new(value));
         self
     }
 
     /// Sets `azureFile`.
     pub fn with_azure_file(mut self, value: AzureFileVolumeSourceApplyConfiguration) -> Self {
-        self.azure_file = Some(value);
+        self.azure_file = Some(Box::new(value));
         self
     }
 
     /// Sets `cephfs`.
     pub fn with_cephfs(mut self, value: CephFSVolumeSourceApplyConfiguration) -> Self {
-        self.cephfs = Some(value);
+        self.cephfs = Some(Box::new(value));
         self
     }
 
     /// Sets `cinder`.
     pub fn with_cinder(mut self, value: CinderVolumeSourceApplyConfiguration) -> Self {
-        self.cinder = Some(value);
+        self.cinder = Some(Box::new(value));
         self
     }
 
     /// Sets `configMap`.
     pub fn with_config_map(mut self, value: ConfigMapVolumeSourceApplyConfiguration) -> Self {
-        self.config_map = Some(value);
+        self.config_map = Some(Box::new(value));
         self
     }
 
     /// Sets `csi`.
     pub fn with_csi(mut self, value: CSIVolumeSourceApplyConfiguration) -> Self {
-        self.csi = Some(value);
+        self.csi = Some(Box::new(value));
         self
     }
 
     /// Sets `downwardAPI`.
     pub fn with_downward_api(mut self, value: DownwardAPIVolumeSourceApplyConfiguration) -> Self {
-        self.downward_api = Some(value);
+        self.downward_api = Some(Box::new(value));
         self
     }
 
     /// Sets `emptyDir`.
     pub fn with_empty_dir(mut self, value: EmptyDirVolumeSourceApplyConfiguration) -> Self {
-        self.empty_dir = Some(value);
+        self.empty_dir = Some(Box::new(value));
         self
     }
 
@@ -14742,19 +14743,19 @@ impl VolumeApplyConfiguration {
 
     /// Sets `fc`.
     pub fn with_fc(mut self, value: FCVolumeSourceApplyConfiguration) -> Self {
-        self.fc = Some(value);
+        self.fc = Some(Box::new(value));
         self
     }
 
     /// Sets `flexVolume`.
     pub fn with_flex_volume(mut self, value: FlexVolumeSourceApplyConfiguration) -> Self {
-        self.flex_volume = Some(value);
+        self.flex_volume = Some(Box::new(value));
         self
     }
 
     /// Sets `flocker`.
     pub fn with_flocker(mut self, value: FlockerVolumeSourceApplyConfiguration) -> Self {
-        self.flocker = Some(value);
+        self.flocker = Some(Box::new(value));
         self
     }
 
@@ -14763,37 +14764,37 @@ impl VolumeApplyConfiguration {
         mut self,
         value: GCEPersistentDiskVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.gce_persistent_disk = Some(value);
+        self.gce_persistent_disk = Some(Box::new(value));
         self
     }
 
     /// Sets `gitRepo`.
     pub fn with_git_repo(mut self, value: GitRepoVolumeSourceApplyConfiguration) -> Self {
-        self.git_repo = Some(value);
+        self.git_repo = Some(Box::new(value));
         self
     }
 
     /// Sets `glusterfs`.
     pub fn with_glusterfs(mut self, value: GlusterfsVolumeSourceApplyConfiguration) -> Self {
-        self.glusterfs = Some(value);
+        self.glusterfs = Some(Box::new(value));
         self
     }
 
     /// Sets `hostPath`.
     pub fn with_host_path(mut self, value: HostPathVolumeSourceApplyConfiguration) -> Self {
-        self.host_path = Some(value);
+        self.host_path = Some(Box::new(value));
         self
     }
 
     /// Sets `image`.
     pub fn with_image(mut self, value: ImageVolumeSourceApplyConfiguration) -> Self {
-        self.image = Some(value);
+        self.image = Some(Box::new(value));
         self
     }
 
     /// Sets `iscsi`.
     pub fn with_iscsi(mut self, value: ISCSIVolumeSourceApplyConfiguration) -> Self {
-        self.iscsi = Some(value);
+        self.iscsi = Some(Box::new(value));
         self
     }
 
@@ -14805,7 +14806,7 @@ impl VolumeApplyConfiguration {
 
     /// Sets `nfs`.
     pub fn with_nfs(mut self, value: NFSVolumeSourceApplyConfiguration) -> Self {
-        self.nfs = Some(value);
+        self.nfs = Some(Box::new(value));
         self
     }
 
@@ -14814,7 +14815,7 @@ impl VolumeApplyConfiguration {
         mut self,
         value: PersistentVolumeClaimVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.persistent_volume_claim = Some(value);
+        self.persistent_volume_claim = Some(Box::new(value));
         self
     }
 
@@ -14823,49 +14824,49 @@ impl VolumeApplyConfiguration {
         mut self,
         value: PhotonPersistentDiskVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.photon_persistent_disk = Some(value);
+        self.photon_persistent_disk = Some(Box::new(value));
         self
     }
 
     /// Sets `portworxVolume`.
     pub fn with_portworx_volume(mut self, value: PortworxVolumeSourceApplyConfiguration) -> Self {
-        self.portworx_volume = Some(value);
+        self.portworx_volume = Some(Box::new(value));
         self
     }
 
     /// Sets `projected`.
     pub fn with_projected(mut self, value: ProjectedVolumeSourceApplyConfiguration) -> Self {
-        self.projected = Some(value);
+        self.projected = Some(Box::new(value));
         self
     }
 
     /// Sets `quobyte`.
     pub fn with_quobyte(mut self, value: QuobyteVolumeSourceApplyConfiguration) -> Self {
-        self.quobyte = Some(value);
+        self.quobyte = Some(Box::new(value));
         self
     }
 
     /// Sets `rbd`.
     pub fn with_rbd(mut self, value: RBDVolumeSourceApplyConfiguration) -> Self {
-        self.rbd = Some(value);
+        self.rbd = Some(Box::new(value));
         self
     }
 
     /// Sets `scaleIO`.
     pub fn with_scale_io(mut self, value: ScaleIOVolumeSourceApplyConfiguration) -> Self {
-        self.scale_io = Some(value);
+        self.scale_io = Some(Box::new(value));
         self
     }
 
     /// Sets `secret`.
     pub fn with_secret(mut self, value: SecretVolumeSourceApplyConfiguration) -> Self {
-        self.secret = Some(value);
+        self.secret = Some(Box::new(value));
         self
     }
 
     /// Sets `storageos`.
     pub fn with_storageos(mut self, value: StorageOSVolumeSourceApplyConfiguration) -> Self {
-        self.storageos = Some(value);
+        self.storageos = Some(Box::new(value));
         self
     }
 
@@ -14874,7 +14875,7 @@ impl VolumeApplyConfiguration {
         mut self,
         value: VsphereVirtualDiskVolumeSourceApplyConfiguration,
     ) -> Self {
-        self.vsphere_volume = Some(value);
+        self.vsphere_volume = Some(Box::new(value));
         self
     }
 }
@@ -15195,10 +15196,10 @@ pub struct VolumeProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub cluster_trust_bundle: Option<ClusterTrustBundleProjectionApplyConfiguration>,
+    pub cluster_trust_bundle: Option<Box<ClusterTrustBundleProjectionApplyConfiguration>>,
     /// configMap information about the configMap data to project
     #[serde(rename = "configMap", default, skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapProjectionApplyConfiguration>,
+    pub config_map: Option<Box<ConfigMapProjectionApplyConfiguration>>,
     /// downwardAPI information about the downwardAPI data to project
     #[serde(
         rename = "downwardAPI",
@@ -15224,17 +15225,17 @@ pub struct VolumeProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_certificate: Option<PodCertificateProjectionApplyConfiguration>,
+    pub pod_certificate: Option<Box<PodCertificateProjectionApplyConfiguration>>,
     /// secret information about the secret data to project
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretProjectionApplyConfiguration>,
+    pub secret: Option<Box<SecretProjectionApplyConfiguration>>,
     /// serviceAccountToken is information about the serviceAccountToken data to project
     #[serde(
         rename = "serviceAccountToken",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account_token: Option<ServiceAccountTokenProjectionApplyConfiguration>,
+    pub service_account_token: Option<Box<ServiceAccountTokenProjectionApplyConfiguration>>,
 }
 
 impl VolumeProjectionApplyConfiguration {
@@ -15243,13 +15244,13 @@ impl VolumeProjectionApplyConfiguration {
         mut self,
         value: ClusterTrustBundleProjectionApplyConfiguration,
     ) -> Self {
-        self.cluster_trust_bundle = Some(value);
+        self.cluster_trust_bundle = Some(Box::new(value));
         self
     }
 
     /// Sets `configMap`.
     pub fn with_config_map(mut self, value: ConfigMapProjectionApplyConfiguration) -> Self {
-        self.config_map = Some(value);
+        self.config_map = Some(Box::new(value));
         self
     }
 
@@ -15264,13 +15265,13 @@ impl VolumeProjectionApplyConfiguration {
         mut self,
         value: PodCertificateProjectionApplyConfiguration,
     ) -> Self {
-        self.pod_certificate = Some(value);
+        self.pod_certificate = Some(Box::new(value));
         self
     }
 
     /// Sets `secret`.
     pub fn with_secret(mut self, value: SecretProjectionApplyConfiguration) -> Self {
-        self.secret = Some(value);
+        self.secret = Some(Box::new(value));
         self
     }
 
@@ -15279,7 +15280,7 @@ impl VolumeProjectionApplyConfiguration {
         mut self,
         value: ServiceAccountTokenProjectionApplyConfiguration,
     ) -> Self {
-        self.service_account_token = Some(value);
+        self.service_account_token = Some(Box::new(value));
         self
     }
 }

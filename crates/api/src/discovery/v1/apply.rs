@@ -20,7 +20,7 @@ pub struct EndpointApplyConfiguration {
     pub deprecated_topology: Option<clientgo_apimachinery::StringMap<String>>,
     /// hints contains information associated with how an endpoint should be consumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hints: Option<EndpointHintsApplyConfiguration>,
+    pub hints: Option<Box<EndpointHintsApplyConfiguration>>,
     /// hostname of this endpoint. This field may be used by consumers of endpoints to distinguish endpoints from each other (e.g. in DNS names). Multiple endpoints which use the same hostname should be considered fungible (e.g. multiple A values in DNS). Must be lowercase and pass DNS Label (RFC 1123) validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
@@ -29,7 +29,7 @@ pub struct EndpointApplyConfiguration {
     pub node_name: Option<String>,
     /// targetRef is a reference to a Kubernetes object that represents this endpoint.
     #[serde(rename = "targetRef", default, skip_serializing_if = "Option::is_none")]
-    pub target_ref: Option<crate::core::v1::apply::ObjectReferenceApplyConfiguration>,
+    pub target_ref: Option<Box<crate::core::v1::apply::ObjectReferenceApplyConfiguration>>,
     /// zone is the name of the Zone this endpoint exists in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
@@ -63,7 +63,7 @@ impl EndpointApplyConfiguration {
 
     /// Sets `hints`.
     pub fn with_hints(mut self, value: EndpointHintsApplyConfiguration) -> Self {
-        self.hints = Some(value);
+        self.hints = Some(Box::new(value));
         self
     }
 
@@ -84,7 +84,7 @@ impl EndpointApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::ObjectReferenceApplyConfiguration,
     ) -> Self {
-        self.target_ref = Some(value);
+        self.target_ref = Some(Box::new(value));
         self
     }
 

@@ -42,7 +42,7 @@ pub struct EventApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deprecated_source: Option<crate::core::v1::apply::EventSourceApplyConfiguration>,
+    pub deprecated_source: Option<Box<crate::core::v1::apply::EventSourceApplyConfiguration>>,
     /// eventTime is the time when this Event was first observed. It is required.
     #[serde(rename = "eventTime", default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<clientgo_apimachinery::meta::MicroTime>,
@@ -60,10 +60,10 @@ pub struct EventApplyConfiguration {
     pub reason: Option<String>,
     /// regarding contains the object this Event is about. In most cases it's an Object reporting controller implements, e.g. ReplicaSetController implements ReplicaSets and this event is emitted because it acts on some changes in a ReplicaSet object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regarding: Option<crate::core::v1::apply::ObjectReferenceApplyConfiguration>,
+    pub regarding: Option<Box<crate::core::v1::apply::ObjectReferenceApplyConfiguration>>,
     /// related is the optional secondary object for more complex actions. E.g. when regarding object triggers a creation or deletion of related object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<crate::core::v1::apply::ObjectReferenceApplyConfiguration>,
+    pub related: Option<Box<crate::core::v1::apply::ObjectReferenceApplyConfiguration>>,
     /// reportingController is the name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`. This field cannot be empty for new Events.
     #[serde(
         rename = "reportingController",
@@ -80,7 +80,7 @@ pub struct EventApplyConfiguration {
     pub reporting_instance: Option<String>,
     /// series is data about the Event series this event represents or nil if it's a singleton Event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<EventSeriesApplyConfiguration>,
+    pub series: Option<Box<EventSeriesApplyConfiguration>>,
     /// type is the type of this event (Normal, Warning), new types could be added in the future. It is machine-readable. This field cannot be empty for new Events.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -223,7 +223,7 @@ impl EventApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::EventSourceApplyConfiguration,
     ) -> Self {
-        self.deprecated_source = Some(value);
+        self.deprecated_source = Some(Box::new(value));
         self
     }
 
@@ -265,7 +265,7 @@ impl EventApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::ObjectReferenceApplyConfiguration,
     ) -> Self {
-        self.regarding = Some(value);
+        self.regarding = Some(Box::new(value));
         self
     }
 
@@ -274,7 +274,7 @@ impl EventApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::ObjectReferenceApplyConfiguration,
     ) -> Self {
-        self.related = Some(value);
+        self.related = Some(Box::new(value));
         self
     }
 
@@ -292,7 +292,7 @@ impl EventApplyConfiguration {
 
     /// Sets `series`.
     pub fn with_series(mut self, value: EventSeriesApplyConfiguration) -> Self {
-        self.series = Some(value);
+        self.series = Some(Box::new(value));
         self
     }
 

@@ -44,7 +44,7 @@ pub struct Event {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deprecated_source: Option<crate::core::v1::EventSource>,
+    pub deprecated_source: Option<Box<crate::core::v1::EventSource>>,
     /// eventTime is the time when this Event was first observed. It is required.
     #[serde(
         rename = "eventTime",
@@ -69,10 +69,10 @@ pub struct Event {
     pub reason: Option<String>,
     /// regarding contains the object this Event is about. In most cases it's an Object reporting controller implements, e.g. ReplicaSetController implements ReplicaSets and this event is emitted because it acts on some changes in a ReplicaSet object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regarding: Option<crate::core::v1::ObjectReference>,
+    pub regarding: Option<Box<crate::core::v1::ObjectReference>>,
     /// related is the optional secondary object for more complex actions. E.g. when regarding object triggers a creation or deletion of related object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<crate::core::v1::ObjectReference>,
+    pub related: Option<Box<crate::core::v1::ObjectReference>>,
     /// reportingController is the name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`. This field cannot be empty for new Events.
     #[serde(
         rename = "reportingController",
@@ -89,7 +89,7 @@ pub struct Event {
     pub reporting_instance: Option<String>,
     /// series is data about the Event series this event represents or nil if it's a singleton Event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<EventSeries>,
+    pub series: Option<Box<EventSeries>>,
     /// type is the type of this event (Normal, Warning), new types could be added in the future. It is machine-readable. This field cannot be empty for new Events.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,

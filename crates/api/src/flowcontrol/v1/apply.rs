@@ -826,7 +826,7 @@ pub struct PriorityLevelConfigurationSpecApplyConfiguration {
     pub exempt: Option<ExemptPriorityLevelConfigurationApplyConfiguration>,
     /// `limited` specifies how requests are handled for a Limited priority level. This field must be non-empty if and only if `type` is `"Limited"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limited: Option<LimitedPriorityLevelConfigurationApplyConfiguration>,
+    pub limited: Option<Box<LimitedPriorityLevelConfigurationApplyConfiguration>>,
     /// `type` indicates whether this priority level is subject to limitation on request execution.  A value of `"Exempt"` means that requests of this priority level are not subject to a limit (and thus are never queued) and do not detract from the capacity made available to other priority levels.  A value of `"Limited"` means that (a) requests of this priority level _are_ subject to limits and (b) some of the server's limited capacity is made available exclusively to this priority level. Required.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -847,7 +847,7 @@ impl PriorityLevelConfigurationSpecApplyConfiguration {
         mut self,
         value: LimitedPriorityLevelConfigurationApplyConfiguration,
     ) -> Self {
-        self.limited = Some(value);
+        self.limited = Some(Box::new(value));
         self
     }
 
@@ -1019,7 +1019,7 @@ pub struct SubjectApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account: Option<ServiceAccountSubjectApplyConfiguration>,
+    pub service_account: Option<Box<ServiceAccountSubjectApplyConfiguration>>,
     /// `user` matches based on username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserSubjectApplyConfiguration>,
@@ -1040,7 +1040,7 @@ impl SubjectApplyConfiguration {
 
     /// Sets `serviceAccount`.
     pub fn with_service_account(mut self, value: ServiceAccountSubjectApplyConfiguration) -> Self {
-        self.service_account = Some(value);
+        self.service_account = Some(Box::new(value));
         self
     }
 

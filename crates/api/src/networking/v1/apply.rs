@@ -299,7 +299,7 @@ pub struct IngressApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec is the desired state of the Ingress. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<IngressSpecApplyConfiguration>,
+    pub spec: Option<Box<IngressSpecApplyConfiguration>>,
     /// status is the current state of the Ingress. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IngressStatusApplyConfiguration>,
@@ -424,7 +424,7 @@ impl IngressApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: IngressSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
@@ -452,10 +452,10 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for IngressApplyConfigu
 pub struct IngressBackendApplyConfiguration {
     /// resource is an ObjectRef to another Kubernetes resource in the namespace of the Ingress object. If resource is specified, a service.Name and service.Port must not be specified. This is a mutually exclusive setting with "Service".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<crate::core::v1::apply::TypedLocalObjectReferenceApplyConfiguration>,
+    pub resource: Option<Box<crate::core::v1::apply::TypedLocalObjectReferenceApplyConfiguration>>,
     /// service references a service as a backend. This is a mutually exclusive setting with "Resource".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<IngressServiceBackendApplyConfiguration>,
+    pub service: Option<Box<IngressServiceBackendApplyConfiguration>>,
 }
 
 impl IngressBackendApplyConfiguration {
@@ -464,13 +464,13 @@ impl IngressBackendApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::TypedLocalObjectReferenceApplyConfiguration,
     ) -> Self {
-        self.resource = Some(value);
+        self.resource = Some(Box::new(value));
         self
     }
 
     /// Sets `service`.
     pub fn with_service(mut self, value: IngressServiceBackendApplyConfiguration) -> Self {
-        self.service = Some(value);
+        self.service = Some(Box::new(value));
         self
     }
 }
@@ -493,7 +493,7 @@ pub struct IngressClassApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec is the desired state of the IngressClass. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<IngressClassSpecApplyConfiguration>,
+    pub spec: Option<Box<IngressClassSpecApplyConfiguration>>,
 }
 
 impl IngressClassApplyConfiguration {
@@ -613,7 +613,7 @@ impl IngressClassApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: IngressClassSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -690,7 +690,7 @@ pub struct IngressClassSpecApplyConfiguration {
     pub controller: Option<String>,
     /// parameters is a link to a custom resource containing additional configuration for the controller. This is optional if the controller does not require extra parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<IngressClassParametersReferenceApplyConfiguration>,
+    pub parameters: Option<Box<IngressClassParametersReferenceApplyConfiguration>>,
 }
 
 impl IngressClassSpecApplyConfiguration {
@@ -705,7 +705,7 @@ impl IngressClassSpecApplyConfiguration {
         mut self,
         value: IngressClassParametersReferenceApplyConfiguration,
     ) -> Self {
-        self.parameters = Some(value);
+        self.parameters = Some(Box::new(value));
         self
     }
 }
@@ -859,7 +859,7 @@ pub struct IngressServiceBackendApplyConfiguration {
     pub name: Option<String>,
     /// port of the referenced service. A port name or port number is required for a IngressServiceBackend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<ServiceBackendPortApplyConfiguration>,
+    pub port: Option<Box<ServiceBackendPortApplyConfiguration>>,
 }
 
 impl IngressServiceBackendApplyConfiguration {
@@ -871,7 +871,7 @@ impl IngressServiceBackendApplyConfiguration {
 
     /// Sets `port`.
     pub fn with_port(mut self, value: ServiceBackendPortApplyConfiguration) -> Self {
-        self.port = Some(value);
+        self.port = Some(Box::new(value));
         self
     }
 }
@@ -1005,7 +1005,7 @@ pub struct NetworkPolicyApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec represents the specification of the desired behavior for this NetworkPolicy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<NetworkPolicySpecApplyConfiguration>,
+    pub spec: Option<Box<NetworkPolicySpecApplyConfiguration>>,
 }
 
 impl NetworkPolicyApplyConfiguration {
@@ -1127,7 +1127,7 @@ impl NetworkPolicyApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: NetworkPolicySpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -1211,7 +1211,7 @@ impl NetworkPolicyIngressRuleApplyConfiguration {
 pub struct NetworkPolicyPeerApplyConfiguration {
     /// ipBlock defines policy on a particular IPBlock. If this field is set then neither of the other fields can be.
     #[serde(rename = "ipBlock", default, skip_serializing_if = "Option::is_none")]
-    pub ip_block: Option<IPBlockApplyConfiguration>,
+    pub ip_block: Option<Box<IPBlockApplyConfiguration>>,
     /// namespaceSelector selects namespaces using cluster-scoped labels. This field follows standard label selector semantics; if present but empty, it selects all namespaces.
     ///
     /// If podSelector is also set, then the NetworkPolicyPeer as a whole selects the pods matching podSelector in the namespaces selected by namespaceSelector. Otherwise it selects all pods in the namespaces selected by namespaceSelector.
@@ -1235,7 +1235,7 @@ pub struct NetworkPolicyPeerApplyConfiguration {
 impl NetworkPolicyPeerApplyConfiguration {
     /// Sets `ipBlock`.
     pub fn with_ip_block(mut self, value: IPBlockApplyConfiguration) -> Self {
-        self.ip_block = Some(value);
+        self.ip_block = Some(Box::new(value));
         self
     }
 

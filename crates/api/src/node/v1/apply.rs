@@ -49,7 +49,7 @@ pub struct RuntimeClassApplyConfiguration {
     pub overhead: Option<OverheadApplyConfiguration>,
     /// scheduling holds the scheduling constraints to ensure that pods running with this RuntimeClass are scheduled to nodes that support it. If scheduling is nil, this RuntimeClass is assumed to be supported by all nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<SchedulingApplyConfiguration>,
+    pub scheduling: Option<Box<SchedulingApplyConfiguration>>,
 }
 
 impl RuntimeClassApplyConfiguration {
@@ -181,7 +181,7 @@ impl RuntimeClassApplyConfiguration {
 
     /// Sets `scheduling`.
     pub fn with_scheduling(mut self, value: SchedulingApplyConfiguration) -> Self {
-        self.scheduling = Some(value);
+        self.scheduling = Some(Box::new(value));
         self
     }
 }

@@ -44,7 +44,7 @@ pub struct RuntimeClass {
     pub overhead: Option<Overhead>,
     /// scheduling holds the scheduling constraints to ensure that pods running with this RuntimeClass are scheduled to nodes that support it. If scheduling is nil, this RuntimeClass is assumed to be supported by all nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<Scheduling>,
+    pub scheduling: Option<Box<Scheduling>>,
 }
 
 impl clientgo_apimachinery::Metadata for RuntimeClass {
@@ -89,6 +89,10 @@ pub struct Scheduling {
     )]
     pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
     /// tolerations are appended (excluding duplicates) to pods running with this RuntimeClass during admission, effectively unioning the set of nodes tolerated by the pod and the RuntimeClass.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tolerations: Option<Vec<crate::core::v1::Toleration>>,
 }

@@ -77,10 +77,10 @@ pub struct PodDisruptionBudgetApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec is the specification of the desired behavior of the PodDisruptionBudget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodDisruptionBudgetSpecApplyConfiguration>,
+    pub spec: Option<Box<PodDisruptionBudgetSpecApplyConfiguration>>,
     /// status is the most recently observed status of the PodDisruptionBudget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodDisruptionBudgetStatusApplyConfiguration>,
+    pub status: Option<Box<PodDisruptionBudgetStatusApplyConfiguration>>,
 }
 
 impl PodDisruptionBudgetApplyConfiguration {
@@ -202,13 +202,13 @@ impl PodDisruptionBudgetApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: PodDisruptionBudgetSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: PodDisruptionBudgetStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }

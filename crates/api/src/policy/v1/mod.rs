@@ -63,10 +63,10 @@ pub struct PodDisruptionBudget {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec is the specification of the desired behavior of the PodDisruptionBudget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodDisruptionBudgetSpec>,
+    pub spec: Option<Box<PodDisruptionBudgetSpec>>,
     /// status is the most recently observed status of the PodDisruptionBudget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodDisruptionBudgetStatus>,
+    pub status: Option<Box<PodDisruptionBudgetStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for PodDisruptionBudget {
@@ -164,7 +164,11 @@ pub struct PodDisruptionBudgetStatus {
     /// The condition will be True, and the number of allowed
     ///
     /// disruptions are provided by the disruptionsAllowed property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
     /// current number of healthy pods
     #[serde(

@@ -11,6 +11,7 @@ pub struct AggregationRule {
     #[serde(
         rename = "clusterRoleSelectors",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_role_selectors: Option<Vec<clientgo_apimachinery::meta::LabelSelector>>,
@@ -43,7 +44,11 @@ pub struct ClusterRole {
     )]
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// rules holds all the PolicyRules for this ClusterRole
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rules: Option<Vec<PolicyRule>>,
 }
 
@@ -102,7 +107,11 @@ pub struct ClusterRoleBinding {
     )]
     pub role_ref: RoleRef,
     /// subjects holds references to the objects the role applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subjects: Option<Vec<Subject>>,
 }
 
@@ -144,12 +153,18 @@ pub type ClusterRoleList = clientgo_apimachinery::ObjectList<ClusterRole>;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PolicyRule {
     /// apiGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
-    #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "apiGroups",
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_groups: Option<Vec<String>>,
     /// nonResourceURLs is a set of partial urls that a user should have access to.  *s are allowed, but only as the full, final step in the path Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding. Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both.
     #[serde(
         rename = "nonResourceURLs",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub non_resource_urls: Option<Vec<String>>,
@@ -157,16 +172,21 @@ pub struct PolicyRule {
     #[serde(
         rename = "resourceNames",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_names: Option<Vec<String>>,
     /// resources is a list of resources this rule applies to. '*' represents all resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resources: Option<Vec<String>>,
     /// verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub verbs: Vec<String>,
 }
@@ -191,7 +211,11 @@ pub struct Role {
     )]
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// rules holds all the PolicyRules for this Role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rules: Option<Vec<PolicyRule>>,
 }
 
@@ -250,7 +274,11 @@ pub struct RoleBinding {
     )]
     pub role_ref: RoleRef,
     /// subjects holds references to the objects the role applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subjects: Option<Vec<Subject>>,
 }
 

@@ -29,7 +29,7 @@ pub struct AllocatedDeviceStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_data: Option<NetworkDeviceDataApplyConfiguration>,
+    pub network_data: Option<Box<NetworkDeviceDataApplyConfiguration>>,
     /// This name together with the driver name and the device name field identify which device was allocated (`\<driver name\>/\<pool name\>/\<device name\>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
@@ -70,7 +70,7 @@ impl AllocatedDeviceStatusApplyConfiguration {
 
     /// Sets `networkData`.
     pub fn with_network_data(mut self, value: NetworkDeviceDataApplyConfiguration) -> Self {
-        self.network_data = Some(value);
+        self.network_data = Some(Box::new(value));
         self
     }
 
@@ -101,7 +101,7 @@ pub struct AllocationResultApplyConfiguration {
     pub allocation_timestamp: Option<clientgo_apimachinery::meta::Time>,
     /// Devices is the result of allocating devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devices: Option<DeviceAllocationResultApplyConfiguration>,
+    pub devices: Option<Box<DeviceAllocationResultApplyConfiguration>>,
     /// NodeSelector defines where the allocated resources are available. If unset, they are available everywhere.
     #[serde(
         rename = "nodeSelector",
@@ -120,7 +120,7 @@ impl AllocationResultApplyConfiguration {
 
     /// Sets `devices`.
     pub fn with_devices(mut self, value: DeviceAllocationResultApplyConfiguration) -> Self {
-        self.devices = Some(value);
+        self.devices = Some(Box::new(value));
         self
     }
 
@@ -222,7 +222,7 @@ pub struct CapacityRequestPolicyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub valid_range: Option<CapacityRequestPolicyRangeApplyConfiguration>,
+    pub valid_range: Option<Box<CapacityRequestPolicyRangeApplyConfiguration>>,
     /// ValidValues defines a set of acceptable quantity values in consuming requests.
     ///
     /// Must not contain more than 10 entries. Must be sorted in ascending order.
@@ -249,7 +249,7 @@ impl CapacityRequestPolicyApplyConfiguration {
 
     /// Sets `validRange`.
     pub fn with_valid_range(mut self, value: CapacityRequestPolicyRangeApplyConfiguration) -> Self {
-        self.valid_range = Some(value);
+        self.valid_range = Some(Box::new(value));
         self
     }
 
@@ -616,7 +616,7 @@ impl DeviceApplyConfiguration {
 pub struct DeviceAllocationConfigurationApplyConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfigurationApplyConfiguration>,
+    pub opaque: Option<Box<OpaqueDeviceConfigurationApplyConfiguration>>,
     /// Requests lists the names of requests where the configuration applies. If empty, its applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
@@ -636,7 +636,7 @@ pub struct DeviceAllocationConfigurationApplyConfiguration {
 impl DeviceAllocationConfigurationApplyConfiguration {
     /// Sets `opaque`.
     pub fn with_opaque(mut self, value: OpaqueDeviceConfigurationApplyConfiguration) -> Self {
-        self.opaque = Some(value);
+        self.opaque = Some(Box::new(value));
         self
     }
 
@@ -790,7 +790,7 @@ pub struct DeviceCapacityApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_policy: Option<CapacityRequestPolicyApplyConfiguration>,
+    pub request_policy: Option<Box<CapacityRequestPolicyApplyConfiguration>>,
     /// Value defines how much of a certain capacity that device has.
     ///
     /// This field reflects the fixed total capacity and does not change. The consumed amount is tracked separately by scheduler and does not affect this value.
@@ -801,7 +801,7 @@ pub struct DeviceCapacityApplyConfiguration {
 impl DeviceCapacityApplyConfiguration {
     /// Sets `requestPolicy`.
     pub fn with_request_policy(mut self, value: CapacityRequestPolicyApplyConfiguration) -> Self {
-        self.request_policy = Some(value);
+        self.request_policy = Some(Box::new(value));
         self
     }
 
@@ -860,7 +860,7 @@ impl DeviceClaimApplyConfiguration {
 pub struct DeviceClaimConfigurationApplyConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfigurationApplyConfiguration>,
+    pub opaque: Option<Box<OpaqueDeviceConfigurationApplyConfiguration>>,
     /// Requests lists the names of requests where the configuration applies. If empty, it applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
@@ -871,7 +871,7 @@ pub struct DeviceClaimConfigurationApplyConfiguration {
 impl DeviceClaimConfigurationApplyConfiguration {
     /// Sets `opaque`.
     pub fn with_opaque(mut self, value: OpaqueDeviceConfigurationApplyConfiguration) -> Self {
-        self.opaque = Some(value);
+        self.opaque = Some(Box::new(value));
         self
     }
 
@@ -906,7 +906,7 @@ pub struct DeviceClassApplyConfiguration {
     ///
     /// Changing the spec automatically increments the metadata.generation number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<DeviceClassSpecApplyConfiguration>,
+    pub spec: Option<Box<DeviceClassSpecApplyConfiguration>>,
 }
 
 impl DeviceClassApplyConfiguration {
@@ -1026,7 +1026,7 @@ impl DeviceClassApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: DeviceClassSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -1048,13 +1048,13 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for DeviceClassApplyCon
 pub struct DeviceClassConfigurationApplyConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfigurationApplyConfiguration>,
+    pub opaque: Option<Box<OpaqueDeviceConfigurationApplyConfiguration>>,
 }
 
 impl DeviceClassConfigurationApplyConfiguration {
     /// Sets `opaque`.
     pub fn with_opaque(mut self, value: OpaqueDeviceConfigurationApplyConfiguration) -> Self {
-        self.opaque = Some(value);
+        self.opaque = Some(Box::new(value));
         self
     }
 }
@@ -1273,7 +1273,7 @@ pub struct DeviceRequestApplyConfiguration {
     ///
     /// One of Exactly or FirstAvailable must be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exactly: Option<ExactDeviceRequestApplyConfiguration>,
+    pub exactly: Option<Box<ExactDeviceRequestApplyConfiguration>>,
     /// FirstAvailable contains subrequests, of which exactly one will be selected by the scheduler. It tries to satisfy them in the order in which they are listed here. So if there are two entries in the list, the scheduler will only check the second one if it determines that the first one can not be used.
     ///
     /// DRA does not yet implement scoring, so the scheduler will select the first set of devices that satisfies all the requests in the claim. And if the requirements can be satisfied on more than one node, other scheduling features will determine which node is chosen. This means that the set of devices allocated to a claim might not be the optimal set available to the cluster. Scoring will be implemented later.
@@ -1295,7 +1295,7 @@ pub struct DeviceRequestApplyConfiguration {
 impl DeviceRequestApplyConfiguration {
     /// Sets `exactly`.
     pub fn with_exactly(mut self, value: ExactDeviceRequestApplyConfiguration) -> Self {
-        self.exactly = Some(value);
+        self.exactly = Some(Box::new(value));
         self
     }
 
@@ -1883,7 +1883,7 @@ pub struct DeviceTaintRuleSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub device_selector: Option<DeviceTaintSelectorApplyConfiguration>,
+    pub device_selector: Option<Box<DeviceTaintSelectorApplyConfiguration>>,
     /// The taint that gets applied to matching devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taint: Option<DeviceTaintApplyConfiguration>,
@@ -1892,7 +1892,7 @@ pub struct DeviceTaintRuleSpecApplyConfiguration {
 impl DeviceTaintRuleSpecApplyConfiguration {
     /// Sets `deviceSelector`.
     pub fn with_device_selector(mut self, value: DeviceTaintSelectorApplyConfiguration) -> Self {
-        self.device_selector = Some(value);
+        self.device_selector = Some(Box::new(value));
         self
     }
 
@@ -2326,22 +2326,22 @@ impl NodeAllocatableOverheadApplyConfiguration {
 pub struct NodeAllocatableResourceApplyConfiguration {
     /// Mapping is used when the device directly models a node allocatable resource like standard CPU or memory (e.g., with a CPU DRA driver). The calculated quantity is accounted for exactly once per claim instance on the node. To prevent node cgroup isolation friction, the scheduler explicitly blocks sharing mapped device claims across multiple pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<NodeAllocatableMappingApplyConfiguration>,
+    pub mapping: Option<Box<NodeAllocatableMappingApplyConfiguration>>,
     /// Overhead contains fields for modeling auxiliary overhead incurred on node allocatable resources when allocating devices that are not themselves modeling a node allocatable resource (e.g., host memory overhead for GPUs). Sharing overhead-mapped claims across multiple pods is allowed. The node allocatable overhead is accounted for individually for each pod referencing the claim. Overhead is always subtracted from the node's allocatable capacity for the resource, even when mapping is specified for the same resource. Eg: If a device models memory capacity per socket as a consumable capacity pool via Mapping (with CapacityKey), any overhead specified for the same resource will be subtracted from the node's general allocatable capacity and not from the per-socket capacity pool in Mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<NodeAllocatableOverheadApplyConfiguration>,
+    pub overhead: Option<Box<NodeAllocatableOverheadApplyConfiguration>>,
 }
 
 impl NodeAllocatableResourceApplyConfiguration {
     /// Sets `mapping`.
     pub fn with_mapping(mut self, value: NodeAllocatableMappingApplyConfiguration) -> Self {
-        self.mapping = Some(value);
+        self.mapping = Some(Box::new(value));
         self
     }
 
     /// Sets `overhead`.
     pub fn with_overhead(mut self, value: NodeAllocatableOverheadApplyConfiguration) -> Self {
-        self.overhead = Some(value);
+        self.overhead = Some(Box::new(value));
         self
     }
 }
@@ -2398,7 +2398,7 @@ pub struct ResourceClaimApplyConfiguration {
     pub spec: Option<ResourceClaimSpecApplyConfiguration>,
     /// Status describes whether the claim is ready to use and what has been allocated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ResourceClaimStatusApplyConfiguration>,
+    pub status: Option<Box<ResourceClaimStatusApplyConfiguration>>,
 }
 
 impl ResourceClaimApplyConfiguration {
@@ -2526,7 +2526,7 @@ impl ResourceClaimApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ResourceClaimStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -2591,13 +2591,13 @@ impl ResourceClaimConsumerReferenceApplyConfiguration {
 pub struct ResourceClaimSpecApplyConfiguration {
     /// Devices defines how to request devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devices: Option<DeviceClaimApplyConfiguration>,
+    pub devices: Option<Box<DeviceClaimApplyConfiguration>>,
 }
 
 impl ResourceClaimSpecApplyConfiguration {
     /// Sets `devices`.
     pub fn with_devices(mut self, value: DeviceClaimApplyConfiguration) -> Self {
-        self.devices = Some(value);
+        self.devices = Some(Box::new(value));
         self
     }
 }
@@ -2607,7 +2607,7 @@ impl ResourceClaimSpecApplyConfiguration {
 pub struct ResourceClaimStatusApplyConfiguration {
     /// Allocation is set once the claim has been allocated successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation: Option<AllocationResultApplyConfiguration>,
+    pub allocation: Option<Box<AllocationResultApplyConfiguration>>,
     /// Devices contains the status of each device allocated for this claim, as reported by the driver. This can include driver-specific information. Entries are owned by their respective drivers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<AllocatedDeviceStatusApplyConfiguration>>,
@@ -2629,7 +2629,7 @@ pub struct ResourceClaimStatusApplyConfiguration {
 impl ResourceClaimStatusApplyConfiguration {
     /// Sets `allocation`.
     pub fn with_allocation(mut self, value: AllocationResultApplyConfiguration) -> Self {
-        self.allocation = Some(value);
+        self.allocation = Some(Box::new(value));
         self
     }
 
@@ -2672,7 +2672,7 @@ pub struct ResourceClaimTemplateApplyConfiguration {
     ///
     /// This field is immutable. A ResourceClaim will get created by the control plane for a Pod when needed and then not get updated anymore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ResourceClaimTemplateSpecApplyConfiguration>,
+    pub spec: Option<Box<ResourceClaimTemplateSpecApplyConfiguration>>,
 }
 
 impl ResourceClaimTemplateApplyConfiguration {
@@ -2794,7 +2794,7 @@ impl ResourceClaimTemplateApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: ResourceClaimTemplateSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }

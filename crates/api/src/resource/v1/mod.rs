@@ -12,7 +12,11 @@ pub struct AllocatedDeviceStatus {
     /// Conditions contains the latest observation of the device's state. If the device has been configured according to the class and claim config references, the `Ready` condition should be True.
     ///
     /// Must not contain more than 8 entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
     /// Data contains arbitrary driver-specific data.
     ///
@@ -39,7 +43,7 @@ pub struct AllocatedDeviceStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_data: Option<NetworkDeviceData>,
+    pub network_data: Option<Box<NetworkDeviceData>>,
     /// This name together with the driver name and the device name field identify which device was allocated (`\<driver name\>/\<pool name\>/\<device name\>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
@@ -67,7 +71,7 @@ pub struct AllocationResult {
     pub allocation_timestamp: Option<clientgo_apimachinery::meta::Time>,
     /// Devices is the result of allocating devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devices: Option<DeviceAllocationResult>,
+    pub devices: Option<Box<DeviceAllocationResult>>,
     /// NodeSelector defines where the allocated resources are available. If unset, they are available everywhere.
     #[serde(
         rename = "nodeSelector",
@@ -162,7 +166,7 @@ pub struct CapacityRequestPolicy {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub valid_range: Option<CapacityRequestPolicyRange>,
+    pub valid_range: Option<Box<CapacityRequestPolicyRange>>,
     /// ValidValues defines a set of acceptable quantity values in consuming requests.
     ///
     /// Must not contain more than 10 entries. Must be sorted in ascending order.
@@ -175,6 +179,7 @@ pub struct CapacityRequestPolicy {
     #[serde(
         rename = "validValues",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_values: Option<Vec<clientgo_apimachinery::Quantity>>,
@@ -301,6 +306,7 @@ pub struct Device {
     #[serde(
         rename = "bindingConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_conditions: Option<Vec<String>>,
@@ -314,6 +320,7 @@ pub struct Device {
     #[serde(
         rename = "bindingFailureConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_failure_conditions: Option<Vec<String>>,
@@ -339,6 +346,7 @@ pub struct Device {
     #[serde(
         rename = "consumesCounters",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumes_counters: Option<Vec<DeviceCounterConsumption>>,
@@ -377,7 +385,11 @@ pub struct Device {
     /// The maximum number of taints is 16. If taints are set for any device in a ResourceSlice, then the maximum number of allowed devices per ResourceSlice is 64 instead of 128.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub taints: Option<Vec<DeviceTaint>>,
 }
 
@@ -386,11 +398,15 @@ pub struct Device {
 pub struct DeviceAllocationConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfiguration>,
+    pub opaque: Option<Box<OpaqueDeviceConfiguration>>,
     /// Requests lists the names of requests where the configuration applies. If empty, its applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requests: Option<Vec<String>>,
     /// Source records whether the configuration comes from a class and thus is not something that a normal user would have been able to set or from a claim.
     ///
@@ -412,10 +428,18 @@ pub struct DeviceAllocationResult {
     /// This field is a combination of all the claim and class configuration parameters. Drivers can distinguish between those based on a flag.
     ///
     /// This includes configuration parameters for drivers which have no allocated devices in the result because it is up to the drivers which configuration parameters they support. They can silently ignore unknown configuration parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub config: Option<Vec<DeviceAllocationConfiguration>>,
     /// Results lists all allocated devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub results: Option<Vec<DeviceRequestAllocationResult>>,
 }
 
@@ -426,7 +450,11 @@ pub struct DeviceAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bool: Option<bool>,
     /// BoolValues is a non-empty list of true/false values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bools: Option<Vec<bool>>,
     /// IntValue is a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,7 +462,11 @@ pub struct DeviceAttribute {
     /// IntValues is a non-empty list of numbers.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ints: Option<Vec<i64>>,
     /// StringValue is a string. Must not be longer than 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,7 +474,11 @@ pub struct DeviceAttribute {
     /// StringValues is a non-empty list of strings. Each string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub strings: Option<Vec<String>>,
     /// VersionValue is a semantic version according to semver.org spec 2.0.0. Must not be longer than 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -450,7 +486,11 @@ pub struct DeviceAttribute {
     /// VersionValues is a non-empty list of semantic versions according to semver.org spec 2.0.0. Each version string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub versions: Option<Vec<String>>,
 }
 
@@ -467,7 +507,7 @@ pub struct DeviceCapacity {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_policy: Option<CapacityRequestPolicy>,
+    pub request_policy: Option<Box<CapacityRequestPolicy>>,
     /// Value defines how much of a certain capacity that device has.
     ///
     /// This field reflects the fixed total capacity and does not change. The consumed amount is tracked separately by scheduler and does not affect this value.
@@ -482,13 +522,25 @@ pub struct DeviceCapacity {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceClaim {
     /// This field holds configuration for multiple potential drivers which could satisfy requests in this claim. It is ignored while allocating the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub config: Option<Vec<DeviceClaimConfiguration>>,
     /// These constraints must be satisfied by the set of devices that get allocated for the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub constraints: Option<Vec<DeviceConstraint>>,
     /// Requests represent individual requests for distinct devices which must all be satisfied. If empty, nothing needs to be allocated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requests: Option<Vec<DeviceRequest>>,
 }
 
@@ -497,11 +549,15 @@ pub struct DeviceClaim {
 pub struct DeviceClaimConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfiguration>,
+    pub opaque: Option<Box<OpaqueDeviceConfiguration>>,
     /// Requests lists the names of requests where the configuration applies. If empty, it applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requests: Option<Vec<String>>,
 }
 
@@ -530,7 +586,7 @@ pub struct DeviceClass {
     ///
     /// Changing the spec automatically increments the metadata.generation number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<DeviceClassSpec>,
+    pub spec: Option<Box<DeviceClassSpec>>,
 }
 
 impl clientgo_apimachinery::Metadata for DeviceClass {
@@ -566,7 +622,7 @@ impl clientgo_apimachinery::resource::verb::DeleteCollection for DeviceClass {}
 pub struct DeviceClassConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfiguration>,
+    pub opaque: Option<Box<OpaqueDeviceConfiguration>>,
 }
 
 /// DeviceClassList is a collection of classes.
@@ -578,7 +634,11 @@ pub struct DeviceClassSpec {
     /// Config defines configuration parameters that apply to each device that is claimed via this class. Some classses may potentially be satisfied by multiple drivers, so each instance of a vendor configuration applies to exactly one driver.
     ///
     /// They are passed to the driver, but are not considered while allocating the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub config: Option<Vec<DeviceClassConfiguration>>,
     /// ExtendedResourceName is the extended resource name for the devices of this class. The devices of this class can be used to satisfy a pod's extended resource requests. It has the same format as the name of a pod's extended resource. It should be unique among all the device classes in a cluster. If two device classes have the same name, then the class created later is picked to satisfy a pod's extended resource requests. If two classes are created at the same time, then the name of the class lexicographically sorted first is picked.
     #[serde(
@@ -588,7 +648,11 @@ pub struct DeviceClassSpec {
     )]
     pub extended_resource_name: Option<String>,
     /// Each selector must be satisfied by a device which is claimed via this class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selectors: Option<Vec<DeviceSelector>>,
 }
 
@@ -626,7 +690,11 @@ pub struct DeviceConstraint {
     /// Requests is a list of the one or more requests in this claim which must co-satisfy this constraint. If a request is fulfilled by multiple devices, then all of the devices must satisfy the constraint. If this is not specified, this constraint applies to all requests in this claim.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the constraint applies to all subrequests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requests: Option<Vec<String>>,
 }
 
@@ -645,6 +713,7 @@ pub struct DeviceCounterConsumption {
     #[serde(
         rename = "compatibilityGroups",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub compatibility_groups: Option<Vec<String>>,
@@ -703,13 +772,14 @@ pub struct DeviceRequest {
     ///
     /// One of Exactly or FirstAvailable must be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exactly: Option<ExactDeviceRequest>,
+    pub exactly: Option<Box<ExactDeviceRequest>>,
     /// FirstAvailable contains subrequests, of which exactly one will be selected by the scheduler. It tries to satisfy them in the order in which they are listed here. So if there are two entries in the list, the scheduler will only check the second one if it determines that the first one can not be used.
     ///
     /// DRA does not yet implement scoring, so the scheduler will select the first set of devices that satisfies all the requests in the claim. And if the requirements can be satisfied on more than one node, other scheduling features will determine which node is chosen. This means that the set of devices allocated to a claim might not be the optimal set available to the cluster. Scoring will be implemented later.
     #[serde(
         rename = "firstAvailable",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_available: Option<Vec<DeviceSubRequest>>,
@@ -743,6 +813,7 @@ pub struct DeviceRequestAllocationResult {
     #[serde(
         rename = "bindingConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_conditions: Option<Vec<String>>,
@@ -752,6 +823,7 @@ pub struct DeviceRequestAllocationResult {
     #[serde(
         rename = "bindingFailureConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_failure_conditions: Option<Vec<String>>,
@@ -804,6 +876,7 @@ pub struct DeviceRequestAllocationResult {
     #[serde(
         rename = "skipNodeOperations",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub skip_node_operations: Option<Vec<String>>,
@@ -812,7 +885,11 @@ pub struct DeviceRequestAllocationResult {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tolerations: Option<Vec<DeviceToleration>>,
 }
 
@@ -880,6 +957,7 @@ pub struct DeviceSubRequest {
     #[serde(
         rename = "derivedAttributes",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub derived_attributes: Option<Vec<DeviceDerivedAttribute>>,
@@ -903,7 +981,11 @@ pub struct DeviceSubRequest {
     )]
     pub name: String,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this subrequest. All selectors must be satisfied for a device to be considered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selectors: Option<Vec<DeviceSelector>>,
     /// If specified, the request's tolerations.
     ///
@@ -914,7 +996,11 @@ pub struct DeviceSubRequest {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tolerations: Option<Vec<DeviceToleration>>,
 }
 
@@ -1026,7 +1112,7 @@ pub struct DeviceTaintRuleSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub device_selector: Option<DeviceTaintSelector>,
+    pub device_selector: Option<Box<DeviceTaintSelector>>,
     /// The taint that gets applied to matching devices.
     #[serde(
         default,
@@ -1051,7 +1137,11 @@ pub struct DeviceTaintRuleStatus {
     /// For `effect: None`, the condition above gets set once for each change to the spec, with the message containing information about what would happen if the effect was `NoExecute`. This feedback can be used to decide whether changing the effect to `NoExecute` will work as intended. It only gets set once to avoid having to constantly update the status.
     ///
     /// Must have 8 or fewer entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
 }
 
@@ -1176,6 +1266,7 @@ pub struct ExactDeviceRequest {
     #[serde(
         rename = "derivedAttributes",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub derived_attributes: Option<Vec<DeviceDerivedAttribute>>,
@@ -1191,7 +1282,11 @@ pub struct ExactDeviceRequest {
     )]
     pub device_class_name: String,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this request. All selectors must be satisfied for a device to be considered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selectors: Option<Vec<DeviceSelector>>,
     /// If specified, the request's tolerations.
     ///
@@ -1202,7 +1297,11 @@ pub struct ExactDeviceRequest {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tolerations: Option<Vec<DeviceToleration>>,
 }
 
@@ -1228,7 +1327,11 @@ pub struct NetworkDeviceData {
     )]
     pub interface_name: Option<String>,
     /// IPs lists the network addresses assigned to the device's network interface. This can include both IPv4 and IPv6 addresses. The IPs are in the CIDR notation, which includes both the address and the associated subnet mask. e.g.: "192.0.2.5/24" for IPv4 and "2001:db8::5/64" for IPv6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ips: Option<Vec<String>>,
 }
 
@@ -1278,10 +1381,10 @@ pub struct NodeAllocatableOverhead {
 pub struct NodeAllocatableResource {
     /// Mapping is used when the device directly models a node allocatable resource like standard CPU or memory (e.g., with a CPU DRA driver). The calculated quantity is accounted for exactly once per claim instance on the node. To prevent node cgroup isolation friction, the scheduler explicitly blocks sharing mapped device claims across multiple pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<NodeAllocatableMapping>,
+    pub mapping: Option<Box<NodeAllocatableMapping>>,
     /// Overhead contains fields for modeling auxiliary overhead incurred on node allocatable resources when allocating devices that are not themselves modeling a node allocatable resource (e.g., host memory overhead for GPUs). Sharing overhead-mapped claims across multiple pods is allowed. The node allocatable overhead is accounted for individually for each pod referencing the claim. Overhead is always subtracted from the node's allocatable capacity for the resource, even when mapping is specified for the same resource. Eg: If a device models memory capacity per socket as a consumable capacity pool via Mapping (with CapacityKey), any overhead specified for the same resource will be subtracted from the node's general allocatable capacity and not from the per-socket capacity pool in Mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<NodeAllocatableOverhead>,
+    pub overhead: Option<Box<NodeAllocatableOverhead>>,
 }
 
 /// OpaqueDeviceConfiguration contains configuration parameters for a driver in a format defined by the driver vendor.
@@ -1328,7 +1431,7 @@ pub struct ResourceClaim {
     pub spec: Option<ResourceClaimSpec>,
     /// Status describes whether the claim is ready to use and what has been allocated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ResourceClaimStatus>,
+    pub status: Option<Box<ResourceClaimStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for ResourceClaim {
@@ -1394,7 +1497,7 @@ pub type ResourceClaimList = clientgo_apimachinery::ObjectList<ResourceClaim>;
 pub struct ResourceClaimSpec {
     /// Devices defines how to request devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devices: Option<DeviceClaim>,
+    pub devices: Option<Box<DeviceClaim>>,
 }
 
 /// ResourceClaimStatus tracks whether the resource has been allocated and what the result of that was.
@@ -1402,9 +1505,13 @@ pub struct ResourceClaimSpec {
 pub struct ResourceClaimStatus {
     /// Allocation is set once the claim has been allocated successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation: Option<AllocationResult>,
+    pub allocation: Option<Box<AllocationResult>>,
     /// Devices contains the status of each device allocated for this claim, as reported by the driver. This can include driver-specific information. Entries are owned by their respective drivers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub devices: Option<Vec<AllocatedDeviceStatus>>,
     /// ReservedFor indicates which entities are currently allowed to use the claim. A Pod which references a ResourceClaim which is not reserved for that Pod will not be started. A claim that is in use or might be in use because it has been reserved must not get deallocated.
     ///
@@ -1416,6 +1523,7 @@ pub struct ResourceClaimStatus {
     #[serde(
         rename = "reservedFor",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub reserved_for: Option<Vec<ResourceClaimConsumerReference>>,
@@ -1444,7 +1552,7 @@ pub struct ResourceClaimTemplate {
     ///
     /// This field is immutable. A ResourceClaim will get created by the control plane for a Pod when needed and then not get updated anymore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ResourceClaimTemplateSpec>,
+    pub spec: Option<Box<ResourceClaimTemplateSpec>>,
 }
 
 impl clientgo_apimachinery::Metadata for ResourceClaimTemplate {
@@ -1600,7 +1708,11 @@ pub struct ResourceSliceSpec {
     /// Must not have more than 128 entries. If any device uses taints or consumes counters the limit is 64.
     ///
     /// Only one of Devices and SharedCounters can be set in a ResourceSlice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub devices: Option<Vec<Device>>,
     /// Driver identifies the DRA driver providing the capacity information. A field selector can be used to list only ResourceSlice objects with a certain driver name.
     ///
@@ -1662,6 +1774,7 @@ pub struct ResourceSliceSpec {
     #[serde(
         rename = "sharedCounters",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub shared_counters: Option<Vec<CounterSet>>,
@@ -1679,6 +1792,7 @@ pub struct ResourceSliceSpec {
     #[serde(
         rename = "skipNodeOperations",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub skip_node_operations: Option<Vec<String>>,

@@ -71,7 +71,11 @@ pub struct WorkloadPodGroupResourceClaim {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadPodGroupSchedulingConstraints {
     /// topology specifies desired topological placements for all pods within the pod group. If unset, no topology placement is requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topology: Option<Vec<TopologyConstraint>>,
 }
 

@@ -1290,7 +1290,7 @@ pub struct VolumeAttachmentApplyConfiguration {
     pub spec: Option<VolumeAttachmentSpecApplyConfiguration>,
     /// status represents status of the VolumeAttachment request. Populated by the entity completing the attach or detach operation, i.e. the external-attacher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<VolumeAttachmentStatusApplyConfiguration>,
+    pub status: Option<Box<VolumeAttachmentStatusApplyConfiguration>>,
 }
 
 impl VolumeAttachmentApplyConfiguration {
@@ -1416,7 +1416,7 @@ impl VolumeAttachmentApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: VolumeAttachmentStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -1442,7 +1442,8 @@ pub struct VolumeAttachmentSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub inline_volume_spec: Option<crate::core::v1::apply::PersistentVolumeSpecApplyConfiguration>,
+    pub inline_volume_spec:
+        Option<Box<crate::core::v1::apply::PersistentVolumeSpecApplyConfiguration>>,
     /// persistentVolumeName represents the name of the persistent volume to attach.
     #[serde(
         rename = "persistentVolumeName",
@@ -1458,7 +1459,7 @@ impl VolumeAttachmentSourceApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::PersistentVolumeSpecApplyConfiguration,
     ) -> Self {
-        self.inline_volume_spec = Some(value);
+        self.inline_volume_spec = Some(Box::new(value));
         self
     }
 
@@ -1512,7 +1513,7 @@ pub struct VolumeAttachmentStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub attach_error: Option<VolumeErrorApplyConfiguration>,
+    pub attach_error: Option<Box<VolumeErrorApplyConfiguration>>,
     /// attached indicates the volume is successfully attached. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached: Option<bool>,
@@ -1529,13 +1530,13 @@ pub struct VolumeAttachmentStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub detach_error: Option<VolumeErrorApplyConfiguration>,
+    pub detach_error: Option<Box<VolumeErrorApplyConfiguration>>,
 }
 
 impl VolumeAttachmentStatusApplyConfiguration {
     /// Sets `attachError`.
     pub fn with_attach_error(mut self, value: VolumeErrorApplyConfiguration) -> Self {
-        self.attach_error = Some(value);
+        self.attach_error = Some(Box::new(value));
         self
     }
 
@@ -1558,7 +1559,7 @@ impl VolumeAttachmentStatusApplyConfiguration {
 
     /// Sets `detachError`.
     pub fn with_detach_error(mut self, value: VolumeErrorApplyConfiguration) -> Self {
-        self.detach_error = Some(value);
+        self.detach_error = Some(Box::new(value));
         self
     }
 }

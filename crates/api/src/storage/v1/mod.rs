@@ -194,6 +194,7 @@ pub struct CSIDriverSpec {
     #[serde(
         rename = "tokenRequests",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub token_requests: Option<Vec<TokenRequest>>,
@@ -207,6 +208,7 @@ pub struct CSIDriverSpec {
     #[serde(
         rename = "volumeLifecycleModes",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_lifecycle_modes: Option<Vec<String>>,
@@ -294,6 +296,7 @@ pub struct CSINodeDriver {
     #[serde(
         rename = "topologyKeys",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub topology_keys: Option<Vec<String>>,
@@ -308,7 +311,7 @@ pub struct CSINodeSpec {
     /// drivers is a list of information of all CSI Drivers existing on a node. If all drivers in the list are uninstalled, this can become empty.
     #[serde(
         default,
-        deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub drivers: Vec<CSINodeDriver>,
 }
@@ -320,6 +323,7 @@ pub struct CSINodeStatus {
     #[serde(
         rename = "storageHealth",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_health: Option<Vec<StorageHealth>>,
@@ -433,6 +437,7 @@ pub struct StorageClass {
     #[serde(
         rename = "allowedTopologies",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_topologies: Option<Vec<crate::core::v1::TopologySelectorTerm>>,
@@ -456,6 +461,7 @@ pub struct StorageClass {
     #[serde(
         rename = "mountOptions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub mount_options: Option<Vec<String>>,
@@ -536,6 +542,7 @@ pub struct StorageHealth {
     #[serde(
         rename = "healthConditions",
         default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
     pub health_conditions: Option<Vec<StorageHealthCondition>>,
@@ -657,7 +664,7 @@ pub struct VolumeAttachment {
     pub spec: VolumeAttachmentSpec,
     /// status represents status of the VolumeAttachment request. Populated by the entity completing the attach or detach operation, i.e. the external-attacher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<VolumeAttachmentStatus>,
+    pub status: Option<Box<VolumeAttachmentStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for VolumeAttachment {
@@ -701,7 +708,7 @@ pub struct VolumeAttachmentSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub inline_volume_spec: Option<crate::core::v1::PersistentVolumeSpec>,
+    pub inline_volume_spec: Option<Box<crate::core::v1::PersistentVolumeSpec>>,
     /// persistentVolumeName represents the name of the persistent volume to attach.
     #[serde(
         rename = "persistentVolumeName",
@@ -744,7 +751,7 @@ pub struct VolumeAttachmentStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub attach_error: Option<VolumeError>,
+    pub attach_error: Option<Box<VolumeError>>,
     /// attached indicates the volume is successfully attached. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.
     #[serde(
         default,
@@ -764,7 +771,7 @@ pub struct VolumeAttachmentStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub detach_error: Option<VolumeError>,
+    pub detach_error: Option<Box<VolumeError>>,
 }
 
 /// VolumeAttributesClass represents a specification of mutable volume attributes defined by the CSI driver. The class can be specified during dynamic provisioning of PersistentVolumeClaims, and changed in the PersistentVolumeClaim spec after provisioning.

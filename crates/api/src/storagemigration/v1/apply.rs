@@ -20,10 +20,10 @@ pub struct StorageVersionMigrationApplyConfiguration {
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Specification of the migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<StorageVersionMigrationSpecApplyConfiguration>,
+    pub spec: Option<Box<StorageVersionMigrationSpecApplyConfiguration>>,
     /// Status of the migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StorageVersionMigrationStatusApplyConfiguration>,
+    pub status: Option<Box<StorageVersionMigrationStatusApplyConfiguration>>,
 }
 
 impl StorageVersionMigrationApplyConfiguration {
@@ -143,13 +143,13 @@ impl StorageVersionMigrationApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: StorageVersionMigrationSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: StorageVersionMigrationStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }

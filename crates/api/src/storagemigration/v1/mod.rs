@@ -25,10 +25,10 @@ pub struct StorageVersionMigration {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// Specification of the migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<StorageVersionMigrationSpec>,
+    pub spec: Option<Box<StorageVersionMigrationSpec>>,
     /// Status of the migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StorageVersionMigrationStatus>,
+    pub status: Option<Box<StorageVersionMigrationStatus>>,
 }
 
 impl clientgo_apimachinery::Metadata for StorageVersionMigration {
@@ -78,7 +78,11 @@ pub struct StorageVersionMigrationSpec {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageVersionMigrationStatus {
     /// The latest available observations of the migration's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
     /// ResourceVersion to compare with the GC cache for performing the migration. This is the current resource version of given group, version and resource when kube-controller-manager first observes this StorageVersionMigration resource.
     #[serde(
