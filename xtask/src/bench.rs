@@ -65,7 +65,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("build") => build(),
         Some("workqueue") => workqueue(&args[1..]),
-        _ => Err("usage: cargo xtask bench build|informer|streaming|workqueue [--quick]".into()),
+        Some("decode") => crate::bench_decode::run(&args[1..]),
+        _ => Err(
+            "usage: cargo xtask bench build|informer|streaming|workqueue|decode [--quick]".into(),
+        ),
     }
 }
 
@@ -126,7 +129,8 @@ fn build() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+/// Runs `cargo <args>` in `dir` (a project of its own) with `target` as its target folder.
+pub(crate) fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(args)
         .current_dir(dir)

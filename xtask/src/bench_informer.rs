@@ -1,13 +1,16 @@
-//! `cargo xtask bench informer`: memory per cached object and update events per second
-//! through an informer (`bench/informer/clientgo`), through client-go's
-//! SharedIndexInformer (`bench/informer/go`) and through a kube-rs reflector
-//! (`bench/informer/kube`), against the same local control plane in the same run.
+//! `cargo xtask bench informer`: memory per cached object, client CPU of the initial
+//! sync and per update event, and update events per second through an informer
+//! (`bench/informer/clientgo`), through client-go's SharedIndexInformer
+//! (`bench/informer/go`), both reading JSON and protobuf, and through a kube-rs
+//! reflector (`bench/informer/kube`, JSON), against the same local control plane in the
+//! same run.
 //!
 //! The driver starts a control plane, creates 10,000 ConfigMaps and 10,000 Pods in
 //! namespace `bench`, builds the programs in release mode, and runs each for both kinds
-//! with `managedFields` kept and dropped. Once a program reports its cache synced (and
-//! the live heap bytes per object), the driver patches 2,000 objects and the program
-//! reports how long the update events took to arrive.
+//! with `managedFields` kept and dropped. Once a program reports its cache synced (the
+//! live heap bytes per object, the CPU the sync took), the driver patches 2,000 objects
+//! and the program reports how long the update events took to arrive and the CPU it
+//! spent per event (`getrusage` of the process, every thread).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -19,10 +22,19 @@ use serde_json::{Value, json};
 
 use crate::workspace;
 
-const OBJECTS: usize = 10_000;
+/// Objects of each kind that [`seed`] creates in namespace `bench`.
+pub(crate) const OBJECTS: usize = 10_000;
 const UPDATES: usize = 2_000;
 const CONCURRENCY: usize = 48;
 const MERGE_PATCH: &str = "application/merge-patch+json";
+/// The programs and the encoding each reads, in the order of the table.
+const CLIENTS: [(&str, &str); 5] = [
+    ("clientgo", "json"),
+    ("clientgo", "protobuf"),
+    ("go", "json"),
+    ("go", "protobuf"),
+    ("kube", "json"),
+];
 
 /// Runs the benchmark and prints a markdown table.
 pub async fn run() -> Result<ExitCode, String> {
@@ -37,26 +49,24 @@ pub async fn run() -> Result<ExitCode, String> {
         &target.join("release/informer-go"),
     )?;
     let plane = workspace::start_control_plane(clientgo_envtest::default_version()).await?;
-    let mut config = clientgo_clientcmd::ClientConfig::new(
-        clientgo_clientcmd::LoadingRules::explicit(plane.kubeconfig_path()),
-        clientgo_clientcmd::ConfigOverrides::default(),
-    )
-    .rest_config()
-    .map_err(|e| e.to_string())?;
-    config.qps = -1.0; // seeding as fast as the server allows
-    let client = RestClient::new(&config).map_err(|e| e.to_string())?;
-    seed(&client).await?;
+    let client = unthrottled_client(&plane)?;
+    seed(&client, &[("configmaps", configmap), ("pods", pod)]).await?;
 
     let mut rows = Vec::new();
     for kind in ["configmaps", "pods"] {
         let json_bytes = json_size_per_object(&client, kind).await?;
         for managed in ["keep", "drop"] {
-            for program in ["clientgo", "go", "kube"] {
+            for (program, encoding) in CLIENTS {
                 let binary = target.join("release").join(format!("informer-{program}"));
-                let result =
-                    measure(&binary, plane.kubeconfig_path(), kind, managed, &client).await?;
+                let result = measure(
+                    &binary,
+                    plane.kubeconfig_path(),
+                    [kind, managed, encoding],
+                    &client,
+                )
+                .await?;
                 let row = format!(
-                    "| {kind} | {} | {} | {} B ({:.1}× JSON {json_bytes} B) | {:.1} s | {:.0} /s |",
+                    "| {kind} | {} | {} | {encoding} | {} B ({:.1}× JSON {json_bytes} B) | {:.0} ms | {:.1} s | {:.1} µs | {:.0} /s |",
                     if managed == "keep" { "kept" } else { "dropped" },
                     match program {
                         "clientgo" => "client-go for Rust",
@@ -65,7 +75,9 @@ pub async fn run() -> Result<ExitCode, String> {
                     },
                     result.bytes_per_object,
                     result.bytes_per_object as f64 / json_bytes as f64,
+                    result.sync_cpu_ms,
                     result.sync_seconds,
+                    result.cpu_us_per_event,
                     UPDATES as f64 / result.event_seconds.max(1e-3),
                 );
                 eprintln!("{row}");
@@ -74,13 +86,28 @@ pub async fn run() -> Result<ExitCode, String> {
         }
     }
     println!(
-        "| objects | managedFields | client | heap per cached object | initial sync of {OBJECTS} | update events |"
+        "| objects | managedFields | client | encoding | heap per cached object | sync CPU | initial sync of {OBJECTS} | CPU per update event | update events |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for row in rows {
         println!("{row}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A client of `plane` without client-side rate limit, to seed as fast as the server
+/// allows.
+pub(crate) fn unthrottled_client(
+    plane: &clientgo_envtest::ControlPlane,
+) -> Result<RestClient, String> {
+    let mut config = clientgo_clientcmd::ClientConfig::new(
+        clientgo_clientcmd::LoadingRules::explicit(plane.kubeconfig_path()),
+        clientgo_clientcmd::ConfigOverrides::default(),
+    )
+    .rest_config()
+    .map_err(|e| e.to_string())?;
+    config.qps = -1.0;
+    RestClient::new(&config).map_err(|e| e.to_string())
 }
 
 fn build(dir: &Path, target: &Path) -> Result<(), String> {
@@ -102,7 +129,9 @@ fn configmap(i: usize) -> Value {
         "data": {"config.yaml": format!("replicas: {}\nmode: fast\nowner: team-{}\n", i % 7, i % 13), "id": i.to_string()}})
 }
 
-fn pod(i: usize) -> Value {
+/// Pod `pod-NNNNN` of the benchmarks: one container with args, a port, env, resources,
+/// a readiness probe and a ConfigMap volume; a toleration.
+pub(crate) fn pod(i: usize) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod",
         "metadata": {"name": format!("pod-{i:05}"), "labels": {"app": "bench", "shard": (i % 16).to_string(),
             "pod-template-hash": "7d9f8c6b5"}, "annotations": {"example.com/revision": "3"}},
@@ -117,15 +146,17 @@ fn pod(i: usize) -> Value {
             "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "bench", "effect": "NoSchedule"}]}})
 }
 
-async fn seed(client: &RestClient) -> Result<(), String> {
+/// Makes object `i` of a kind to seed (e.g. [`pod`]).
+pub(crate) type MakeObject = fn(usize) -> Value;
+
+/// Creates namespace `bench`, then [`OBJECTS`] objects of each `(resource, make)` in it
+/// (`make(i)` is object `i`, e.g. [`pod`]), [`CONCURRENCY`] requests in flight.
+pub(crate) async fn seed(client: &RestClient, kinds: &[(&str, MakeObject)]) -> Result<(), String> {
     let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "bench"}});
     post(client, "namespaces", None, &namespace)
         .await
         .map_err(|e| format!("creating namespace bench: {e}"))?;
-    for (resource, make) in [
-        ("configmaps", configmap as fn(usize) -> Value),
-        ("pods", pod),
-    ] {
+    for &(resource, make) in kinds {
         let started = std::time::Instant::now();
         let results: Vec<RestResult<()>> = stream::iter(0..OBJECTS)
             .map(|i| {
@@ -181,18 +212,19 @@ async fn json_size_per_object(client: &RestClient, resource: &str) -> Result<usi
 struct Measurement {
     bytes_per_object: i64,
     sync_seconds: f64,
+    sync_cpu_ms: f64,
     event_seconds: f64,
+    cpu_us_per_event: f64,
 }
 
 async fn measure(
     binary: &Path,
     kubeconfig: &Path,
-    kind: &str,
-    managed: &str,
+    [kind, managed, encoding]: [&str; 3],
     client: &RestClient,
 ) -> Result<Measurement, String> {
     let mut child = Command::new(binary)
-        .args([kind, managed, &UPDATES.to_string()])
+        .args([kind, managed, &UPDATES.to_string(), encoding])
         .env("KUBECONFIG", kubeconfig)
         .stdout(Stdio::piped())
         .spawn()
@@ -241,16 +273,17 @@ async fn measure(
     if !status.success() {
         return Err(format!("{} {kind} {managed} failed", binary.display()));
     }
+    let number = |line: &str, name: &str| -> Result<f64, String> {
+        field(line, name)?
+            .parse()
+            .map_err(|e| format!("{name} in {line:?}: {e}"))
+    };
     Ok(Measurement {
-        bytes_per_object: field(&synced, "bytes_per_object")?
-            .parse()
-            .map_err(|e| format!("{e}"))?,
-        sync_seconds: field(&synced, "sync_seconds")?
-            .parse()
-            .map_err(|e| format!("{e}"))?,
-        event_seconds: field(&events, "seconds")?
-            .parse()
-            .map_err(|e| format!("{e}"))?,
+        bytes_per_object: number(&synced, "bytes_per_object")? as i64,
+        sync_seconds: number(&synced, "sync_seconds")?,
+        sync_cpu_ms: number(&synced, "sync_cpu_ms")?,
+        event_seconds: number(&events, "seconds")?,
+        cpu_us_per_event: number(&events, "cpu_us_per_event")?,
     })
 }
 
@@ -269,7 +302,8 @@ fn next_line(
     Err(format!("the program ended before printing {prefix:?}"))
 }
 
-fn field<'a>(line: &'a str, name: &str) -> Result<&'a str, String> {
+/// The value of `name=value` in a program's output line.
+pub(crate) fn field<'a>(line: &'a str, name: &str) -> Result<&'a str, String> {
     line.split_whitespace()
         .find_map(|part| part.strip_prefix(name)?.strip_prefix('='))
         .ok_or_else(|| format!("no {name} in {line:?}"))

@@ -13,7 +13,7 @@
 //! cargo xtask demo [--k8s-version X.Y.Z]
 //!     start a cluster (control plane, 2 simulated nodes, controllers) and run every
 //!     example against it, one after another
-//! cargo xtask codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
+//! cargo xtask codegen [--spec FILE | --from-cluster KUBECONFIG] [--check] [--protobuf-from-go [DIR]]
 //!     generate clientgo-api and the clientset accessors from the OpenAPI document
 //!     (xtask/openapi/ by default); --check fails when the generated files are stale
 //! cargo xtask bench build
@@ -22,6 +22,9 @@
 //!     memory per cached object and update events per second, ours and kube-rs's
 //! cargo xtask bench workqueue [--quick]
 //!     CPU time and allocations per work queue operation, ours and client-go's
+//! cargo xtask bench decode [--quick] [--reuse]
+//!     CPU time and allocations to decode a list of 10,000 Pods captured from an API
+//!     server (JSON and protobuf), ours, client-go's and kube-rs's
 //! cargo xtask envtest install|up|down|run|versions [...] [--nodes N] [--controllers]
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
@@ -34,6 +37,7 @@
 //! ```
 
 mod bench;
+mod bench_decode;
 mod bench_informer;
 mod bench_streaming;
 mod codegen;
@@ -53,8 +57,8 @@ use clientgo_envtest::cli;
 
 const USAGE: &str = "usage: cargo xtask <test|matrix|demo|envtest|codegen|bench|release|semver> [...]
   matrix [--only 1.34,1.37] [--output FILE]
-  bench build|informer|workqueue [--quick]
-  codegen [--spec FILE | --from-cluster KUBECONFIG] [--check]
+  bench build|informer|workqueue|decode [--quick]
+  codegen [--spec FILE | --from-cluster KUBECONFIG] [--check] [--protobuf-from-go [DIR]]
   test [--k8s-version X.Y.Z | --kubeconfig PATH] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]
   envtest install|up|down|run|versions [--k8s-version X.Y.Z] [--kubeconfig PATH] [--nodes N] [--controllers]

@@ -1,9 +1,11 @@
 // The client-go peer of `cargo xtask bench informer`: syncs a SharedIndexInformer on the
-// `bench` namespace's ConfigMaps or Pods, prints the live heap per cached object, then
-// counts update events until the driver's updates arrived.
+// `bench` namespace's ConfigMaps or Pods, prints the live heap per cached object and the
+// CPU the sync took, then counts update events until the driver's updates arrived and
+// prints the CPU per event.
 //
-// informer-go <configmaps|pods> <keep|drop> <updates> (managedFields kept or dropped
-// by a transform), with KUBECONFIG naming the cluster.
+// informer-go <configmaps|pods> <keep|drop> <updates> <json|protobuf> (managedFields
+// kept or dropped by a transform; the encoding asked of the server), with KUBECONFIG
+// naming the cluster.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -34,9 +37,18 @@ func liveHeap() uint64 {
 	return stats.HeapAlloc
 }
 
+// cpuNanos is the CPU time of the process so far (user + system, every thread).
+func cpuNanos() int64 {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		panic(err)
+	}
+	return usage.Utime.Nano() + usage.Stime.Nano()
+}
+
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: informer-go <configmaps|pods> <keep|drop> <updates>")
+	if len(os.Args) != 5 || (os.Args[4] != "json" && os.Args[4] != "protobuf") {
+		fmt.Fprintln(os.Stderr, "usage: informer-go <configmaps|pods> <keep|drop> <updates> <json|protobuf>")
 		os.Exit(2)
 	}
 	kind, keep := os.Args[1], os.Args[2] == "keep"
@@ -48,8 +60,14 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	if os.Args[4] == "protobuf" {
+		// What Kubernetes' own components set.
+		config.ContentType = "application/vnd.kubernetes.protobuf"
+		config.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	}
 	clientset := kubernetes.NewForConfigOrDie(config)
 	baseline := liveHeap()
+	syncCPU := cpuNanos()
 	started := time.Now()
 
 	factory := informers.NewSharedInformerFactoryWithOptions(clientset, 0, informers.WithNamespace("bench"))
@@ -96,16 +114,19 @@ func main() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	syncSeconds := time.Since(started).Seconds()
+	syncCPUMillis := float64(cpuNanos()-syncCPU) / 1e6
 	time.Sleep(time.Second)
 	objects := len(informer.GetStore().ListKeys())
 	if objects == 0 {
 		objects = 1
 	}
 	bytes := int64(liveHeap()) - int64(baseline)
-	fmt.Printf("synced objects=%d bytes_per_object=%d sync_seconds=%.2f\n", objects, bytes/int64(objects), syncSeconds)
+	fmt.Printf("synced objects=%d bytes_per_object=%d sync_seconds=%.2f sync_cpu_ms=%.0f\n", objects, bytes/int64(objects), syncSeconds, syncCPUMillis)
+	eventsCPU := cpuNanos()
 	fmt.Println("ready")
 	for seen.Load() < int64(updates) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	fmt.Printf("events count=%d seconds=%.3f\n", updates, time.Since(first).Seconds())
+	cpuMicrosPerEvent := float64(cpuNanos()-eventsCPU) / 1e3 / float64(updates)
+	fmt.Printf("events count=%d seconds=%.3f cpu_us_per_event=%.1f\n", updates, time.Since(first).Seconds(), cpuMicrosPerEvent)
 }

@@ -538,10 +538,16 @@ impl StatusError {
     /// assert_eq!(clientgo_apimachinery::errors::suggests_client_delay(&err), Some(2));
     /// ```
     pub fn from_response(response: &HttpResponse<'_>) -> Self {
-        if !response.body.is_empty()
-            && response.is_json()
-            && let Ok(status) = serde_json::from_slice::<Status>(response.body)
-        {
+        let decoded = if response.body.is_empty() {
+            None
+        } else if response.is_protobuf() {
+            crate::protobuf::decode_object::<Status>(response.body).ok()
+        } else if response.is_json() {
+            serde_json::from_slice::<Status>(response.body).ok()
+        } else {
+            None
+        };
+        if let Some(status) = decoded {
             let kind_ok = status.kind.as_deref() == Some("Status");
             let version_ok = matches!(
                 status.api_version.as_deref(),
@@ -615,6 +621,12 @@ impl HttpResponse<'_> {
             || self
                 .media_type()
                 .is_some_and(|m| m == "application/json" || m.ends_with("+json"))
+    }
+
+    /// Kubernetes protobuf.
+    fn is_protobuf(&self) -> bool {
+        self.media_type()
+            .is_some_and(|m| m == crate::media_type::APPLICATION_PROTOBUF)
     }
 
     /// `text/*`, or no content type.

@@ -25,6 +25,8 @@
 
 use crate::Error;
 use crate::media_type::PROTOBUF_MAGIC;
+use crate::protobuf::Decode;
+use crate::protobuf::wire::{Fields, Value, put_bytes};
 
 /// The length of the first complete JSON object or array in `buf`, counting leading
 /// whitespace, or `None` if more bytes are needed.
@@ -120,21 +122,23 @@ impl Unknown {
         let body = bytes.strip_prefix(&PROTOBUF_MAGIC).ok_or_else(|| {
             Error::Framing("protobuf object does not start with k8s\\0".to_owned())
         })?;
+        let framing = |error: crate::protobuf::DecodeError| Error::Framing(error.to_string());
+        let text = |value: Value<'_>| String::decode(value).map_err(framing);
         let mut out = Self::default();
-        for field in Fields(body) {
-            match field? {
+        for field in Fields::new(body) {
+            match field.map_err(framing)? {
                 (1, Value::Bytes(type_meta)) => {
-                    for inner in Fields(type_meta) {
-                        match inner? {
-                            (1, Value::Bytes(v)) => out.api_version = utf8(v)?,
-                            (2, Value::Bytes(v)) => out.kind = utf8(v)?,
+                    for inner in Fields::new(type_meta) {
+                        match inner.map_err(framing)? {
+                            (1, v) => out.api_version = text(v)?,
+                            (2, v) => out.kind = text(v)?,
                             _ => {}
                         }
                     }
                 }
                 (2, Value::Bytes(v)) => out.raw = v.to_vec(),
-                (3, Value::Bytes(v)) => out.content_encoding = utf8(v)?,
-                (4, Value::Bytes(v)) => out.content_type = utf8(v)?,
+                (3, v) => out.content_encoding = text(v)?,
+                (4, v) => out.content_type = text(v)?,
                 _ => {}
             }
         }
@@ -155,105 +159,6 @@ impl Unknown {
         put_bytes(&mut out, 3, self.content_encoding.as_bytes());
         put_bytes(&mut out, 4, self.content_type.as_bytes());
         out
-    }
-}
-
-fn utf8(bytes: &[u8]) -> Result<String, Error> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| Error::Framing("protobuf string is not UTF-8".to_owned()))
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7f) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_bytes(out: &mut Vec<u8>, field: u64, bytes: &[u8]) {
-    put_varint(out, (field << 3) | 2);
-    put_varint(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
-}
-
-enum Value<'a> {
-    Varint,
-    Bytes(&'a [u8]),
-    Fixed,
-}
-
-/// Iterates over the fields of a protobuf message: `(field number, value)`.
-struct Fields<'a>(&'a [u8]);
-
-impl<'a> Fields<'a> {
-    fn varint(&mut self) -> Result<u64, Error> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&b, rest) = self
-                .0
-                .split_first()
-                .ok_or_else(|| Error::Framing("truncated protobuf varint".to_owned()))?;
-            self.0 = rest;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(Error::Framing("protobuf varint too long".to_owned()))
-    }
-
-    fn take(&mut self, n: u64) -> Result<&'a [u8], Error> {
-        let n = usize::try_from(n).unwrap_or(usize::MAX);
-        if n > self.0.len() {
-            return Err(Error::Framing("truncated protobuf field".to_owned()));
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(head)
-    }
-
-    fn field(&mut self) -> Result<(u64, Value<'a>), Error> {
-        let key = self.varint()?;
-        let value = match key & 7 {
-            0 => {
-                self.varint()?;
-                Value::Varint
-            }
-            1 => {
-                self.take(8)?;
-                Value::Fixed
-            }
-            2 => {
-                let len = self.varint()?;
-                Value::Bytes(self.take(len)?)
-            }
-            5 => {
-                self.take(4)?;
-                Value::Fixed
-            }
-            other => {
-                return Err(Error::Framing(format!(
-                    "unsupported protobuf wire type {other}"
-                )));
-            }
-        };
-        Ok((key >> 3, value))
-    }
-}
-
-impl<'a> Iterator for Fields<'a> {
-    type Item = Result<(u64, Value<'a>), Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let item = self.field();
-        if item.is_err() {
-            self.0 = &[];
-        }
-        Some(item)
     }
 }
 

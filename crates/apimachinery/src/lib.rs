@@ -3,7 +3,7 @@
 //! errors.
 //!
 //! This crate is the Rust counterpart of the parts of Go's `k8s.io/apimachinery` that
-//! client-go uses. It does no I/O and depends only on `serde`, `serde_json` and
+//! client-go uses. It does no I/O and depends only on `serde`, `serde_json`, `base64` and
 //! `thiserror`.
 //!
 //! # Package map
@@ -21,6 +21,7 @@
 //! | [`unstructured`] | `pkg/apis/meta/v1/unstructured` | JSON-backed [`Unstructured`] objects |
 //! | [`patch`] | `pkg/types` (patch types) | [`PatchType`](patch::PatchType) and content types |
 //! | [`media_type`] | `pkg/runtime` (media types) | content types and negotiation strings |
+//! | [`protobuf`] | `pkg/runtime/serializer/protobuf`, `generated.pb.go` | protobuf answers decoded into the API types |
 //! | [`framing`] | `pkg/util/framer`, `pkg/runtime/serializer/protobuf` | watch stream frames, the `k8s\0` protobuf envelope |
 //! | [`validation`] | `pkg/util/validation` (+ `field`) | name and label checks, [`FieldError`](validation::FieldError) |
 //! | [`resource`] | (client-go's generic clients) | the [`Resource`] and [`Metadata`] traits, verb markers, apply configurations |
@@ -63,6 +64,7 @@ pub mod managed_fields;
 pub mod media_type;
 pub mod meta;
 pub mod patch;
+pub mod protobuf;
 pub mod quantity;
 pub mod resource;
 pub mod schema;

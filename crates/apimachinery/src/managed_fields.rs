@@ -141,7 +141,7 @@ mod tests {
             manager: Some(manager.into()),
             operation: Some(operation.into()),
             subresource: subresource.map(Into::into),
-            fields_v1: Some(FieldsV1::from_json(&fields.to_string()).unwrap()),
+            fields_v1: Some(FieldsV1::from_json(fields.to_string()).unwrap()),
             ..ManagedFieldsEntry::default()
         }
     }

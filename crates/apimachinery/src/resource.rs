@@ -100,6 +100,16 @@ pub trait Resource {
     fn is_namespaced() -> bool {
         Self::SCOPE == Scope::Namespaced
     }
+
+    /// How objects of this kind decode from protobuf: built-in kinds have a codec and
+    /// typed clients ask for protobuf when configured to; `None` (the default, and every
+    /// custom resource) means JSON only.
+    fn protobuf() -> Option<crate::protobuf::Codec<Self>>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// Marker traits saying which verbs the API serves for a typed resource.

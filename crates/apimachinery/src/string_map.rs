@@ -102,6 +102,21 @@ impl<V> StringMap<V> {
         &mut self.entries[index].1
     }
 
+    /// How many entries fit without reallocating.
+    pub fn capacity(&self) -> usize {
+        self.entries.capacity()
+    }
+
+    /// Makes room for exactly `additional` more entries.
+    pub fn reserve_exact(&mut self, additional: usize) {
+        self.entries.reserve_exact(additional);
+    }
+
+    /// Drops spare capacity (after entries were inserted one by one).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+
     /// The number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()

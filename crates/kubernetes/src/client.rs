@@ -42,21 +42,28 @@ impl<K> std::fmt::Debug for Client<K> {
     }
 }
 
-impl<K: Resource> Client<K> {
+impl<K: Resource + 'static> Client<K> {
     /// The client of `K` in `namespace` (`""` or a cluster-scoped `K`: no namespace,
-    /// which for a namespaced resource means all namespaces).
+    /// which for a namespaced resource means all namespaces). Built-in kinds are read in
+    /// protobuf when the REST client prefers it ([`RestClient::prefers_protobuf`]).
     pub fn new(rest: RestClient, namespace: &str) -> Self {
         let namespace = if K::is_namespaced() {
             Some(namespace)
         } else {
             None
         };
+        let mut requests = ResourceRequests::new(rest, K::group_version_resource(), namespace);
+        if let Some(codec) = K::protobuf() {
+            requests = requests.with_protobuf(codec);
+        }
         Self {
-            requests: ResourceRequests::new(rest, K::group_version_resource(), namespace),
+            requests,
             kind: PhantomData,
         }
     }
+}
 
+impl<K> Client<K> {
     /// The namespace this client works in, if any.
     pub fn namespace(&self) -> Option<&str> {
         self.requests.namespace()
@@ -71,7 +78,7 @@ impl<K: Resource> Client<K> {
 
 impl<K> Client<K>
 where
-    K: Resource + Metadata + Serialize + DeserializeOwned,
+    K: Resource + Metadata + Serialize + DeserializeOwned + 'static,
 {
     /// Reads object `name`.
     pub async fn get(&self, name: &str, options: &GetOptions) -> Result<K>

@@ -34,13 +34,13 @@ impl Clientset {
     }
 
     /// The client of any namespaced resource type, including custom resources.
-    pub fn namespaced<K: Resource>(&self, namespace: &str) -> Client<K> {
+    pub fn namespaced<K: Resource + 'static>(&self, namespace: &str) -> Client<K> {
         Client::new(self.rest.clone(), namespace)
     }
 
     /// The client of any cluster-scoped resource type (or of a namespaced one across all
     /// namespaces).
-    pub fn cluster<K: Resource>(&self) -> Client<K> {
+    pub fn cluster<K: Resource + 'static>(&self) -> Client<K> {
         Client::new(self.rest.clone(), "")
     }
 }

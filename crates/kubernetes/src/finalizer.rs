@@ -51,7 +51,7 @@ pub enum FinalizerError<E> {
 /// the object as the server now has it.
 pub async fn add<K>(client: &Client<K>, object: &K, finalizer: &str) -> Result<K>
 where
-    K: Resource + Metadata + Serialize + DeserializeOwned + Clone + verb::Patch,
+    K: Resource + Metadata + Serialize + DeserializeOwned + Clone + verb::Patch + 'static,
 {
     let current = &object.metadata().finalizers;
     if current.iter().any(|f| f == finalizer) {
@@ -67,7 +67,7 @@ where
 /// the server if it was the last finalizer of a deleted object).
 pub async fn remove<K>(client: &Client<K>, object: &K, finalizer: &str) -> Result<K>
 where
-    K: Resource + Metadata + Serialize + DeserializeOwned + Clone + verb::Patch,
+    K: Resource + Metadata + Serialize + DeserializeOwned + Clone + verb::Patch + 'static,
 {
     let current = &object.metadata().finalizers;
     if !current.iter().any(|f| f == finalizer) {
@@ -90,7 +90,7 @@ pub async fn run<K, F, Fut, E>(
     cleanup: F,
 ) -> std::result::Result<Finalized<K>, FinalizerError<E>>
 where
-    K: Resource + Metadata + Serialize + DeserializeOwned + Clone + verb::Patch,
+    K: Resource + Metadata + Serialize + DeserializeOwned + Clone + verb::Patch + 'static,
     F: FnOnce(&K) -> Fut,
     Fut: Future<Output = std::result::Result<(), E>>,
 {
@@ -115,7 +115,7 @@ where
 /// still at the version read.
 async fn write<K>(client: &Client<K>, object: &K, finalizers: Vec<String>) -> Result<K>
 where
-    K: Resource + Metadata + Serialize + DeserializeOwned + verb::Patch,
+    K: Resource + Metadata + Serialize + DeserializeOwned + verb::Patch + 'static,
 {
     let name = required_name(object)?;
     let mut metadata = json!({ "finalizers": finalizers });

@@ -143,14 +143,16 @@ impl Clientset {
     }
 
     /// Lists `resource` through its typed client (decoding every object into its
-    /// generated type) and returns how many objects there are; `None` when no typed
-    /// client lists that resource. Namespaced resources are listed across all namespaces.
+    /// generated type, from protobuf when the client prefers it) and returns the list
+    /// encoded again as JSON values; `None` when no typed client lists that resource.
+    /// Namespaced resources are listed across all namespaces. For tools that know a
+    /// resource only by name and want what a typed client sees.
     #[allow(unused_variables)] // unused when no API group feature is on
-    pub async fn count(
+    pub async fn list_values(
         &self,
         resource: &clientgo_apimachinery::GroupVersionResource,
         options: &clientgo_apimachinery::meta::ListOptions,
-    ) -> Option<clientgo_rest::Result<usize>> {
+    ) -> Option<clientgo_rest::Result<clientgo_apimachinery::ObjectList<serde_json::Value>>> {
         let key = (
             resource.group.as_str(),
             resource.version.as_str(),
@@ -163,7 +165,7 @@ impl Clientset {
                     .mutating_admission_policies()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "admissionregistration")]
             ("admissionregistration.k8s.io", "v1", "mutatingadmissionpolicybindings") => Some(
@@ -171,7 +173,7 @@ impl Clientset {
                     .mutating_admission_policy_bindings()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "admissionregistration")]
             ("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations") => Some(
@@ -179,7 +181,7 @@ impl Clientset {
                     .mutating_webhook_configurations()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "admissionregistration")]
             ("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies") => Some(
@@ -187,7 +189,7 @@ impl Clientset {
                     .validating_admission_policies()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "admissionregistration")]
             ("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings") => Some(
@@ -195,7 +197,7 @@ impl Clientset {
                     .validating_admission_policy_bindings()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "admissionregistration")]
             ("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations") => Some(
@@ -203,7 +205,7 @@ impl Clientset {
                     .validating_webhook_configurations()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apiextensions")]
             ("apiextensions.k8s.io", "v1", "customresourcedefinitions") => Some(
@@ -211,7 +213,7 @@ impl Clientset {
                     .custom_resource_definitions()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apiregistration")]
             ("apiregistration.k8s.io", "v1", "apiservices") => Some(
@@ -219,7 +221,7 @@ impl Clientset {
                     .api_services()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apps")]
             ("apps", "v1", "controllerrevisions") => Some(
@@ -227,7 +229,7 @@ impl Clientset {
                     .controller_revisions("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apps")]
             ("apps", "v1", "daemonsets") => Some(
@@ -235,7 +237,7 @@ impl Clientset {
                     .daemon_sets("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apps")]
             ("apps", "v1", "deployments") => Some(
@@ -243,7 +245,7 @@ impl Clientset {
                     .deployments("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apps")]
             ("apps", "v1", "replicasets") => Some(
@@ -251,7 +253,7 @@ impl Clientset {
                     .replica_sets("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "apps")]
             ("apps", "v1", "statefulsets") => Some(
@@ -259,7 +261,7 @@ impl Clientset {
                     .stateful_sets("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "autoscaling")]
             ("autoscaling", "v1", "horizontalpodautoscalers") => Some(
@@ -267,7 +269,7 @@ impl Clientset {
                     .horizontal_pod_autoscalers("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "autoscaling")]
             ("autoscaling", "v2", "horizontalpodautoscalers") => Some(
@@ -275,7 +277,7 @@ impl Clientset {
                     .horizontal_pod_autoscalers("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "batch")]
             ("batch", "v1", "cronjobs") => Some(
@@ -283,7 +285,7 @@ impl Clientset {
                     .cron_jobs("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "batch")]
             ("batch", "v1", "jobs") => Some(
@@ -291,7 +293,7 @@ impl Clientset {
                     .jobs("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "certificates")]
             ("certificates.k8s.io", "v1", "certificatesigningrequests") => Some(
@@ -299,7 +301,7 @@ impl Clientset {
                     .certificate_signing_requests()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "certificates")]
             ("certificates.k8s.io", "v1", "clustertrustbundles") => Some(
@@ -307,7 +309,7 @@ impl Clientset {
                     .cluster_trust_bundles()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "certificates")]
             ("certificates.k8s.io", "v1", "podcertificaterequests") => Some(
@@ -315,7 +317,7 @@ impl Clientset {
                     .pod_certificate_requests("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "coordination")]
             ("coordination.k8s.io", "v1", "leases") => Some(
@@ -323,7 +325,7 @@ impl Clientset {
                     .leases("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "componentstatuses") => Some(
@@ -331,7 +333,7 @@ impl Clientset {
                     .component_statuses()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "configmaps") => Some(
@@ -339,7 +341,7 @@ impl Clientset {
                     .config_maps("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "endpoints") => Some(
@@ -347,7 +349,7 @@ impl Clientset {
                     .endpoints("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "events") => Some(
@@ -355,7 +357,7 @@ impl Clientset {
                     .events("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "limitranges") => Some(
@@ -363,7 +365,7 @@ impl Clientset {
                     .limit_ranges("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "namespaces") => Some(
@@ -371,7 +373,7 @@ impl Clientset {
                     .namespaces()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "nodes") => Some(
@@ -379,7 +381,7 @@ impl Clientset {
                     .nodes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "persistentvolumeclaims") => Some(
@@ -387,7 +389,7 @@ impl Clientset {
                     .persistent_volume_claims("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "persistentvolumes") => Some(
@@ -395,7 +397,7 @@ impl Clientset {
                     .persistent_volumes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "podtemplates") => Some(
@@ -403,7 +405,7 @@ impl Clientset {
                     .pod_templates("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "pods") => Some(
@@ -411,7 +413,7 @@ impl Clientset {
                     .pods("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "replicationcontrollers") => Some(
@@ -419,7 +421,7 @@ impl Clientset {
                     .replication_controllers("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "resourcequotas") => Some(
@@ -427,7 +429,7 @@ impl Clientset {
                     .resource_quotas("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "secrets") => Some(
@@ -435,7 +437,7 @@ impl Clientset {
                     .secrets("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "serviceaccounts") => Some(
@@ -443,7 +445,7 @@ impl Clientset {
                     .service_accounts("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "core")]
             ("", "v1", "services") => Some(
@@ -451,7 +453,7 @@ impl Clientset {
                     .services("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "discovery")]
             ("discovery.k8s.io", "v1", "endpointslices") => Some(
@@ -459,7 +461,7 @@ impl Clientset {
                     .endpoint_slices("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "events")]
             ("events.k8s.io", "v1", "events") => Some(
@@ -467,7 +469,7 @@ impl Clientset {
                     .events("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "flowcontrol")]
             ("flowcontrol.apiserver.k8s.io", "v1", "flowschemas") => Some(
@@ -475,7 +477,7 @@ impl Clientset {
                     .flow_schemas()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "flowcontrol")]
             ("flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations") => Some(
@@ -483,7 +485,7 @@ impl Clientset {
                     .priority_level_configurations()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "networking")]
             ("networking.k8s.io", "v1", "ingressclasses") => Some(
@@ -491,7 +493,7 @@ impl Clientset {
                     .ingress_classes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "networking")]
             ("networking.k8s.io", "v1", "ingresses") => Some(
@@ -499,7 +501,7 @@ impl Clientset {
                     .ingresses("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "networking")]
             ("networking.k8s.io", "v1", "ipaddresses") => Some(
@@ -507,7 +509,7 @@ impl Clientset {
                     .ip_addresses()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "networking")]
             ("networking.k8s.io", "v1", "networkpolicies") => Some(
@@ -515,7 +517,7 @@ impl Clientset {
                     .network_policies("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "networking")]
             ("networking.k8s.io", "v1", "servicecidrs") => Some(
@@ -523,7 +525,7 @@ impl Clientset {
                     .service_cidrs()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "node")]
             ("node.k8s.io", "v1", "runtimeclasses") => Some(
@@ -531,7 +533,7 @@ impl Clientset {
                     .runtime_classes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "policy")]
             ("policy", "v1", "poddisruptionbudgets") => Some(
@@ -539,7 +541,7 @@ impl Clientset {
                     .pod_disruption_budgets("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "rbac")]
             ("rbac.authorization.k8s.io", "v1", "clusterrolebindings") => Some(
@@ -547,7 +549,7 @@ impl Clientset {
                     .cluster_role_bindings()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "rbac")]
             ("rbac.authorization.k8s.io", "v1", "clusterroles") => Some(
@@ -555,7 +557,7 @@ impl Clientset {
                     .cluster_roles()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "rbac")]
             ("rbac.authorization.k8s.io", "v1", "rolebindings") => Some(
@@ -563,7 +565,7 @@ impl Clientset {
                     .role_bindings("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "rbac")]
             ("rbac.authorization.k8s.io", "v1", "roles") => Some(
@@ -571,7 +573,7 @@ impl Clientset {
                     .roles("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "resource")]
             ("resource.k8s.io", "v1", "deviceclasses") => Some(
@@ -579,7 +581,7 @@ impl Clientset {
                     .device_classes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "resource")]
             ("resource.k8s.io", "v1", "devicetaintrules") => Some(
@@ -587,7 +589,7 @@ impl Clientset {
                     .device_taint_rules()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "resource")]
             ("resource.k8s.io", "v1", "resourceclaimtemplates") => Some(
@@ -595,7 +597,7 @@ impl Clientset {
                     .resource_claim_templates("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "resource")]
             ("resource.k8s.io", "v1", "resourceclaims") => Some(
@@ -603,7 +605,7 @@ impl Clientset {
                     .resource_claims("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "resource")]
             ("resource.k8s.io", "v1", "resourceslices") => Some(
@@ -611,7 +613,7 @@ impl Clientset {
                     .resource_slices()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "scheduling")]
             ("scheduling.k8s.io", "v1", "priorityclasses") => Some(
@@ -619,7 +621,7 @@ impl Clientset {
                     .priority_classes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storage")]
             ("storage.k8s.io", "v1", "csidrivers") => Some(
@@ -627,7 +629,7 @@ impl Clientset {
                     .csi_drivers()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storage")]
             ("storage.k8s.io", "v1", "csinodes") => Some(
@@ -635,7 +637,7 @@ impl Clientset {
                     .csi_nodes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storage")]
             ("storage.k8s.io", "v1", "csistoragecapacities") => Some(
@@ -643,7 +645,7 @@ impl Clientset {
                     .csi_storage_capacities("")
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storage")]
             ("storage.k8s.io", "v1", "storageclasses") => Some(
@@ -651,7 +653,7 @@ impl Clientset {
                     .storage_classes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storage")]
             ("storage.k8s.io", "v1", "volumeattachments") => Some(
@@ -659,7 +661,7 @@ impl Clientset {
                     .volume_attachments()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storage")]
             ("storage.k8s.io", "v1", "volumeattributesclasses") => Some(
@@ -667,7 +669,7 @@ impl Clientset {
                     .volume_attributes_classes()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             #[cfg(feature = "storagemigration")]
             ("storagemigration.k8s.io", "v1", "storageversionmigrations") => Some(
@@ -675,11 +677,30 @@ impl Clientset {
                     .storage_version_migrations()
                     .list(options)
                     .await
-                    .map(|list| list.items.len()),
+                    .and_then(list_values),
             ),
             _ => None,
         }
     }
+}
+
+/// A typed list encoded again as JSON values.
+#[allow(dead_code)] // unused when no API group feature is on
+fn list_values<K: serde::Serialize>(
+    list: clientgo_apimachinery::ObjectList<K>,
+) -> clientgo_rest::Result<clientgo_apimachinery::ObjectList<serde_json::Value>> {
+    let items = list
+        .items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| clientgo_rest::Error::Request(format!("encoding an object: {e}")))?;
+    Ok(clientgo_apimachinery::ObjectList {
+        api_version: list.api_version,
+        kind: list.kind,
+        metadata: list.metadata,
+        items,
+    })
 }
 
 /// The typed clients of the `admissionregistration/v1` resources.

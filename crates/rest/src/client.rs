@@ -18,6 +18,10 @@ use crate::warnings::{LogWarningsOnce, WarningHandler};
 /// The default `Accept` header.
 const DEFAULT_ACCEPT: &str = "application/json, */*";
 
+/// The default content type: protobuf for the built-in kinds that have it (what
+/// Kubernetes' own components use), JSON for everything else.
+const DEFAULT_CONTENT_TYPE: &str = clientgo_apimachinery::media_type::APPLICATION_PROTOBUF;
+
 /// A client for one API server. Cheap to clone; clones share the connection pool, the
 /// rate limiter and the warning handler.
 #[derive(Clone)]
@@ -75,7 +79,7 @@ impl RestClient {
                 content_type: config
                     .content_type
                     .clone()
-                    .unwrap_or_else(|| "application/json".into()),
+                    .unwrap_or_else(|| DEFAULT_CONTENT_TYPE.into()),
                 accept: config
                     .accept
                     .clone()
@@ -117,9 +121,16 @@ impl RestClient {
         self.inner.limits
     }
 
-    /// The media type of request bodies.
+    /// The configured content type ([`Config::content_type`]).
     pub fn content_type(&self) -> &str {
         &self.inner.content_type
+    }
+
+    /// Whether typed clients ask for protobuf answers for the kinds that have one:
+    /// the content type is `application/vnd.kubernetes.protobuf`.
+    pub fn prefers_protobuf(&self) -> bool {
+        clientgo_apimachinery::media_type::essence(&self.inner.content_type)
+            == clientgo_apimachinery::media_type::APPLICATION_PROTOBUF
     }
 
     /// A request with `method`.

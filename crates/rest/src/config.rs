@@ -32,7 +32,13 @@ pub struct Config {
     /// `https://host:port`, `host:port` or `host`; a URL path is kept as a prefix of every
     /// request (API servers behind a path-relocating proxy).
     pub host: String,
-    /// Media type of request bodies (default `application/json`).
+    /// The preferred media type of built-in kinds. Unset or
+    /// `application/vnd.kubernetes.protobuf` (what Kubernetes' own components set as
+    /// client-go's `ContentType`): typed clients and informers ask for protobuf answers
+    /// and watch events for the kinds that have a protobuf form, with JSON as the
+    /// fallback. `application/json` keeps every answer JSON (client-go's default).
+    /// Custom resources and the dynamic client are always JSON; request bodies are
+    /// always sent as JSON.
     pub content_type: Option<String>,
     /// The `Accept` header (default `application/json, */*`).
     pub accept: Option<String>,

@@ -23,6 +23,8 @@ use tokio::time::Instant;
 
 use bytes::Bytes;
 use clientgo_apimachinery::errors::{HttpResponse, StatusError};
+use clientgo_apimachinery::media_type::{APPLICATION_PROTOBUF, essence};
+use clientgo_apimachinery::protobuf::{self, DecodeError};
 use clientgo_apimachinery::schema::GroupResource;
 use clientgo_apimachinery::watch::WatchEvent;
 use futures_util::{Stream, StreamExt};
@@ -86,6 +88,11 @@ impl Response {
         &self.headers
     }
 
+    /// The body as it arrived, whatever the status.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
     /// Whether the server created something (201).
     pub fn was_created(&self) -> bool {
         self.status == StatusCode::CREATED
@@ -113,6 +120,24 @@ impl Response {
         }
         serde_json::from_slice(&body).map_err(|error| Error::Decode {
             what: format!("the answer to {request}"),
+            detail: error.to_string(),
+        })
+    }
+
+    /// The body of a successful answer decoded by its `Content-Type`: protobuf with
+    /// `protobuf` (a codec's function), anything else as JSON; else the server's error.
+    pub fn decode<T: DeserializeOwned>(self, protobuf: Option<ProtobufDecoder<T>>) -> Result<T> {
+        if !is_protobuf(&self.headers) {
+            return self.json();
+        }
+        let what = format!("the answer to {} {}", self.request.verb, self.request.path);
+        let body = self.into_bytes()?;
+        let decode = protobuf.ok_or_else(|| Error::Decode {
+            what: what.clone(),
+            detail: "the server answered in protobuf, which this type cannot decode".into(),
+        })?;
+        decode(&body).map_err(|error| Error::Decode {
+            what,
             detail: error.to_string(),
         })
     }
@@ -199,6 +224,29 @@ impl Request {
         self.send().await?.json()
     }
 
+    /// Sends the request and decodes a successful answer into `T`: in protobuf when
+    /// `protobuf` is given and the client prefers it (the server may still answer JSON),
+    /// else in JSON.
+    pub async fn into_object<T: DeserializeOwned>(
+        self,
+        protobuf: Option<ProtobufDecoder<T>>,
+    ) -> Result<T> {
+        self.accept_protobuf_if(protobuf.is_some())
+            .send()
+            .await?
+            .decode(protobuf)
+    }
+
+    /// Asks for protobuf (JSON as the fallback) when `decodable` and the client is
+    /// configured for it.
+    fn accept_protobuf_if(self, decodable: bool) -> Self {
+        if decodable && self.client.prefers_protobuf() {
+            self.header("Accept", PROTOBUF_ACCEPT)
+        } else {
+            self
+        }
+    }
+
     /// Sends the request and hands out the body as it arrives (logs, follow mode).
     /// A failed answer is returned as its typed error.
     pub async fn stream(self) -> Result<ByteStream> {
@@ -229,7 +277,19 @@ impl Request {
     /// other failures (refused connection, untrusted certificate, credentials) are
     /// returned.
     pub async fn watch<T: DeserializeOwned + Send + 'static>(self) -> Result<WatchStream<T>> {
-        let request = self.param("watch", "true").uncompressed();
+        self.watch_objects(None).await
+    }
+
+    /// [`watch`](Self::watch), with events in protobuf when `protobuf` is given and the
+    /// client prefers it.
+    pub async fn watch_objects<T: DeserializeOwned + Send + 'static>(
+        self,
+        protobuf: Option<ProtobufDecoder<T>>,
+    ) -> Result<WatchStream<T>> {
+        let request = self
+            .accept_protobuf_if(protobuf.is_some())
+            .param("watch", "true")
+            .uncompressed();
         let url = request.preflight()?;
         let summary = request.summary(&url);
         let deadline = request.deadline().map(|(deadline, _)| deadline);
@@ -248,7 +308,15 @@ impl Request {
         if response.status() != StatusCode::OK {
             return Err(read_error(response, &summary).await);
         }
-        Ok(decode_watch(response.bytes_stream(), frame_limit))
+        let decoder = if is_protobuf(response.headers()) {
+            EventDecoder::Protobuf(protobuf.ok_or_else(|| Error::Decode {
+                what: format!("the watch of {}", summary.path),
+                detail: "the server answered in protobuf, which this type cannot decode".into(),
+            })?)
+        } else {
+            EventDecoder::Json
+        };
+        Ok(decode_watch(response.bytes_stream(), frame_limit, decoder))
     }
 
     /// When the request must be done by, and its timeout.
@@ -433,9 +501,49 @@ async fn read_error(response: reqwest::Response, summary: &RequestSummary) -> Er
     summary.error(status, &headers, &body)
 }
 
+/// Decodes a typed object from protobuf (a [`Codec`](clientgo_apimachinery::protobuf::Codec)'s
+/// function).
+pub type ProtobufDecoder<T> = fn(&[u8]) -> std::result::Result<T, DecodeError>;
+
+/// The `Accept` header of requests for protobuf: JSON if the server cannot.
+const PROTOBUF_ACCEPT: &str = "application/vnd.kubernetes.protobuf, application/json";
+
+/// Whether an answer is Kubernetes protobuf.
+fn is_protobuf(headers: &HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| essence(ct) == APPLICATION_PROTOBUF)
+}
+
+/// How the events of a watch stream are decoded.
+enum EventDecoder<T> {
+    /// Newline-separated JSON documents.
+    Json,
+    /// Length-prefixed `WatchEvent` messages, objects decoded by the function.
+    Protobuf(ProtobufDecoder<T>),
+}
+
+impl<T> Clone for EventDecoder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for EventDecoder<T> {}
+
+impl<T: DeserializeOwned> EventDecoder<T> {
+    fn decode(self, frame: &[u8]) -> Result<WatchEvent<T>> {
+        match self {
+            EventDecoder::Json => decode_event::<T>(frame),
+            EventDecoder::Protobuf(object) => decode_protobuf_event(frame, object),
+        }
+    }
+}
+
 /// Turns a watch body into decoded events; an event larger than `frame_limit` ends the
 /// stream with [`Error::TooLarge`].
-fn decode_watch<T, S>(body: S, frame_limit: usize) -> WatchStream<T>
+fn decode_watch<T, S>(body: S, frame_limit: usize, decoder: EventDecoder<T>) -> WatchStream<T>
 where
     T: DeserializeOwned + Send + 'static,
     S: Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
@@ -445,11 +553,16 @@ where
         frames: FrameBuffer,
         done: bool,
     }
+    let frames = match decoder {
+        EventDecoder::Json => FrameBuffer::default(),
+        EventDecoder::Protobuf(_) => FrameBuffer::length_prefixed(),
+    };
     let state = State {
         body: Box::pin(body),
-        frames: FrameBuffer::default(),
+        frames,
         done: false,
     };
+
     Box::pin(futures_util::stream::unfold(
         state,
         move |mut state| async move {
@@ -462,9 +575,10 @@ where
                         state.done = true;
                         return Some((Err(too_large("watch event", frame_limit)), state));
                     }
-                    return Some((decode_event::<T>(&frame), state));
+                    return Some((decoder.decode(&frame), state));
                 }
-                if state.frames.pending_len() > frame_limit {
+                let declared = state.frames.declared_len().unwrap_or(0);
+                if state.frames.pending_len() > frame_limit || declared > frame_limit {
                     state.done = true;
                     state.frames = FrameBuffer::default();
                     return Some((Err(too_large("watch event", frame_limit)), state));
@@ -486,7 +600,7 @@ where
                         state.done = true;
                         let rest = state.frames.finish()?;
                         // A last event without its newline is still a whole event.
-                        return match decode_event::<T>(&rest) {
+                        return match decoder.decode(&rest) {
                             Ok(event) => Some((Ok(event), state)),
                             Err(_) => Some((
                                 Err(Error::Stream(format!(
@@ -507,6 +621,18 @@ where
 #[cfg(test)]
 pub(crate) fn decode_event_for_tests(frame: &[u8]) -> Result<WatchEvent<serde_json::Value>> {
     decode_event(frame)
+}
+
+/// Decodes one protobuf watch event; `ERROR` events become typed errors.
+fn decode_protobuf_event<T>(frame: &[u8], object: ProtobufDecoder<T>) -> Result<WatchEvent<T>> {
+    let event = protobuf::decode_watch_event(frame, object).map_err(|error| Error::Decode {
+        what: "a watch event".into(),
+        detail: error.to_string(),
+    })?;
+    match event {
+        WatchEvent::Error(status) => Err(Error::Api(Box::new(StatusError::from(*status)))),
+        event => Ok(event),
+    }
 }
 
 /// Decodes one watch event; `ERROR` events become typed errors.

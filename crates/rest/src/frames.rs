@@ -1,7 +1,8 @@
-//! Splitting a watch response body into its JSON frames.
+//! Splitting a watch response body into its frames.
 //!
-//! The API server writes one JSON document per watch event, each followed by a newline,
-//! and chunks arrive split anywhere (inside a document, several documents in one chunk).
+//! In JSON the API server writes one document per watch event, each followed by a
+//! newline; in protobuf each event is a 4-byte big-endian length and that many bytes.
+//! Chunks arrive split anywhere (inside a frame, several frames in one chunk).
 
 use bytes::{Buf, Bytes, BytesMut};
 
@@ -11,16 +12,44 @@ pub(crate) struct FrameBuffer {
     pending: BytesMut,
     /// How far `pending` has been searched for a newline already.
     searched: usize,
+    /// Frames are length-prefixed (protobuf) rather than newline-terminated (JSON).
+    length_prefixed: bool,
 }
 
 impl FrameBuffer {
+    /// A buffer of length-prefixed (protobuf) frames.
+    pub(crate) fn length_prefixed() -> Self {
+        Self {
+            length_prefixed: true,
+            ..Self::default()
+        }
+    }
+
+    /// The length the next frame declares, once its prefix has arrived (protobuf only):
+    /// an oversized frame is refused before it is buffered.
+    pub(crate) fn declared_len(&self) -> Option<usize> {
+        if !self.length_prefixed {
+            return None;
+        }
+        clientgo_apimachinery::framing::declared_frame_len(&self.pending)
+    }
+
     /// Adds a chunk of the body.
     pub(crate) fn push(&mut self, chunk: &[u8]) {
         self.pending.extend_from_slice(chunk);
     }
 
-    /// The next complete frame, without its newline; blank lines are skipped.
+    /// The next complete frame, without its newline or length prefix; blank lines are
+    /// skipped.
     pub(crate) fn next_frame(&mut self) -> Option<Bytes> {
+        if self.length_prefixed {
+            let len = self.declared_len()?;
+            if self.pending.len() - 4 < len {
+                return None;
+            }
+            self.pending.advance(4);
+            return Some(self.pending.split_to(len).freeze());
+        }
         loop {
             let newline = self.pending[self.searched..]
                 .iter()
@@ -40,6 +69,9 @@ impl FrameBuffer {
     pub(crate) fn finish(&mut self) -> Option<Bytes> {
         let rest = std::mem::take(&mut self.pending).freeze();
         self.searched = 0;
+        if self.length_prefixed {
+            return (!rest.is_empty()).then_some(rest);
+        }
         rest.iter()
             .any(|b| !b.is_ascii_whitespace())
             .then_some(rest)

@@ -52,7 +52,7 @@ pub use client::RestClient;
 pub use clientgo_apimachinery::errors::{ApiStatus, StatusError};
 pub use config::{Config, DEFAULT_BURST, DEFAULT_QPS};
 pub use error::{Error, Result};
-pub use execute::{ByteStream, MAX_RETRY_AFTER, Response, WatchStream};
+pub use execute::{ByteStream, MAX_RETRY_AFTER, ProtobufDecoder, Response, WatchStream};
 pub use in_cluster::{InClusterError, SERVICE_ACCOUNT_DIR};
 pub use limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_WATCH_FRAME_BYTES, ResponseLimits};
 pub use rate_limit::{RateLimiter, TokenBucket};

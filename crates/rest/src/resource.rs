@@ -4,6 +4,14 @@
 //! Every request sets the group/version, the namespace when there is one, the resource,
 //! then the name and subresources, and carries its options as query parameters; delete
 //! options travel in the body, as the API expects.
+//!
+//! Answers are JSON unless the requests carry the protobuf codec of a kind
+//! ([`with_protobuf`](ResourceRequests::with_protobuf), as typed clients do) and the
+//! client prefers protobuf: then answers of exactly that kind or its list are asked for
+//! and decoded in protobuf; other answer types (a `Scale`, `Unstructured`) stay JSON.
+
+use std::any::Any;
+use std::sync::Arc;
 
 use clientgo_apimachinery::GroupVersionResource;
 use clientgo_apimachinery::meta::{
@@ -14,15 +22,34 @@ use clientgo_apimachinery::patch::{PatchBody, PatchType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Error, Request, RestClient, Result, WatchStream};
+use crate::{Error, ProtobufDecoder, Request, RestClient, Result, WatchStream};
 
 /// The verbs of one resource, cluster-wide or in one namespace. Objects are any serde
 /// types: typed API objects or `Unstructured`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ResourceRequests {
     rest: RestClient,
     resource: GroupVersionResource,
     namespace: Option<String>,
+    protobuf: Option<Arc<ProtobufDecoders>>,
+}
+
+/// The protobuf decoders of one kind `K`: a `ProtobufDecoder<K>` and a
+/// `ProtobufDecoder<ObjectList<K>>`, found again by the answer type asked for.
+struct ProtobufDecoders {
+    object: Box<dyn Any + Send + Sync>,
+    list: Box<dyn Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for ResourceRequests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceRequests")
+            .field("rest", &self.rest)
+            .field("resource", &self.resource)
+            .field("namespace", &self.namespace)
+            .field("protobuf", &self.protobuf.is_some())
+            .finish()
+    }
 }
 
 impl ResourceRequests {
@@ -33,7 +60,32 @@ impl ResourceRequests {
             rest,
             resource,
             namespace: namespace.filter(|ns| !ns.is_empty()).map(str::to_string),
+            protobuf: None,
         }
+    }
+
+    /// The same requests, decoding answers of kind `K` (and lists of them) with `codec`
+    /// when the client prefers protobuf.
+    #[must_use]
+    pub fn with_protobuf<K: 'static>(
+        mut self,
+        codec: clientgo_apimachinery::protobuf::Codec<K>,
+    ) -> Self {
+        self.protobuf = Some(Arc::new(ProtobufDecoders {
+            object: Box::new(codec.object),
+            list: Box::new(codec.list),
+        }));
+        self
+    }
+
+    /// The protobuf decoder of answer type `T`, if these requests have one.
+    fn protobuf<T: 'static>(&self) -> Option<ProtobufDecoder<T>> {
+        let decoders = self.protobuf.as_ref()?;
+        decoders
+            .object
+            .downcast_ref::<ProtobufDecoder<T>>()
+            .or_else(|| decoders.list.downcast_ref::<ProtobufDecoder<T>>())
+            .copied()
     }
 
     /// The same resource in `namespace`.
@@ -79,21 +131,21 @@ impl ResourceRequests {
     }
 
     /// `GET` object `name` (or its subresource).
-    pub async fn get<T: DeserializeOwned>(
+    pub async fn get<T: DeserializeOwned + 'static>(
         &self,
         name: &str,
         options: &GetOptions,
         subresources: &[&str],
     ) -> Result<T> {
         self.request(self.rest.get(), Some(name), subresources, options)
-            .into_json()
+            .into_object(self.protobuf())
             .await
     }
 
     /// `GET` the collection.
-    pub async fn list<L: DeserializeOwned>(&self, options: &ListOptions) -> Result<L> {
+    pub async fn list<L: DeserializeOwned + 'static>(&self, options: &ListOptions) -> Result<L> {
         self.request(self.rest.get(), None, &[], options)
-            .into_json()
+            .into_object(self.protobuf())
             .await
     }
 
@@ -103,13 +155,13 @@ impl ResourceRequests {
         options: &ListOptions,
     ) -> Result<WatchStream<T>> {
         self.request(self.rest.get(), None, &[], options)
-            .watch()
+            .watch_objects(self.protobuf())
             .await
     }
 
     /// `POST` `object` to the collection, or with a `name` to a subresource of that
     /// object.
-    pub async fn create<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub async fn create<B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
         &self,
         name: Option<&str>,
         object: &B,
@@ -118,12 +170,12 @@ impl ResourceRequests {
     ) -> Result<T> {
         self.request(self.rest.post(), name, subresources, options)
             .json(object)
-            .into_json()
+            .into_object(self.protobuf())
             .await
     }
 
     /// `PUT` `object` as object `name` (or its subresource).
-    pub async fn update<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub async fn update<B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
         &self,
         name: &str,
         object: &B,
@@ -132,13 +184,13 @@ impl ResourceRequests {
     ) -> Result<T> {
         self.request(self.rest.put(), Some(name), subresources, options)
             .json(object)
-            .into_json()
+            .into_object(self.protobuf())
             .await
     }
 
     /// `PATCH` object `name` (or its subresource) with `patch` of `patch_type`: bytes
     /// or text sent as they are, or a value serialized to JSON ([`PatchBody`]).
-    pub async fn patch<T: DeserializeOwned, P: PatchBody + ?Sized>(
+    pub async fn patch<T: DeserializeOwned + 'static, P: PatchBody + ?Sized>(
         &self,
         name: &str,
         patch_type: PatchType,
@@ -157,13 +209,13 @@ impl ResourceRequests {
             options,
         )
         .body(body.into_owned(), content_type)
-        .into_json()
+        .into_object(self.protobuf())
         .await
     }
 
     /// [`patch`](Self::patch) of one `subresource` of object `name` (the object itself
     /// when empty).
-    pub async fn patch_subresource<T: DeserializeOwned, P: PatchBody + ?Sized>(
+    pub async fn patch_subresource<T: DeserializeOwned + 'static, P: PatchBody + ?Sized>(
         &self,
         name: &str,
         subresource: &str,
@@ -182,7 +234,7 @@ impl ResourceRequests {
 
     /// Server-side apply of `config` to object `name` (or its subresource) as
     /// `options.field_manager`.
-    pub async fn apply<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub async fn apply<B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
         &self,
         name: &str,
         config: &B,

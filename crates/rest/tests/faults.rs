@@ -1,7 +1,7 @@
 //! What the client does when the network or the server misbehaves: refused connections,
 //! untrusted certificates, servers that never answer or close every connection,
-//! `Retry-After` abuse, endless bodies, huge watch events and gzip bombs. Each gets a
-//! typed error or a recovery, promptly, with bounded memory.
+//! `Retry-After` abuse, endless bodies, huge watch events, gzip bombs and malformed
+//! protobuf. Each gets a typed error or a recovery, promptly, with bounded memory.
 //!
 //! The real API server (through a counting TCP proxy) stands in where it can; small
 //! loopback servers play the hostile parts it cannot.
@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use clientgo_apimachinery::meta::ObjectMeta;
+use clientgo_apimachinery::protobuf;
 use clientgo_envtest::{TcpProxy, test_cluster};
 use clientgo_rest::{ApiStatus, Config, Error, RestClient, WatchStream};
 use futures_util::StreamExt;
@@ -31,6 +33,8 @@ enum Hostile {
     EndlessBody,
     /// `200` with this gzip body.
     Gzip(Arc<Vec<u8>>),
+    /// `200` with this protobuf body, then the connection closes.
+    Protobuf(&'static str, Arc<Vec<u8>>),
 }
 
 /// Serves `behaviour` on a loopback port; returns `http://addr` and a connection count.
@@ -79,6 +83,13 @@ async fn answer(mut socket: TcpStream, behaviour: Hostile) {
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
                 body.len()
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&body).await;
+        }
+        Hostile::Protobuf(content_type, body) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nConnection: close\r\n\r\n"
             );
             let _ = socket.write_all(head.as_bytes()).await;
             let _ = socket.write_all(&body).await;
@@ -361,6 +372,82 @@ async fn huge_watch_events_end_the_stream_with_a_typed_error() {
         );
         assert!(stream.next().await.is_none());
     }
+}
+
+/// Objects of the hostile protobuf answers decode as `ObjectMeta` messages.
+const OBJECT: clientgo_rest::ProtobufDecoder<ObjectMeta> = protobuf::decode_object::<ObjectMeta>;
+
+#[tokio::test]
+async fn hostile_protobuf_answers_get_typed_errors() {
+    let watch_of = |body: Vec<u8>| async move {
+        let (url, _) = hostile_server(Hostile::Protobuf(
+            "application/vnd.kubernetes.protobuf;stream=watch",
+            Arc::new(body),
+        ))
+        .await;
+        let mut config = Config {
+            qps: -1.0,
+            ..Config::new(&url)
+        };
+        config.limits.max_watch_frame_bytes = 1 << 20;
+        RestClient::new(&config)
+            .unwrap()
+            .get()
+            .abs_path("/api/v1/configmaps")
+            .watch_objects(Some(OBJECT))
+            .await
+            .unwrap()
+    };
+    // A frame declaring 4 GiB is refused before anything is buffered.
+    let mut stream = watch_of(vec![0xff, 0xff, 0xff, 0xff, 1, 2, 3]).await;
+    let error = stream.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(error, Error::TooLarge { what: "watch event", limit } if limit == 1 << 20),
+        "{error:?}"
+    );
+    assert!(stream.next().await.is_none());
+    // A frame cut off by the end of the body.
+    let mut stream = watch_of(vec![0, 0, 0, 50, 0x0a, 5, b'A']).await;
+    let error = stream.next().await.unwrap().unwrap_err();
+    assert!(matches!(error, Error::Stream(_)), "{error:?}");
+    // Garbage inside a complete frame: a decode error, and the stream goes on.
+    let mut body = vec![0, 0, 0, 3, 0x0a, 0x7f, 0x01];
+    body.extend([0, 0, 0, 2, 0x0b, 0x00]);
+    let mut stream = watch_of(body).await;
+    for _ in 0..2 {
+        let error = stream.next().await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    }
+    assert!(stream.next().await.is_none());
+
+    // A single object that is not a Kubernetes protobuf message.
+    for body in [b"k8s\0\x0a\xff".to_vec(), b"{}".to_vec(), Vec::new()] {
+        let (url, _) = hostile_server(Hostile::Protobuf(
+            "application/vnd.kubernetes.protobuf",
+            Arc::new(body),
+        ))
+        .await;
+        let error = client(&url)
+            .get()
+            .abs_path("/api/v1/namespaces/default")
+            .into_object(Some(OBJECT))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    }
+    // A protobuf answer to a type without a protobuf decoder.
+    let (url, _) = hostile_server(Hostile::Protobuf(
+        "application/vnd.kubernetes.protobuf",
+        Arc::new(b"k8s\0".to_vec()),
+    ))
+    .await;
+    let error = client(&url)
+        .get()
+        .abs_path("/api/v1/namespaces/default")
+        .into_object::<Value>(None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("cannot decode"), "{error}");
 }
 
 #[tokio::test]

@@ -67,8 +67,10 @@ pub fn render(model: &Model, out: &mut String) {
 "
         );
     }
-    render_count(model, &groups, out);
-    out.push_str("}\n\n");
+    render_list_values(model, &groups, out);
+    out.push_str("}\n");
+    out.push_str(LIST_VALUES_HELPER);
+    out.push('\n');
     for ((package, version), resources) in &groups {
         let (_, type_name) = group_version_names(package, version);
         let _ = writeln!(
@@ -114,18 +116,20 @@ impl {type_name}<'_> {{"
     }
 }
 
-/// `Clientset::count`: lists any resource through its typed client, by name.
-fn render_count(model: &Model, groups: &GroupVersions<'_>, out: &mut String) {
+/// `Clientset::list_values`: lists any resource through its typed client, by name.
+fn render_list_values(model: &Model, groups: &GroupVersions<'_>, out: &mut String) {
     out.push_str(
         "    /// Lists `resource` through its typed client (decoding every object into its
-    /// generated type) and returns how many objects there are; `None` when no typed
-    /// client lists that resource. Namespaced resources are listed across all namespaces.
+    /// generated type, from protobuf when the client prefers it) and returns the list
+    /// encoded again as JSON values; `None` when no typed client lists that resource.
+    /// Namespaced resources are listed across all namespaces. For tools that know a
+    /// resource only by name and want what a typed client sees.
     #[allow(unused_variables)] // unused when no API group feature is on
-    pub async fn count(
+    pub async fn list_values(
         &self,
         resource: &clientgo_apimachinery::GroupVersionResource,
         options: &clientgo_apimachinery::meta::ListOptions,
-    ) -> Option<clientgo_rest::Result<usize>> {
+    ) -> Option<clientgo_rest::Result<clientgo_apimachinery::ObjectList<serde_json::Value>>> {
         let key = (resource.group.as_str(), resource.version.as_str(), resource.resource.as_str());
         match key {
 ",
@@ -145,7 +149,7 @@ fn render_count(model: &Model, groups: &GroupVersions<'_>, out: &mut String) {
                 out,
                 "            #[cfg(feature = \"{package}\")]
             ({group:?}, {version:?}, {plural:?}) => Some(
-                self.{method}().{accessor}({args}).list(options).await.map(|list| list.items.len()),
+                self.{method}().{accessor}({args}).list(options).await.and_then(list_values),
             ),",
                 group = gvk.group,
                 version = gvk.version,
@@ -155,3 +159,25 @@ fn render_count(model: &Model, groups: &GroupVersions<'_>, out: &mut String) {
     }
     out.push_str("            _ => None,\n        }\n    }\n");
 }
+
+/// The helper `list_values` ends with.
+const LIST_VALUES_HELPER: &str = "
+/// A typed list encoded again as JSON values.
+#[allow(dead_code)] // unused when no API group feature is on
+fn list_values<K: serde::Serialize>(
+    list: clientgo_apimachinery::ObjectList<K>,
+) -> clientgo_rest::Result<clientgo_apimachinery::ObjectList<serde_json::Value>> {
+    let items = list
+        .items
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| clientgo_rest::Error::Request(format!(\"encoding an object: {e}\")))?;
+    Ok(clientgo_apimachinery::ObjectList {
+        api_version: list.api_version,
+        kind: list.kind,
+        metadata: list.metadata,
+        items,
+    })
+}
+";

@@ -126,6 +126,10 @@ pub struct Model {
     pub machinery: BTreeMap<String, Definition>,
     /// Resources by the id of their kind's definition.
     pub resources: BTreeMap<String, Resource>,
+    /// Protobuf field numbers by definition id (empty without a stored table).
+    pub protobuf: super::protobuf::Table,
+    /// The definitions that decode from protobuf.
+    pub protobuf_supported: BTreeSet<String>,
 }
 
 impl Model {
@@ -173,6 +177,8 @@ pub fn parse(document: &Value) -> Result<Model, String> {
         definitions: emitted,
         machinery,
         resources: BTreeMap::new(),
+        protobuf: BTreeMap::new(),
+        protobuf_supported: BTreeSet::new(),
     };
     mark_boxed_fields(&mut model);
     super::layout::box_large_optional_fields(&mut model);

@@ -43,7 +43,7 @@ pub fn is_object_metadata(def: &Definition, field: &Field) -> bool {
 }
 
 /// Types without a `Default` impl, which required fields still wrap in `Option`.
-fn has_default(ty: &Ty) -> bool {
+pub fn has_default(ty: &Ty) -> bool {
     match ty {
         Ty::Ref(id) => !matches!(
             fixups::machinery_type(id),
@@ -99,11 +99,14 @@ fn render_struct(model: &Model, def: &Definition, fields: &[Field], out: &mut St
         }
     }
     out.push_str("}\n\n");
+    if model.protobuf_supported.contains(&def.id) {
+        super::protobuf::render(def, fields, &model.protobuf, out);
+    }
     if def.gvk.is_some() && fields.iter().any(|f| is_object_metadata(def, f)) {
         render_metadata_impl(def, out);
     }
     if let Some(resource) = model.resources.get(&def.id) {
-        render_resource_impl(def, resource, out);
+        render_resource_impl(model, def, resource, out);
     }
 }
 
@@ -124,8 +127,18 @@ fn render_metadata_impl(def: &Definition, out: &mut String) {
     );
 }
 
-fn render_resource_impl(def: &Definition, resource: &super::spec::Resource, out: &mut String) {
+fn render_resource_impl(
+    model: &Model,
+    def: &Definition,
+    resource: &super::spec::Resource,
+    out: &mut String,
+) {
     let Some(gvk) = &def.gvk else { return };
+    let protobuf = if model.protobuf_supported.contains(&def.id) {
+        "\n    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {\n        Some(clientgo_apimachinery::protobuf::Codec::of())\n    }\n"
+    } else {
+        ""
+    };
     let scope = if resource.namespaced {
         "Namespaced"
     } else {
@@ -141,7 +154,7 @@ fn render_resource_impl(def: &Definition, resource: &super::spec::Resource, out:
     const PLURAL: &'static str = {plural};
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::{scope};
     const SUBRESOURCES: &'static [&'static str] = &[{subresources}];
-}}
+{protobuf}}}
 ",
         name = def.name,
         group = literal(&gvk.group),

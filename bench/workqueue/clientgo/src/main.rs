@@ -11,9 +11,7 @@
 //! every thread); allocations come from a counting global allocator. Each shape runs
 //! once at a tenth of its size as a warm-up before the measured run.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use clientgo_workqueue::{Queue, QueueConfig};
 
@@ -26,40 +24,9 @@ const BENCH_KEYS: usize = 100;
 /// Queues built at a time, outside the measurement, for the `BenchmarkQueue` shape.
 const QUEUE_BATCH: usize = 1000;
 
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-/// The system allocator, counting allocations (reallocations included).
-struct Counting;
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is
-// updated besides.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: alloc_counter::Counting = alloc_counter::Counting;
 
 type Key = Arc<str>;
 
@@ -70,29 +37,19 @@ struct Sample {
     allocs: u64,
 }
 
-fn cpu_ns() -> i64 {
-    // SAFETY: `getrusage` only writes the struct it is given.
-    let usage = unsafe {
-        let mut usage = std::mem::zeroed::<libc::rusage>();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let ns = |t: libc::timeval| t.tv_sec * 1_000_000_000 + t.tv_usec * 1_000;
-    ns(usage.ru_utime) + ns(usage.ru_stime)
-}
 
 impl Sample {
     fn start() -> Self {
         Self {
-            cpu_ns: cpu_ns(),
-            allocs: ALLOCATIONS.load(Ordering::Relaxed),
+            cpu_ns: alloc_counter::cpu_ns(),
+            allocs: alloc_counter::allocations(),
         }
     }
 
     fn since(self) -> Self {
         Self {
-            cpu_ns: cpu_ns() - self.cpu_ns,
-            allocs: ALLOCATIONS.load(Ordering::Relaxed) - self.allocs,
+            cpu_ns: alloc_counter::cpu_ns() - self.cpu_ns,
+            allocs: alloc_counter::allocations() - self.allocs,
         }
     }
 }

@@ -196,8 +196,8 @@ pub struct FieldsV1(Box<RawValue>);
 
 impl FieldsV1 {
     /// Wraps raw JSON; fails if it is not valid JSON.
-    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
-        RawValue::from_string(json.to_owned()).map(Self)
+    pub fn from_json(json: impl Into<String>) -> Result<Self, serde_json::Error> {
+        RawValue::from_string(json.into()).map(Self)
     }
 
     /// The raw JSON text.

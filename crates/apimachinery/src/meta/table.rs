@@ -17,8 +17,8 @@ pub struct RawExtension(Box<RawValue>);
 
 impl RawExtension {
     /// Wraps raw JSON; fails if it is not valid JSON.
-    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
-        RawValue::from_string(json.to_owned()).map(Self)
+    pub fn from_json(json: impl Into<String>) -> Result<Self, serde_json::Error> {
+        RawValue::from_string(json.into()).map(Self)
     }
 
     /// The raw JSON text.

@@ -48,6 +48,20 @@ pub struct ApplyConfiguration {
     pub expression: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ApplyConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.expression, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// AuditAnnotation describes how to produce an audit annotation for an API request.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuditAnnotation {
@@ -76,6 +90,21 @@ pub struct AuditAnnotation {
     pub value_expression: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AuditAnnotation {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.key, value),
+            2 => pb::merge(&mut self.value_expression, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ExpressionWarning is a warning information that targets a specific expression.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExpressionWarning {
@@ -92,6 +121,21 @@ pub struct ExpressionWarning {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub warning: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ExpressionWarning {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.field_ref, value),
+            3 => pb::merge(&mut self.warning, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// JSONPatch defines a JSON Patch.
@@ -180,6 +224,20 @@ pub struct JSONPatch {
     pub expression: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for JSONPatch {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.expression, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// MatchCondition represents a condition which must by fulfilled for a request to be sent to a webhook.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatchCondition {
@@ -209,6 +267,21 @@ pub struct MatchCondition {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for MatchCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.expression, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// MatchResources decides whether to run the admission control policy on an object based on whether it meets the match criteria. The exclude rules take precedence over include rules (if a resource matches both, it is excluded)
@@ -317,6 +390,33 @@ pub struct MatchResources {
     pub resource_rules: Option<Vec<NamedRuleWithOperations>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MatchResources {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::push_option(&mut self.exclude_resource_rules, value),
+            7 => pb::merge_option(&mut self.match_policy, value),
+            1 => pb::merge_option(&mut self.namespace_selector, value),
+            2 => pb::merge_option(&mut self.object_selector, value),
+            3 => pb::push_option(&mut self.resource_rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.exclude_resource_rules {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_rules {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// MutatingAdmissionPolicy describes the definition of an admission mutation policy that mutates the object coming into admission chain.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MutatingAdmissionPolicy {
@@ -341,6 +441,26 @@ pub struct MutatingAdmissionPolicy {
     pub spec: Option<Box<MutatingAdmissionPolicySpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MutatingAdmissionPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for MutatingAdmissionPolicy {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -358,6 +478,10 @@ impl clientgo_apimachinery::Resource for MutatingAdmissionPolicy {
     const PLURAL: &'static str = "mutatingadmissionpolicies";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for MutatingAdmissionPolicy {}
@@ -397,6 +521,26 @@ pub struct MutatingAdmissionPolicyBinding {
     pub spec: Option<Box<MutatingAdmissionPolicyBindingSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MutatingAdmissionPolicyBinding {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for MutatingAdmissionPolicyBinding {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -414,6 +558,10 @@ impl clientgo_apimachinery::Resource for MutatingAdmissionPolicyBinding {
     const PLURAL: &'static str = "mutatingadmissionpolicybindings";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for MutatingAdmissionPolicyBinding {}
@@ -449,6 +597,22 @@ pub struct MutatingAdmissionPolicyBindingSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub policy_name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for MutatingAdmissionPolicyBindingSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.match_resources, value),
+            2 => pb::merge_option_boxed(&mut self.param_ref, value),
+            1 => pb::merge_option_omitempty(&mut self.policy_name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// MutatingAdmissionPolicyList is a list of MutatingAdmissionPolicy.
@@ -541,6 +705,38 @@ pub struct MutatingAdmissionPolicySpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub variables: Option<Vec<Variable>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for MutatingAdmissionPolicySpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.failure_policy, value),
+            6 => pb::push_option(&mut self.match_conditions, value),
+            2 => pb::merge_option_boxed(&mut self.match_constraints, value),
+            4 => pb::push_option(&mut self.mutations, value),
+            1 => pb::merge_option_boxed(&mut self.param_kind, value),
+            7 => pb::merge_option_omitempty(&mut self.reinvocation_policy, value),
+            3 => pb::push_option(&mut self.variables, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.match_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.mutations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.variables {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// MutatingWebhook describes an admission webhook and the resources and operations it applies to.
@@ -736,6 +932,41 @@ pub struct MutatingWebhook {
     pub timeout_seconds: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MutatingWebhook {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::push(&mut self.admission_review_versions, value),
+            2 => pb::merge(&mut self.client_config, value),
+            4 => pb::merge_option(&mut self.failure_policy, value),
+            12 => pb::push_option(&mut self.match_conditions, value),
+            9 => pb::merge_option(&mut self.match_policy, value),
+            1 => pb::merge(&mut self.name, value),
+            5 => pb::merge_option(&mut self.namespace_selector, value),
+            11 => pb::merge_option(&mut self.object_selector, value),
+            10 => pb::merge_option(&mut self.reinvocation_policy, value),
+            3 => pb::push_option(&mut self.rules, value),
+            6 => pb::merge(&mut self.side_effects, value),
+            7 => pb::merge_option(&mut self.timeout_seconds, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.admission_review_versions.shrink_to_fit();
+        if let Some(items) = &mut self.match_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.rules {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// MutatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and may change the object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MutatingWebhookConfiguration {
@@ -764,6 +995,32 @@ pub struct MutatingWebhookConfiguration {
     pub webhooks: Option<Vec<MutatingWebhook>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MutatingWebhookConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::push_option(&mut self.webhooks, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.webhooks {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for MutatingWebhookConfiguration {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -781,6 +1038,10 @@ impl clientgo_apimachinery::Resource for MutatingWebhookConfiguration {
     const PLURAL: &'static str = "mutatingwebhookconfigurations";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for MutatingWebhookConfiguration {}
@@ -822,6 +1083,22 @@ pub struct Mutation {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub patch_type: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Mutation {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.apply_configuration, value),
+            4 => pb::merge_option(&mut self.json_patch, value),
+            2 => pb::merge(&mut self.patch_type, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.
@@ -884,6 +1161,49 @@ pub struct NamedRuleWithOperations {
     pub scope: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NamedRuleWithOperations {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_inline(value, |number, value| match number {
+                2 => pb::merge_inline(value, |number, value| match number {
+                    1 => pb::push_option(&mut self.api_groups, value),
+                    2 => pb::push_option(&mut self.api_versions, value),
+                    3 => pb::push_option(&mut self.resources, value),
+                    4 => pb::merge_option(&mut self.scope, value),
+                    _ => Ok(()),
+                }),
+                1 => pb::push_option(&mut self.operations, value),
+                _ => Ok(()),
+            }),
+            1 => pb::push_option(&mut self.resource_names, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.api_groups {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.api_versions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.operations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_names {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resources {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ParamKind is a tuple of Group Kind and Version.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParamKind {
@@ -897,6 +1217,21 @@ pub struct ParamKind {
     /// kind is the API kind the resources belong to. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ParamKind {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.api_version, value),
+            2 => pb::merge_option_omitempty(&mut self.kind, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ParamRef describes how to locate the params to be used as input to expressions of rules applied by a policy binding.
@@ -936,6 +1271,23 @@ pub struct ParamRef {
     /// One of `name` or `selector` must be set, but `name` and `selector` are mutually exclusive properties. If one is set, the other must be unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<clientgo_apimachinery::meta::LabelSelector>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ParamRef {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.namespace, value),
+            4 => pb::merge_option(&mut self.parameter_not_found_action, value),
+            3 => pb::merge_option(&mut self.selector, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// RuleWithOperations is a tuple of Operations and Resources. It is recommended to make sure that all the tuple expansions are valid.
@@ -990,6 +1342,42 @@ pub struct RuleWithOperations {
     pub scope: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RuleWithOperations {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::push_option(&mut self.api_groups, value),
+                2 => pb::push_option(&mut self.api_versions, value),
+                3 => pb::push_option(&mut self.resources, value),
+                4 => pb::merge_option(&mut self.scope, value),
+                _ => Ok(()),
+            }),
+            1 => pb::push_option(&mut self.operations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.api_groups {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.api_versions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.operations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resources {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ServiceReference holds a reference to Service.legacy.k8s.io
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceReference {
@@ -1013,6 +1401,23 @@ pub struct ServiceReference {
     pub port: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ServiceReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.name, value),
+            1 => pb::merge(&mut self.namespace, value),
+            3 => pb::merge_option(&mut self.path, value),
+            4 => pb::merge_option(&mut self.port, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// TypeChecking contains results of type checking the expressions in the ValidatingAdmissionPolicy
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TypeChecking {
@@ -1024,6 +1429,26 @@ pub struct TypeChecking {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_warnings: Option<Vec<ExpressionWarning>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TypeChecking {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.expression_warnings, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.expression_warnings {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it.
@@ -1053,6 +1478,27 @@ pub struct ValidatingAdmissionPolicy {
     pub status: Option<Box<ValidatingAdmissionPolicyStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ValidatingAdmissionPolicy {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1070,6 +1516,10 @@ impl clientgo_apimachinery::Resource for ValidatingAdmissionPolicy {
     const PLURAL: &'static str = "validatingadmissionpolicies";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ValidatingAdmissionPolicy {}
@@ -1113,6 +1563,26 @@ pub struct ValidatingAdmissionPolicyBinding {
     pub spec: ValidatingAdmissionPolicyBindingSpec,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicyBinding {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ValidatingAdmissionPolicyBinding {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1130,6 +1600,10 @@ impl clientgo_apimachinery::Resource for ValidatingAdmissionPolicyBinding {
     const PLURAL: &'static str = "validatingadmissionpolicybindings";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ValidatingAdmissionPolicyBinding {}
@@ -1190,6 +1664,27 @@ pub struct ValidatingAdmissionPolicyBindingSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub validation_actions: Vec<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicyBindingSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.match_resources, value),
+            2 => pb::merge_option_boxed(&mut self.param_ref, value),
+            1 => pb::merge(&mut self.policy_name, value),
+            4 => pb::push(&mut self.validation_actions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.validation_actions.shrink_to_fit();
+    }
 }
 
 /// ValidatingAdmissionPolicyList is a list of ValidatingAdmissionPolicy.
@@ -1278,6 +1773,41 @@ pub struct ValidatingAdmissionPolicySpec {
     pub variables: Option<Vec<Variable>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicySpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::push_option(&mut self.audit_annotations, value),
+            4 => pb::merge_option(&mut self.failure_policy, value),
+            6 => pb::push_option(&mut self.match_conditions, value),
+            2 => pb::merge_option_boxed(&mut self.match_constraints, value),
+            1 => pb::merge_option_boxed(&mut self.param_kind, value),
+            3 => pb::push_option(&mut self.validations, value),
+            7 => pb::push_option(&mut self.variables, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.audit_annotations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.match_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.validations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.variables {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ValidatingAdmissionPolicyStatus represents the status of an admission validation policy.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidatingAdmissionPolicyStatus {
@@ -1302,6 +1832,28 @@ pub struct ValidatingAdmissionPolicyStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub type_checking: Option<TypeChecking>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicyStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::push_option(&mut self.conditions, value),
+            1 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            2 => pb::merge_option(&mut self.type_checking, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// ValidatingWebhook describes an admission webhook and the resources and operations it applies to.
@@ -1478,6 +2030,40 @@ pub struct ValidatingWebhook {
     pub timeout_seconds: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ValidatingWebhook {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::push(&mut self.admission_review_versions, value),
+            2 => pb::merge(&mut self.client_config, value),
+            4 => pb::merge_option(&mut self.failure_policy, value),
+            11 => pb::push_option(&mut self.match_conditions, value),
+            9 => pb::merge_option(&mut self.match_policy, value),
+            1 => pb::merge(&mut self.name, value),
+            5 => pb::merge_option(&mut self.namespace_selector, value),
+            10 => pb::merge_option(&mut self.object_selector, value),
+            3 => pb::push_option(&mut self.rules, value),
+            6 => pb::merge(&mut self.side_effects, value),
+            7 => pb::merge_option(&mut self.timeout_seconds, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.admission_review_versions.shrink_to_fit();
+        if let Some(items) = &mut self.match_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.rules {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ValidatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and object without changing it.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidatingWebhookConfiguration {
@@ -1506,6 +2092,32 @@ pub struct ValidatingWebhookConfiguration {
     pub webhooks: Option<Vec<ValidatingWebhook>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ValidatingWebhookConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::push_option(&mut self.webhooks, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.webhooks {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ValidatingWebhookConfiguration {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1523,6 +2135,10 @@ impl clientgo_apimachinery::Resource for ValidatingWebhookConfiguration {
     const PLURAL: &'static str = "validatingwebhookconfigurations";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ValidatingWebhookConfiguration {}
@@ -1604,6 +2220,23 @@ pub struct Validation {
     pub reason: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Validation {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.expression, value),
+            2 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.message_expression, value),
+            3 => pb::merge_option(&mut self.reason, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Variable is the definition of a variable that is used for composition. A variable is defined as a named expression.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Variable {
@@ -1619,6 +2252,21 @@ pub struct Variable {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Variable {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.expression, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// WebhookClientConfig contains the information to make a TLS connection with the webhook
@@ -1645,4 +2293,20 @@ pub struct WebhookClientConfig {
     /// Attempting to use a user or basic auth e.g. "user:password@" is not allowed. Fragments ("#...") and query parameters ("?...") are not allowed, either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for WebhookClientConfig {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.ca_bundle, value),
+            1 => pb::merge_option_boxed(&mut self.service, value),
+            3 => pb::merge_option(&mut self.url, value),
+            _ => Ok(()),
+        }
+    }
 }

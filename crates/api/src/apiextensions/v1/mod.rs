@@ -38,6 +38,25 @@ pub struct CustomResourceColumnDefinition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CustomResourceColumnDefinition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.description, value),
+            3 => pb::merge_option_omitempty(&mut self.format, value),
+            6 => pb::merge(&mut self.json_path, value),
+            1 => pb::merge(&mut self.name, value),
+            5 => pb::merge_option_omitempty(&mut self.priority, value),
+            2 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// CustomResourceConversion describes how to convert different versions of a CR.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomResourceConversion {
@@ -52,6 +71,21 @@ pub struct CustomResourceConversion {
     /// webhook describes how to call the conversion webhook. Required when `strategy` is set to `"Webhook"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<Box<WebhookConversion>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CustomResourceConversion {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.strategy, value),
+            2 => pb::merge_option_boxed(&mut self.webhook, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// CustomResourceDefinition represents a resource that should be exposed on the API server.  Its name MUST be in the format \<.spec.name\>.\<.spec.group\>.
@@ -151,6 +185,25 @@ pub struct CustomResourceDefinitionCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CustomResourceDefinitionCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            6 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// CustomResourceDefinitionList is a list of CustomResourceDefinition objects.
 pub type CustomResourceDefinitionList = clientgo_apimachinery::ObjectList<CustomResourceDefinition>;
 
@@ -190,6 +243,34 @@ pub struct CustomResourceDefinitionNames {
     /// singular is the singular name of the resource. It must be all lowercase. Defaults to lowercased `kind`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub singular: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CustomResourceDefinitionNames {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::push_option(&mut self.categories, value),
+            4 => pb::merge(&mut self.kind, value),
+            5 => pb::merge_option_omitempty(&mut self.list_kind, value),
+            1 => pb::merge(&mut self.plural, value),
+            3 => pb::push_option(&mut self.short_names, value),
+            2 => pb::merge_option_omitempty(&mut self.singular, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.categories {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.short_names {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// CustomResourceDefinitionSpec describes how a user wants their resource to appear
@@ -263,6 +344,32 @@ pub struct CustomResourceDefinitionStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub stored_versions: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CustomResourceDefinitionStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.accepted_names, value),
+            1 => pb::push_option(&mut self.conditions, value),
+            4 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            3 => pb::push_option(&mut self.stored_versions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.stored_versions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// CustomResourceDefinitionVersion describes a version for CRD.
@@ -346,9 +453,35 @@ pub struct CustomResourceSubresourceScale {
     pub status_replicas_path: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CustomResourceSubresourceScale {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.label_selector_path, value),
+            1 => pb::merge(&mut self.spec_replicas_path, value),
+            2 => pb::merge(&mut self.status_replicas_path, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// CustomResourceSubresourceStatus defines how to serve the status subresource for CustomResources. Status is represented by the `.status` JSON path inside of a CustomResource. When set, * exposes a /status subresource for the custom resource * PUT requests to the /status subresource take a custom resource object, and ignore changes to anything except the status stanza * PUT/POST/PATCH requests to the custom resource ignore changes to the status stanza
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomResourceSubresourceStatus {}
+
+impl clientgo_apimachinery::protobuf::Message for CustomResourceSubresourceStatus {
+    fn merge_field(
+        &mut self,
+        _number: u32,
+        _value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        Ok(())
+    }
+}
 
 /// CustomResourceSubresources defines the status and scale subresources for CustomResources.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -359,6 +492,21 @@ pub struct CustomResourceSubresources {
     /// status indicates the custom resource should serve a `/status` subresource. When enabled: 1. requests to the custom resource primary endpoint ignore changes to the `status` stanza of the object. 2. requests to the custom resource `/status` subresource ignore changes to anything other than the `status` stanza of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomResourceSubresourceStatus>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CustomResourceSubresources {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.scale, value),
+            1 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// CustomResourceValidation is a list of validation methods for CustomResources.
@@ -382,6 +530,21 @@ pub struct ExternalDocumentation {
     /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ExternalDocumentation {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.description, value),
+            2 => pb::merge_option_omitempty(&mut self.url, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// JSON represents any valid JSON value. These types are supported: bool, int64, float64, string, \[\]interface{}, map\[string\]interface{} and nil.
@@ -697,6 +860,20 @@ pub struct SelectableField {
     pub json_path: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SelectableField {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.json_path, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ServiceReference holds a reference to Service.legacy.k8s.io
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceReference {
@@ -718,6 +895,23 @@ pub struct ServiceReference {
     /// port is an optional service port at which the webhook will be contacted. `port` should be a valid port number (1-65535, inclusive). Defaults to 443 for backward compatibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServiceReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.name, value),
+            1 => pb::merge(&mut self.namespace, value),
+            3 => pb::merge_option(&mut self.path, value),
+            4 => pb::merge_option(&mut self.port, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ValidationRule describes a validation rule written in the CEL expression language.
@@ -818,6 +1012,25 @@ pub struct ValidationRule {
     pub rule: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ValidationRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.field_path, value),
+            2 => pb::merge_option_omitempty(&mut self.message, value),
+            3 => pb::merge_option_omitempty(&mut self.message_expression, value),
+            6 => pb::merge_option(&mut self.optional_old_self, value),
+            4 => pb::merge_option(&mut self.reason, value),
+            1 => pb::merge(&mut self.rule, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// WebhookClientConfig contains the information to make a TLS connection with the webhook.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookClientConfig {
@@ -844,6 +1057,22 @@ pub struct WebhookClientConfig {
     pub url: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for WebhookClientConfig {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.ca_bundle, value),
+            1 => pb::merge_option_boxed(&mut self.service, value),
+            3 => pb::merge_option(&mut self.url, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// WebhookConversion describes how to call a conversion webhook
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookConversion {
@@ -861,4 +1090,23 @@ pub struct WebhookConversion {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub conversion_review_versions: Vec<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for WebhookConversion {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.client_config, value),
+            3 => pb::push(&mut self.conversion_review_versions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.conversion_review_versions.shrink_to_fit();
+    }
 }

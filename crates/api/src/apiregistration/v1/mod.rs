@@ -31,6 +31,27 @@ pub struct APIService {
     pub status: Option<APIServiceStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for APIService {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for APIService {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -48,6 +69,10 @@ impl clientgo_apimachinery::Resource for APIService {
     const PLURAL: &'static str = "apiservices";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for APIService {}
@@ -91,6 +116,24 @@ pub struct APIServiceCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for APIServiceCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// APIServiceList is a list of APIService objects.
 pub type APIServiceList = clientgo_apimachinery::ObjectList<APIService>;
 
@@ -132,6 +175,26 @@ pub struct APIServiceSpec {
     pub version_priority: i32,
 }
 
+impl clientgo_apimachinery::protobuf::Message for APIServiceSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.ca_bundle, value),
+            2 => pb::merge_option_omitempty(&mut self.group, value),
+            7 => pb::merge(&mut self.group_priority_minimum, value),
+            4 => pb::merge_option_omitempty(&mut self.insecure_skip_tls_verify, value),
+            1 => pb::merge_option_boxed(&mut self.service, value),
+            3 => pb::merge_option_omitempty(&mut self.version, value),
+            8 => pb::merge(&mut self.version_priority, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// APIServiceStatus contains derived information about an API server
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct APIServiceStatus {
@@ -142,6 +205,26 @@ pub struct APIServiceStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub conditions: Option<Vec<APIServiceCondition>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for APIServiceStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// ServiceReference holds a reference to Service.legacy.k8s.io
@@ -156,4 +239,20 @@ pub struct ServiceReference {
     /// If specified, the port on the service that hosting webhook. Default to 443 for backward compatibility. `port` should be a valid port number (1-65535, inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServiceReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.name, value),
+            1 => pb::merge_option_omitempty(&mut self.namespace, value),
+            3 => pb::merge_option(&mut self.port, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -31,6 +31,27 @@ pub struct ControllerRevision {
     pub revision: Option<i64>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ControllerRevision {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.data, value),
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::merge_option(&mut self.revision, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ControllerRevision {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -48,6 +69,10 @@ impl clientgo_apimachinery::Resource for ControllerRevision {
     const PLURAL: &'static str = "controllerrevisions";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ControllerRevision {}
@@ -92,6 +117,27 @@ pub struct DaemonSet {
     pub status: Option<Box<DaemonSetStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DaemonSet {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for DaemonSet {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -109,6 +155,10 @@ impl clientgo_apimachinery::Resource for DaemonSet {
     const PLURAL: &'static str = "daemonsets";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for DaemonSet {}
@@ -143,6 +193,24 @@ pub struct DaemonSetCondition {
     /// Type of DaemonSet condition.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DaemonSetCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option(&mut self.status, value),
+            1 => pb::merge_option(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DaemonSetList is a collection of daemon sets.
@@ -184,6 +252,24 @@ pub struct DaemonSetSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub update_strategy: Option<Box<DaemonSetUpdateStrategy>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DaemonSetSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.min_ready_seconds, value),
+            6 => pb::merge_option(&mut self.revision_history_limit, value),
+            1 => pb::merge(&mut self.selector, value),
+            2 => pb::merge(&mut self.template, value),
+            3 => pb::merge_option_boxed(&mut self.update_strategy, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DaemonSetStatus represents the current status of a daemon set.
@@ -261,6 +347,35 @@ pub struct DaemonSetStatus {
     pub updated_number_scheduled: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DaemonSetStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            9 => pb::merge_option(&mut self.collision_count, value),
+            10 => pb::push_option(&mut self.conditions, value),
+            1 => pb::merge(&mut self.current_number_scheduled, value),
+            3 => pb::merge(&mut self.desired_number_scheduled, value),
+            7 => pb::merge_option_omitempty(&mut self.number_available, value),
+            2 => pb::merge(&mut self.number_misscheduled, value),
+            4 => pb::merge(&mut self.number_ready, value),
+            8 => pb::merge_option_omitempty(&mut self.number_unavailable, value),
+            5 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            6 => pb::merge_option_omitempty(&mut self.updated_number_scheduled, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DaemonSetUpdateStrategy is a struct used to control the update strategy for a DaemonSet.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DaemonSetUpdateStrategy {
@@ -280,6 +395,21 @@ pub struct DaemonSetUpdateStrategy {
     /// - `"RollingUpdate"` Replace the old daemons by new ones using rolling update i.e replace them on each node one after the other.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DaemonSetUpdateStrategy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.rolling_update, value),
+            1 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Deployment enables declarative updates for Pods and ReplicaSets.
@@ -312,6 +442,27 @@ pub struct Deployment {
     pub status: Option<Box<DeploymentStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Deployment {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Deployment {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -329,6 +480,10 @@ impl clientgo_apimachinery::Resource for Deployment {
     const PLURAL: &'static str = "deployments";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["scale", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Deployment {}
@@ -371,6 +526,25 @@ pub struct DeploymentCondition {
     /// Type of deployment condition.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeploymentCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::merge_option(&mut self.last_transition_time, value),
+            6 => pb::merge_option(&mut self.last_update_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option(&mut self.status, value),
+            1 => pb::merge_option(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DeploymentList is a list of Deployments.
@@ -421,6 +595,27 @@ pub struct DeploymentSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub template: crate::core::v1::PodTemplateSpec,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeploymentSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.min_ready_seconds, value),
+            7 => pb::merge_option_omitempty(&mut self.paused, value),
+            9 => pb::merge_option(&mut self.progress_deadline_seconds, value),
+            1 => pb::merge_option(&mut self.replicas, value),
+            6 => pb::merge_option(&mut self.revision_history_limit, value),
+            2 => pb::merge(&mut self.selector, value),
+            4 => pb::merge_option_boxed(&mut self.strategy, value),
+            3 => pb::merge(&mut self.template, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DeploymentStatus is the most recently observed status of the Deployment.
@@ -489,6 +684,34 @@ pub struct DeploymentStatus {
     pub updated_replicas: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeploymentStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.available_replicas, value),
+            8 => pb::merge_option(&mut self.collision_count, value),
+            6 => pb::push_option(&mut self.conditions, value),
+            1 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            7 => pb::merge_option_omitempty(&mut self.ready_replicas, value),
+            2 => pb::merge_option_omitempty(&mut self.replicas, value),
+            9 => pb::merge_option(&mut self.terminating_replicas, value),
+            5 => pb::merge_option_omitempty(&mut self.unavailable_replicas, value),
+            3 => pb::merge_option_omitempty(&mut self.updated_replicas, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeploymentStrategy describes how to replace existing pods with new ones.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentStrategy {
@@ -508,6 +731,21 @@ pub struct DeploymentStrategy {
     /// - `"RollingUpdate"` Replace the old ReplicaSets by new one using rolling update i.e gradually scale down the old ReplicaSets and scale up the new one.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeploymentStrategy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.rolling_update, value),
+            1 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ReplicaSet ensures that a specified number of pod replicas are running at any given time.
@@ -540,6 +778,27 @@ pub struct ReplicaSet {
     pub status: Option<Box<ReplicaSetStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ReplicaSet {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ReplicaSet {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -557,6 +816,10 @@ impl clientgo_apimachinery::Resource for ReplicaSet {
     const PLURAL: &'static str = "replicasets";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["scale", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ReplicaSet {}
@@ -594,6 +857,24 @@ pub struct ReplicaSetCondition {
     pub type_: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ReplicaSetCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option(&mut self.status, value),
+            1 => pb::merge_option(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ReplicaSetList is a collection of ReplicaSets.
 pub type ReplicaSetList = clientgo_apimachinery::ObjectList<ReplicaSet>;
 
@@ -619,6 +900,23 @@ pub struct ReplicaSetSpec {
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Box<crate::core::v1::PodTemplateSpec>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ReplicaSetSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.min_ready_seconds, value),
+            1 => pb::merge_option(&mut self.replicas, value),
+            2 => pb::merge(&mut self.selector, value),
+            3 => pb::merge_option_boxed(&mut self.template, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ReplicaSetStatus represents the current status of a ReplicaSet.
@@ -676,6 +974,32 @@ pub struct ReplicaSetStatus {
     pub terminating_replicas: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ReplicaSetStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.available_replicas, value),
+            6 => pb::push_option(&mut self.conditions, value),
+            2 => pb::merge_option_omitempty(&mut self.fully_labeled_replicas, value),
+            3 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            4 => pb::merge_option_omitempty(&mut self.ready_replicas, value),
+            1 => pb::merge(&mut self.replicas, value),
+            7 => pb::merge_option(&mut self.terminating_replicas, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Spec to control the desired behavior of daemon set rolling update.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RollingUpdateDaemonSet {
@@ -689,6 +1013,21 @@ pub struct RollingUpdateDaemonSet {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_unavailable: Option<clientgo_apimachinery::IntOrString>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for RollingUpdateDaemonSet {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.max_surge, value),
+            1 => pb::merge_option(&mut self.max_unavailable, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Spec to control the desired behavior of rolling update.
@@ -706,6 +1045,21 @@ pub struct RollingUpdateDeployment {
     pub max_unavailable: Option<clientgo_apimachinery::IntOrString>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RollingUpdateDeployment {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.max_surge, value),
+            1 => pb::merge_option(&mut self.max_unavailable, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// RollingUpdateStatefulSetStrategy is used to communicate parameter for RollingUpdateStatefulSetStrategyType.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RollingUpdateStatefulSetStrategy {
@@ -719,6 +1073,21 @@ pub struct RollingUpdateStatefulSetStrategy {
     /// Partition indicates the ordinal at which the StatefulSet should be partitioned for updates. During a rolling update, all pods from ordinal Replicas-1 to Partition are updated. All pods from ordinal Partition-1 to 0 remain untouched. This is helpful in being able to do a canary based deployment. The default value is 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for RollingUpdateStatefulSetStrategy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.max_unavailable, value),
+            1 => pb::merge_option(&mut self.partition, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// StatefulSet represents a set of pods with consistent identities. Identities are defined as:
@@ -757,6 +1126,27 @@ pub struct StatefulSet {
     pub status: Option<Box<StatefulSetStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StatefulSet {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for StatefulSet {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -774,6 +1164,10 @@ impl clientgo_apimachinery::Resource for StatefulSet {
     const PLURAL: &'static str = "statefulsets";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["scale", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for StatefulSet {}
@@ -811,6 +1205,24 @@ pub struct StatefulSetCondition {
     pub type_: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StatefulSetCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option(&mut self.status, value),
+            1 => pb::merge_option(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// StatefulSetList is a collection of StatefulSets.
 pub type StatefulSetList = clientgo_apimachinery::ObjectList<StatefulSet>;
 
@@ -826,6 +1238,20 @@ pub struct StatefulSetOrdinals {
     /// \[0, .spec.replicas).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for StatefulSetOrdinals {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.start, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// StatefulSetPersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from the StatefulSet VolumeClaimTemplates.
@@ -845,6 +1271,21 @@ pub struct StatefulSetPersistentVolumeClaimRetentionPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub when_scaled: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for StatefulSetPersistentVolumeClaimRetentionPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.when_deleted, value),
+            2 => pb::merge_option_omitempty(&mut self.when_scaled, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A StatefulSetSpec is the specification of a StatefulSet.
@@ -927,6 +1368,36 @@ pub struct StatefulSetSpec {
     pub volume_claim_templates: Option<Vec<crate::core::v1::PersistentVolumeClaim>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StatefulSetSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            9 => pb::merge_option_omitempty(&mut self.min_ready_seconds, value),
+            11 => pb::merge_option(&mut self.ordinals, value),
+            10 => pb::merge_option_boxed(&mut self.persistent_volume_claim_retention_policy, value),
+            6 => pb::merge_option_omitempty(&mut self.pod_management_policy, value),
+            1 => pb::merge_option(&mut self.replicas, value),
+            8 => pb::merge_option(&mut self.revision_history_limit, value),
+            2 => pb::merge(&mut self.selector, value),
+            5 => pb::merge_option(&mut self.service_name, value),
+            3 => pb::merge(&mut self.template, value),
+            7 => pb::merge_option_boxed(&mut self.update_strategy, value),
+            4 => pb::push_option(&mut self.volume_claim_templates, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.volume_claim_templates {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// StatefulSetStatus represents the current state of a StatefulSet.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatefulSetStatus {
@@ -1001,6 +1472,35 @@ pub struct StatefulSetStatus {
     pub updated_replicas: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StatefulSetStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            11 => pb::merge_option(&mut self.available_replicas, value),
+            9 => pb::merge_option(&mut self.collision_count, value),
+            10 => pb::push_option(&mut self.conditions, value),
+            4 => pb::merge_option_omitempty(&mut self.current_replicas, value),
+            6 => pb::merge_option_omitempty(&mut self.current_revision, value),
+            1 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            3 => pb::merge_option_omitempty(&mut self.ready_replicas, value),
+            2 => pb::merge(&mut self.replicas, value),
+            7 => pb::merge_option_omitempty(&mut self.update_revision, value),
+            5 => pb::merge_option_omitempty(&mut self.updated_replicas, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// StatefulSetUpdateStrategy indicates the strategy that the StatefulSet controller will use to perform updates. It includes any additional parameters necessary to perform the update for the indicated strategy.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatefulSetUpdateStrategy {
@@ -1022,4 +1522,19 @@ pub struct StatefulSetUpdateStrategy {
     /// - `"RollingUpdate"` indicates that update will be applied to all Pods in the StatefulSet with respect to the StatefulSet ordering constraints. When a scale operation is performed with this strategy, new Pods will be created from the specification version indicated by the StatefulSet's updateRevision.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for StatefulSetUpdateStrategy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.rolling_update, value),
+            1 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -25,6 +25,23 @@ pub struct BoundObjectReference {
     pub uid: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for BoundObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.api_version, value),
+            1 => pb::merge_option_omitempty(&mut self.kind, value),
+            3 => pb::merge_option_omitempty(&mut self.name, value),
+            4 => pb::merge_option_omitempty(&mut self.uid, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request. When using impersonation, users will receive the user info of the user being impersonated.  If impersonation or request header authentication is used, any extra keys will have their case ignored and returned as lowercase.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SelfSubjectReview {
@@ -49,6 +66,26 @@ pub struct SelfSubjectReview {
     pub status: Option<SelfSubjectReviewStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SelfSubjectReview {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for SelfSubjectReview {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -66,6 +103,10 @@ impl clientgo_apimachinery::Resource for SelfSubjectReview {
     const PLURAL: &'static str = "selfsubjectreviews";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for SelfSubjectReview {}
@@ -76,6 +117,20 @@ pub struct SelfSubjectReviewStatus {
     /// userInfo is a set of attributes belonging to the user making this request.
     #[serde(rename = "userInfo", default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<Box<UserInfo>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SelfSubjectReviewStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.user_info, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// TokenRequest requests a token for a given service account.
@@ -103,6 +158,27 @@ pub struct TokenRequest {
     /// status is filled in by the server and indicates whether the token can be authenticated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Box<TokenRequestStatus>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TokenRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
 }
 
 impl clientgo_apimachinery::Metadata for TokenRequest {
@@ -144,6 +220,32 @@ pub struct TokenRequestSpec {
     pub expiration_seconds: Option<i64>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for TokenRequestSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::insert_option(&mut self.attestations, value),
+            1 => pb::push_option(&mut self.audiences, value),
+            3 => pb::merge_option_boxed(&mut self.bound_object_ref, value),
+            4 => pb::merge_option(&mut self.expiration_seconds, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.attestations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.audiences {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// TokenRequestStatus is the result of a token request.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenRequestStatus {
@@ -157,6 +259,21 @@ pub struct TokenRequestStatus {
     /// token is the opaque bearer token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TokenRequestStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.expiration_timestamp, value),
+            1 => pb::merge_option(&mut self.token, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// TokenReview attempts to authenticate a token to a known user. Note: TokenReview requests may be cached by the webhook token authenticator plugin in the kube-apiserver.
@@ -189,6 +306,27 @@ pub struct TokenReview {
     pub status: Option<Box<TokenReviewStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for TokenReview {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for TokenReview {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -206,6 +344,10 @@ impl clientgo_apimachinery::Resource for TokenReview {
     const PLURAL: &'static str = "tokenreviews";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for TokenReview {}
@@ -226,6 +368,27 @@ pub struct TokenReviewSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub token: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TokenReviewSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.audiences, value),
+            1 => pb::merge(&mut self.token, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.audiences {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// TokenReviewStatus is the result of the token authentication request.
@@ -249,6 +412,29 @@ pub struct TokenReviewStatus {
     pub user: Option<Box<UserInfo>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for TokenReviewStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::push_option(&mut self.audiences, value),
+            1 => pb::merge_option_omitempty(&mut self.authenticated, value),
+            3 => pb::merge_option_omitempty(&mut self.error, value),
+            2 => pb::merge_option_boxed(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.audiences {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// UserInfo holds the information about the user needed to implement the user.Info interface.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfo {
@@ -268,4 +454,30 @@ pub struct UserInfo {
     /// username is the name that uniquely identifies this user among all active users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for UserInfo {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::insert_option(&mut self.extra, value),
+            3 => pb::push_option(&mut self.groups, value),
+            2 => pb::merge_option_omitempty(&mut self.uid, value),
+            1 => pb::merge_option_omitempty(&mut self.username, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.extra {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.groups {
+            items.shrink_to_fit();
+        }
+    }
 }

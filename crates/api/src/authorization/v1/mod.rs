@@ -23,6 +23,27 @@ pub struct FieldSelectorAttributes {
     pub requirements: Option<Vec<clientgo_apimachinery::meta::FieldSelectorRequirement>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FieldSelectorAttributes {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.raw_selector, value),
+            2 => pb::push_option(&mut self.requirements, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.requirements {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// LabelSelectorAttributes indicates a label limited access. Webhook authors are encouraged to * ensure rawSelector and requirements are not both set * consider the requirements field if set * not try to parse or consider the rawSelector field if set. This is to avoid another CVE-2022-2880 (i.e. getting different systems to agree on how exactly to parse a query is not something we want), see https://www.oxeye.io/resources/golang-parameter-smuggling-attack for more details. For the *SubjectAccessReview endpoints of the kube-apiserver: * If rawSelector is empty and requirements are empty, the request is not limited. * If rawSelector is present and requirements are empty, the rawSelector will be parsed and limited if the parsing succeeds. * If rawSelector is empty and requirements are present, the requirements should be honored * If rawSelector is present and requirements are present, the request is invalid.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LabelSelectorAttributes {
@@ -40,6 +61,27 @@ pub struct LabelSelectorAttributes {
         skip_serializing_if = "Option::is_none"
     )]
     pub requirements: Option<Vec<clientgo_apimachinery::meta::LabelSelectorRequirement>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LabelSelectorAttributes {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.raw_selector, value),
+            2 => pb::push_option(&mut self.requirements, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.requirements {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// LocalSubjectAccessReview checks whether or not a user or group can perform an action in a given namespace. Having a namespace scoped resource makes it much easier to grant namespace scoped policy that includes permissions checking.
@@ -72,6 +114,27 @@ pub struct LocalSubjectAccessReview {
     pub status: Option<Box<SubjectAccessReviewStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LocalSubjectAccessReview {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for LocalSubjectAccessReview {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -89,6 +152,10 @@ impl clientgo_apimachinery::Resource for LocalSubjectAccessReview {
     const PLURAL: &'static str = "localsubjectaccessreviews";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for LocalSubjectAccessReview {}
@@ -102,6 +169,21 @@ pub struct NonResourceAttributes {
     /// verb is the standard HTTP verb
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verb: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NonResourceAttributes {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.path, value),
+            2 => pb::merge_option_omitempty(&mut self.verb, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NonResourceRule holds information that describes a rule for the non-resource
@@ -121,6 +203,28 @@ pub struct NonResourceRule {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub verbs: Vec<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NonResourceRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.non_resource_urls, value),
+            1 => pb::push(&mut self.verbs, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.non_resource_urls {
+            items.shrink_to_fit();
+        }
+        self.verbs.shrink_to_fit();
+    }
 }
 
 /// ResourceAttributes includes the authorization attributes available for resource requests to the Authorizer interface
@@ -163,6 +267,28 @@ pub struct ResourceAttributes {
     pub version: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceAttributes {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::merge_option_boxed(&mut self.field_selector, value),
+            3 => pb::merge_option_omitempty(&mut self.group, value),
+            9 => pb::merge_option_boxed(&mut self.label_selector, value),
+            7 => pb::merge_option_omitempty(&mut self.name, value),
+            1 => pb::merge_option_omitempty(&mut self.namespace, value),
+            5 => pb::merge_option_omitempty(&mut self.resource, value),
+            6 => pb::merge_option_omitempty(&mut self.subresource, value),
+            2 => pb::merge_option_omitempty(&mut self.verb, value),
+            4 => pb::merge_option_omitempty(&mut self.version, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ResourceRule is the list of actions the subject is allowed to perform on resources. The list ordering isn't significant, may contain duplicates, and possibly be incomplete.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceRule {
@@ -199,6 +325,36 @@ pub struct ResourceRule {
     pub verbs: Vec<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.api_groups, value),
+            4 => pb::push_option(&mut self.resource_names, value),
+            3 => pb::push_option(&mut self.resources, value),
+            1 => pb::push(&mut self.verbs, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.api_groups {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_names {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resources {
+            items.shrink_to_fit();
+        }
+        self.verbs.shrink_to_fit();
+    }
+}
+
 /// SelfSubjectAccessReview checks whether or the current user can perform an action.  Not filling in a spec.namespace means "in all namespaces".  Self is a special case, because users should always be able to check whether they can perform an action
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SelfSubjectAccessReview {
@@ -229,6 +385,27 @@ pub struct SelfSubjectAccessReview {
     pub status: Option<Box<SubjectAccessReviewStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SelfSubjectAccessReview {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for SelfSubjectAccessReview {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -246,6 +423,10 @@ impl clientgo_apimachinery::Resource for SelfSubjectAccessReview {
     const PLURAL: &'static str = "selfsubjectaccessreviews";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for SelfSubjectAccessReview {}
@@ -267,6 +448,21 @@ pub struct SelfSubjectAccessReviewSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_attributes: Option<Box<ResourceAttributes>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SelfSubjectAccessReviewSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.non_resource_attributes, value),
+            1 => pb::merge_option_boxed(&mut self.resource_attributes, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace. The returned list of actions may be incomplete depending on the server's authorization mode, and any errors experienced during the evaluation. SelfSubjectRulesReview should be used by UIs to show/hide actions, or to quickly let an end user reason about their permissions. It should NOT Be used by external systems to drive authorization decisions as this raises confused deputy, cache lifetime/revocation, and correctness concerns. SubjectAccessReview, and LocalAccessReview are the correct way to defer authorization decisions to the API server.
@@ -299,6 +495,27 @@ pub struct SelfSubjectRulesReview {
     pub status: Option<Box<SubjectRulesReviewStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SelfSubjectRulesReview {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for SelfSubjectRulesReview {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -316,6 +533,10 @@ impl clientgo_apimachinery::Resource for SelfSubjectRulesReview {
     const PLURAL: &'static str = "selfsubjectrulesreviews";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for SelfSubjectRulesReview {}
@@ -326,6 +547,20 @@ pub struct SelfSubjectRulesReviewSpec {
     /// namespace to evaluate rules for. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SelfSubjectRulesReviewSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.namespace, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// SubjectAccessReview checks whether or not a user or group can perform an action.
@@ -358,6 +593,27 @@ pub struct SubjectAccessReview {
     pub status: Option<Box<SubjectAccessReviewStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SubjectAccessReview {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for SubjectAccessReview {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -375,6 +631,10 @@ impl clientgo_apimachinery::Resource for SubjectAccessReview {
     const PLURAL: &'static str = "subjectaccessreviews";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for SubjectAccessReview {}
@@ -414,6 +674,34 @@ pub struct SubjectAccessReviewSpec {
     pub user: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SubjectAccessReviewSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::insert_option(&mut self.extra, value),
+            4 => pb::push_option(&mut self.groups, value),
+            2 => pb::merge_option_boxed(&mut self.non_resource_attributes, value),
+            1 => pb::merge_option_boxed(&mut self.resource_attributes, value),
+            6 => pb::merge_option_omitempty(&mut self.uid, value),
+            3 => pb::merge_option_omitempty(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.extra {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.groups {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// SubjectAccessReviewStatus
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubjectAccessReviewStatus {
@@ -436,6 +724,23 @@ pub struct SubjectAccessReviewStatus {
     /// reason is optional.  It indicates why a request was allowed or denied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SubjectAccessReviewStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.allowed, value),
+            4 => pb::merge_option_omitempty(&mut self.denied, value),
+            3 => pb::merge_option_omitempty(&mut self.evaluation_error, value),
+            2 => pb::merge_option_omitempty(&mut self.reason, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// SubjectRulesReviewStatus contains the result of a rules check. This check can be incomplete depending on the set of authorizers the server is configured with and any errors experienced during evaluation. Because authorization rules are additive, if a rule appears in a list it's safe to assume the subject has that permission, even if that list is incomplete.
@@ -468,4 +773,26 @@ pub struct SubjectRulesReviewStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub resource_rules: Vec<ResourceRule>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SubjectRulesReviewStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.evaluation_error, value),
+            3 => pb::merge(&mut self.incomplete, value),
+            2 => pb::push(&mut self.non_resource_rules, value),
+            1 => pb::push(&mut self.resource_rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.non_resource_rules.shrink_to_fit();
+        self.resource_rules.shrink_to_fit();
+    }
 }

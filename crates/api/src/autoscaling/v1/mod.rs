@@ -28,6 +28,22 @@ pub struct CrossVersionObjectReference {
     pub name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CrossVersionObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.api_version, value),
+            1 => pb::merge(&mut self.kind, value),
+            2 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// configuration of a horizontal pod autoscaler.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HorizontalPodAutoscaler {
@@ -58,6 +74,27 @@ pub struct HorizontalPodAutoscaler {
     pub status: Option<Box<HorizontalPodAutoscalerStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscaler {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for HorizontalPodAutoscaler {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -75,6 +112,10 @@ impl clientgo_apimachinery::Resource for HorizontalPodAutoscaler {
     const PLURAL: &'static str = "horizontalpodautoscalers";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for HorizontalPodAutoscaler {}
@@ -123,6 +164,23 @@ pub struct HorizontalPodAutoscalerSpec {
     pub target_cpu_utilization_percentage: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.max_replicas, value),
+            2 => pb::merge_option(&mut self.min_replicas, value),
+            1 => pb::merge(&mut self.scale_target_ref, value),
+            4 => pb::merge_option(&mut self.target_cpu_utilization_percentage, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// current status of a horizontal pod autoscaler
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HorizontalPodAutoscalerStatus {
@@ -163,6 +221,24 @@ pub struct HorizontalPodAutoscalerStatus {
     pub observed_generation: Option<i64>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.current_cpu_utilization_percentage, value),
+            3 => pb::merge(&mut self.current_replicas, value),
+            4 => pb::merge(&mut self.desired_replicas, value),
+            2 => pb::merge_option(&mut self.last_scale_time, value),
+            1 => pb::merge_option(&mut self.observed_generation, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Scale represents a scaling request for a resource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scale {
@@ -190,6 +266,27 @@ pub struct Scale {
     pub status: Option<Box<ScaleStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Scale {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Scale {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -208,6 +305,20 @@ pub struct ScaleSpec {
     pub replicas: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ScaleSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.replicas, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ScaleStatus represents the current status of a scale subresource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScaleStatus {
@@ -220,4 +331,19 @@ pub struct ScaleStatus {
     /// selector is the label query over pods that should match the replicas count. This is same as the label selector but in the string format to avoid introspection by clients. The string will be in the same format as the query-param syntax. More info about label selectors: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ScaleStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.replicas, value),
+            2 => pb::merge_option_omitempty(&mut self.selector, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -27,6 +27,22 @@ pub struct ContainerResourceMetricSource {
     pub target: MetricTarget,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerResourceMetricSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.container, value),
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.target, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ContainerResourceMetricStatus indicates the current value of a resource metric known to Kubernetes, as specified in requests and limits, describing a single container in each pod in the current scale target (e.g. CPU or memory).  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerResourceMetricStatus {
@@ -48,6 +64,22 @@ pub struct ContainerResourceMetricStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ContainerResourceMetricStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.container, value),
+            2 => pb::merge(&mut self.current, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// CrossVersionObjectReference contains enough information to let you identify the referred resource.
@@ -74,6 +106,22 @@ pub struct CrossVersionObjectReference {
     pub name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CrossVersionObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.api_version, value),
+            1 => pb::merge(&mut self.kind, value),
+            2 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ExternalMetricSource indicates how to scale on a metric not associated with any Kubernetes object (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalMetricSource {
@@ -91,6 +139,21 @@ pub struct ExternalMetricSource {
     pub target: MetricTarget,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ExternalMetricSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metric, value),
+            2 => pb::merge(&mut self.target, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ExternalMetricStatus indicates the current value of a global metric not associated with any Kubernetes object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalMetricStatus {
@@ -106,6 +169,21 @@ pub struct ExternalMetricStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub metric: MetricIdentifier,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ExternalMetricStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.current, value),
+            1 => pb::merge(&mut self.metric, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// HPAScalingPolicy is a single policy which must hold true for a specified past interval.
@@ -131,6 +209,22 @@ pub struct HPAScalingPolicy {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub value: i32,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HPAScalingPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.period_seconds, value),
+            1 => pb::merge(&mut self.type_, value),
+            2 => pb::merge(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// HPAScalingRules configures the scaling behavior for one direction via scaling Policy Rules and a configurable metric tolerance.
@@ -168,6 +262,29 @@ pub struct HPAScalingRules {
     pub tolerance: Option<clientgo_apimachinery::Quantity>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HPAScalingRules {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.policies, value),
+            1 => pb::merge_option(&mut self.select_policy, value),
+            3 => pb::merge_option(&mut self.stabilization_window_seconds, value),
+            4 => pb::merge_option(&mut self.tolerance, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.policies {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically manages the replica count of any resource implementing the scale subresource based on the metrics specified.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HorizontalPodAutoscaler {
@@ -198,6 +315,27 @@ pub struct HorizontalPodAutoscaler {
     pub status: Option<Box<HorizontalPodAutoscalerStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscaler {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for HorizontalPodAutoscaler {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -215,6 +353,10 @@ impl clientgo_apimachinery::Resource for HorizontalPodAutoscaler {
     const PLURAL: &'static str = "horizontalpodautoscalers";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for HorizontalPodAutoscaler {}
@@ -242,6 +384,21 @@ pub struct HorizontalPodAutoscalerBehavior {
     /// No stabilization is used.
     #[serde(rename = "scaleUp", default, skip_serializing_if = "Option::is_none")]
     pub scale_up: Option<Box<HPAScalingRules>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerBehavior {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.scale_down, value),
+            1 => pb::merge_option_boxed(&mut self.scale_up, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// HorizontalPodAutoscalerCondition describes the state of a HorizontalPodAutoscaler at a certain point.
@@ -282,6 +439,25 @@ pub struct HorizontalPodAutoscalerCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            6 => pb::merge_option(&mut self.observed_generation, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// HorizontalPodAutoscalerList is a list of horizontal pod autoscaler objects.
 pub type HorizontalPodAutoscalerList = clientgo_apimachinery::ObjectList<HorizontalPodAutoscaler>;
 
@@ -319,6 +495,30 @@ pub struct HorizontalPodAutoscalerSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub scale_target_ref: CrossVersionObjectReference,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.behavior, value),
+            3 => pb::merge(&mut self.max_replicas, value),
+            4 => pb::push_option(&mut self.metrics, value),
+            2 => pb::merge_option(&mut self.min_replicas, value),
+            1 => pb::merge(&mut self.scale_target_ref, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.metrics {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// HorizontalPodAutoscalerStatus describes the current status of a horizontal pod autoscaler.
@@ -369,6 +569,34 @@ pub struct HorizontalPodAutoscalerStatus {
     pub observed_generation: Option<i64>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::push_option(&mut self.conditions, value),
+            5 => pb::push_option(&mut self.current_metrics, value),
+            3 => pb::merge_option_omitempty(&mut self.current_replicas, value),
+            4 => pb::merge(&mut self.desired_replicas, value),
+            2 => pb::merge_option(&mut self.last_scale_time, value),
+            1 => pb::merge_option(&mut self.observed_generation, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.current_metrics {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// MetricIdentifier defines the name and optionally selector for a metric
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricIdentifier {
@@ -381,6 +609,21 @@ pub struct MetricIdentifier {
     /// selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. When unset, just the metricName will be used to gather metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<clientgo_apimachinery::meta::LabelSelector>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for MetricIdentifier {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option(&mut self.selector, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// MetricSpec specifies how to scale based on a single metric (only `type` and one other matching field should be set at once).
@@ -414,6 +657,25 @@ pub struct MetricSpec {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MetricSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::merge_option_boxed(&mut self.container_resource, value),
+            5 => pb::merge_option_boxed(&mut self.external, value),
+            2 => pb::merge_option_boxed(&mut self.object, value),
+            3 => pb::merge_option_boxed(&mut self.pods, value),
+            4 => pb::merge_option_boxed(&mut self.resource, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// MetricStatus describes the last-read state of a single metric.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricStatus {
@@ -445,6 +707,25 @@ pub struct MetricStatus {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MetricStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::merge_option_boxed(&mut self.container_resource, value),
+            5 => pb::merge_option_boxed(&mut self.external, value),
+            2 => pb::merge_option_boxed(&mut self.object, value),
+            3 => pb::merge_option_boxed(&mut self.pods, value),
+            4 => pb::merge_option_boxed(&mut self.resource, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// MetricTarget defines the target value, average value, or average utilization of a specific metric
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricTarget {
@@ -474,6 +755,23 @@ pub struct MetricTarget {
     pub value: Option<clientgo_apimachinery::Quantity>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for MetricTarget {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.average_utilization, value),
+            3 => pb::merge_option(&mut self.average_value, value),
+            1 => pb::merge(&mut self.type_, value),
+            2 => pb::merge_option(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// MetricValueStatus holds the current value for a metric
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricValueStatus {
@@ -494,6 +792,22 @@ pub struct MetricValueStatus {
     /// value is the current value of the metric (as a quantity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<clientgo_apimachinery::Quantity>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for MetricValueStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.average_utilization, value),
+            2 => pb::merge_option(&mut self.average_value, value),
+            1 => pb::merge_option(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ObjectMetricSource indicates how to scale on a metric describing a kubernetes object (for example, hits-per-second on an Ingress object).
@@ -520,6 +834,22 @@ pub struct ObjectMetricSource {
     pub target: MetricTarget,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ObjectMetricSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.described_object, value),
+            3 => pb::merge(&mut self.metric, value),
+            2 => pb::merge(&mut self.target, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ObjectMetricStatus indicates the current value of a metric describing a kubernetes object (for example, hits-per-second on an Ingress object).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectMetricStatus {
@@ -544,6 +874,22 @@ pub struct ObjectMetricStatus {
     pub metric: MetricIdentifier,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ObjectMetricStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.current, value),
+            3 => pb::merge(&mut self.described_object, value),
+            1 => pb::merge(&mut self.metric, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodsMetricSource indicates how to scale on a metric describing each pod in the current scale target (for example, transactions-processed-per-second). The values will be averaged together before being compared to the target value.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodsMetricSource {
@@ -559,6 +905,21 @@ pub struct PodsMetricSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub target: MetricTarget,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodsMetricSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metric, value),
+            2 => pb::merge(&mut self.target, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodsMetricStatus indicates the current value of a metric describing each pod in the current scale target (for example, transactions-processed-per-second).
@@ -578,6 +939,21 @@ pub struct PodsMetricStatus {
     pub metric: MetricIdentifier,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodsMetricStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.current, value),
+            1 => pb::merge(&mut self.metric, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ResourceMetricSource indicates how to scale on a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  The values will be averaged together before being compared to the target.  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.  Only one "target" type should be set.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceMetricSource {
@@ -595,6 +971,21 @@ pub struct ResourceMetricSource {
     pub target: MetricTarget,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceMetricSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.target, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ResourceMetricStatus indicates the current value of a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceMetricStatus {
@@ -610,4 +1001,19 @@ pub struct ResourceMetricStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceMetricStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.current, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -34,6 +34,27 @@ pub struct CronJob {
     pub status: Option<Box<CronJobStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CronJob {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for CronJob {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -51,6 +72,10 @@ impl clientgo_apimachinery::Resource for CronJob {
     const PLURAL: &'static str = "cronjobs";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for CronJob {}
@@ -128,6 +153,27 @@ pub struct CronJobSpec {
     pub time_zone: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CronJobSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.concurrency_policy, value),
+            7 => pb::merge_option(&mut self.failed_jobs_history_limit, value),
+            5 => pb::merge(&mut self.job_template, value),
+            1 => pb::merge(&mut self.schedule, value),
+            2 => pb::merge_option(&mut self.starting_deadline_seconds, value),
+            6 => pb::merge_option(&mut self.successful_jobs_history_limit, value),
+            4 => pb::merge_option(&mut self.suspend, value),
+            8 => pb::merge_option(&mut self.time_zone, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// CronJobStatus represents the current state of a cron job.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CronJobStatus {
@@ -152,6 +198,28 @@ pub struct CronJobStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_successful_time: Option<clientgo_apimachinery::meta::Time>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CronJobStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.active, value),
+            4 => pb::merge_option(&mut self.last_schedule_time, value),
+            5 => pb::merge_option(&mut self.last_successful_time, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.active {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Job represents the configuration of a single job.
@@ -181,6 +249,27 @@ pub struct Job {
     pub status: Option<Box<JobStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Job {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Job {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -198,6 +287,10 @@ impl clientgo_apimachinery::Resource for Job {
     const PLURAL: &'static str = "jobs";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Job {}
@@ -248,6 +341,25 @@ pub struct JobCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for JobCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_probe_time, value),
+            4 => pb::merge_option(&mut self.last_transition_time, value),
+            6 => pb::merge_option_omitempty(&mut self.message, value),
+            5 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// JobList is a collection of jobs.
 pub type JobList = clientgo_apimachinery::ObjectList<Job>;
 
@@ -284,6 +396,29 @@ pub struct JobSchedulingConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduling_policy: Option<crate::scheduling::v1alpha3::WorkloadPodGroupSchedulingPolicy>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for JobSchedulingConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.disruption_mode, value),
+            4 => pb::push_option(&mut self.resource_claims, value),
+            2 => pb::merge_option(&mut self.scheduling_constraints, value),
+            1 => pb::merge_option(&mut self.scheduling_policy, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.resource_claims {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// JobSpec describes how the job execution will look like.
@@ -411,6 +546,36 @@ pub struct JobSpec {
     pub ttl_seconds_after_finished: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for JobSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.active_deadline_seconds, value),
+            7 => pb::merge_option(&mut self.backoff_limit, value),
+            12 => pb::merge_option(&mut self.backoff_limit_per_index, value),
+            9 => pb::merge_option(&mut self.completion_mode, value),
+            2 => pb::merge_option(&mut self.completions, value),
+            15 => pb::merge_option(&mut self.managed_by, value),
+            5 => pb::merge_option(&mut self.manual_selector, value),
+            13 => pb::merge_option(&mut self.max_failed_indexes, value),
+            1 => pb::merge_option(&mut self.parallelism, value),
+            11 => pb::merge_option(&mut self.pod_failure_policy, value),
+            14 => pb::merge_option(&mut self.pod_replacement_policy, value),
+            17 => pb::merge_option_boxed(&mut self.scheduling, value),
+            4 => pb::merge_option(&mut self.selector, value),
+            16 => pb::merge_option(&mut self.success_policy, value),
+            10 => pb::merge_option(&mut self.suspend, value),
+            6 => pb::merge(&mut self.template, value),
+            8 => pb::merge_option(&mut self.ttl_seconds_after_finished, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// JobStatus represents the current state of a Job.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobStatus {
@@ -483,6 +648,36 @@ pub struct JobStatus {
     pub uncounted_terminated_pods: Option<Box<UncountedTerminatedPods>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for JobStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.active, value),
+            7 => pb::merge_option_omitempty(&mut self.completed_indexes, value),
+            3 => pb::merge_option(&mut self.completion_time, value),
+            1 => pb::push_option(&mut self.conditions, value),
+            6 => pb::merge_option_omitempty(&mut self.failed, value),
+            10 => pb::merge_option(&mut self.failed_indexes, value),
+            9 => pb::merge_option(&mut self.ready, value),
+            2 => pb::merge_option(&mut self.start_time, value),
+            5 => pb::merge_option_omitempty(&mut self.succeeded, value),
+            11 => pb::merge_option(&mut self.terminating, value),
+            8 => pb::merge_option_boxed(&mut self.uncounted_terminated_pods, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// JobTemplateSpec describes the data a Job should have when created from a template
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobTemplateSpec {
@@ -494,6 +689,21 @@ pub struct JobTemplateSpec {
     pub spec: Option<Box<JobSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for JobTemplateSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodFailurePolicy describes how failed pods influence the backoffLimit.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodFailurePolicy {
@@ -503,6 +713,24 @@ pub struct PodFailurePolicy {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub rules: Vec<PodFailurePolicyRule>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodFailurePolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.rules.shrink_to_fit();
+    }
 }
 
 /// PodFailurePolicyOnExitCodesRequirement describes the requirement for handling a failed pod based on its container exit codes. In particular, it lookups the .state.terminated.exitCode for each app container and init container status, represented by the .status.containerStatuses and .status.initContainerStatuses fields in the Pod status, respectively. Containers completed with success (exit code 0) are excluded from the requirement check.
@@ -549,6 +777,26 @@ pub struct PodFailurePolicyOnExitCodesRequirement {
     pub values: Vec<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyOnExitCodesRequirement {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.container_name, value),
+            2 => pb::merge(&mut self.operator, value),
+            3 => pb::push(&mut self.values, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.values.shrink_to_fit();
+    }
+}
+
 /// PodFailurePolicyOnPodConditionsPattern describes a pattern for matching an actual pod condition type.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodFailurePolicyOnPodConditionsPattern {
@@ -562,6 +810,21 @@ pub struct PodFailurePolicyOnPodConditionsPattern {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyOnPodConditionsPattern {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodFailurePolicyRule describes how a pod failure is handled when the requirements are met. One of onExitCodes and onPodConditions, but not both, can be used in each rule.
@@ -618,6 +881,28 @@ pub struct PodFailurePolicyRule {
     pub on_pod_conditions: Option<Vec<PodFailurePolicyOnPodConditionsPattern>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.action, value),
+            2 => pb::merge_option_boxed(&mut self.on_exit_codes, value),
+            3 => pb::push_option(&mut self.on_pod_conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.on_pod_conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// SuccessPolicy describes when a Job can be declared as succeeded based on the success of some indexes.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SuccessPolicy {
@@ -627,6 +912,24 @@ pub struct SuccessPolicy {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub rules: Vec<SuccessPolicyRule>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SuccessPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.rules.shrink_to_fit();
+    }
 }
 
 /// SuccessPolicyRule describes rule for declaring a Job as succeeded. Each rule must have at least one of the "succeededIndexes" or "succeededCount" specified.
@@ -648,6 +951,21 @@ pub struct SuccessPolicyRule {
     pub succeeded_indexes: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SuccessPolicyRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.succeeded_count, value),
+            1 => pb::merge_option(&mut self.succeeded_indexes, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// UncountedTerminatedPods holds UIDs of Pods that have terminated but haven't been accounted in Job status counters.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UncountedTerminatedPods {
@@ -665,4 +983,28 @@ pub struct UncountedTerminatedPods {
         skip_serializing_if = "Option::is_none"
     )]
     pub succeeded: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for UncountedTerminatedPods {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.failed, value),
+            1 => pb::push_option(&mut self.succeeded, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.failed {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.succeeded {
+            items.shrink_to_fit();
+        }
+    }
 }

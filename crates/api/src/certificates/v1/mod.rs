@@ -42,6 +42,27 @@ pub struct CertificateSigningRequest {
     pub status: Option<Box<CertificateSigningRequestStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for CertificateSigningRequest {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -59,6 +80,10 @@ impl clientgo_apimachinery::Resource for CertificateSigningRequest {
     const PLURAL: &'static str = "certificatesigningrequests";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["approval", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for CertificateSigningRequest {}
@@ -117,6 +142,25 @@ pub struct CertificateSigningRequestCondition {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.last_transition_time, value),
+            4 => pb::merge_option(&mut self.last_update_time, value),
+            3 => pb::merge_option_omitempty(&mut self.message, value),
+            2 => pb::merge_option_omitempty(&mut self.reason, value),
+            6 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// CertificateSigningRequestList is a collection of CertificateSigningRequest objects
@@ -237,6 +281,39 @@ pub struct CertificateSigningRequestSpec {
     pub username: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::merge_option(&mut self.expiration_seconds, value),
+            6 => pb::insert_option(&mut self.extra, value),
+            4 => pb::push_option(&mut self.groups, value),
+            1 => pb::merge(&mut self.request, value),
+            7 => pb::merge(&mut self.signer_name, value),
+            3 => pb::merge_option_omitempty(&mut self.uid, value),
+            5 => pb::push_option(&mut self.usages, value),
+            2 => pb::merge_option_omitempty(&mut self.username, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.extra {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.groups {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.usages {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// CertificateSigningRequestStatus contains conditions used to indicate approved/denied/failed status of the request, and the issued certificate.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateSigningRequestStatus {
@@ -282,6 +359,27 @@ pub struct CertificateSigningRequestStatus {
     pub conditions: Option<Vec<CertificateSigningRequestCondition>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.certificate, value),
+            1 => pb::push_option(&mut self.conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ClusterTrustBundle is a cluster-scoped container for X.509 trust anchors (root certificates).
 ///
 /// ClusterTrustBundle objects are considered to be readable by any authenticated user in the cluster, because they can be mounted by pods using the `clusterTrustBundle` projection.  All service accounts have read access to ClusterTrustBundles by default.  Users who only have namespace-level access to a cluster can read ClusterTrustBundles by impersonating a serviceaccount that they have access to.
@@ -313,6 +411,26 @@ pub struct ClusterTrustBundle {
     pub spec: ClusterTrustBundleSpec,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ClusterTrustBundle {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ClusterTrustBundle {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -330,6 +448,10 @@ impl clientgo_apimachinery::Resource for ClusterTrustBundle {
     const PLURAL: &'static str = "clustertrustbundles";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ClusterTrustBundle {}
@@ -375,6 +497,21 @@ pub struct ClusterTrustBundleSpec {
     pub trust_bundle: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ClusterTrustBundleSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.signer_name, value),
+            2 => pb::merge(&mut self.trust_bundle, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodCertificateRequest encodes a pod requesting a certificate from a given signer.
 ///
 /// Kubelets use this API to implement podCertificate projected volumes
@@ -407,6 +544,27 @@ pub struct PodCertificateRequest {
     pub status: Option<Box<PodCertificateRequestStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodCertificateRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PodCertificateRequest {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -424,6 +582,10 @@ impl clientgo_apimachinery::Resource for PodCertificateRequest {
     const PLURAL: &'static str = "podcertificaterequests";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PodCertificateRequest {}
@@ -530,6 +692,35 @@ pub struct PodCertificateRequestSpec {
     pub unverified_user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodCertificateRequestSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::merge_option(&mut self.max_expiration_seconds, value),
+            6 => pb::merge(&mut self.node_name, value),
+            7 => pb::merge(&mut self.node_uid, value),
+            2 => pb::merge(&mut self.pod_name, value),
+            3 => pb::merge(&mut self.pod_uid, value),
+            4 => pb::merge(&mut self.service_account_name, value),
+            5 => pb::merge(&mut self.service_account_uid, value),
+            1 => pb::merge(&mut self.signer_name, value),
+            12 => pb::merge(&mut self.stub_pkcs10_request, value),
+            11 => pb::insert_option(&mut self.unverified_user_annotations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.unverified_user_annotations {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PodCertificateRequestStatus describes the status of the request, and holds the certificate data if the request is issued.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodCertificateRequestStatus {
@@ -578,4 +769,28 @@ pub struct PodCertificateRequestStatus {
     /// notBefore is the time at which the certificate becomes valid.  The value must be the same as the notBefore value in the leaf certificate in certificateChain.  This field is set via the /status subresource.  Once populated, it is immutable. The signer must set this field at the same time it sets certificateChain.
     #[serde(rename = "notBefore", default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<clientgo_apimachinery::meta::Time>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodCertificateRequestStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.begin_refresh_at, value),
+            2 => pb::merge_option_omitempty(&mut self.certificate_chain, value),
+            1 => pb::push_option(&mut self.conditions, value),
+            6 => pb::merge_option(&mut self.not_after, value),
+            4 => pb::merge_option(&mut self.not_before, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }

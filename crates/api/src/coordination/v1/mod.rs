@@ -28,6 +28,26 @@ pub struct Lease {
     pub spec: Option<Box<LeaseSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Lease {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Lease {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -45,6 +65,10 @@ impl clientgo_apimachinery::Resource for Lease {
     const PLURAL: &'static str = "leases";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Lease {}
@@ -103,4 +127,24 @@ pub struct LeaseSpec {
     /// strategy indicates the strategy for picking the leader for coordinated leader election. If the field is not specified, there is no active coordination for this lease. (Alpha) Using this field requires the CoordinatedLeaderElection feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LeaseSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.acquire_time, value),
+            1 => pb::merge_option(&mut self.holder_identity, value),
+            2 => pb::merge_option(&mut self.lease_duration_seconds, value),
+            5 => pb::merge_option(&mut self.lease_transitions, value),
+            7 => pb::merge_option(&mut self.preferred_holder, value),
+            4 => pb::merge_option(&mut self.renew_time, value),
+            6 => pb::merge_option(&mut self.strategy, value),
+            _ => Ok(()),
+        }
+    }
 }

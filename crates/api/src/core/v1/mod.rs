@@ -27,6 +27,23 @@ pub struct AWSElasticBlockStoreVolumeSource {
     pub volume_id: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AWSElasticBlockStoreVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            3 => pb::merge_option_omitempty(&mut self.partition, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::merge(&mut self.volume_id, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Affinity is a group of affinity scheduling rules.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Affinity {
@@ -51,6 +68,22 @@ pub struct Affinity {
         skip_serializing_if = "Option::is_none"
     )]
     pub pod_anti_affinity: Option<Box<PodAntiAffinity>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Affinity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.node_affinity, value),
+            2 => pb::merge_option_boxed(&mut self.pod_affinity, value),
+            3 => pb::merge_option_boxed(&mut self.pod_anti_affinity, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// AppArmorProfile defines a pod or container's AppArmor settings.
@@ -86,6 +119,21 @@ pub struct AppArmorProfile {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AppArmorProfile {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.localhost_profile, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// AttachedVolume describes a volume attached to a node
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttachedVolume {
@@ -102,6 +150,21 @@ pub struct AttachedVolume {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for AttachedVolume {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.device_path, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// AzureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.
@@ -155,6 +218,25 @@ pub struct AzureDiskVolumeSource {
     pub read_only: Option<bool>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AzureDiskVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.caching_mode, value),
+            1 => pb::merge(&mut self.disk_name, value),
+            2 => pb::merge(&mut self.disk_uri, value),
+            4 => pb::merge_option(&mut self.fs_type, value),
+            6 => pb::merge_option(&mut self.kind, value),
+            5 => pb::merge_option(&mut self.read_only, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// AzureFile represents an Azure File Service mount on the host and bind mount to the pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureFilePersistentVolumeSource {
@@ -184,6 +266,23 @@ pub struct AzureFilePersistentVolumeSource {
     pub share_name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AzureFilePersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::merge(&mut self.secret_name, value),
+            4 => pb::merge_option(&mut self.secret_namespace, value),
+            2 => pb::merge(&mut self.share_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// AzureFile represents an Azure File Service mount on the host and bind mount to the pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AzureFileVolumeSource {
@@ -204,6 +303,22 @@ pub struct AzureFileVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub share_name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for AzureFileVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::merge(&mut self.secret_name, value),
+            2 => pb::merge(&mut self.share_name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Binding ties one object to another; for example, a pod is bound to a node by a scheduler.
@@ -233,6 +348,26 @@ pub struct Binding {
     pub target: ObjectReference,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Binding {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.target, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Binding {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -250,6 +385,10 @@ impl clientgo_apimachinery::Resource for Binding {
     const PLURAL: &'static str = "bindings";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Create for Binding {}
@@ -320,6 +459,35 @@ pub struct CSIPersistentVolumeSource {
     pub volume_handle: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSIPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            9 => pb::merge_option_boxed(&mut self.controller_expand_secret_ref, value),
+            6 => pb::merge_option_boxed(&mut self.controller_publish_secret_ref, value),
+            1 => pb::merge(&mut self.driver, value),
+            4 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            10 => pb::merge_option_boxed(&mut self.node_expand_secret_ref, value),
+            8 => pb::merge_option_boxed(&mut self.node_publish_secret_ref, value),
+            7 => pb::merge_option_boxed(&mut self.node_stage_secret_ref, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            5 => pb::insert_option(&mut self.volume_attributes, value),
+            2 => pb::merge(&mut self.volume_handle, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.volume_attributes {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Represents a source location of a volume to mount, managed by an external CSI driver
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CSIVolumeSource {
@@ -351,6 +519,30 @@ pub struct CSIVolumeSource {
     pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSIVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.driver, value),
+            3 => pb::merge_option(&mut self.fs_type, value),
+            5 => pb::merge_option(&mut self.node_publish_secret_ref, value),
+            2 => pb::merge_option(&mut self.read_only, value),
+            4 => pb::insert_option(&mut self.volume_attributes, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.volume_attributes {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Adds and removes POSIX capabilities from running containers.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capabilities {
@@ -368,6 +560,30 @@ pub struct Capabilities {
         skip_serializing_if = "Option::is_none"
     )]
     pub drop: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Capabilities {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.add, value),
+            2 => pb::push_option(&mut self.drop, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.add {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.drop {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.
@@ -400,6 +616,29 @@ pub struct CephFSPersistentVolumeSource {
     pub user: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CephFSPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.monitors, value),
+            2 => pb::merge_option_omitempty(&mut self.path, value),
+            6 => pb::merge_option_omitempty(&mut self.read_only, value),
+            4 => pb::merge_option_omitempty(&mut self.secret_file, value),
+            5 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            3 => pb::merge_option_omitempty(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.monitors.shrink_to_fit();
+    }
+}
+
 /// Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CephFSVolumeSource {
@@ -430,6 +669,29 @@ pub struct CephFSVolumeSource {
     pub user: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CephFSVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.monitors, value),
+            2 => pb::merge_option_omitempty(&mut self.path, value),
+            6 => pb::merge_option_omitempty(&mut self.read_only, value),
+            4 => pb::merge_option_omitempty(&mut self.secret_file, value),
+            5 => pb::merge_option(&mut self.secret_ref, value),
+            3 => pb::merge_option_omitempty(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.monitors.shrink_to_fit();
+    }
+}
+
 /// Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CinderPersistentVolumeSource {
@@ -449,6 +711,23 @@ pub struct CinderPersistentVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub volume_id: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CinderPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            4 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            1 => pb::merge(&mut self.volume_id, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.
@@ -472,6 +751,23 @@ pub struct CinderVolumeSource {
     pub volume_id: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CinderVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            4 => pb::merge_option(&mut self.secret_ref, value),
+            1 => pb::merge(&mut self.volume_id, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ClientIPConfig represents the configurations of Client IP based session affinity.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClientIPConfig {
@@ -482,6 +778,20 @@ pub struct ClientIPConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout_seconds: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ClientIPConfig {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.timeout_seconds, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ClusterTrustBundleProjection describes how to select a set of ClusterTrustBundle objects and project their contents into the pod filesystem.
@@ -518,6 +828,25 @@ pub struct ClusterTrustBundleProjection {
     pub user: Option<i64>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ClusterTrustBundleProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.label_selector, value),
+            1 => pb::merge_option(&mut self.name, value),
+            5 => pb::merge_option(&mut self.optional, value),
+            4 => pb::merge(&mut self.path, value),
+            2 => pb::merge_option(&mut self.signer_name, value),
+            6 => pb::merge_option(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Information about the condition of a component.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentCondition {
@@ -540,6 +869,23 @@ pub struct ComponentCondition {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ComponentCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.error, value),
+            3 => pb::merge_option_omitempty(&mut self.message, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ComponentStatus (and ComponentStatusList) holds the cluster validation info. Deprecated: This API is deprecated in v1.19+
@@ -570,6 +916,32 @@ pub struct ComponentStatus {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ComponentStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.conditions, value),
+            1 => pb::merge(&mut self.metadata, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ComponentStatus {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -587,6 +959,10 @@ impl clientgo_apimachinery::Resource for ComponentStatus {
     const PLURAL: &'static str = "componentstatuses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ComponentStatus {}
@@ -629,6 +1005,37 @@ pub struct ConfigMap {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ConfigMap {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::insert_option(&mut self.binary_data, value),
+            2 => pb::insert_option(&mut self.data, value),
+            4 => pb::merge_option(&mut self.immutable, value),
+            1 => pb::merge(&mut self.metadata, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.binary_data {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.data {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ConfigMap {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -646,6 +1053,10 @@ impl clientgo_apimachinery::Resource for ConfigMap {
     const PLURAL: &'static str = "configmaps";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ConfigMap {}
@@ -670,6 +1081,24 @@ pub struct ConfigMapEnvSource {
     pub optional: Option<bool>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ConfigMapEnvSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            2 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Selects a key from a ConfigMap.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigMapKeySelector {
@@ -685,6 +1114,25 @@ pub struct ConfigMapKeySelector {
     /// Specify whether the ConfigMap or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ConfigMapKeySelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            2 => pb::merge(&mut self.key, value),
+            3 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ConfigMapList is a resource containing a list of ConfigMap objects.
@@ -724,6 +1172,24 @@ pub struct ConfigMapNodeConfigSource {
     pub uid: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ConfigMapNodeConfigSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge(&mut self.kubelet_config_key, value),
+            2 => pb::merge(&mut self.name, value),
+            1 => pb::merge(&mut self.namespace, value),
+            4 => pb::merge_option_omitempty(&mut self.resource_version, value),
+            3 => pb::merge_option_omitempty(&mut self.uid, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Adapts a ConfigMap into a projected volume.
 ///
 /// The contents of the target ConfigMap's Data field will be presented in a projected volume as files using the keys in the Data field as the file names, unless the items element is populated with specific mappings of keys to paths. Note that this is identical to a configmap volume source without the default mode.
@@ -742,6 +1208,31 @@ pub struct ConfigMapProjection {
     /// optional specify whether the ConfigMap or its keys must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ConfigMapProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            2 => pb::push_option(&mut self.items, value),
+            4 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.items {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Adapts a ConfigMap into a volume.
@@ -776,6 +1267,33 @@ pub struct ConfigMapVolumeSource {
     /// optional specify whether the ConfigMap or its keys must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ConfigMapVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            3 => pb::merge_option(&mut self.default_mode, value),
+            5 => pb::merge_option(&mut self.default_user, value),
+            2 => pb::push_option(&mut self.items, value),
+            4 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.items {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// A single application container that you want to run within a pod.
@@ -952,6 +1470,74 @@ pub struct Container {
     pub working_dir: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Container {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::push_option(&mut self.args, value),
+            3 => pb::push_option(&mut self.command, value),
+            7 => pb::push_option(&mut self.env, value),
+            19 => pb::push_option(&mut self.env_from, value),
+            2 => pb::merge_option_omitempty(&mut self.image, value),
+            14 => pb::merge_option_omitempty(&mut self.image_pull_policy, value),
+            12 => pb::merge_option_boxed(&mut self.lifecycle, value),
+            10 => pb::merge_option_boxed(&mut self.liveness_probe, value),
+            1 => pb::merge(&mut self.name, value),
+            6 => pb::push_option(&mut self.ports, value),
+            11 => pb::merge_option_boxed(&mut self.readiness_probe, value),
+            23 => pb::push_option(&mut self.resize_policy, value),
+            8 => pb::merge_option_boxed(&mut self.resources, value),
+            24 => pb::merge_option(&mut self.restart_policy, value),
+            25 => pb::push_option(&mut self.restart_policy_rules, value),
+            15 => pb::merge_option_boxed(&mut self.security_context, value),
+            22 => pb::merge_option_boxed(&mut self.startup_probe, value),
+            16 => pb::merge_option_omitempty(&mut self.stdin, value),
+            17 => pb::merge_option_omitempty(&mut self.stdin_once, value),
+            13 => pb::merge_option_omitempty(&mut self.termination_message_path, value),
+            20 => pb::merge_option_omitempty(&mut self.termination_message_policy, value),
+            18 => pb::merge_option_omitempty(&mut self.tty, value),
+            21 => pb::push_option(&mut self.volume_devices, value),
+            9 => pb::push_option(&mut self.volume_mounts, value),
+            5 => pb::merge_option_omitempty(&mut self.working_dir, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.args {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.command {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.env {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.env_from {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resize_policy {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.restart_policy_rules {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_devices {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_mounts {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ContainerExtendedResourceRequest has the mapping of container name, extended resource name to the device request name.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerExtendedResourceRequest {
@@ -978,6 +1564,22 @@ pub struct ContainerExtendedResourceRequest {
     pub resource_name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerExtendedResourceRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.container_name, value),
+            3 => pb::merge(&mut self.request_name, value),
+            2 => pb::merge(&mut self.resource_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Describe a container image
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerImage {
@@ -991,6 +1593,27 @@ pub struct ContainerImage {
     /// The size of the image in bytes.
     #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ContainerImage {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.names, value),
+            2 => pb::merge_option_omitempty(&mut self.size_bytes, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.names {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// ContainerPort represents a network port in a single container.
@@ -1025,6 +1648,24 @@ pub struct ContainerPort {
     pub protocol: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerPort {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.container_port, value),
+            5 => pb::merge_option_omitempty(&mut self.host_ip, value),
+            2 => pb::merge_option_omitempty(&mut self.host_port, value),
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            4 => pb::merge_option_omitempty(&mut self.protocol, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ContainerResizePolicy represents resource resize policy for the container.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerResizePolicy {
@@ -1044,6 +1685,21 @@ pub struct ContainerResizePolicy {
     pub restart_policy: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerResizePolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.resource_name, value),
+            2 => pb::merge(&mut self.restart_policy, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ContainerRestartRule describes how a container exit is handled.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerRestartRule {
@@ -1056,6 +1712,21 @@ pub struct ContainerRestartRule {
     /// Represents the exit codes to check on container exits.
     #[serde(rename = "exitCodes", default, skip_serializing_if = "Option::is_none")]
     pub exit_codes: Option<Box<ContainerRestartRuleOnExitCodes>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ContainerRestartRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.action, value),
+            2 => pb::merge_option_boxed(&mut self.exit_codes, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ContainerRestartRuleOnExitCodes describes the condition for handling an exited container based on its exit codes.
@@ -1082,6 +1753,27 @@ pub struct ContainerRestartRuleOnExitCodes {
     pub values: Option<Vec<i32>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerRestartRuleOnExitCodes {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.operator, value),
+            2 => pb::push_option(&mut self.values, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.values {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ContainerState holds a possible state of container. Only one of its members may be specified. If none of them is specified, the default one is ContainerStateWaiting.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerState {
@@ -1096,12 +1788,42 @@ pub struct ContainerState {
     pub waiting: Option<Box<ContainerStateWaiting>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerState {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.running, value),
+            3 => pb::merge_option_boxed(&mut self.terminated, value),
+            1 => pb::merge_option_boxed(&mut self.waiting, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ContainerStateRunning is a running state of a container.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerStateRunning {
     /// Time at which the container was last (re-)started
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<clientgo_apimachinery::meta::Time>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ContainerStateRunning {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.started_at, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ContainerStateTerminated is a terminated state of a container.
@@ -1142,6 +1864,26 @@ pub struct ContainerStateTerminated {
     pub started_at: Option<clientgo_apimachinery::meta::Time>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerStateTerminated {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::merge_option_omitempty(&mut self.container_id, value),
+            1 => pb::merge(&mut self.exit_code, value),
+            6 => pb::merge_option(&mut self.finished_at, value),
+            4 => pb::merge_option_omitempty(&mut self.message, value),
+            3 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option_omitempty(&mut self.signal, value),
+            5 => pb::merge_option(&mut self.started_at, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ContainerStateWaiting is a waiting state of a container.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerStateWaiting {
@@ -1151,6 +1893,21 @@ pub struct ContainerStateWaiting {
     /// (brief) reason the container is not yet running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ContainerStateWaiting {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.message, value),
+            1 => pb::merge_option_omitempty(&mut self.reason, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ContainerStatus contains details for the current status of this container.
@@ -1377,12 +2134,66 @@ pub struct ContainerStatus {
     pub volume_mounts: Option<Vec<VolumeMountStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ContainerStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            10 => pb::insert_option(&mut self.allocated_resources, value),
+            14 => pb::push_option(&mut self.allocated_resources_status, value),
+            8 => pb::merge_option_omitempty(&mut self.container_id, value),
+            6 => pb::merge(&mut self.image, value),
+            7 => pb::merge(&mut self.image_id, value),
+            3 => pb::merge_option(&mut self.last_state, value),
+            1 => pb::merge(&mut self.name, value),
+            4 => pb::merge(&mut self.ready, value),
+            11 => pb::merge_option_boxed(&mut self.resources, value),
+            5 => pb::merge(&mut self.restart_count, value),
+            9 => pb::merge_option(&mut self.started, value),
+            2 => pb::merge_option(&mut self.state, value),
+            15 => pb::merge_option(&mut self.stop_signal, value),
+            13 => pb::merge_option(&mut self.user, value),
+            12 => pb::push_option(&mut self.volume_mounts, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.allocated_resources {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.allocated_resources_status {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_mounts {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ContainerUser represents user identity information
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContainerUser {
     /// Linux holds user identity information initially attached to the first process of the containers in Linux. Note that the actual running identity can be changed if the process has enough privilege to do so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux: Option<Box<LinuxContainerUser>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ContainerUser {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.linux, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DaemonEndpoint contains information about a single Daemon endpoint.
@@ -1397,6 +2208,20 @@ pub struct DaemonEndpoint {
     pub port: i32,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DaemonEndpoint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.port, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents downward API info for projecting into a projected volume. Note that this is identical to a downwardAPI volume source without the default mode.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownwardAPIProjection {
@@ -1407,6 +2232,26 @@ pub struct DownwardAPIProjection {
         skip_serializing_if = "Option::is_none"
     )]
     pub items: Option<Vec<DownwardAPIVolumeFile>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DownwardAPIProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.items, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.items {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// DownwardAPIVolumeFile represents information to create the file containing the pod field
@@ -1436,6 +2281,24 @@ pub struct DownwardAPIVolumeFile {
     pub user: Option<i64>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DownwardAPIVolumeFile {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.field_ref, value),
+            4 => pb::merge_option(&mut self.mode, value),
+            1 => pb::merge(&mut self.path, value),
+            3 => pb::merge_option_boxed(&mut self.resource_field_ref, value),
+            5 => pb::merge_option(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// DownwardAPIVolumeSource represents a volume containing downward API info. Downward API volumes support ownership management and SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownwardAPIVolumeSource {
@@ -1462,6 +2325,28 @@ pub struct DownwardAPIVolumeSource {
     pub items: Option<Vec<DownwardAPIVolumeFile>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DownwardAPIVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.default_mode, value),
+            3 => pb::merge_option(&mut self.default_user, value),
+            1 => pb::push_option(&mut self.items, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.items {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Represents an empty directory for a pod. Empty directory volumes support ownership management and SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmptyDirVolumeSource {
@@ -1474,6 +2359,22 @@ pub struct EmptyDirVolumeSource {
     /// sizeLimit is the total amount of local storage required for this EmptyDir volume. The size limit is also applicable for memory medium. The maximum usage on memory medium EmptyDir would be the minimum value between the SizeLimit specified here and the sum of memory limits of all containers in a pod. The default is nil which means that the limit is undefined. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
     #[serde(rename = "sizeLimit", default, skip_serializing_if = "Option::is_none")]
     pub size_limit: Option<clientgo_apimachinery::Quantity>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EmptyDirVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.medium, value),
+            3 => pb::merge_option(&mut self.mode, value),
+            2 => pb::merge_option(&mut self.size_limit, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// EndpointAddress is a tuple that describes single IP address. Deprecated: This API is deprecated in v1.33+.
@@ -1494,6 +2395,23 @@ pub struct EndpointAddress {
     /// Reference to object providing the endpoint.
     #[serde(rename = "targetRef", default, skip_serializing_if = "Option::is_none")]
     pub target_ref: Option<Box<ObjectReference>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EndpointAddress {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.hostname, value),
+            1 => pb::merge(&mut self.ip, value),
+            4 => pb::merge_option(&mut self.node_name, value),
+            2 => pb::merge_option_boxed(&mut self.target_ref, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// EndpointPort is a tuple that describes a single port. Deprecated: This API is deprecated in v1.33+.
@@ -1540,6 +2458,23 @@ pub struct EndpointPort {
     pub protocol: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for EndpointPort {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.app_protocol, value),
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            2 => pb::merge(&mut self.port, value),
+            3 => pb::merge_option_omitempty(&mut self.protocol, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// EndpointSubset is a group of addresses with a common set of ports. The expanded set of endpoints is the Cartesian product of Addresses x Ports. For example, given:
 ///
 /// {
@@ -1581,6 +2516,34 @@ pub struct EndpointSubset {
         skip_serializing_if = "Option::is_none"
     )]
     pub ports: Option<Vec<EndpointPort>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EndpointSubset {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.addresses, value),
+            2 => pb::push_option(&mut self.not_ready_addresses, value),
+            3 => pb::push_option(&mut self.ports, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.addresses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.not_ready_addresses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Endpoints is a collection of endpoints that implement the actual service. Example:
@@ -1637,6 +2600,32 @@ pub struct Endpoints {
     pub subsets: Option<Vec<EndpointSubset>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Endpoints {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::push_option(&mut self.subsets, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.subsets {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Endpoints {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1654,6 +2643,10 @@ impl clientgo_apimachinery::Resource for Endpoints {
     const PLURAL: &'static str = "endpoints";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Endpoints {}
@@ -1686,6 +2679,22 @@ pub struct EnvFromSource {
     pub secret_ref: Option<Box<SecretEnvSource>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for EnvFromSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.config_map_ref, value),
+            1 => pb::merge_option_omitempty(&mut self.prefix, value),
+            3 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// EnvVar represents an environment variable present in a Container.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnvVar {
@@ -1701,6 +2710,22 @@ pub struct EnvVar {
     /// Source for the environment variable's value. Cannot be used if value is not empty.
     #[serde(rename = "valueFrom", default, skip_serializing_if = "Option::is_none")]
     pub value_from: Option<Box<EnvVarSource>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EnvVar {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.value, value),
+            3 => pb::merge_option_boxed(&mut self.value_from, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// EnvVarSource represents a source for the value of an EnvVar.
@@ -1737,6 +2762,24 @@ pub struct EnvVarSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_key_ref: Option<Box<SecretKeySelector>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EnvVarSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.config_map_key_ref, value),
+            1 => pb::merge_option_boxed(&mut self.field_ref, value),
+            5 => pb::merge_option_boxed(&mut self.file_key_ref, value),
+            2 => pb::merge_option_boxed(&mut self.resource_field_ref, value),
+            4 => pb::merge_option_boxed(&mut self.secret_key_ref, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// An EphemeralContainer is a temporary container that you may add to an existing Pod for user-initiated activities such as debugging. Ephemeral containers have no resource or scheduling guarantees, and they will not be restarted when they exit or when a Pod is removed or restarted. The kubelet may evict a Pod if an ephemeral container causes the Pod to exceed its resource allocation.
@@ -1924,6 +2967,78 @@ pub struct EphemeralContainer {
     pub working_dir: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for EphemeralContainer {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                4 => pb::push_option(&mut self.args, value),
+                3 => pb::push_option(&mut self.command, value),
+                7 => pb::push_option(&mut self.env, value),
+                19 => pb::push_option(&mut self.env_from, value),
+                2 => pb::merge_option_omitempty(&mut self.image, value),
+                14 => pb::merge_option_omitempty(&mut self.image_pull_policy, value),
+                12 => pb::merge_option_boxed(&mut self.lifecycle, value),
+                10 => pb::merge_option_boxed(&mut self.liveness_probe, value),
+                1 => pb::merge(&mut self.name, value),
+                6 => pb::push_option(&mut self.ports, value),
+                11 => pb::merge_option_boxed(&mut self.readiness_probe, value),
+                23 => pb::push_option(&mut self.resize_policy, value),
+                8 => pb::merge_option_boxed(&mut self.resources, value),
+                24 => pb::merge_option(&mut self.restart_policy, value),
+                25 => pb::push_option(&mut self.restart_policy_rules, value),
+                15 => pb::merge_option_boxed(&mut self.security_context, value),
+                22 => pb::merge_option_boxed(&mut self.startup_probe, value),
+                16 => pb::merge_option_omitempty(&mut self.stdin, value),
+                17 => pb::merge_option_omitempty(&mut self.stdin_once, value),
+                13 => pb::merge_option_omitempty(&mut self.termination_message_path, value),
+                20 => pb::merge_option_omitempty(&mut self.termination_message_policy, value),
+                18 => pb::merge_option_omitempty(&mut self.tty, value),
+                21 => pb::push_option(&mut self.volume_devices, value),
+                9 => pb::push_option(&mut self.volume_mounts, value),
+                5 => pb::merge_option_omitempty(&mut self.working_dir, value),
+                _ => Ok(()),
+            }),
+            2 => pb::merge_option_omitempty(&mut self.target_container_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.args {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.command {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.env {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.env_from {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resize_policy {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.restart_policy_rules {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_devices {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_mounts {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Represents an ephemeral volume that is handled by a normal storage driver.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EphemeralVolumeSource {
@@ -1940,6 +3055,20 @@ pub struct EphemeralVolumeSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_claim_template: Option<Box<PersistentVolumeClaimTemplate>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EphemeralVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.volume_claim_template, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Event is a report of an event somewhere in the cluster.  Events have a limited retention time and triggers and messages may evolve with time.  Event consumers should not rely on the timing of an event with a given Reason reflecting a consistent underlying trigger, or the continued existence of events with that Reason.  Events should be treated as informative, best-effort, supplemental data.
@@ -2025,6 +3154,39 @@ pub struct Event {
     pub type_: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Event {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            12 => pb::merge_option_omitempty(&mut self.action, value),
+            8 => pb::merge_option_omitempty(&mut self.count, value),
+            10 => pb::merge_option(&mut self.event_time, value),
+            6 => pb::merge_option(&mut self.first_timestamp, value),
+            2 => pb::merge(&mut self.involved_object, value),
+            7 => pb::merge_option(&mut self.last_timestamp, value),
+            4 => pb::merge_option_omitempty(&mut self.message, value),
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::merge_option_omitempty(&mut self.reason, value),
+            13 => pb::merge_option_boxed(&mut self.related, value),
+            14 => pb::merge_option(&mut self.reporting_component, value),
+            15 => pb::merge_option(&mut self.reporting_instance, value),
+            11 => pb::merge_option_boxed(&mut self.series, value),
+            5 => pb::merge_option_boxed(&mut self.source, value),
+            9 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Event {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -2042,6 +3204,10 @@ impl clientgo_apimachinery::Resource for Event {
     const PLURAL: &'static str = "events";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Event {}
@@ -2071,6 +3237,21 @@ pub struct EventSeries {
     pub last_observed_time: Option<clientgo_apimachinery::meta::MicroTime>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for EventSeries {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.count, value),
+            2 => pb::merge_option(&mut self.last_observed_time, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// EventSource contains information for an event.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventSource {
@@ -2080,6 +3261,21 @@ pub struct EventSource {
     /// Node name on which the event is generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EventSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.component, value),
+            2 => pb::merge_option_omitempty(&mut self.host, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// EvictionResponder allows you to specify the responder reacting to an Eviction. Responders should observe and communicate through the Eviction Resource API to help with the graceful eviction of a target (e.g. termination of a pod).
@@ -2105,6 +3301,21 @@ pub struct EvictionResponder {
     pub priority: i32,
 }
 
+impl clientgo_apimachinery::protobuf::Message for EvictionResponder {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.priority, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ExecAction describes a "run in container" action.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecAction {
@@ -2115,6 +3326,26 @@ pub struct ExecAction {
         skip_serializing_if = "Option::is_none"
     )]
     pub command: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ExecAction {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.command, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.command {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Represents a Fibre Channel volume. Fibre Channel volumes can only be mounted as read/write once. Fibre Channel volumes support ownership management and SELinux relabeling.
@@ -2146,6 +3377,33 @@ pub struct FCVolumeSource {
     pub wwids: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FCVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            2 => pb::merge_option(&mut self.lun, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::push_option(&mut self.target_wwns, value),
+            5 => pb::push_option(&mut self.wwids, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.target_wwns {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.wwids {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// FileKeySelector selects a key of the env file.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileKeySelector {
@@ -2175,6 +3433,23 @@ pub struct FileKeySelector {
     pub volume_name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FileKeySelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.key, value),
+            4 => pb::merge_option(&mut self.optional, value),
+            2 => pb::merge(&mut self.path, value),
+            1 => pb::merge(&mut self.volume_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// FlexPersistentVolumeSource represents a generic persistent volume resource that is provisioned/attached using an exec based plugin.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlexPersistentVolumeSource {
@@ -2196,6 +3471,30 @@ pub struct FlexPersistentVolumeSource {
     /// secretRef is Optional: SecretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<Box<SecretReference>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for FlexPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.driver, value),
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            5 => pb::insert_option(&mut self.options, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            3 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.options {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// FlexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.
@@ -2221,6 +3520,30 @@ pub struct FlexVolumeSource {
     pub secret_ref: Option<LocalObjectReference>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FlexVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.driver, value),
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            5 => pb::insert_option(&mut self.options, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            3 => pb::merge_option(&mut self.secret_ref, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.options {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Represents a Flocker volume mounted by the Flocker agent. One and only one of datasetName and datasetUUID should be set. Flocker volumes do not support ownership management or SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlockerVolumeSource {
@@ -2238,6 +3561,21 @@ pub struct FlockerVolumeSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub dataset_uuid: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for FlockerVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.dataset_name, value),
+            2 => pb::merge_option_omitempty(&mut self.dataset_uuid, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a Persistent Disk resource in Google Compute Engine.
@@ -2261,6 +3599,23 @@ pub struct GCEPersistentDiskVolumeSource {
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for GCEPersistentDiskVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            3 => pb::merge_option_omitempty(&mut self.partition, value),
+            1 => pb::merge(&mut self.pd_name, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// GRPCAction specifies an action involving a GRPC service.
@@ -2288,6 +3643,22 @@ pub struct GRPCAction {
     pub service: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for GRPCAction {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.mode, value),
+            1 => pb::merge(&mut self.port, value),
+            2 => pb::merge_option(&mut self.service, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents a volume that is populated with the contents of a git repository. Git repo volumes do not support ownership management. Git repo volumes support SELinux relabeling.
 ///
 /// DEPRECATED: GitRepo is deprecated. To provision a container with a git repo, mount an EmptyDir into an InitContainer that clones the repo using git, then mount the EmptyDir into the Pod's container.
@@ -2305,6 +3676,22 @@ pub struct GitRepoVolumeSource {
     /// revision is the commit hash for the specified revision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for GitRepoVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.directory, value),
+            1 => pb::merge(&mut self.repository, value),
+            2 => pb::merge_option_omitempty(&mut self.revision, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.
@@ -2334,6 +3721,23 @@ pub struct GlusterfsPersistentVolumeSource {
     pub read_only: Option<bool>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for GlusterfsPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.endpoints, value),
+            4 => pb::merge_option(&mut self.endpoints_namespace, value),
+            2 => pb::merge(&mut self.path, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GlusterfsVolumeSource {
@@ -2352,6 +3756,22 @@ pub struct GlusterfsVolumeSource {
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for GlusterfsVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.endpoints, value),
+            2 => pb::merge(&mut self.path, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// HTTPGetAction describes an action based on HTTP Get requests.
@@ -2397,6 +3817,31 @@ pub struct HTTPGetAction {
     pub scheme: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HTTPGetAction {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.host, value),
+            5 => pb::push_option(&mut self.http_headers, value),
+            1 => pb::merge_option_omitempty(&mut self.path, value),
+            2 => pb::merge(&mut self.port, value),
+            6 => pb::merge_option(&mut self.protocol, value),
+            4 => pb::merge_option_omitempty(&mut self.scheme, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.http_headers {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// HTTPHeader describes a custom header to be used in HTTP probes
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HTTPHeader {
@@ -2412,6 +3857,21 @@ pub struct HTTPHeader {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub value: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HTTPHeader {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the pod's hosts file.
@@ -2432,6 +3892,27 @@ pub struct HostAlias {
     pub ip: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HostAlias {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.hostnames, value),
+            1 => pb::merge(&mut self.ip, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.hostnames {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// HostIP represents a single IP address allocated to the host.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostIP {
@@ -2441,6 +3922,20 @@ pub struct HostIP {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub ip: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HostIP {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.ip, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a host path mapped into a pod. Host path volumes do not support ownership management or SELinux relabeling.
@@ -2473,6 +3968,21 @@ pub struct HostPathVolumeSource {
     /// - `"Socket"` A UNIX socket must exist at the given path
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HostPathVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.path, value),
+            2 => pb::merge_option(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.
@@ -2543,6 +4053,36 @@ pub struct ISCSIPersistentVolumeSource {
     pub target_portal: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ISCSIPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::merge_option_omitempty(&mut self.chap_auth_discovery, value),
+            11 => pb::merge_option_omitempty(&mut self.chap_auth_session, value),
+            5 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            12 => pb::merge_option(&mut self.initiator_name, value),
+            2 => pb::merge(&mut self.iqn, value),
+            4 => pb::merge_option_omitempty(&mut self.iscsi_interface, value),
+            3 => pb::merge(&mut self.lun, value),
+            7 => pb::push_option(&mut self.portals, value),
+            6 => pb::merge_option_omitempty(&mut self.read_only, value),
+            10 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            1 => pb::merge(&mut self.target_portal, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.portals {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ISCSIVolumeSource {
@@ -2611,6 +4151,36 @@ pub struct ISCSIVolumeSource {
     pub target_portal: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ISCSIVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::merge_option_omitempty(&mut self.chap_auth_discovery, value),
+            11 => pb::merge_option_omitempty(&mut self.chap_auth_session, value),
+            5 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            12 => pb::merge_option(&mut self.initiator_name, value),
+            2 => pb::merge(&mut self.iqn, value),
+            4 => pb::merge_option_omitempty(&mut self.iscsi_interface, value),
+            3 => pb::merge(&mut self.lun, value),
+            7 => pb::push_option(&mut self.portals, value),
+            6 => pb::merge_option_omitempty(&mut self.read_only, value),
+            10 => pb::merge_option(&mut self.secret_ref, value),
+            1 => pb::merge(&mut self.target_portal, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.portals {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ImageVolumeSource represents a image volume resource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageVolumeSource {
@@ -2634,6 +4204,21 @@ pub struct ImageVolumeSource {
     pub reference: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ImageVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.pull_policy, value),
+            1 => pb::merge_option_omitempty(&mut self.reference, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ImageVolumeStatus represents the image-based volume status.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageVolumeStatus {
@@ -2644,6 +4229,20 @@ pub struct ImageVolumeStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub image_ref: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ImageVolumeStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.image_ref, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Maps a string key to a path within a volume.
@@ -2667,6 +4266,23 @@ pub struct KeyToPath {
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for KeyToPath {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.key, value),
+            3 => pb::merge_option(&mut self.mode, value),
+            2 => pb::merge(&mut self.path, value),
+            4 => pb::merge_option(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Lifecycle describes actions that the management system should take in response to container lifecycle events. For the PostStart and PreStop lifecycle handlers, management of the container blocks until the action is complete, unless the container process fails, in which case the handler is aborted.
@@ -2819,6 +4435,22 @@ pub struct Lifecycle {
     pub stop_signal: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Lifecycle {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.post_start, value),
+            2 => pb::merge_option_boxed(&mut self.pre_stop, value),
+            3 => pb::merge_option(&mut self.stop_signal, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// LifecycleHandler defines a specific action that should be taken in a lifecycle hook. One and only one of the fields, except TCPSocket must be specified.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleHandler {
@@ -2834,6 +4466,23 @@ pub struct LifecycleHandler {
     /// Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for backward compatibility. There is no validation of this field and lifecycle hooks will fail at runtime when it is specified.
     #[serde(rename = "tcpSocket", default, skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<Box<TCPSocketAction>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LifecycleHandler {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.exec, value),
+            2 => pb::merge_option_boxed(&mut self.http_get, value),
+            4 => pb::merge_option(&mut self.sleep, value),
+            3 => pb::merge_option_boxed(&mut self.tcp_socket, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// LimitRange sets resource usage limits for each kind of resource in a Namespace.
@@ -2860,6 +4509,26 @@ pub struct LimitRange {
     pub spec: Option<LimitRangeSpec>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LimitRange {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for LimitRange {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -2877,6 +4546,10 @@ impl clientgo_apimachinery::Resource for LimitRange {
     const PLURAL: &'static str = "limitranges";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for LimitRange {}
@@ -2924,6 +4597,43 @@ pub struct LimitRangeItem {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LimitRangeItem {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::insert_option(&mut self.default, value),
+            5 => pb::insert_option(&mut self.default_request, value),
+            2 => pb::insert_option(&mut self.max, value),
+            6 => pb::insert_option(&mut self.max_limit_request_ratio, value),
+            3 => pb::insert_option(&mut self.min, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.default {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.default_request {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.max {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.max_limit_request_ratio {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.min {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// LimitRangeList is a list of LimitRange items.
 pub type LimitRangeList = clientgo_apimachinery::ObjectList<LimitRange>;
 
@@ -2936,6 +4646,24 @@ pub struct LimitRangeSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub limits: Vec<LimitRangeItem>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LimitRangeSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.limits, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.limits.shrink_to_fit();
+    }
 }
 
 /// LinuxContainerUser represents user identity information in Linux containers
@@ -2963,6 +4691,28 @@ pub struct LinuxContainerUser {
     pub uid: i64,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LinuxContainerUser {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.gid, value),
+            3 => pb::push_option(&mut self.supplemental_groups, value),
+            1 => pb::merge(&mut self.uid, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.supplemental_groups {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// LoadBalancerIngress represents the status of a load-balancer ingress point: traffic intended for the service should be sent to an ingress point.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerIngress {
@@ -2984,6 +4734,29 @@ pub struct LoadBalancerIngress {
     pub ports: Option<Vec<PortStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LoadBalancerIngress {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.hostname, value),
+            1 => pb::merge_option_omitempty(&mut self.ip, value),
+            3 => pb::merge_option(&mut self.ip_mode, value),
+            4 => pb::push_option(&mut self.ports, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// LoadBalancerStatus represents the status of a load-balancer.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerStatus {
@@ -2996,12 +4769,46 @@ pub struct LoadBalancerStatus {
     pub ingress: Option<Vec<LoadBalancerIngress>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LoadBalancerStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.ingress, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.ingress {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalObjectReference {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LocalObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Local represents directly-attached storage with node affinity
@@ -3016,6 +4823,21 @@ pub struct LocalVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub path: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LocalVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.fs_type, value),
+            1 => pb::merge(&mut self.path, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ModifyVolumeStatus represents the status object of ControllerModifyVolume operation
@@ -3062,6 +4884,21 @@ pub struct ModifyVolumeStatus {
     pub target_volume_attributes_class_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ModifyVolumeStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge_option_omitempty(&mut self.target_volume_attributes_class_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents an NFS mount that lasts the lifetime of a pod. NFS volumes do not support ownership management or SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NFSVolumeSource {
@@ -3080,6 +4917,22 @@ pub struct NFSVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub server: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NFSVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.path, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::merge(&mut self.server, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Namespace provides a scope for Names. Use of multiple namespaces is optional.
@@ -3109,6 +4962,27 @@ pub struct Namespace {
     pub status: Option<Box<NamespaceStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Namespace {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Namespace {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -3126,6 +5000,10 @@ impl clientgo_apimachinery::Resource for Namespace {
     const PLURAL: &'static str = "namespaces";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["finalize", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Namespace {}
@@ -3168,6 +5046,24 @@ pub struct NamespaceCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NamespaceCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.last_transition_time, value),
+            6 => pb::merge_option_omitempty(&mut self.message, value),
+            5 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NamespaceList is a list of Namespaces.
 pub type NamespaceList = clientgo_apimachinery::ObjectList<Namespace>;
 
@@ -3181,6 +5077,26 @@ pub struct NamespaceSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub finalizers: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NamespaceSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.finalizers, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.finalizers {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// NamespaceStatus is information about the current status of a Namespace.
@@ -3202,6 +5118,27 @@ pub struct NamespaceStatus {
     /// - `"Terminating"` means the namespace is undergoing graceful termination
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NamespaceStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.conditions, value),
+            1 => pb::merge_option_omitempty(&mut self.phase, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).
@@ -3231,6 +5168,27 @@ pub struct Node {
     pub status: Option<Box<NodeStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Node {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Node {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -3248,6 +5206,10 @@ impl clientgo_apimachinery::Resource for Node {
     const PLURAL: &'static str = "nodes";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["proxy", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Node {}
@@ -3278,6 +5240,21 @@ pub struct NodeAddress {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeAddress {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.address, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Node affinity is a group of node affinity scheduling rules.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeAffinity {
@@ -3298,6 +5275,33 @@ pub struct NodeAffinity {
     pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeAffinity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(
+                &mut self.preferred_during_scheduling_ignored_during_execution,
+                value,
+            ),
+            1 => pb::merge_option(
+                &mut self.required_during_scheduling_ignored_during_execution,
+                value,
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.preferred_during_scheduling_ignored_during_execution {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// NodeAllocatableMappedResources describes mapped node allocatable resource allocations.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeAllocatableMappedResources {
@@ -3313,6 +5317,21 @@ pub struct NodeAllocatableMappedResources {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub quantity: clientgo_apimachinery::Quantity,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeAllocatableMappedResources {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.quantity, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NodeAllocatableOverheadResources describes auxiliary overhead resource allocations.
@@ -3334,6 +5353,22 @@ pub struct NodeAllocatableOverheadResources {
     /// PerPod is the flat overhead quantity allocated per pod. Adding to each container limit allows individual containers to utilize the overhead, while the parent pod-level cgroup limit caps the total usage at the pod boundary where the overhead is accounted for exactly once. At least one of PerPod or PerContainer must be specified. Specifying neither is an invalid configuration.
     #[serde(rename = "perPod", default, skip_serializing_if = "Option::is_none")]
     pub per_pod: Option<clientgo_apimachinery::Quantity>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeAllocatableOverheadResources {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            3 => pb::merge_option(&mut self.per_container, value),
+            2 => pb::merge_option(&mut self.per_pod, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NodeAllocatableResourceClaimStatus describes the status of node allocatable resources allocated via DRA.
@@ -3367,6 +5402,35 @@ pub struct NodeAllocatableResourceClaimStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub resource_claim_name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeAllocatableResourceClaimStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.containers, value),
+            4 => pb::push_option(&mut self.mapping, value),
+            5 => pb::push_option(&mut self.overhead, value),
+            1 => pb::merge(&mut self.resource_claim_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.containers {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.mapping {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.overhead {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// NodeCondition contains condition information for a node.
@@ -3407,12 +5471,45 @@ pub struct NodeCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_heartbeat_time, value),
+            4 => pb::merge_option(&mut self.last_transition_time, value),
+            6 => pb::merge_option_omitempty(&mut self.message, value),
+            5 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NodeConfigSource specifies a source of node configuration. Exactly one subfield (excluding metadata) must be non-nil. This API is deprecated since 1.22
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeConfigSource {
     /// ConfigMap is a reference to a Node's ConfigMap
     #[serde(rename = "configMap", default, skip_serializing_if = "Option::is_none")]
     pub config_map: Option<Box<ConfigMapNodeConfigSource>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeConfigSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.config_map, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NodeConfigStatus describes the status of the config assigned by Node.Spec.ConfigSource.
@@ -3436,6 +5533,23 @@ pub struct NodeConfigStatus {
     pub last_known_good: Option<NodeConfigSource>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeConfigStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.active, value),
+            1 => pb::merge_option(&mut self.assigned, value),
+            4 => pb::merge_option_omitempty(&mut self.error, value),
+            3 => pb::merge_option(&mut self.last_known_good, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NodeDaemonEndpoints lists ports opened by daemons running on the Node.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeDaemonEndpoints {
@@ -3448,6 +5562,20 @@ pub struct NodeDaemonEndpoints {
     pub kubelet_endpoint: Option<DaemonEndpoint>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeDaemonEndpoints {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.kubelet_endpoint, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NodeFeatures describes the set of features implemented by the CRI implementation. The features contained in the NodeFeatures should depend only on the cri implementation independent of runtime handlers.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeFeatures {
@@ -3458,6 +5586,20 @@ pub struct NodeFeatures {
         skip_serializing_if = "Option::is_none"
     )]
     pub supplemental_groups_policy: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeFeatures {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.supplemental_groups_policy, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NodeList is the whole list of all Nodes which have been registered with master.
@@ -3476,6 +5618,26 @@ pub struct NodePodPreemptionPolicy {
     pub disable_resize_preemption: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodePodPreemptionPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.disable_resize_preemption, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.disable_resize_preemption {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// NodeRuntimeHandler is a set of runtime handler information.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeRuntimeHandler {
@@ -3485,6 +5647,21 @@ pub struct NodeRuntimeHandler {
     /// Runtime handler name. Empty for the default runtime handler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeRuntimeHandler {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.features, value),
+            1 => pb::merge_option(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NodeRuntimeHandlerFeatures is a set of features implemented by the runtime handler.
@@ -3506,6 +5683,21 @@ pub struct NodeRuntimeHandlerFeatures {
     pub user_namespaces: Option<bool>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeRuntimeHandlerFeatures {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.recursive_read_only_mounts, value),
+            2 => pb::merge_option(&mut self.user_namespaces, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A node selector represents the union of the results of one or more label queries over a set of nodes; that is, it represents the OR of the selectors represented by the node selector terms.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeSelector {
@@ -3516,6 +5708,24 @@ pub struct NodeSelector {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub node_selector_terms: Vec<NodeSelectorTerm>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.node_selector_terms, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.node_selector_terms.shrink_to_fit();
+    }
 }
 
 /// A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
@@ -3556,6 +5766,28 @@ pub struct NodeSelectorRequirement {
     pub values: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeSelectorRequirement {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.key, value),
+            2 => pb::merge(&mut self.operator, value),
+            3 => pb::push_option(&mut self.values, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.values {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// A null or empty node selector term matches no objects. The requirements of them are ANDed. The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeSelectorTerm {
@@ -3575,6 +5807,30 @@ pub struct NodeSelectorTerm {
         skip_serializing_if = "Option::is_none"
     )]
     pub match_fields: Option<Vec<NodeSelectorRequirement>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeSelectorTerm {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.match_expressions, value),
+            2 => pb::push_option(&mut self.match_fields, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.match_expressions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.match_fields {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// NodeSpec describes the attributes that a node is created with.
@@ -3629,6 +5885,36 @@ pub struct NodeSpec {
     /// Unschedulable controls node schedulability of new pods. By default, node is schedulable. More info: https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unschedulable: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::merge_option(&mut self.config_source, value),
+            2 => pb::merge_option_omitempty(&mut self.external_id, value),
+            1 => pb::merge_option_omitempty(&mut self.pod_cidr, value),
+            7 => pb::push_option(&mut self.pod_cidrs, value),
+            8 => pb::merge_option(&mut self.pod_preemption_policy, value),
+            3 => pb::merge_option_omitempty(&mut self.provider_id, value),
+            5 => pb::push_option(&mut self.taints, value),
+            4 => pb::merge_option_omitempty(&mut self.unschedulable, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.pod_cidrs {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.taints {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// NodeStatus is information about the current status of a node.
@@ -3722,12 +6008,83 @@ pub struct NodeStatus {
     pub volumes_in_use: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::push_option(&mut self.addresses, value),
+            2 => pb::insert_option(&mut self.allocatable, value),
+            1 => pb::insert_option(&mut self.capacity, value),
+            4 => pb::push_option(&mut self.conditions, value),
+            11 => pb::merge_option_boxed(&mut self.config, value),
+            6 => pb::merge_option(&mut self.daemon_endpoints, value),
+            14 => pb::push_option(&mut self.declared_features, value),
+            13 => pb::merge_option(&mut self.features, value),
+            8 => pb::push_option(&mut self.images, value),
+            7 => pb::merge_option_boxed(&mut self.node_info, value),
+            3 => pb::merge_option_omitempty(&mut self.phase, value),
+            12 => pb::push_option(&mut self.runtime_handlers, value),
+            10 => pb::push_option(&mut self.volumes_attached, value),
+            9 => pb::push_option(&mut self.volumes_in_use, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.addresses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.allocatable {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.capacity {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.declared_features {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.images {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.runtime_handlers {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volumes_attached {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volumes_in_use {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// NodeSwapStatus represents swap memory information.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeSwapStatus {
     /// Total amount of swap memory in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeSwapStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.capacity, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NodeSystemInfo is a set of ids/uuids to uniquely identify the node.
@@ -3814,6 +6171,31 @@ pub struct NodeSystemInfo {
     pub system_uuid: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeSystemInfo {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            10 => pb::merge(&mut self.architecture, value),
+            3 => pb::merge(&mut self.boot_id, value),
+            6 => pb::merge(&mut self.container_runtime_version, value),
+            4 => pb::merge(&mut self.kernel_version, value),
+            8 => pb::merge(&mut self.kube_proxy_version, value),
+            7 => pb::merge(&mut self.kubelet_version, value),
+            1 => pb::merge(&mut self.machine_id, value),
+            9 => pb::merge(&mut self.operating_system, value),
+            5 => pb::merge(&mut self.os_image, value),
+            12 => pb::merge_option(&mut self.running_in_user_namespace, value),
+            11 => pb::merge_option(&mut self.swap, value),
+            2 => pb::merge(&mut self.system_uuid, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ObjectFieldSelector selects an APIVersioned field of an object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectFieldSelector {
@@ -3831,6 +6213,21 @@ pub struct ObjectFieldSelector {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub field_path: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ObjectFieldSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.api_version, value),
+            2 => pb::merge(&mut self.field_path, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ObjectReference contains enough information to let you inspect or modify the referred object.
@@ -3867,6 +6264,26 @@ pub struct ObjectReference {
     pub uid: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.api_version, value),
+            7 => pb::merge_option_omitempty(&mut self.field_path, value),
+            1 => pb::merge_option_omitempty(&mut self.kind, value),
+            3 => pb::merge_option_omitempty(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.namespace, value),
+            6 => pb::merge_option_omitempty(&mut self.resource_version, value),
+            4 => pb::merge_option_omitempty(&mut self.uid, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersistentVolume {
@@ -3894,6 +6311,27 @@ pub struct PersistentVolume {
     pub status: Option<Box<PersistentVolumeStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PersistentVolume {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PersistentVolume {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -3911,6 +6349,10 @@ impl clientgo_apimachinery::Resource for PersistentVolume {
     const PLURAL: &'static str = "persistentvolumes";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PersistentVolume {}
@@ -3950,6 +6392,27 @@ pub struct PersistentVolumeClaim {
     pub status: Option<Box<PersistentVolumeClaimStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaim {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PersistentVolumeClaim {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -3967,6 +6430,10 @@ impl clientgo_apimachinery::Resource for PersistentVolumeClaim {
     const PLURAL: &'static str = "persistentvolumeclaims";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PersistentVolumeClaim {}
@@ -4015,6 +6482,25 @@ pub struct PersistentVolumeClaimCondition {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_probe_time, value),
+            4 => pb::merge_option(&mut self.last_transition_time, value),
+            6 => pb::merge_option_omitempty(&mut self.message, value),
+            5 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PersistentVolumeClaimList is a list of PersistentVolumeClaim items.
@@ -4099,6 +6585,34 @@ pub struct PersistentVolumeClaimSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.access_modes, value),
+            7 => pb::merge_option_boxed(&mut self.data_source, value),
+            8 => pb::merge_option_boxed(&mut self.data_source_ref, value),
+            2 => pb::merge_option_boxed(&mut self.resources, value),
+            4 => pb::merge_option(&mut self.selector, value),
+            5 => pb::merge_option(&mut self.storage_class_name, value),
+            9 => pb::merge_option(&mut self.volume_attributes_class_name, value),
+            6 => pb::merge_option(&mut self.volume_mode, value),
+            3 => pb::merge_option_omitempty(&mut self.volume_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.access_modes {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// PersistentVolumeClaimStatus is the current status of a persistent volume claim.
@@ -4233,6 +6747,46 @@ pub struct PersistentVolumeClaimStatus {
     pub phase: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.access_modes, value),
+            7 => pb::insert_option(&mut self.allocated_resource_statuses, value),
+            5 => pb::insert_option(&mut self.allocated_resources, value),
+            3 => pb::insert_option(&mut self.capacity, value),
+            4 => pb::push_option(&mut self.conditions, value),
+            8 => pb::merge_option(&mut self.current_volume_attributes_class_name, value),
+            10 => pb::merge_option_boxed(&mut self.health_status, value),
+            9 => pb::merge_option_boxed(&mut self.modify_volume_status, value),
+            1 => pb::merge_option_omitempty(&mut self.phase, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.access_modes {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.allocated_resource_statuses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.allocated_resources {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.capacity {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim objects as part of an EphemeralVolumeSource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersistentVolumeClaimTemplate {
@@ -4245,6 +6799,21 @@ pub struct PersistentVolumeClaimTemplate {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub spec: PersistentVolumeClaimSpec,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimTemplate {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PersistentVolumeClaimVolumeSource references the user's PVC in the same namespace. This volume finds the bound PV and mounts that volume for the pod. A PersistentVolumeClaimVolumeSource is, essentially, a wrapper around another type of volume that is owned by someone else (the system).
@@ -4260,6 +6829,21 @@ pub struct PersistentVolumeClaimVolumeSource {
     /// readOnly Will force the ReadOnly setting in VolumeMounts. Default false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.claim_name, value),
+            2 => pb::merge_option_omitempty(&mut self.read_only, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PersistentVolumeList is a list of PersistentVolume items.
@@ -4431,6 +7015,65 @@ pub struct PersistentVolumeSpec {
     pub vsphere_volume: Option<Box<VsphereVirtualDiskVolumeSource>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_inline(value, |number, value| match number {
+                2 => pb::merge_option_boxed(&mut self.aws_elastic_block_store, value),
+                16 => pb::merge_option_boxed(&mut self.azure_disk, value),
+                13 => pb::merge_option_boxed(&mut self.azure_file, value),
+                9 => pb::merge_option_boxed(&mut self.cephfs, value),
+                8 => pb::merge_option_boxed(&mut self.cinder, value),
+                22 => pb::merge_option_boxed(&mut self.csi, value),
+                10 => pb::merge_option_boxed(&mut self.fc, value),
+                12 => pb::merge_option_boxed(&mut self.flex_volume, value),
+                11 => pb::merge_option_boxed(&mut self.flocker, value),
+                1 => pb::merge_option_boxed(&mut self.gce_persistent_disk, value),
+                4 => pb::merge_option_boxed(&mut self.glusterfs, value),
+                3 => pb::merge_option_boxed(&mut self.host_path, value),
+                7 => pb::merge_option_boxed(&mut self.iscsi, value),
+                20 => pb::merge_option_boxed(&mut self.local, value),
+                5 => pb::merge_option_boxed(&mut self.nfs, value),
+                17 => pb::merge_option_boxed(&mut self.photon_persistent_disk, value),
+                18 => pb::merge_option_boxed(&mut self.portworx_volume, value),
+                15 => pb::merge_option_boxed(&mut self.quobyte, value),
+                6 => pb::merge_option_boxed(&mut self.rbd, value),
+                19 => pb::merge_option_boxed(&mut self.scale_io, value),
+                21 => pb::merge_option_boxed(&mut self.storageos, value),
+                14 => pb::merge_option_boxed(&mut self.vsphere_volume, value),
+                _ => Ok(()),
+            }),
+            3 => pb::push_option(&mut self.access_modes, value),
+            1 => pb::insert_option(&mut self.capacity, value),
+            4 => pb::merge_option_boxed(&mut self.claim_ref, value),
+            7 => pb::push_option(&mut self.mount_options, value),
+            9 => pb::merge_option(&mut self.node_affinity, value),
+            5 => pb::merge_option_omitempty(&mut self.persistent_volume_reclaim_policy, value),
+            6 => pb::merge_option_omitempty(&mut self.storage_class_name, value),
+            10 => pb::merge_option(&mut self.volume_attributes_class_name, value),
+            8 => pb::merge_option(&mut self.volume_mode, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.access_modes {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.capacity {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.mount_options {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PersistentVolumeStatus is the current status of a persistent volume.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersistentVolumeStatus {
@@ -4464,6 +7107,23 @@ pub struct PersistentVolumeStatus {
     pub reason: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PersistentVolumeStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.last_phase_transition_time, value),
+            2 => pb::merge_option_omitempty(&mut self.message, value),
+            1 => pb::merge_option_omitempty(&mut self.phase, value),
+            3 => pb::merge_option_omitempty(&mut self.reason, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents a Photon Controller persistent disk resource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhotonPersistentDiskVolumeSource {
@@ -4477,6 +7137,21 @@ pub struct PhotonPersistentDiskVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub pd_id: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PhotonPersistentDiskVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            1 => pb::merge(&mut self.pd_id, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.
@@ -4504,6 +7179,27 @@ pub struct Pod {
     /// Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Box<PodStatus>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Pod {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
 }
 
 impl clientgo_apimachinery::Metadata for Pod {
@@ -4534,6 +7230,10 @@ impl clientgo_apimachinery::Resource for Pod {
         "resize",
         "status",
     ];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Pod {}
@@ -4565,6 +7265,36 @@ pub struct PodAffinity {
         skip_serializing_if = "Option::is_none"
     )]
     pub required_during_scheduling_ignored_during_execution: Option<Vec<PodAffinityTerm>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodAffinity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(
+                &mut self.preferred_during_scheduling_ignored_during_execution,
+                value,
+            ),
+            1 => pb::push_option(
+                &mut self.required_during_scheduling_ignored_during_execution,
+                value,
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.preferred_during_scheduling_ignored_during_execution {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.required_during_scheduling_ignored_during_execution {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node whose value of the label with key \<topologyKey\> matches that of any node on which a pod of the set of pods is running
@@ -4616,6 +7346,37 @@ pub struct PodAffinityTerm {
     pub topology_key: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodAffinityTerm {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.label_selector, value),
+            5 => pb::push_option(&mut self.match_label_keys, value),
+            6 => pb::push_option(&mut self.mismatch_label_keys, value),
+            4 => pb::merge_option(&mut self.namespace_selector, value),
+            2 => pb::push_option(&mut self.namespaces, value),
+            3 => pb::merge(&mut self.topology_key, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.match_label_keys {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.mismatch_label_keys {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.namespaces {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Pod anti affinity is a group of inter pod anti affinity scheduling rules.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodAntiAffinity {
@@ -4635,6 +7396,36 @@ pub struct PodAntiAffinity {
         skip_serializing_if = "Option::is_none"
     )]
     pub required_during_scheduling_ignored_during_execution: Option<Vec<PodAffinityTerm>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodAntiAffinity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(
+                &mut self.preferred_during_scheduling_ignored_during_execution,
+                value,
+            ),
+            1 => pb::push_option(
+                &mut self.required_during_scheduling_ignored_during_execution,
+                value,
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.preferred_during_scheduling_ignored_during_execution {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.required_during_scheduling_ignored_during_execution {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// PodCertificateProjection provides a private key and X.509 certificate in the pod filesystem.
@@ -4714,6 +7505,33 @@ pub struct PodCertificateProjection {
     pub user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodCertificateProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::merge_option_omitempty(&mut self.certificate_chain_path, value),
+            4 => pb::merge_option_omitempty(&mut self.credential_bundle_path, value),
+            5 => pb::merge_option_omitempty(&mut self.key_path, value),
+            2 => pb::merge(&mut self.key_type, value),
+            3 => pb::merge_option(&mut self.max_expiration_seconds, value),
+            1 => pb::merge(&mut self.signer_name, value),
+            8 => pb::merge_option(&mut self.user, value),
+            7 => pb::insert_option(&mut self.user_annotations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.user_annotations {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PodCondition contains details for the current condition of this pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodCondition {
@@ -4759,6 +7577,26 @@ pub struct PodCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_probe_time, value),
+            4 => pb::merge_option(&mut self.last_transition_time, value),
+            6 => pb::merge_option_omitempty(&mut self.message, value),
+            7 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            5 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodDNSConfig defines the DNS parameters of a pod in addition to those generated from DNSPolicy.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodDNSConfig {
@@ -4785,6 +7623,34 @@ pub struct PodDNSConfig {
     pub searches: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodDNSConfig {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.nameservers, value),
+            3 => pb::push_option(&mut self.options, value),
+            2 => pb::push_option(&mut self.searches, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.nameservers {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.options {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.searches {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PodDNSConfigOption defines DNS resolver options of a pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodDNSConfigOption {
@@ -4794,6 +7660,21 @@ pub struct PodDNSConfigOption {
     /// Value is this DNS resolver option's value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodDNSConfigOption {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            2 => pb::merge_option(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodExtendedResourceClaimStatus is stored in the PodStatus for the extended resource requests backed by DRA. It stores the generated name for the corresponding special ResourceClaim created by the scheduler.
@@ -4815,6 +7696,25 @@ pub struct PodExtendedResourceClaimStatus {
     pub resource_claim_name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodExtendedResourceClaimStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.request_mappings, value),
+            2 => pb::merge(&mut self.resource_claim_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.request_mappings.shrink_to_fit();
+    }
+}
+
 /// PodIP represents a single IP address allocated to the pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodIP {
@@ -4824,6 +7724,20 @@ pub struct PodIP {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub ip: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodIP {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.ip, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodList is a list of Pods.
@@ -4840,6 +7754,20 @@ pub struct PodOS {
     pub name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodOS {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodReadinessGate contains the reference to a pod condition
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodReadinessGate {
@@ -4850,6 +7778,20 @@ pub struct PodReadinessGate {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub condition_type: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodReadinessGate {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.condition_type, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodResourceClaim references exactly one ResourceClaim, either directly or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim for the pod.
@@ -4891,6 +7833,22 @@ pub struct PodResourceClaim {
     pub resource_claim_template_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodResourceClaim {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            3 => pb::merge_option(&mut self.resource_claim_name, value),
+            4 => pb::merge_option(&mut self.resource_claim_template_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodResourceClaimStatus is stored in the PodStatus for each PodResourceClaim which references a ResourceClaimTemplate. It stores the generated name for the corresponding ResourceClaim.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodResourceClaimStatus {
@@ -4913,6 +7871,21 @@ pub struct PodResourceClaimStatus {
     pub resource_claim_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodResourceClaimStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option(&mut self.resource_claim_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PodSchedulingGate is associated to a Pod to guard its scheduling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodSchedulingGate {
@@ -4922,6 +7895,20 @@ pub struct PodSchedulingGate {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodSchedulingGate {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodSchedulingGroup identifies the runtime scheduling group instance that a Pod belongs to. The scheduler uses this information to apply workload-aware scheduling semantics. Exactly one field must be specified.
@@ -4934,6 +7921,20 @@ pub struct PodSchedulingGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub pod_group_name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodSchedulingGroup {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.pod_group_name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodSecurityContext holds pod-level security attributes and common container settings. Some fields are also present in container.securityContext.  Field values of container.securityContext take precedence over field values of PodSecurityContext.
@@ -5049,6 +8050,41 @@ pub struct PodSecurityContext {
         skip_serializing_if = "Option::is_none"
     )]
     pub windows_options: Option<Box<WindowsSecurityContextOptions>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodSecurityContext {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            11 => pb::merge_option_boxed(&mut self.app_armor_profile, value),
+            5 => pb::merge_option(&mut self.fs_group, value),
+            9 => pb::merge_option(&mut self.fs_group_change_policy, value),
+            6 => pb::merge_option(&mut self.run_as_group, value),
+            3 => pb::merge_option(&mut self.run_as_non_root, value),
+            2 => pb::merge_option(&mut self.run_as_user, value),
+            13 => pb::merge_option(&mut self.se_linux_change_policy, value),
+            1 => pb::merge_option_boxed(&mut self.se_linux_options, value),
+            10 => pb::merge_option_boxed(&mut self.seccomp_profile, value),
+            4 => pb::push_option(&mut self.supplemental_groups, value),
+            12 => pb::merge_option(&mut self.supplemental_groups_policy, value),
+            7 => pb::push_option(&mut self.sysctls, value),
+            8 => pb::merge_option_boxed(&mut self.windows_options, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.supplemental_groups {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.sysctls {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// PodSpec is a description of a pod.
@@ -5357,6 +8393,105 @@ pub struct PodSpec {
     pub volumes: Option<Vec<Volume>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.active_deadline_seconds, value),
+            18 => pb::merge_option(&mut self.affinity, value),
+            21 => pb::merge_option(&mut self.automount_service_account_token, value),
+            2 => pb::push(&mut self.containers, value),
+            26 => pb::merge_option_boxed(&mut self.dns_config, value),
+            6 => pb::merge_option_omitempty(&mut self.dns_policy, value),
+            30 => pb::merge_option(&mut self.enable_service_links, value),
+            34 => pb::push_option(&mut self.ephemeral_containers, value),
+            44 => pb::push_option(&mut self.eviction_responders, value),
+            23 => pb::push_option(&mut self.host_aliases, value),
+            13 => pb::merge_option_omitempty(&mut self.host_ipc, value),
+            11 => pb::merge_option_omitempty(&mut self.host_network, value),
+            12 => pb::merge_option_omitempty(&mut self.host_pid, value),
+            37 => pb::merge_option(&mut self.host_users, value),
+            16 => pb::merge_option_omitempty(&mut self.hostname, value),
+            41 => pb::merge_option(&mut self.hostname_override, value),
+            15 => pb::push_option(&mut self.image_pull_secrets, value),
+            20 => pb::push_option(&mut self.init_containers, value),
+            10 => pb::merge_option_omitempty(&mut self.node_name, value),
+            7 => pb::insert_option(&mut self.node_selector, value),
+            36 => pb::merge_option(&mut self.os, value),
+            32 => pb::insert_option(&mut self.overhead, value),
+            31 => pb::merge_option(&mut self.preemption_policy, value),
+            25 => pb::merge_option(&mut self.priority, value),
+            24 => pb::merge_option_omitempty(&mut self.priority_class_name, value),
+            28 => pb::push_option(&mut self.readiness_gates, value),
+            39 => pb::push_option(&mut self.resource_claims, value),
+            40 => pb::merge_option_boxed(&mut self.resources, value),
+            3 => pb::merge_option_omitempty(&mut self.restart_policy, value),
+            29 => pb::merge_option(&mut self.runtime_class_name, value),
+            19 => pb::merge_option_omitempty(&mut self.scheduler_name, value),
+            38 => pb::push_option(&mut self.scheduling_gates, value),
+            43 => pb::merge_option(&mut self.scheduling_group, value),
+            14 => pb::merge_option_boxed(&mut self.security_context, value),
+            9 => pb::merge_option_omitempty(&mut self.service_account, value),
+            8 => pb::merge_option_omitempty(&mut self.service_account_name, value),
+            35 => pb::merge_option(&mut self.set_hostname_as_fqdn, value),
+            27 => pb::merge_option(&mut self.share_process_namespace, value),
+            17 => pb::merge_option_omitempty(&mut self.subdomain, value),
+            4 => pb::merge_option(&mut self.termination_grace_period_seconds, value),
+            22 => pb::push_option(&mut self.tolerations, value),
+            33 => pb::push_option(&mut self.topology_spread_constraints, value),
+            1 => pb::push_option(&mut self.volumes, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.containers.shrink_to_fit();
+        if let Some(items) = &mut self.ephemeral_containers {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.eviction_responders {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.host_aliases {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.image_pull_secrets {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.init_containers {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.node_selector {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.overhead {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.readiness_gates {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_claims {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.scheduling_gates {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.tolerations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.topology_spread_constraints {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volumes {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PodStatus represents information about the status of a pod. Status may trail the actual state of a system, especially if the node that hosts the pod cannot contact the control plane.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodStatus {
@@ -5513,6 +8648,74 @@ pub struct PodStatus {
     pub volume_health: Option<Vec<PodVolumeHealth>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            19 => pb::insert_option(&mut self.allocated_resources, value),
+            2 => pb::push_option(&mut self.conditions, value),
+            8 => pb::push_option(&mut self.container_statuses, value),
+            13 => pb::push_option(&mut self.ephemeral_container_statuses, value),
+            18 => pb::merge_option_boxed(&mut self.extended_resource_claim_status, value),
+            5 => pb::merge_option_omitempty(&mut self.host_ip, value),
+            16 => pb::push_option(&mut self.host_ips, value),
+            10 => pb::push_option(&mut self.init_container_statuses, value),
+            3 => pb::merge_option_omitempty(&mut self.message, value),
+            21 => pb::push_option(&mut self.node_allocatable_resource_claim_statuses, value),
+            11 => pb::merge_option_omitempty(&mut self.nominated_node_name, value),
+            17 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            1 => pb::merge_option_omitempty(&mut self.phase, value),
+            6 => pb::merge_option_omitempty(&mut self.pod_ip, value),
+            12 => pb::push_option(&mut self.pod_ips, value),
+            9 => pb::merge_option_omitempty(&mut self.qos_class, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            14 => pb::merge_option_omitempty(&mut self.resize, value),
+            15 => pb::push_option(&mut self.resource_claim_statuses, value),
+            20 => pb::merge_option_boxed(&mut self.resources, value),
+            7 => pb::merge_option(&mut self.start_time, value),
+            22 => pb::push_option(&mut self.volume_health, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.allocated_resources {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.container_statuses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ephemeral_container_statuses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.host_ips {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.init_container_statuses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.node_allocatable_resource_claim_statuses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.pod_ips {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_claim_statuses {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_health {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// PodTemplate describes a template for creating copies of a predefined pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodTemplate {
@@ -5537,6 +8740,26 @@ pub struct PodTemplate {
     pub template: Option<Box<PodTemplateSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodTemplate {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.template, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PodTemplate {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -5554,6 +8777,10 @@ impl clientgo_apimachinery::Resource for PodTemplate {
     const PLURAL: &'static str = "podtemplates";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PodTemplate {}
@@ -5577,6 +8804,21 @@ pub struct PodTemplateSpec {
     /// Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<Box<PodSpec>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodTemplateSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodVolumeHealth contains health information for a volume used by a pod, reported by the CSI node plugin via the kubelet.
@@ -5603,6 +8845,28 @@ pub struct PodVolumeHealth {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodVolumeHealth {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.health_conditions, value),
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.health_conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// PortStatus represents the error condition of a service port
@@ -5639,6 +8903,22 @@ pub struct PortStatus {
     pub protocol: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PortStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.error, value),
+            1 => pb::merge(&mut self.port, value),
+            2 => pb::merge(&mut self.protocol, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PortworxVolumeSource represents a Portworx volume resource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PortworxVolumeSource {
@@ -5657,6 +8937,22 @@ pub struct PortworxVolumeSource {
     pub volume_id: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PortworxVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::merge(&mut self.volume_id, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PreferredSchedulingTerm {
@@ -5672,6 +8968,21 @@ pub struct PreferredSchedulingTerm {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub weight: i32,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PreferredSchedulingTerm {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.preference, value),
+            1 => pb::merge(&mut self.weight, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Probe describes a health check to be performed against a container to determine whether it is alive or ready to receive traffic.
@@ -5733,6 +9044,32 @@ pub struct Probe {
     pub timeout_seconds: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Probe {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option(&mut self.exec, value),
+                4 => pb::merge_option_boxed(&mut self.grpc, value),
+                2 => pb::merge_option_boxed(&mut self.http_get, value),
+                3 => pb::merge_option_boxed(&mut self.tcp_socket, value),
+                _ => Ok(()),
+            }),
+            6 => pb::merge_option_omitempty(&mut self.failure_threshold, value),
+            2 => pb::merge_option_omitempty(&mut self.initial_delay_seconds, value),
+            4 => pb::merge_option_omitempty(&mut self.period_seconds, value),
+            5 => pb::merge_option_omitempty(&mut self.success_threshold, value),
+            7 => pb::merge_option(&mut self.termination_grace_period_seconds, value),
+            3 => pb::merge_option_omitempty(&mut self.timeout_seconds, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents a projected volume source
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectedVolumeSource {
@@ -5757,6 +9094,28 @@ pub struct ProjectedVolumeSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub sources: Option<Vec<VolumeProjection>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ProjectedVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.default_mode, value),
+            3 => pb::merge_option(&mut self.default_user, value),
+            1 => pb::push_option(&mut self.sources, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.sources {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Represents a Quobyte mount that lasts the lifetime of a pod. Quobyte volumes do not support ownership management or SELinux relabeling.
@@ -5786,6 +9145,25 @@ pub struct QuobyteVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub volume: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for QuobyteVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.group, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            1 => pb::merge(&mut self.registry, value),
+            6 => pb::merge_option_omitempty(&mut self.tenant, value),
+            4 => pb::merge_option_omitempty(&mut self.user, value),
+            2 => pb::merge(&mut self.volume, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.
@@ -5823,6 +9201,31 @@ pub struct RBDPersistentVolumeSource {
     pub user: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RBDPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            2 => pb::merge(&mut self.image, value),
+            6 => pb::merge_option_omitempty(&mut self.keyring, value),
+            1 => pb::push(&mut self.monitors, value),
+            4 => pb::merge_option_omitempty(&mut self.pool, value),
+            8 => pb::merge_option_omitempty(&mut self.read_only, value),
+            7 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            5 => pb::merge_option_omitempty(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.monitors.shrink_to_fit();
+    }
+}
+
 /// Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RBDVolumeSource {
@@ -5858,6 +9261,31 @@ pub struct RBDVolumeSource {
     pub user: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RBDVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            2 => pb::merge(&mut self.image, value),
+            6 => pb::merge_option_omitempty(&mut self.keyring, value),
+            1 => pb::push(&mut self.monitors, value),
+            4 => pb::merge_option_omitempty(&mut self.pool, value),
+            8 => pb::merge_option_omitempty(&mut self.read_only, value),
+            7 => pb::merge_option(&mut self.secret_ref, value),
+            5 => pb::merge_option_omitempty(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.monitors.shrink_to_fit();
+    }
+}
+
 /// ReplicationController represents the configuration of a replication controller.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationController {
@@ -5885,6 +9313,27 @@ pub struct ReplicationController {
     pub status: Option<Box<ReplicationControllerStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ReplicationController {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ReplicationController {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -5902,6 +9351,10 @@ impl clientgo_apimachinery::Resource for ReplicationController {
     const PLURAL: &'static str = "replicationcontrollers";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["scale", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ReplicationController {}
@@ -5946,6 +9399,24 @@ pub struct ReplicationControllerCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ReplicationControllerCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ReplicationControllerList is a collection of replication controllers.
 pub type ReplicationControllerList = clientgo_apimachinery::ObjectList<ReplicationController>;
 
@@ -5968,6 +9439,29 @@ pub struct ReplicationControllerSpec {
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Box<PodTemplateSpec>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ReplicationControllerSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.min_ready_seconds, value),
+            1 => pb::merge_option(&mut self.replicas, value),
+            2 => pb::insert_option(&mut self.selector, value),
+            3 => pb::merge_option_boxed(&mut self.template, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.selector {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// ReplicationControllerStatus represents the current status of a replication controller.
@@ -6016,6 +9510,31 @@ pub struct ReplicationControllerStatus {
     pub replicas: i32,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ReplicationControllerStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_omitempty(&mut self.available_replicas, value),
+            6 => pb::push_option(&mut self.conditions, value),
+            2 => pb::merge_option_omitempty(&mut self.fully_labeled_replicas, value),
+            3 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            4 => pb::merge_option_omitempty(&mut self.ready_replicas, value),
+            1 => pb::merge(&mut self.replicas, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ResourceClaim references one entry in PodSpec.ResourceClaims.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceClaim {
@@ -6028,6 +9547,21 @@ pub struct ResourceClaim {
     /// Request is the name chosen for a request in the referenced claim. If empty, everything from the claim is made available, otherwise only the result of this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceClaim {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.request, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourceFieldSelector represents container resources (cpu, memory) and their output format
@@ -6049,6 +9583,22 @@ pub struct ResourceFieldSelector {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub resource: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceFieldSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.container_name, value),
+            3 => pb::merge_option(&mut self.divisor, value),
+            2 => pb::merge(&mut self.resource, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourceHealth represents the health of a resource. It has the latest device health information. This is a part of KEP https://kep.k8s.io/4680.
@@ -6083,6 +9633,22 @@ pub struct ResourceHealth {
     pub resource_id: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceHealth {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.health, value),
+            6 => pb::merge_option(&mut self.message, value),
+            1 => pb::merge(&mut self.resource_id, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ResourceQuota sets aggregate quota restrictions enforced per namespace
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceQuota {
@@ -6110,6 +9676,27 @@ pub struct ResourceQuota {
     pub status: Option<Box<ResourceQuotaStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceQuota {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ResourceQuota {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -6127,6 +9714,10 @@ impl clientgo_apimachinery::Resource for ResourceQuota {
     const PLURAL: &'static str = "resourcequotas";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ResourceQuota {}
@@ -6164,6 +9755,31 @@ pub struct ResourceQuotaSpec {
     pub scopes: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceQuotaSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::insert_option(&mut self.hard, value),
+            3 => pb::merge_option(&mut self.scope_selector, value),
+            2 => pb::push_option(&mut self.scopes, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.hard {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.scopes {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ResourceQuotaStatus defines the enforced hard limits and observed use.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceQuotaStatus {
@@ -6173,6 +9789,30 @@ pub struct ResourceQuotaStatus {
     /// Used is the current observed total usage of the resource in the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceQuotaStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::insert_option(&mut self.hard, value),
+            2 => pb::insert_option(&mut self.used, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.hard {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.used {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// ResourceRequirements describes the compute resource requirements.
@@ -6197,6 +9837,34 @@ pub struct ResourceRequirements {
     pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceRequirements {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::push_option(&mut self.claims, value),
+            1 => pb::insert_option(&mut self.limits, value),
+            2 => pb::insert_option(&mut self.requests, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.claims {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.limits {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ResourceStatus represents the status of a single resource allocated to a Pod.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceStatus {
@@ -6215,6 +9883,27 @@ pub struct ResourceStatus {
     pub resources: Option<Vec<ResourceHealth>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::push_option(&mut self.resources, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.resources {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// SELinuxOptions are the labels to be applied to the container
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SELinuxOptions {
@@ -6230,6 +9919,23 @@ pub struct SELinuxOptions {
     /// User is a SELinux user label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SELinuxOptions {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.level, value),
+            2 => pb::merge_option_omitempty(&mut self.role, value),
+            3 => pb::merge_option_omitempty(&mut self.type_, value),
+            1 => pb::merge_option_omitempty(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ScaleIOPersistentVolumeSource represents a persistent ScaleIO volume
@@ -6297,6 +10003,29 @@ pub struct ScaleIOPersistentVolumeSource {
     pub volume_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ScaleIOPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            9 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            1 => pb::merge(&mut self.gateway, value),
+            5 => pb::merge_option_omitempty(&mut self.protection_domain, value),
+            10 => pb::merge_option_omitempty(&mut self.read_only, value),
+            3 => pb::merge(&mut self.secret_ref, value),
+            4 => pb::merge_option_omitempty(&mut self.ssl_enabled, value),
+            7 => pb::merge_option_omitempty(&mut self.storage_mode, value),
+            6 => pb::merge_option_omitempty(&mut self.storage_pool, value),
+            2 => pb::merge(&mut self.system, value),
+            8 => pb::merge_option_omitempty(&mut self.volume_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ScaleIOVolumeSource represents a persistent ScaleIO volume
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScaleIOVolumeSource {
@@ -6362,6 +10091,29 @@ pub struct ScaleIOVolumeSource {
     pub volume_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ScaleIOVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            9 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            1 => pb::merge(&mut self.gateway, value),
+            5 => pb::merge_option_omitempty(&mut self.protection_domain, value),
+            10 => pb::merge_option_omitempty(&mut self.read_only, value),
+            3 => pb::merge(&mut self.secret_ref, value),
+            4 => pb::merge_option_omitempty(&mut self.ssl_enabled, value),
+            7 => pb::merge_option_omitempty(&mut self.storage_mode, value),
+            6 => pb::merge_option_omitempty(&mut self.storage_pool, value),
+            2 => pb::merge(&mut self.system, value),
+            8 => pb::merge_option_omitempty(&mut self.volume_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A scope selector represents the AND of the selectors represented by the scoped-resource selector requirements.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScopeSelector {
@@ -6373,6 +10125,26 @@ pub struct ScopeSelector {
         skip_serializing_if = "Option::is_none"
     )]
     pub match_expressions: Option<Vec<ScopedResourceSelectorRequirement>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ScopeSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.match_expressions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.match_expressions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// A scoped-resource selector requirement is a selector that contains values, a scope name, and an operator that relates the scope name and values.
@@ -6426,6 +10198,28 @@ pub struct ScopedResourceSelectorRequirement {
     pub values: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ScopedResourceSelectorRequirement {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.operator, value),
+            1 => pb::merge(&mut self.scope_name, value),
+            3 => pb::push_option(&mut self.values, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.values {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// SeccompProfile defines a pod/container's seccomp profile settings. Only one profile source may be set.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SeccompProfile {
@@ -6453,6 +10247,21 @@ pub struct SeccompProfile {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SeccompProfile {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.localhost_profile, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.
@@ -6492,6 +10301,38 @@ pub struct Secret {
     pub type_: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Secret {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::insert_option(&mut self.data, value),
+            5 => pb::merge_option(&mut self.immutable, value),
+            1 => pb::merge(&mut self.metadata, value),
+            4 => pb::insert_option(&mut self.string_data, value),
+            3 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.data {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.string_data {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Secret {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -6509,6 +10350,10 @@ impl clientgo_apimachinery::Resource for Secret {
     const PLURAL: &'static str = "secrets";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Secret {}
@@ -6533,6 +10378,24 @@ pub struct SecretEnvSource {
     pub optional: Option<bool>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SecretEnvSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            2 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// SecretKeySelector selects a key of a Secret.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretKeySelector {
@@ -6548,6 +10411,25 @@ pub struct SecretKeySelector {
     /// Specify whether the Secret or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SecretKeySelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            2 => pb::merge(&mut self.key, value),
+            3 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// SecretList is a list of Secret.
@@ -6573,6 +10455,31 @@ pub struct SecretProjection {
     pub optional: Option<bool>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SecretProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_omitempty(&mut self.name, value),
+                _ => Ok(()),
+            }),
+            2 => pb::push_option(&mut self.items, value),
+            4 => pb::merge_option(&mut self.optional, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.items {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// SecretReference represents a Secret Reference. It has enough information to retrieve secret in any namespace
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretReference {
@@ -6582,6 +10489,21 @@ pub struct SecretReference {
     /// namespace defines the space within which the secret name must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SecretReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.namespace, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Adapts a Secret into a volume.
@@ -6620,6 +10542,30 @@ pub struct SecretVolumeSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SecretVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.default_mode, value),
+            5 => pb::merge_option(&mut self.default_user, value),
+            2 => pb::push_option(&mut self.items, value),
+            4 => pb::merge_option(&mut self.optional, value),
+            1 => pb::merge_option_omitempty(&mut self.secret_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.items {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// SecurityContext holds security configuration that will be applied to a container. Some fields are present in both SecurityContext and PodSecurityContext.  When both are set, the values in SecurityContext take precedence.
@@ -6701,6 +10647,31 @@ pub struct SecurityContext {
     pub windows_options: Option<Box<WindowsSecurityContextOptions>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for SecurityContext {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::merge_option(&mut self.allow_privilege_escalation, value),
+            12 => pb::merge_option_boxed(&mut self.app_armor_profile, value),
+            1 => pb::merge_option_boxed(&mut self.capabilities, value),
+            2 => pb::merge_option(&mut self.privileged, value),
+            9 => pb::merge_option(&mut self.proc_mount, value),
+            6 => pb::merge_option(&mut self.read_only_root_filesystem, value),
+            8 => pb::merge_option(&mut self.run_as_group, value),
+            5 => pb::merge_option(&mut self.run_as_non_root, value),
+            4 => pb::merge_option(&mut self.run_as_user, value),
+            3 => pb::merge_option_boxed(&mut self.se_linux_options, value),
+            11 => pb::merge_option_boxed(&mut self.seccomp_profile, value),
+            10 => pb::merge_option_boxed(&mut self.windows_options, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Service {
@@ -6728,6 +10699,27 @@ pub struct Service {
     pub status: Option<Box<ServiceStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Service {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Service {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -6745,6 +10737,10 @@ impl clientgo_apimachinery::Resource for Service {
     const PLURAL: &'static str = "services";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["proxy", "status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Service {}
@@ -6800,6 +10796,37 @@ pub struct ServiceAccount {
     pub secrets: Option<Vec<ObjectReference>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ServiceAccount {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.automount_service_account_token, value),
+            3 => pb::push_option(&mut self.image_pull_secrets, value),
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::push_option(&mut self.secrets, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.image_pull_secrets {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.secrets {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ServiceAccount {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -6817,6 +10844,10 @@ impl clientgo_apimachinery::Resource for ServiceAccount {
     const PLURAL: &'static str = "serviceaccounts";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["token"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ServiceAccount {}
@@ -6853,6 +10884,23 @@ pub struct ServiceAccountTokenProjection {
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServiceAccountTokenProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.audience, value),
+            2 => pb::merge_option(&mut self.expiration_seconds, value),
+            3 => pb::merge(&mut self.path, value),
+            4 => pb::merge_option(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ServiceList holds a list of services.
@@ -6910,6 +10958,25 @@ pub struct ServicePort {
         skip_serializing_if = "Option::is_none"
     )]
     pub target_port: Option<clientgo_apimachinery::IntOrString>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServicePort {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::merge_option(&mut self.app_protocol, value),
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            5 => pb::merge_option_omitempty(&mut self.node_port, value),
+            3 => pb::merge(&mut self.port, value),
+            2 => pb::merge_option_omitempty(&mut self.protocol, value),
+            4 => pb::merge_option(&mut self.target_port, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ServiceSpec describes the attributes that a user creates on a service.
@@ -7089,6 +11156,60 @@ pub struct ServiceSpec {
     pub type_: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ServiceSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            20 => pb::merge_option(&mut self.allocate_load_balancer_node_ports, value),
+            3 => pb::merge_option_omitempty(&mut self.cluster_ip, value),
+            18 => pb::push_option(&mut self.cluster_ips, value),
+            5 => pb::push_option(&mut self.external_ips, value),
+            10 => pb::merge_option_omitempty(&mut self.external_name, value),
+            11 => pb::merge_option_omitempty(&mut self.external_traffic_policy, value),
+            12 => pb::merge_option_omitempty(&mut self.health_check_node_port, value),
+            22 => pb::merge_option(&mut self.internal_traffic_policy, value),
+            19 => pb::push_option(&mut self.ip_families, value),
+            17 => pb::merge_option(&mut self.ip_family_policy, value),
+            21 => pb::merge_option(&mut self.load_balancer_class, value),
+            8 => pb::merge_option_omitempty(&mut self.load_balancer_ip, value),
+            9 => pb::push_option(&mut self.load_balancer_source_ranges, value),
+            1 => pb::push_option(&mut self.ports, value),
+            13 => pb::merge_option_omitempty(&mut self.publish_not_ready_addresses, value),
+            2 => pb::insert_option(&mut self.selector, value),
+            7 => pb::merge_option_omitempty(&mut self.session_affinity, value),
+            14 => pb::merge_option(&mut self.session_affinity_config, value),
+            23 => pb::merge_option(&mut self.traffic_distribution, value),
+            4 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.cluster_ips {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.external_ips {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ip_families {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.load_balancer_source_ranges {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.selector {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ServiceStatus represents the current status of a service.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceStatus {
@@ -7108,12 +11229,47 @@ pub struct ServiceStatus {
     pub load_balancer: Option<LoadBalancerStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ServiceStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.conditions, value),
+            1 => pb::merge_option(&mut self.load_balancer, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// SessionAffinityConfig represents the configurations of session affinity.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionAffinityConfig {
     /// clientIP contains the configurations of Client IP based session affinity.
     #[serde(rename = "clientIP", default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<ClientIPConfig>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SessionAffinityConfig {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.client_ip, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// SleepAction describes a "sleep" action.
@@ -7125,6 +11281,20 @@ pub struct SleepAction {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub seconds: i64,
+}
+
+impl clientgo_apimachinery::protobuf::Message for SleepAction {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.seconds, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a StorageOS persistent volume resource.
@@ -7155,6 +11325,24 @@ pub struct StorageOSPersistentVolumeSource {
     pub volume_namespace: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StorageOSPersistentVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            5 => pb::merge_option_boxed(&mut self.secret_ref, value),
+            1 => pb::merge_option_omitempty(&mut self.volume_name, value),
+            2 => pb::merge_option_omitempty(&mut self.volume_namespace, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Represents a StorageOS persistent volume resource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageOSVolumeSource {
@@ -7183,6 +11371,24 @@ pub struct StorageOSVolumeSource {
     pub volume_namespace: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StorageOSVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            4 => pb::merge_option_omitempty(&mut self.read_only, value),
+            5 => pb::merge_option(&mut self.secret_ref, value),
+            1 => pb::merge_option_omitempty(&mut self.volume_name, value),
+            2 => pb::merge_option_omitempty(&mut self.volume_namespace, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Sysctl defines a kernel parameter to be set
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sysctl {
@@ -7200,6 +11406,21 @@ pub struct Sysctl {
     pub value: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Sysctl {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// TCPSocketAction describes an action based on opening a socket
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TCPSocketAction {
@@ -7212,6 +11433,21 @@ pub struct TCPSocketAction {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub port: clientgo_apimachinery::IntOrString,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TCPSocketAction {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.host, value),
+            1 => pb::merge(&mut self.port, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.
@@ -7243,6 +11479,23 @@ pub struct Taint {
     /// The taint value corresponding to the taint key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Taint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.effect, value),
+            1 => pb::merge(&mut self.key, value),
+            4 => pb::merge_option(&mut self.time_added, value),
+            2 => pb::merge_option_omitempty(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The pod this Toleration is attached to tolerates any taint that matches the triple \<key,value,effect\> using the matching operator \<operator\>.
@@ -7287,6 +11540,24 @@ pub struct Toleration {
     pub value: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Toleration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.effect, value),
+            1 => pb::merge_option_omitempty(&mut self.key, value),
+            2 => pb::merge_option_omitempty(&mut self.operator, value),
+            5 => pb::merge_option(&mut self.toleration_seconds, value),
+            3 => pb::merge_option_omitempty(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A topology selector requirement is a selector that matches given label. This is an alpha feature and may change in the future.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TopologySelectorLabelRequirement {
@@ -7304,6 +11575,25 @@ pub struct TopologySelectorLabelRequirement {
     pub values: Vec<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for TopologySelectorLabelRequirement {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.key, value),
+            2 => pb::push(&mut self.values, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.values.shrink_to_fit();
+    }
+}
+
 /// A topology selector term represents the result of label queries. A null or empty topology selector term matches no objects. The requirements of them are ANDed. It provides a subset of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TopologySelectorTerm {
@@ -7315,6 +11605,26 @@ pub struct TopologySelectorTerm {
         skip_serializing_if = "Option::is_none"
     )]
     pub match_label_expressions: Option<Vec<TopologySelectorLabelRequirement>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TopologySelectorTerm {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.match_label_expressions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.match_label_expressions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// TopologySpreadConstraint specifies how to spread matching pods among the given topology.
@@ -7411,6 +11721,33 @@ pub struct TopologySpreadConstraint {
     pub when_unsatisfiable: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for TopologySpreadConstraint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.label_selector, value),
+            8 => pb::push_option(&mut self.match_label_keys, value),
+            1 => pb::merge(&mut self.max_skew, value),
+            5 => pb::merge_option(&mut self.min_domains, value),
+            6 => pb::merge_option(&mut self.node_affinity_policy, value),
+            7 => pb::merge_option(&mut self.node_taints_policy, value),
+            2 => pb::merge(&mut self.topology_key, value),
+            3 => pb::merge(&mut self.when_unsatisfiable, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.match_label_keys {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// TypedLocalObjectReference contains enough information to let you locate the typed referenced object inside the same namespace.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TypedLocalObjectReference {
@@ -7429,6 +11766,22 @@ pub struct TypedLocalObjectReference {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TypedLocalObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.api_group, value),
+            2 => pb::merge(&mut self.kind, value),
+            3 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// TypedObjectReference contains enough information to let you locate the typed referenced object
@@ -7452,6 +11805,23 @@ pub struct TypedObjectReference {
     /// Namespace is the namespace of resource being referenced Note that when a namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is required in the referent namespace to allow that namespace's owner to accept the reference. See the ReferenceGrant documentation for details. (Alpha) This field requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TypedObjectReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.api_group, value),
+            2 => pb::merge(&mut self.kind, value),
+            3 => pb::merge(&mut self.name, value),
+            4 => pb::merge_option(&mut self.namespace, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Volume represents a named volume in a pod that may be accessed by any container in the pod.
@@ -7609,6 +11979,53 @@ pub struct Volume {
     pub vsphere_volume: Option<Box<VsphereVirtualDiskVolumeSource>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Volume {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_inline(value, |number, value| match number {
+                4 => pb::merge_option_boxed(&mut self.aws_elastic_block_store, value),
+                22 => pb::merge_option_boxed(&mut self.azure_disk, value),
+                18 => pb::merge_option_boxed(&mut self.azure_file, value),
+                14 => pb::merge_option_boxed(&mut self.cephfs, value),
+                13 => pb::merge_option_boxed(&mut self.cinder, value),
+                19 => pb::merge_option_boxed(&mut self.config_map, value),
+                28 => pb::merge_option_boxed(&mut self.csi, value),
+                16 => pb::merge_option_boxed(&mut self.downward_api, value),
+                2 => pb::merge_option_boxed(&mut self.empty_dir, value),
+                29 => pb::merge_option(&mut self.ephemeral, value),
+                17 => pb::merge_option_boxed(&mut self.fc, value),
+                12 => pb::merge_option_boxed(&mut self.flex_volume, value),
+                15 => pb::merge_option_boxed(&mut self.flocker, value),
+                3 => pb::merge_option_boxed(&mut self.gce_persistent_disk, value),
+                5 => pb::merge_option_boxed(&mut self.git_repo, value),
+                9 => pb::merge_option_boxed(&mut self.glusterfs, value),
+                1 => pb::merge_option_boxed(&mut self.host_path, value),
+                30 => pb::merge_option_boxed(&mut self.image, value),
+                8 => pb::merge_option_boxed(&mut self.iscsi, value),
+                7 => pb::merge_option_boxed(&mut self.nfs, value),
+                10 => pb::merge_option_boxed(&mut self.persistent_volume_claim, value),
+                23 => pb::merge_option_boxed(&mut self.photon_persistent_disk, value),
+                24 => pb::merge_option_boxed(&mut self.portworx_volume, value),
+                26 => pb::merge_option_boxed(&mut self.projected, value),
+                21 => pb::merge_option_boxed(&mut self.quobyte, value),
+                11 => pb::merge_option_boxed(&mut self.rbd, value),
+                25 => pb::merge_option_boxed(&mut self.scale_io, value),
+                6 => pb::merge_option_boxed(&mut self.secret, value),
+                27 => pb::merge_option_boxed(&mut self.storageos, value),
+                20 => pb::merge_option_boxed(&mut self.vsphere_volume, value),
+                _ => Ok(()),
+            }),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// volumeDevice describes a mapping of a raw block device within a container.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeDevice {
@@ -7625,6 +12042,21 @@ pub struct VolumeDevice {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeDevice {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.device_path, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// VolumeHealthCondition represents an adverse health condition reported for a volume.
@@ -7655,6 +12087,22 @@ pub struct VolumeHealthCondition {
     pub status: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeHealthCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.message, value),
+            2 => pb::merge(&mut self.reason, value),
+            1 => pb::merge(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// VolumeHealthStatus contains health information for a volume reported by the CSI controller plugin.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeHealthStatus {
@@ -7673,6 +12121,27 @@ pub struct VolumeHealthStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeHealthStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.health_conditions, value),
+            2 => pb::merge_option(&mut self.last_transition_time, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.health_conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// VolumeMount describes a mounting of a Volume within a container.
@@ -7744,6 +12213,33 @@ pub struct VolumeMount {
     pub sub_path_expr: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeMount {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            8 => pb::push_option(&mut self.bind_mount_options, value),
+            3 => pb::merge(&mut self.mount_path, value),
+            5 => pb::merge_option(&mut self.mount_propagation, value),
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.read_only, value),
+            7 => pb::merge_option(&mut self.recursive_read_only, value),
+            4 => pb::merge_option_omitempty(&mut self.sub_path, value),
+            6 => pb::merge_option_omitempty(&mut self.sub_path_expr, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.bind_mount_options {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// VolumeMountStatus shows status of volume mounts.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeMountStatus {
@@ -7779,12 +12275,44 @@ pub struct VolumeMountStatus {
     pub volume_status: Option<VolumeStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeMountStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.mount_path, value),
+            1 => pb::merge(&mut self.name, value),
+            3 => pb::merge_option_omitempty(&mut self.read_only, value),
+            4 => pb::merge_option(&mut self.recursive_read_only, value),
+            5 => pb::merge_option(&mut self.volume_status, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeNodeAffinity {
     /// required specifies hard node constraints that must be met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<NodeSelector>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeNodeAffinity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.required, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Projection that may be projected along with other supported volume types. Exactly one of these fields must be set.
@@ -7844,6 +12372,25 @@ pub struct VolumeProjection {
     pub service_account_token: Option<Box<ServiceAccountTokenProjection>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeProjection {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option_boxed(&mut self.cluster_trust_bundle, value),
+            3 => pb::merge_option_boxed(&mut self.config_map, value),
+            2 => pb::merge_option(&mut self.downward_api, value),
+            6 => pb::merge_option_boxed(&mut self.pod_certificate, value),
+            1 => pb::merge_option_boxed(&mut self.secret, value),
+            4 => pb::merge_option_boxed(&mut self.service_account_token, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// VolumeResourceRequirements describes the storage resource requirements for a volume.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeResourceRequirements {
@@ -7855,12 +12402,50 @@ pub struct VolumeResourceRequirements {
     pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeResourceRequirements {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::insert_option(&mut self.limits, value),
+            2 => pb::insert_option(&mut self.requests, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.limits {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// VolumeStatus represents the status of a mounted volume. At most one of its members must be specified.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeStatus {
     /// image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageVolumeStatus>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.image, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Represents a vSphere volume resource.
@@ -7892,6 +12477,23 @@ pub struct VsphereVirtualDiskVolumeSource {
     pub volume_path: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VsphereVirtualDiskVolumeSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.fs_type, value),
+            4 => pb::merge_option_omitempty(&mut self.storage_policy_id, value),
+            3 => pb::merge_option_omitempty(&mut self.storage_policy_name, value),
+            1 => pb::merge(&mut self.volume_path, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WeightedPodAffinityTerm {
@@ -7908,6 +12510,21 @@ pub struct WeightedPodAffinityTerm {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub weight: i32,
+}
+
+impl clientgo_apimachinery::protobuf::Message for WeightedPodAffinityTerm {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.pod_affinity_term, value),
+            1 => pb::merge(&mut self.weight, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// WindowsSecurityContextOptions contain Windows-specific options and credentials.
@@ -7941,4 +12558,21 @@ pub struct WindowsSecurityContextOptions {
         skip_serializing_if = "Option::is_none"
     )]
     pub run_as_user_name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for WindowsSecurityContextOptions {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.gmsa_credential_spec, value),
+            1 => pb::merge_option(&mut self.gmsa_credential_spec_name, value),
+            4 => pb::merge_option(&mut self.host_process, value),
+            3 => pb::merge_option(&mut self.run_as_user_name, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -40,6 +40,34 @@ pub struct Endpoint {
     pub zone: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Endpoint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.addresses, value),
+            2 => pb::merge_option(&mut self.conditions, value),
+            5 => pb::insert_option(&mut self.deprecated_topology, value),
+            8 => pb::merge_option_boxed(&mut self.hints, value),
+            3 => pb::merge_option(&mut self.hostname, value),
+            6 => pb::merge_option(&mut self.node_name, value),
+            4 => pb::merge_option_boxed(&mut self.target_ref, value),
+            7 => pb::merge_option(&mut self.zone, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.addresses.shrink_to_fit();
+        if let Some(items) = &mut self.deprecated_topology {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// EndpointConditions represents the current condition of an endpoint.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EndpointConditions {
@@ -52,6 +80,22 @@ pub struct EndpointConditions {
     /// terminating indicates that this endpoint is terminating. A nil value should be interpreted as "false".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminating: Option<bool>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EndpointConditions {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.ready, value),
+            2 => pb::merge_option(&mut self.serving, value),
+            3 => pb::merge_option(&mut self.terminating, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// EndpointHints provides hints describing how an endpoint should be consumed.
@@ -73,6 +117,30 @@ pub struct EndpointHints {
         skip_serializing_if = "Option::is_none"
     )]
     pub for_zones: Option<Vec<ForZone>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EndpointHints {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.for_nodes, value),
+            1 => pb::push_option(&mut self.for_zones, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.for_nodes {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.for_zones {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// EndpointPort represents a Port used by an EndpointSlice
@@ -114,6 +182,23 @@ pub struct EndpointPort {
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EndpointPort {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.app_protocol, value),
+            1 => pb::merge_option(&mut self.name, value),
+            3 => pb::merge_option(&mut self.port, value),
+            2 => pb::merge_option(&mut self.protocol, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// EndpointSlice represents a set of service endpoints. Most EndpointSlices are created by the EndpointSlice controller to represent the Pods selected by Service objects. For a given service there may be multiple EndpointSlice objects which must be joined to produce the full set of endpoints; you can find all of the slices for a given service by listing EndpointSlices in the service's namespace whose `kubernetes.io/service-name` label contains the service's name.
@@ -166,6 +251,37 @@ pub struct EndpointSlice {
     pub ports: Option<Vec<EndpointPort>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for EndpointSlice {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge(&mut self.address_type, value),
+            2 => pb::push_option(&mut self.endpoints, value),
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::push_option(&mut self.ports, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.endpoints {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for EndpointSlice {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -183,6 +299,10 @@ impl clientgo_apimachinery::Resource for EndpointSlice {
     const PLURAL: &'static str = "endpointslices";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for EndpointSlice {}
@@ -208,6 +328,20 @@ pub struct ForNode {
     pub name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ForNode {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ForZone provides information about which zones should consume this endpoint.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForZone {
@@ -217,4 +351,18 @@ pub struct ForZone {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ForZone {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -95,6 +95,39 @@ pub struct Event {
     pub type_: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Event {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::merge_option_omitempty(&mut self.action, value),
+            15 => pb::merge_option_omitempty(&mut self.deprecated_count, value),
+            13 => pb::merge_option(&mut self.deprecated_first_timestamp, value),
+            14 => pb::merge_option(&mut self.deprecated_last_timestamp, value),
+            12 => pb::merge_option_boxed(&mut self.deprecated_source, value),
+            2 => pb::merge(&mut self.event_time, value),
+            1 => pb::merge(&mut self.metadata, value),
+            10 => pb::merge_option_omitempty(&mut self.note, value),
+            7 => pb::merge_option_omitempty(&mut self.reason, value),
+            8 => pb::merge_option_boxed(&mut self.regarding, value),
+            9 => pb::merge_option_boxed(&mut self.related, value),
+            4 => pb::merge_option_omitempty(&mut self.reporting_controller, value),
+            5 => pb::merge_option_omitempty(&mut self.reporting_instance, value),
+            3 => pb::merge_option_boxed(&mut self.series, value),
+            11 => pb::merge_option_omitempty(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Event {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -112,6 +145,10 @@ impl clientgo_apimachinery::Resource for Event {
     const PLURAL: &'static str = "events";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Event {}
@@ -142,4 +179,19 @@ pub struct EventSeries {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub last_observed_time: clientgo_apimachinery::meta::MicroTime,
+}
+
+impl clientgo_apimachinery::protobuf::Message for EventSeries {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.count, value),
+            2 => pb::merge(&mut self.last_observed_time, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -29,6 +29,21 @@ pub struct ExemptPriorityLevelConfiguration {
     pub nominal_concurrency_shares: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ExemptPriorityLevelConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.lendable_percent, value),
+            1 => pb::merge_option(&mut self.nominal_concurrency_shares, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// FlowDistinguisherMethod specifies the method of a flow distinguisher.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlowDistinguisherMethod {
@@ -39,6 +54,20 @@ pub struct FlowDistinguisherMethod {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for FlowDistinguisherMethod {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// FlowSchema defines the schema of a group of flows. Note that a flow is made up of a set of inbound API requests with similar attributes and is identified by a pair of strings: the name of the FlowSchema and a "flow distinguisher".
@@ -71,6 +100,27 @@ pub struct FlowSchema {
     pub status: Option<FlowSchemaStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FlowSchema {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for FlowSchema {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -88,6 +138,10 @@ impl clientgo_apimachinery::Resource for FlowSchema {
     const PLURAL: &'static str = "flowschemas";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for FlowSchema {}
@@ -128,6 +182,24 @@ pub struct FlowSchemaCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FlowSchemaCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option_omitempty(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// FlowSchemaList is a list of FlowSchema objects.
 pub type FlowSchemaList = clientgo_apimachinery::ObjectList<FlowSchema>;
 
@@ -164,6 +236,29 @@ pub struct FlowSchemaSpec {
     pub rules: Option<Vec<PolicyRulesWithSubjects>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FlowSchemaSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.distinguisher_method, value),
+            2 => pb::merge_option(&mut self.matching_precedence, value),
+            1 => pb::merge(&mut self.priority_level_configuration, value),
+            4 => pb::push_option(&mut self.rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.rules {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// FlowSchemaStatus represents the current state of a FlowSchema.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlowSchemaStatus {
@@ -176,6 +271,26 @@ pub struct FlowSchemaStatus {
     pub conditions: Option<Vec<FlowSchemaCondition>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for FlowSchemaStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// GroupSubject holds detailed information for group-kind subject.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupSubject {
@@ -185,6 +300,20 @@ pub struct GroupSubject {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for GroupSubject {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// LimitResponse defines how to handle requests that can not be executed right now.
@@ -200,6 +329,21 @@ pub struct LimitResponse {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub type_: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for LimitResponse {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.queuing, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// LimitedPriorityLevelConfiguration specifies how to handle requests that are subject to limits. It addresses two issues:
@@ -253,6 +397,23 @@ pub struct LimitedPriorityLevelConfiguration {
     pub nominal_concurrency_shares: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for LimitedPriorityLevelConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.borrowing_limit_percent, value),
+            3 => pb::merge_option(&mut self.lendable_percent, value),
+            2 => pb::merge(&mut self.limit_response, value),
+            1 => pb::merge_option(&mut self.nominal_concurrency_shares, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NonResourcePolicyRule is a predicate that matches non-resource requests according to their verb and the target non-resource URL. A NonResourcePolicyRule matches a request if and only if both (a) at least one member of verbs matches the request and (b) at least one member of nonResourceURLs matches the request.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NonResourcePolicyRule {
@@ -283,6 +444,26 @@ pub struct NonResourcePolicyRule {
     pub verbs: Vec<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NonResourcePolicyRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::push(&mut self.non_resource_urls, value),
+            1 => pb::push(&mut self.verbs, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.non_resource_urls.shrink_to_fit();
+        self.verbs.shrink_to_fit();
+    }
+}
+
 /// PolicyRulesWithSubjects prescribes a test that applies to a request to an apiserver. The test considers the subject making the request, the verb being requested, and the resource to be acted upon. This PolicyRulesWithSubjects matches a request if and only if both (a) at least one member of subjects matches the request and (b) at least one member of resourceRules or nonResourceRules matches the request.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PolicyRulesWithSubjects {
@@ -308,6 +489,32 @@ pub struct PolicyRulesWithSubjects {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub subjects: Vec<Subject>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PolicyRulesWithSubjects {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::push_option(&mut self.non_resource_rules, value),
+            2 => pb::push_option(&mut self.resource_rules, value),
+            1 => pb::push(&mut self.subjects, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.non_resource_rules {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_rules {
+            items.shrink_to_fit();
+        }
+        self.subjects.shrink_to_fit();
+    }
 }
 
 /// PriorityLevelConfiguration represents the configuration of a priority level.
@@ -340,6 +547,27 @@ pub struct PriorityLevelConfiguration {
     pub status: Option<PriorityLevelConfigurationStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PriorityLevelConfiguration {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -357,6 +585,10 @@ impl clientgo_apimachinery::Resource for PriorityLevelConfiguration {
     const PLURAL: &'static str = "prioritylevelconfigurations";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PriorityLevelConfiguration {}
@@ -397,6 +629,24 @@ pub struct PriorityLevelConfigurationCondition {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.last_transition_time, value),
+            5 => pb::merge_option_omitempty(&mut self.message, value),
+            4 => pb::merge_option_omitempty(&mut self.reason, value),
+            2 => pb::merge_option_omitempty(&mut self.status, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PriorityLevelConfigurationList is a list of PriorityLevelConfiguration objects.
 pub type PriorityLevelConfigurationList =
     clientgo_apimachinery::ObjectList<PriorityLevelConfiguration>;
@@ -410,6 +660,20 @@ pub struct PriorityLevelConfigurationReference {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PriorityLevelConfigurationSpec specifies the configuration of a priority level.
@@ -430,6 +694,22 @@ pub struct PriorityLevelConfigurationSpec {
     pub type_: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.exempt, value),
+            2 => pb::merge_option_boxed(&mut self.limited, value),
+            1 => pb::merge(&mut self.type_, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// PriorityLevelConfigurationStatus represents the current state of a "request-priority".
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriorityLevelConfigurationStatus {
@@ -440,6 +720,26 @@ pub struct PriorityLevelConfigurationStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub conditions: Option<Vec<PriorityLevelConfigurationCondition>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// QueuingConfiguration holds the configuration parameters for queuing
@@ -458,6 +758,22 @@ pub struct QueuingConfiguration {
     /// `queues` is the number of queues for this priority level. The queues exist independently at each apiserver. The value must be positive.  Setting it to 1 effectively precludes shufflesharding and thus makes the distinguisher method of associated flow schemas irrelevant.  This field has a default value of 64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for QueuingConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.hand_size, value),
+            3 => pb::merge_option(&mut self.queue_length_limit, value),
+            1 => pb::merge_option(&mut self.queues, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourcePolicyRule is a predicate that matches some resource requests, testing the request's verb and the target resource. A ResourcePolicyRule matches a resource request if and only if: (a) at least one member of verbs matches the request, (b) at least one member of apiGroups matches the request, (c) at least one member of resources matches the request, and (d) either (d1) the request does not specify a namespace (i.e., `Namespace==""`) and clusterScope is true or (d2) the request specifies a namespace and least one member of namespaces matches the request's namespace.
@@ -498,6 +814,33 @@ pub struct ResourcePolicyRule {
     pub verbs: Vec<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourcePolicyRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push(&mut self.api_groups, value),
+            4 => pb::merge_option_omitempty(&mut self.cluster_scope, value),
+            5 => pb::push_option(&mut self.namespaces, value),
+            3 => pb::push(&mut self.resources, value),
+            1 => pb::push(&mut self.verbs, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.api_groups.shrink_to_fit();
+        if let Some(items) = &mut self.namespaces {
+            items.shrink_to_fit();
+        }
+        self.resources.shrink_to_fit();
+        self.verbs.shrink_to_fit();
+    }
+}
+
 /// ServiceAccountSubject holds detailed information for service-account-kind subject.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceAccountSubject {
@@ -513,6 +856,21 @@ pub struct ServiceAccountSubject {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub namespace: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServiceAccountSubject {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.name, value),
+            1 => pb::merge(&mut self.namespace, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Subject matches the originator of a request, as identified by the request authentication system. There are three ways of matching an originator; by user, group, or service account.
@@ -539,6 +897,23 @@ pub struct Subject {
     pub user: Option<UserSubject>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Subject {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.group, value),
+            1 => pb::merge(&mut self.kind, value),
+            4 => pb::merge_option_boxed(&mut self.service_account, value),
+            2 => pb::merge_option(&mut self.user, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// UserSubject holds detailed information for user-kind subject.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserSubject {
@@ -548,4 +923,18 @@ pub struct UserSubject {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for UserSubject {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
 }

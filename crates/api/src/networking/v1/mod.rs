@@ -53,6 +53,22 @@ pub struct HTTPIngressPath {
     pub path_type: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for HTTPIngressPath {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.backend, value),
+            1 => pb::merge_option_omitempty(&mut self.path, value),
+            3 => pb::merge(&mut self.path_type, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// HTTPIngressRuleValue is a list of http selectors pointing to backends. In the example: http://\<host\>/\<path\>?\<searchpart\> -\> backend where where parts of the url correspond to RFC 3986, this resource will be used to match against everything after the last '/' and before the first '?' or '#'.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HTTPIngressRuleValue {
@@ -62,6 +78,24 @@ pub struct HTTPIngressRuleValue {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
     pub paths: Vec<HTTPIngressPath>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for HTTPIngressRuleValue {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.paths, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.paths.shrink_to_fit();
+    }
 }
 
 /// IPAddress represents a single IP of a single IP Family. The object is designed to be used by APIs that operate on IP addresses. The object is used by the Service core API for allocation of IP addresses. An IP address can be represented in different formats, to guarantee the uniqueness of the IP, the name of the object is the IP address in canonical format, four decimal digits separated by dots suppressing leading zeros for IPv4 and the representation defined by RFC 5952 for IPv6. Valid: 192.168.1.5 or 2001:db8::1 or 2001:db8:aaaa:bbbb:cccc:dddd:eeee:1 Invalid: 10.01.2.3 or 2001:db8:0:0:0::1
@@ -91,6 +125,26 @@ pub struct IPAddress {
     pub spec: IPAddressSpec,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IPAddress {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for IPAddress {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -108,6 +162,10 @@ impl clientgo_apimachinery::Resource for IPAddress {
     const PLURAL: &'static str = "ipaddresses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for IPAddress {}
@@ -134,6 +192,20 @@ pub struct IPAddressSpec {
     pub parent_ref: ParentReference,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IPAddressSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.parent_ref, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// IPBlock describes a particular CIDR (Ex. "192.168.1.0/24","2001:db8::/64") that is allowed to the pods matched by a NetworkPolicySpec's podSelector. The except entry describes CIDRs that should not be included within this rule.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IPBlock {
@@ -150,6 +222,27 @@ pub struct IPBlock {
         skip_serializing_if = "Option::is_none"
     )]
     pub except: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IPBlock {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.cidr, value),
+            2 => pb::push_option(&mut self.except, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.except {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, terminate SSL, offer name based virtual hosting etc.
@@ -179,6 +272,27 @@ pub struct Ingress {
     pub status: Option<IngressStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Ingress {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Ingress {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -196,6 +310,10 @@ impl clientgo_apimachinery::Resource for Ingress {
     const PLURAL: &'static str = "ingresses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Ingress {}
@@ -217,6 +335,21 @@ pub struct IngressBackend {
     /// service references a service as a backend. This is a mutually exclusive setting with "Resource".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Box<IngressServiceBackend>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IngressBackend {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.resource, value),
+            4 => pb::merge_option_boxed(&mut self.service, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// IngressClass represents the class of the Ingress, referenced by the Ingress Spec. The `ingressclass.kubernetes.io/is-default-class` annotation can be used to indicate that an IngressClass should be considered default. When a single IngressClass resource has this annotation set to true, new Ingress resources without a class specified will be assigned this default class.
@@ -243,6 +376,26 @@ pub struct IngressClass {
     pub spec: Option<Box<IngressClassSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IngressClass {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for IngressClass {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -260,6 +413,10 @@ impl clientgo_apimachinery::Resource for IngressClass {
     const PLURAL: &'static str = "ingressclasses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for IngressClass {}
@@ -300,6 +457,24 @@ pub struct IngressClassParametersReference {
     pub scope: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IngressClassParametersReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.api_group, value),
+            2 => pb::merge(&mut self.kind, value),
+            3 => pb::merge(&mut self.name, value),
+            5 => pb::merge_option(&mut self.namespace, value),
+            4 => pb::merge_option(&mut self.scope, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// IngressClassSpec provides information about the class of an Ingress.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressClassSpec {
@@ -309,6 +484,21 @@ pub struct IngressClassSpec {
     /// parameters is a link to a custom resource containing additional configuration for the controller. This is optional if the controller does not require extra parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Box<IngressClassParametersReference>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IngressClassSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.controller, value),
+            2 => pb::merge_option_boxed(&mut self.parameters, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// IngressList is a collection of Ingress.
@@ -332,6 +522,28 @@ pub struct IngressLoadBalancerIngress {
     pub ports: Option<Vec<IngressPortStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IngressLoadBalancerIngress {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.hostname, value),
+            1 => pb::merge_option_omitempty(&mut self.ip, value),
+            4 => pb::push_option(&mut self.ports, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// IngressLoadBalancerStatus represents the status of a load-balancer.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressLoadBalancerStatus {
@@ -342,6 +554,26 @@ pub struct IngressLoadBalancerStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub ingress: Option<Vec<IngressLoadBalancerIngress>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IngressLoadBalancerStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.ingress, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.ingress {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// IngressPortStatus represents the error condition of a service port
@@ -378,6 +610,22 @@ pub struct IngressPortStatus {
     pub protocol: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IngressPortStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.error, value),
+            1 => pb::merge(&mut self.port, value),
+            2 => pb::merge(&mut self.protocol, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// IngressRule represents the rules mapping the paths under a specified host to the related backend services. Incoming requests are first evaluated for a host match, then routed to the backend associated with the matching IngressRuleValue.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressRule {
@@ -401,6 +649,24 @@ pub struct IngressRule {
     pub http: Option<HTTPIngressRuleValue>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IngressRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option(&mut self.http, value),
+                _ => Ok(()),
+            }),
+            1 => pb::merge_option_omitempty(&mut self.host, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// IngressServiceBackend references a Kubernetes Service as a Backend.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressServiceBackend {
@@ -413,6 +679,21 @@ pub struct IngressServiceBackend {
     /// port of the referenced service. A port name or port number is required for a IngressServiceBackend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<Box<ServiceBackendPort>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IngressServiceBackend {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option_boxed(&mut self.port, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// IngressSpec describes the Ingress the user wishes to exist.
@@ -448,6 +729,32 @@ pub struct IngressSpec {
     pub tls: Option<Vec<IngressTLS>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for IngressSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.default_backend, value),
+            4 => pb::merge_option(&mut self.ingress_class_name, value),
+            3 => pb::push_option(&mut self.rules, value),
+            2 => pb::push_option(&mut self.tls, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.rules {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.tls {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// IngressStatus describe the current state of the Ingress.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressStatus {
@@ -458,6 +765,20 @@ pub struct IngressStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancer: Option<IngressLoadBalancerStatus>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IngressStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.load_balancer, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// IngressTLS describes the transport layer security associated with an ingress.
@@ -477,6 +798,27 @@ pub struct IngressTLS {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_name: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for IngressTLS {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.hosts, value),
+            2 => pb::merge_option_omitempty(&mut self.secret_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.hosts {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// NetworkPolicy describes what network traffic is allowed for a set of Pods
@@ -503,6 +845,26 @@ pub struct NetworkPolicy {
     pub spec: Option<Box<NetworkPolicySpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NetworkPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for NetworkPolicy {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -520,6 +882,10 @@ impl clientgo_apimachinery::Resource for NetworkPolicy {
     const PLURAL: &'static str = "networkpolicies";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for NetworkPolicy {}
@@ -550,6 +916,30 @@ pub struct NetworkPolicyEgressRule {
     pub to: Option<Vec<NetworkPolicyPeer>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NetworkPolicyEgressRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.ports, value),
+            2 => pb::push_option(&mut self.to, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.to {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// NetworkPolicyIngressRule describes a particular set of traffic that is allowed to the pods matched by a NetworkPolicySpec's podSelector. The traffic must match both ports and from.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkPolicyIngressRule {
@@ -567,6 +957,30 @@ pub struct NetworkPolicyIngressRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub ports: Option<Vec<NetworkPolicyPort>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NetworkPolicyIngressRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.from, value),
+            1 => pb::push_option(&mut self.ports, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.from {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ports {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// NetworkPolicyList is a list of NetworkPolicy objects.
@@ -598,6 +1012,22 @@ pub struct NetworkPolicyPeer {
     pub pod_selector: Option<clientgo_apimachinery::meta::LabelSelector>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NetworkPolicyPeer {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.ip_block, value),
+            2 => pb::merge_option(&mut self.namespace_selector, value),
+            1 => pb::merge_option(&mut self.pod_selector, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NetworkPolicyPort describes a port to allow traffic on
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkPolicyPort {
@@ -618,6 +1048,22 @@ pub struct NetworkPolicyPort {
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NetworkPolicyPort {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.end_port, value),
+            2 => pb::merge_option(&mut self.port, value),
+            1 => pb::merge_option(&mut self.protocol, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// NetworkPolicySpec provides the specification of a NetworkPolicy
@@ -654,6 +1100,35 @@ pub struct NetworkPolicySpec {
     pub policy_types: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NetworkPolicySpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::push_option(&mut self.egress, value),
+            2 => pb::push_option(&mut self.ingress, value),
+            1 => pb::merge_option(&mut self.pod_selector, value),
+            4 => pb::push_option(&mut self.policy_types, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.egress {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ingress {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.policy_types {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ParentReference describes a reference to a parent object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParentReference {
@@ -677,6 +1152,23 @@ pub struct ParentReference {
     pub resource: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ParentReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.group, value),
+            4 => pb::merge(&mut self.name, value),
+            3 => pb::merge_option_omitempty(&mut self.namespace, value),
+            2 => pb::merge(&mut self.resource, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ServiceBackendPort is the service port being referenced.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceBackendPort {
@@ -686,6 +1178,21 @@ pub struct ServiceBackendPort {
     /// number is the numerical port number (e.g. 80) on the Service. This is a mutually exclusive setting with "Name".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServiceBackendPort {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.name, value),
+            2 => pb::merge_option_omitempty(&mut self.number, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ServiceCIDR defines a range of IP addresses using CIDR format (e.g. 192.168.0.0/24 or 2001:db2::/64). This range is used to allocate ClusterIPs to Service objects.
@@ -715,6 +1222,27 @@ pub struct ServiceCIDR {
     pub status: Option<ServiceCIDRStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ServiceCIDR {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ServiceCIDR {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -732,6 +1260,10 @@ impl clientgo_apimachinery::Resource for ServiceCIDR {
     const PLURAL: &'static str = "servicecidrs";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ServiceCIDR {}
@@ -759,6 +1291,26 @@ pub struct ServiceCIDRSpec {
     pub cidrs: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ServiceCIDRSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.cidrs, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.cidrs {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ServiceCIDRStatus describes the current state of the ServiceCIDR.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceCIDRStatus {
@@ -769,4 +1321,24 @@ pub struct ServiceCIDRStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ServiceCIDRStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }

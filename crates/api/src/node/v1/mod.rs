@@ -12,6 +12,26 @@ pub struct Overhead {
     pub pod_fixed: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Overhead {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::insert_option(&mut self.pod_fixed, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.pod_fixed {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// RuntimeClass defines a class of container runtime supported in the cluster. The RuntimeClass is used to determine which container runtime is used to run all containers in a pod. RuntimeClasses are manually defined by a user or cluster provisioner, and referenced in the PodSpec. The Kubelet is responsible for resolving the RuntimeClassName reference before running the pod.  For more details, see https://kubernetes.io/docs/concepts/containers/runtime-class/
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuntimeClass {
@@ -47,6 +67,28 @@ pub struct RuntimeClass {
     pub scheduling: Option<Box<Scheduling>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RuntimeClass {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.handler, value),
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::merge_option(&mut self.overhead, value),
+            4 => pb::merge_option_boxed(&mut self.scheduling, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for RuntimeClass {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -64,6 +106,10 @@ impl clientgo_apimachinery::Resource for RuntimeClass {
     const PLURAL: &'static str = "runtimeclasses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for RuntimeClass {}
@@ -95,4 +141,28 @@ pub struct Scheduling {
         skip_serializing_if = "Option::is_none"
     )]
     pub tolerations: Option<Vec<crate::core::v1::Toleration>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Scheduling {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::insert_option(&mut self.node_selector, value),
+            2 => pb::push_option(&mut self.tolerations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.node_selector {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.tolerations {
+            items.shrink_to_fit();
+        }
+    }
 }

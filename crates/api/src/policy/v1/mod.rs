@@ -69,6 +69,27 @@ pub struct PodDisruptionBudget {
     pub status: Option<Box<PodDisruptionBudgetStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PodDisruptionBudget {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PodDisruptionBudget {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -86,6 +107,10 @@ impl clientgo_apimachinery::Resource for PodDisruptionBudget {
     const PLURAL: &'static str = "poddisruptionbudgets";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PodDisruptionBudget {}
@@ -142,6 +167,23 @@ pub struct PodDisruptionBudgetSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub unhealthy_pod_eviction_policy: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodDisruptionBudgetSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.max_unavailable, value),
+            1 => pb::merge_option(&mut self.min_available, value),
+            2 => pb::merge_option(&mut self.selector, value),
+            4 => pb::merge_option(&mut self.unhealthy_pod_eviction_policy, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// PodDisruptionBudgetStatus represents information about the status of a PodDisruptionBudget. Status may trail the actual state of a system.
@@ -212,4 +254,33 @@ pub struct PodDisruptionBudgetStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub observed_generation: Option<i64>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for PodDisruptionBudgetStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::push_option(&mut self.conditions, value),
+            4 => pb::merge_option(&mut self.current_healthy, value),
+            5 => pb::merge_option(&mut self.desired_healthy, value),
+            2 => pb::insert_option(&mut self.disrupted_pods, value),
+            3 => pb::merge_option(&mut self.disruptions_allowed, value),
+            6 => pb::merge_option(&mut self.expected_pods, value),
+            1 => pb::merge_option_omitempty(&mut self.observed_generation, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.disrupted_pods {
+            items.shrink_to_fit();
+        }
+    }
 }

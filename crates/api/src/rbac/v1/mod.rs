@@ -17,6 +17,26 @@ pub struct AggregationRule {
     pub cluster_role_selectors: Option<Vec<clientgo_apimachinery::meta::LabelSelector>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AggregationRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.cluster_role_selectors, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.cluster_role_selectors {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterRole {
@@ -52,6 +72,33 @@ pub struct ClusterRole {
     pub rules: Option<Vec<PolicyRule>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ClusterRole {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.aggregation_rule, value),
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::push_option(&mut self.rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.rules {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ClusterRole {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -69,6 +116,10 @@ impl clientgo_apimachinery::Resource for ClusterRole {
     const PLURAL: &'static str = "clusterroles";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ClusterRole {}
@@ -115,6 +166,33 @@ pub struct ClusterRoleBinding {
     pub subjects: Option<Vec<Subject>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ClusterRoleBinding {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::merge(&mut self.role_ref, value),
+            2 => pb::push_option(&mut self.subjects, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.subjects {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ClusterRoleBinding {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -132,6 +210,10 @@ impl clientgo_apimachinery::Resource for ClusterRoleBinding {
     const PLURAL: &'static str = "clusterrolebindings";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ClusterRoleBinding {}
@@ -191,6 +273,40 @@ pub struct PolicyRule {
     pub verbs: Vec<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PolicyRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.api_groups, value),
+            5 => pb::push_option(&mut self.non_resource_urls, value),
+            4 => pb::push_option(&mut self.resource_names, value),
+            3 => pb::push_option(&mut self.resources, value),
+            1 => pb::push(&mut self.verbs, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.api_groups {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.non_resource_urls {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resource_names {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.resources {
+            items.shrink_to_fit();
+        }
+        self.verbs.shrink_to_fit();
+    }
+}
+
 /// Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
@@ -219,6 +335,32 @@ pub struct Role {
     pub rules: Option<Vec<PolicyRule>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Role {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::push_option(&mut self.rules, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.rules {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for Role {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -236,6 +378,10 @@ impl clientgo_apimachinery::Resource for Role {
     const PLURAL: &'static str = "roles";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for Role {}
@@ -282,6 +428,33 @@ pub struct RoleBinding {
     pub subjects: Option<Vec<Subject>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RoleBinding {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::merge(&mut self.role_ref, value),
+            2 => pb::push_option(&mut self.subjects, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.subjects {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for RoleBinding {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -299,6 +472,10 @@ impl clientgo_apimachinery::Resource for RoleBinding {
     const PLURAL: &'static str = "rolebindings";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for RoleBinding {}
@@ -336,6 +513,22 @@ pub struct RoleRef {
     pub name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for RoleRef {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.api_group, value),
+            2 => pb::merge(&mut self.kind, value),
+            3 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Subject contains a reference to the object or user identities a role binding applies to.  This can either hold a direct API object reference, or a value for non-objects such as user and group names.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subject {
@@ -357,4 +550,21 @@ pub struct Subject {
     /// namespace of the referenced object.  If the object kind is non-namespace, such as "User" or "Group", and this value is not empty the Authorizer should report an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Subject {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_omitempty(&mut self.api_group, value),
+            1 => pb::merge(&mut self.kind, value),
+            3 => pb::merge(&mut self.name, value),
+            4 => pb::merge_option_omitempty(&mut self.namespace, value),
+            _ => Ok(()),
+        }
+    }
 }

@@ -57,6 +57,32 @@ pub struct AllocatedDeviceStatus {
     pub share_id: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for AllocatedDeviceStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::push_option(&mut self.conditions, value),
+            5 => pb::merge_option(&mut self.data, value),
+            3 => pb::merge(&mut self.device, value),
+            1 => pb::merge(&mut self.driver, value),
+            6 => pb::merge_option_boxed(&mut self.network_data, value),
+            2 => pb::merge(&mut self.pool, value),
+            7 => pb::merge_option(&mut self.share_id, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// AllocationResult contains attributes of an allocated resource.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllocationResult {
@@ -79,6 +105,22 @@ pub struct AllocationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_selector: Option<crate::core::v1::NodeSelector>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for AllocationResult {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.allocation_timestamp, value),
+            1 => pb::merge_option_boxed(&mut self.devices, value),
+            3 => pb::merge_option(&mut self.node_selector, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// CELDeviceSelector contains a CEL expression for selecting a device.
@@ -146,6 +188,20 @@ pub struct CELDeviceSelector {
     pub expression: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CELDeviceSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.expression, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// CapacityRequestPolicy defines how requests consume device capacity.
 ///
 /// Must not set more than one ValidRequestValues.
@@ -185,6 +241,28 @@ pub struct CapacityRequestPolicy {
     pub valid_values: Option<Vec<clientgo_apimachinery::Quantity>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CapacityRequestPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.default, value),
+            4 => pb::merge_option_boxed(&mut self.valid_range, value),
+            3 => pb::push_option(&mut self.valid_values, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.valid_values {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// CapacityRequestPolicyRange defines a valid range for consumable capacity values.
 ///
 /// If the DRAFractionalCapacityRange feature gate is enabled and at least one of Min, Max, or Step is a fractional quantity (i.e. its value is not an integer), milli-unit arithmetic is used instead, supporting values with up to 3 decimal places (e.g. 100m = 0.1). The largest supported value then is 1000 times smaller compared to using 64-bit integers. Otherwise, all comparisons use 64-bit integer arithmetic via resource.Quantity.Value().
@@ -222,6 +300,22 @@ pub struct CapacityRequestPolicyRange {
     pub step: Option<clientgo_apimachinery::Quantity>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CapacityRequestPolicyRange {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.max, value),
+            1 => pb::merge(&mut self.min, value),
+            3 => pb::merge_option(&mut self.step, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// CapacityRequirements defines the capacity requirements for a specific device request.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CapacityRequirements {
@@ -242,6 +336,26 @@ pub struct CapacityRequirements {
     pub requests: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CapacityRequirements {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::insert_option(&mut self.requests, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// Counter describes a quantity associated with a device.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Counter {
@@ -251,6 +365,20 @@ pub struct Counter {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub value: clientgo_apimachinery::Quantity,
+}
+
+impl clientgo_apimachinery::protobuf::Message for Counter {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// CounterSet defines a named set of counters that are available to be used by devices defined in the ResourcePool.
@@ -272,6 +400,25 @@ pub struct CounterSet {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CounterSet {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::insert(&mut self.counters, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.counters.shrink_to_fit();
+    }
 }
 
 /// Device represents one individual hardware instance that can be selected based on its attributes. Besides the name, exactly one field must be set.
@@ -393,6 +540,56 @@ pub struct Device {
     pub taints: Option<Vec<DeviceTaint>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for Device {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            7 => pb::merge_option(&mut self.all_nodes, value),
+            12 => pb::merge_option(&mut self.allow_multiple_allocations, value),
+            2 => pb::insert_option(&mut self.attributes, value),
+            10 => pb::push_option(&mut self.binding_conditions, value),
+            11 => pb::push_option(&mut self.binding_failure_conditions, value),
+            9 => pb::merge_option(&mut self.binds_to_node, value),
+            3 => pb::insert_option(&mut self.capacity, value),
+            4 => pb::push_option(&mut self.consumes_counters, value),
+            1 => pb::merge(&mut self.name, value),
+            14 => pb::insert_option(&mut self.node_allocatable_resources, value),
+            5 => pb::merge_option(&mut self.node_name, value),
+            6 => pb::merge_option(&mut self.node_selector, value),
+            8 => pb::push_option(&mut self.taints, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.attributes {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.binding_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.binding_failure_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.capacity {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.consumes_counters {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.node_allocatable_resources {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.taints {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceAllocationConfiguration gets embedded in an AllocationResult.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAllocationConfiguration {
@@ -422,6 +619,31 @@ pub struct DeviceAllocationConfiguration {
     pub source: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceAllocationConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_boxed(&mut self.opaque, value),
+                _ => Ok(()),
+            }),
+            2 => pb::push_option(&mut self.requests, value),
+            1 => pb::merge(&mut self.source, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceAllocationResult is the result of allocating devices.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAllocationResult {
@@ -441,6 +663,30 @@ pub struct DeviceAllocationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub results: Option<Vec<DeviceRequestAllocationResult>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceAllocationResult {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.config, value),
+            1 => pb::push_option(&mut self.results, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.config {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.results {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// DeviceAttribute must have exactly one field set.
@@ -494,6 +740,42 @@ pub struct DeviceAttribute {
     pub versions: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceAttribute {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.bool, value),
+            7 => pb::push_option(&mut self.bools, value),
+            2 => pb::merge_option(&mut self.int, value),
+            6 => pb::push_option(&mut self.ints, value),
+            4 => pb::merge_option(&mut self.string, value),
+            8 => pb::push_option(&mut self.strings, value),
+            5 => pb::merge_option(&mut self.version, value),
+            9 => pb::push_option(&mut self.versions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.bools {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.ints {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.strings {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.versions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceCapacity describes a quantity associated with a device.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceCapacity {
@@ -516,6 +798,21 @@ pub struct DeviceCapacity {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub value: clientgo_apimachinery::Quantity,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceCapacity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.request_policy, value),
+            1 => pb::merge(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DeviceClaim defines how to request devices with a ResourceClaim.
@@ -544,6 +841,34 @@ pub struct DeviceClaim {
     pub requests: Option<Vec<DeviceRequest>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceClaim {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::push_option(&mut self.config, value),
+            2 => pb::push_option(&mut self.constraints, value),
+            1 => pb::push_option(&mut self.requests, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.config {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.constraints {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceClaimConfiguration is used for configuration parameters in DeviceClaim.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceClaimConfiguration {
@@ -559,6 +884,30 @@ pub struct DeviceClaimConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub requests: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceClaimConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_boxed(&mut self.opaque, value),
+                _ => Ok(()),
+            }),
+            1 => pb::push_option(&mut self.requests, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// DeviceClass is a vendor- or admin-provided resource that contains device configuration and selectors. It can be referenced in the device requests of a claim to apply these presets. Cluster scoped.
@@ -589,6 +938,26 @@ pub struct DeviceClass {
     pub spec: Option<Box<DeviceClassSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceClass {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for DeviceClass {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -606,6 +975,10 @@ impl clientgo_apimachinery::Resource for DeviceClass {
     const PLURAL: &'static str = "deviceclasses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for DeviceClass {}
@@ -623,6 +996,23 @@ pub struct DeviceClassConfiguration {
     /// Opaque provides driver-specific configuration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opaque: Option<Box<OpaqueDeviceConfiguration>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceClassConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_inline(value, |number, value| match number {
+                1 => pb::merge_option_boxed(&mut self.opaque, value),
+                _ => Ok(()),
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DeviceClassList is a collection of classes.
@@ -654,6 +1044,31 @@ pub struct DeviceClassSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub selectors: Option<Vec<DeviceSelector>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceClassSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.config, value),
+            4 => pb::merge_option(&mut self.extended_resource_name, value),
+            1 => pb::push_option(&mut self.selectors, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.config {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.selectors {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// DeviceConstraint must have exactly one field set besides Requests.
@@ -698,6 +1113,28 @@ pub struct DeviceConstraint {
     pub requests: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceConstraint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.distinct_attribute, value),
+            2 => pb::merge_option(&mut self.match_attribute, value),
+            1 => pb::push_option(&mut self.requests, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.requests {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceCounterConsumption defines a set of counters that a device will consume from a CounterSet.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceCounterConsumption {
@@ -734,6 +1171,29 @@ pub struct DeviceCounterConsumption {
     pub counters: clientgo_apimachinery::StringMap<Counter>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceCounterConsumption {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::push_option(&mut self.compatibility_groups, value),
+            1 => pb::merge(&mut self.counter_set, value),
+            2 => pb::insert(&mut self.counters, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.compatibility_groups {
+            items.shrink_to_fit();
+        }
+        self.counters.shrink_to_fit();
+    }
+}
+
 /// DeviceDerivedAttribute defines a derived attribute computed via CEL.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceDerivedAttribute {
@@ -765,6 +1225,21 @@ pub struct DeviceDerivedAttribute {
     pub name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceDerivedAttribute {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.expression, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// DeviceRequest is a request for devices required for a claim. This is typically a request for a single resource like a device, but can also ask for several identical devices. With FirstAvailable it is also possible to provide a prioritized list of requests.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceRequest {
@@ -793,6 +1268,28 @@ pub struct DeviceRequest {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.exactly, value),
+            3 => pb::push_option(&mut self.first_available, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.first_available {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// DeviceRequestAllocationResult contains the allocation result for one request.
@@ -893,12 +1390,68 @@ pub struct DeviceRequestAllocationResult {
     pub tolerations: Option<Vec<DeviceToleration>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceRequestAllocationResult {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.admin_access, value),
+            7 => pb::push_option(&mut self.binding_conditions, value),
+            8 => pb::push_option(&mut self.binding_failure_conditions, value),
+            10 => pb::insert_option(&mut self.consumed_capacity, value),
+            4 => pb::merge(&mut self.device, value),
+            2 => pb::merge(&mut self.driver, value),
+            3 => pb::merge(&mut self.pool, value),
+            1 => pb::merge(&mut self.request, value),
+            9 => pb::merge_option(&mut self.share_id, value),
+            11 => pb::push_option(&mut self.skip_node_operations, value),
+            6 => pb::push_option(&mut self.tolerations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.binding_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.binding_failure_conditions {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.consumed_capacity {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.skip_node_operations {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.tolerations {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceSelector must have exactly one field set.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceSelector {
     /// CEL contains a CEL expression for selecting a device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cel: Option<CELDeviceSelector>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.cel, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// DeviceSubRequest describes a request for device provided in the claim.spec.devices.requests\[\].firstAvailable array. Each is typically a request for a single resource like a device, but can also ask for several identical devices.
@@ -1004,6 +1557,39 @@ pub struct DeviceSubRequest {
     pub tolerations: Option<Vec<DeviceToleration>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceSubRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.allocation_mode, value),
+            7 => pb::merge_option(&mut self.capacity, value),
+            5 => pb::merge_option_omitempty(&mut self.count, value),
+            8 => pb::push_option(&mut self.derived_attributes, value),
+            2 => pb::merge(&mut self.device_class_name, value),
+            1 => pb::merge(&mut self.name, value),
+            3 => pb::push_option(&mut self.selectors, value),
+            6 => pb::push_option(&mut self.tolerations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.derived_attributes {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.selectors {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.tolerations {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// The device this taint is attached to has the "effect" on any claim which does not tolerate the taint and, through the claim, to pods using the claim.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceTaint {
@@ -1039,6 +1625,23 @@ pub struct DeviceTaint {
     pub value: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceTaint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge(&mut self.effect, value),
+            1 => pb::merge(&mut self.key, value),
+            4 => pb::merge_option(&mut self.time_added, value),
+            2 => pb::merge_option_omitempty(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// DeviceTaintRule adds one taint to all devices which match the selector. This has the same effect as if the taint was specified directly in the ResourceSlice by the DRA driver.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceTaintRule {
@@ -1071,6 +1674,27 @@ pub struct DeviceTaintRule {
     pub status: Option<DeviceTaintRuleStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceTaintRule {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for DeviceTaintRule {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1088,6 +1712,10 @@ impl clientgo_apimachinery::Resource for DeviceTaintRule {
     const PLURAL: &'static str = "devicetaintrules";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for DeviceTaintRule {}
@@ -1121,6 +1749,21 @@ pub struct DeviceTaintRuleSpec {
     pub taint: DeviceTaint,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceTaintRuleSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.device_selector, value),
+            2 => pb::merge(&mut self.taint, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// DeviceTaintRuleStatus provides information about an on-going pod eviction.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceTaintRuleStatus {
@@ -1145,6 +1788,26 @@ pub struct DeviceTaintRuleStatus {
     pub conditions: Option<Vec<clientgo_apimachinery::meta::Condition>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for DeviceTaintRuleStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.conditions, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// DeviceTaintSelector defines which device(s) a DeviceTaintRule applies to. The empty selector matches all devices. Without a selector, no devices are matched.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceTaintSelector {
@@ -1161,6 +1824,22 @@ pub struct DeviceTaintSelector {
     /// Also setting the driver name may be useful to avoid ambiguity when different drivers use the same pool name, but this is not required because selecting pools from different drivers may also be useful, for example when drivers with node-local devices use the node name as their pool name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceTaintSelector {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.device, value),
+            2 => pb::merge_option(&mut self.driver, value),
+            3 => pb::merge_option(&mut self.pool, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The ResourceClaim this DeviceToleration is attached to tolerates any taint that matches the triple \<key,value,effect\> using the matching operator \<operator\>.
@@ -1199,6 +1878,24 @@ pub struct DeviceToleration {
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value must be empty, otherwise just a regular string. Must be a label value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for DeviceToleration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.effect, value),
+            1 => pb::merge_option_omitempty(&mut self.key, value),
+            2 => pb::merge_option_omitempty(&mut self.operator, value),
+            5 => pb::merge_option(&mut self.toleration_seconds, value),
+            3 => pb::merge_option_omitempty(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ExactDeviceRequest is a request for one or more identical devices.
@@ -1305,6 +2002,39 @@ pub struct ExactDeviceRequest {
     pub tolerations: Option<Vec<DeviceToleration>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ExactDeviceRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.admin_access, value),
+            3 => pb::merge_option_omitempty(&mut self.allocation_mode, value),
+            7 => pb::merge_option(&mut self.capacity, value),
+            4 => pb::merge_option_omitempty(&mut self.count, value),
+            8 => pb::push_option(&mut self.derived_attributes, value),
+            1 => pb::merge(&mut self.device_class_name, value),
+            2 => pb::push_option(&mut self.selectors, value),
+            6 => pb::push_option(&mut self.tolerations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.derived_attributes {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.selectors {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.tolerations {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// NetworkDeviceData provides network-related details for the allocated device. This information may be filled by drivers or other components to configure or identify the device within a network context.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkDeviceData {
@@ -1335,6 +2065,28 @@ pub struct NetworkDeviceData {
     pub ips: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NetworkDeviceData {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_omitempty(&mut self.hardware_address, value),
+            1 => pb::merge_option_omitempty(&mut self.interface_name, value),
+            2 => pb::push_option(&mut self.ips, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.ips {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// NodeAllocatableMapping defines how a DRA allocation directly translates into a node allocatable resource quantity. The mapping can be derived from either the count of allocated devices (via deviceMultiplier) or the specific capacity consumed (via capacityKey and capacityMultiplier). These options are mutually exclusive. Kubelet adds this mapped resource quantity from claim to both requests and limits at the pod-level cgroup, and to limits at the container-level cgroup for each container referencing the claim.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeAllocatableMapping {
@@ -1361,6 +2113,22 @@ pub struct NodeAllocatableMapping {
     pub device_multiplier: Option<clientgo_apimachinery::Quantity>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeAllocatableMapping {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.capacity_key, value),
+            2 => pb::merge_option(&mut self.capacity_multiplier, value),
+            3 => pb::merge_option(&mut self.device_multiplier, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NodeAllocatableOverhead defines auxiliary resource overheads incurred when allocating a device. Overheads can be specified as a fixed cost per pod referencing the claim, a variable cost per container reference, or both. Kubelet accounts for this overhead by adding it to both the pod-level and container-level cgroups of referencing containers.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeAllocatableOverhead {
@@ -1376,6 +2144,21 @@ pub struct NodeAllocatableOverhead {
     pub per_pod: Option<clientgo_apimachinery::Quantity>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for NodeAllocatableOverhead {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.per_container, value),
+            1 => pb::merge_option(&mut self.per_pod, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// NodeAllocatableResource defines the translation between the DRA device/capacity units requested to the corresponding quantity of the node allocatable resource. At least one of Mapping or Overhead must be specified. Not specifying either is an invalid configuration.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeAllocatableResource {
@@ -1385,6 +2168,21 @@ pub struct NodeAllocatableResource {
     /// Overhead contains fields for modeling auxiliary overhead incurred on node allocatable resources when allocating devices that are not themselves modeling a node allocatable resource (e.g., host memory overhead for GPUs). Sharing overhead-mapped claims across multiple pods is allowed. The node allocatable overhead is accounted for individually for each pod referencing the claim. Overhead is always subtracted from the node's allocatable capacity for the resource, even when mapping is specified for the same resource. Eg: If a device models memory capacity per socket as a consumable capacity pool via Mapping (with CapacityKey), any overhead specified for the same resource will be subtracted from the node's general allocatable capacity and not from the per-socket capacity pool in Mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overhead: Option<Box<NodeAllocatableOverhead>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for NodeAllocatableResource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.mapping, value),
+            4 => pb::merge_option_boxed(&mut self.overhead, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// OpaqueDeviceConfiguration contains configuration parameters for a driver in a format defined by the driver vendor.
@@ -1405,6 +2203,21 @@ pub struct OpaqueDeviceConfiguration {
     /// The length of the raw data must be smaller or equal to 10 Ki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<clientgo_apimachinery::meta::RawExtension>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for OpaqueDeviceConfiguration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.driver, value),
+            2 => pb::merge_option(&mut self.parameters, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourceClaim describes a request for access to resources in the cluster, for use by workloads. For example, if a workload needs an accelerator device with specific properties, this is how that request is expressed. The status stanza tracks whether this claim has been satisfied and what specific resources have been allocated.
@@ -1434,6 +2247,27 @@ pub struct ResourceClaim {
     pub status: Option<Box<ResourceClaimStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceClaim {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ResourceClaim {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1451,6 +2285,10 @@ impl clientgo_apimachinery::Resource for ResourceClaim {
     const PLURAL: &'static str = "resourceclaims";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ResourceClaim {}
@@ -1489,6 +2327,23 @@ pub struct ResourceClaimConsumerReference {
     pub uid: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceClaimConsumerReference {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_omitempty(&mut self.api_group, value),
+            4 => pb::merge(&mut self.name, value),
+            3 => pb::merge(&mut self.resource, value),
+            5 => pb::merge(&mut self.uid, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// ResourceClaimList is a collection of claims.
 pub type ResourceClaimList = clientgo_apimachinery::ObjectList<ResourceClaim>;
 
@@ -1498,6 +2353,20 @@ pub struct ResourceClaimSpec {
     /// Devices defines how to request devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Box<DeviceClaim>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceClaimSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.devices, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourceClaimStatus tracks whether the resource has been allocated and what the result of that was.
@@ -1529,6 +2398,31 @@ pub struct ResourceClaimStatus {
     pub reserved_for: Option<Vec<ResourceClaimConsumerReference>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceClaimStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option_boxed(&mut self.allocation, value),
+            4 => pb::push_option(&mut self.devices, value),
+            2 => pb::push_option(&mut self.reserved_for, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.devices {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.reserved_for {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// ResourceClaimTemplate is used to produce ResourceClaim objects.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceClaimTemplate {
@@ -1555,6 +2449,26 @@ pub struct ResourceClaimTemplate {
     pub spec: Option<Box<ResourceClaimTemplateSpec>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceClaimTemplate {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ResourceClaimTemplate {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1572,6 +2486,10 @@ impl clientgo_apimachinery::Resource for ResourceClaimTemplate {
     const PLURAL: &'static str = "resourceclaimtemplates";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ResourceClaimTemplate {}
@@ -1595,6 +2513,21 @@ pub struct ResourceClaimTemplateSpec {
     /// Spec for the ResourceClaim. The entire content is copied unchanged into the ResourceClaim that gets created from this template. The same fields as in a ResourceClaim are also valid here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ResourceClaimSpec>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceClaimTemplateSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourcePool describes the pool that ResourceSlices belong to.
@@ -1625,6 +2558,22 @@ pub struct ResourcePool {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub resource_slice_count: i64,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourcePool {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.generation, value),
+            1 => pb::merge(&mut self.name, value),
+            3 => pb::merge(&mut self.resource_slice_count, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// ResourceSlice represents one or more resources in a pool of similar resources, managed by a common driver. A pool may span more than one ResourceSlice, and exactly how many ResourceSlices comprise a pool is determined by the driver.
@@ -1664,6 +2613,26 @@ pub struct ResourceSlice {
     pub spec: ResourceSliceSpec,
 }
 
+impl clientgo_apimachinery::protobuf::Message for ResourceSlice {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for ResourceSlice {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -1681,6 +2650,10 @@ impl clientgo_apimachinery::Resource for ResourceSlice {
     const PLURAL: &'static str = "resourceslices";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for ResourceSlice {}
@@ -1796,4 +2769,39 @@ pub struct ResourceSliceSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub skip_node_operations: Option<Vec<String>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for ResourceSliceSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            5 => pb::merge_option(&mut self.all_nodes, value),
+            6 => pb::push_option(&mut self.devices, value),
+            1 => pb::merge(&mut self.driver, value),
+            3 => pb::merge_option(&mut self.node_name, value),
+            4 => pb::merge_option(&mut self.node_selector, value),
+            9 => pb::merge_option(&mut self.partition_type_attribute, value),
+            7 => pb::merge_option(&mut self.per_device_node_selection, value),
+            2 => pb::merge(&mut self.pool, value),
+            8 => pb::push_option(&mut self.shared_counters, value),
+            10 => pb::push_option(&mut self.skip_node_operations, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.devices {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.shared_counters {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.skip_node_operations {
+            items.shrink_to_fit();
+        }
+    }
 }

@@ -51,6 +51,29 @@ pub struct PriorityClass {
     pub value: Option<i32>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for PriorityClass {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option_omitempty(&mut self.description, value),
+            3 => pb::merge_option_omitempty(&mut self.global_default, value),
+            1 => pb::merge(&mut self.metadata, value),
+            5 => pb::merge_option(&mut self.preemption_policy, value),
+            2 => pb::merge_option(&mut self.value, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for PriorityClass {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -68,6 +91,10 @@ impl clientgo_apimachinery::Resource for PriorityClass {
     const PLURAL: &'static str = "priorityclasses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for PriorityClass {}

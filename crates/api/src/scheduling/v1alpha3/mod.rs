@@ -15,13 +15,47 @@ pub struct TopologyConstraint {
     pub key: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for TopologyConstraint {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.key, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// WorkloadPodGroupAllDisruptionMode indicates that all pods in the group must be disrupted together.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadPodGroupAllDisruptionMode {}
 
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupAllDisruptionMode {
+    fn merge_field(
+        &mut self,
+        _number: u32,
+        _value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        Ok(())
+    }
+}
+
 /// WorkloadPodGroupBasicSchedulingPolicy indicates standard Kubernetes scheduling behavior.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadPodGroupBasicSchedulingPolicy {}
+
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupBasicSchedulingPolicy {
+    fn merge_field(
+        &mut self,
+        _number: u32,
+        _value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        Ok(())
+    }
+}
 
 /// WorkloadPodGroupDisruptionMode defines how individual pods within a group can be disrupted. Exactly one mode must be set.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -34,12 +68,41 @@ pub struct WorkloadPodGroupDisruptionMode {
     pub single: Option<WorkloadPodGroupSingleDisruptionMode>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupDisruptionMode {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option(&mut self.all, value),
+            1 => pb::merge_option(&mut self.single, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// WorkloadPodGroupGangSchedulingPolicy defines the parameters for gang (all-or-nothing) scheduling.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadPodGroupGangSchedulingPolicy {
     /// minCount is the minimum number of pods that must be scheduled at the same time for the scheduler to admit the entire group. This field is optional. If it is not specified, the controller should inject a context-specific sane default (e.g., parallelism for a Job). If set, it must be a positive integer.
     #[serde(rename = "minCount", default, skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupGangSchedulingPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.min_count, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// WorkloadPodGroupResourceClaim references a dynamic resource claim that is shared across pods in the group.
@@ -67,6 +130,22 @@ pub struct WorkloadPodGroupResourceClaim {
     pub resource_claim_template_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupResourceClaim {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge_option(&mut self.resource_claim_name, value),
+            3 => pb::merge_option(&mut self.resource_claim_template_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// WorkloadPodGroupSchedulingConstraints defines leaf-level scheduling constraints, such as topology.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadPodGroupSchedulingConstraints {
@@ -77,6 +156,26 @@ pub struct WorkloadPodGroupSchedulingConstraints {
         skip_serializing_if = "Option::is_none"
     )]
     pub topology: Option<Vec<TopologyConstraint>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupSchedulingConstraints {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.topology, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.topology {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// WorkloadPodGroupSchedulingPolicy defines the scheduling policy for a group of pods managed by a workload controller. Exactly one policy must be set.
@@ -90,6 +189,31 @@ pub struct WorkloadPodGroupSchedulingPolicy {
     pub gang: Option<WorkloadPodGroupGangSchedulingPolicy>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupSchedulingPolicy {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.basic, value),
+            2 => pb::merge_option(&mut self.gang, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// WorkloadPodGroupSingleDisruptionMode indicates that individual pods can be disrupted independently.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadPodGroupSingleDisruptionMode {}
+
+impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupSingleDisruptionMode {
+    fn merge_field(
+        &mut self,
+        _number: u32,
+        _value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        Ok(())
+    }
+}

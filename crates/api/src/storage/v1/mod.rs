@@ -31,6 +31,26 @@ pub struct CSIDriver {
     pub spec: CSIDriverSpec,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSIDriver {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for CSIDriver {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -48,6 +68,10 @@ impl clientgo_apimachinery::Resource for CSIDriver {
     const PLURAL: &'static str = "csidrivers";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for CSIDriver {}
@@ -214,6 +238,39 @@ pub struct CSIDriverSpec {
     pub volume_lifecycle_modes: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSIDriverSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.attach_required, value),
+            5 => pb::merge_option(&mut self.fs_group_policy, value),
+            9 => pb::merge_option(&mut self.node_allocatable_update_period_seconds, value),
+            2 => pb::merge_option(&mut self.pod_info_on_mount, value),
+            11 => pb::merge_option(&mut self.prevent_pod_scheduling_if_missing, value),
+            7 => pb::merge_option(&mut self.requires_republish, value),
+            8 => pb::merge_option(&mut self.se_linux_mount, value),
+            10 => pb::merge_option(&mut self.service_account_token_in_secrets, value),
+            4 => pb::merge_option(&mut self.storage_capacity, value),
+            6 => pb::push_option(&mut self.token_requests, value),
+            3 => pb::push_option(&mut self.volume_lifecycle_modes, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.token_requests {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.volume_lifecycle_modes {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// CSINode holds information about all CSI drivers installed on a node. CSI drivers do not need to create the CSINode object directly. As long as they use the node-driver-registrar sidecar container, the kubelet will automatically populate the CSINode object for the CSI driver as part of kubelet plugin registration. CSINode has the same name as a node. If the object is missing, it means either there are no CSI Drivers available on the node, or the Kubelet version is low enough that it doesn't create this object. CSINode has an OwnerReference that points to the corresponding node object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CSINode {
@@ -244,6 +301,27 @@ pub struct CSINode {
     pub status: Option<CSINodeStatus>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSINode {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for CSINode {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -261,6 +339,10 @@ impl clientgo_apimachinery::Resource for CSINode {
     const PLURAL: &'static str = "csinodes";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for CSINode {}
@@ -302,6 +384,29 @@ pub struct CSINodeDriver {
     pub topology_keys: Option<Vec<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSINodeDriver {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.allocatable, value),
+            1 => pb::merge(&mut self.name, value),
+            2 => pb::merge(&mut self.node_id, value),
+            3 => pb::push_option(&mut self.topology_keys, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.topology_keys {
+            items.shrink_to_fit();
+        }
+    }
+}
+
 /// CSINodeList is a collection of CSINode objects.
 pub type CSINodeList = clientgo_apimachinery::ObjectList<CSINode>;
 
@@ -316,6 +421,24 @@ pub struct CSINodeSpec {
     pub drivers: Vec<CSINodeDriver>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSINodeSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push(&mut self.drivers, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.drivers.shrink_to_fit();
+    }
+}
+
 /// CSINodeStatus contains health and status information for storage on a node.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CSINodeStatus {
@@ -327,6 +450,26 @@ pub struct CSINodeStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_health: Option<Vec<StorageHealth>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for CSINodeStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.storage_health, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.storage_health {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// CSIStorageCapacity stores the result of one CSI GetCapacity call. For a given StorageClass, this describes the available capacity in a particular topology segment.  This can be used when considering where to instantiate new PersistentVolumes.
@@ -390,6 +533,29 @@ pub struct CSIStorageCapacity {
     pub storage_class_name: String,
 }
 
+impl clientgo_apimachinery::protobuf::Message for CSIStorageCapacity {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.capacity, value),
+            5 => pb::merge_option(&mut self.maximum_volume_size, value),
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option(&mut self.node_topology, value),
+            3 => pb::merge(&mut self.storage_class_name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for CSIStorageCapacity {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -407,6 +573,10 @@ impl clientgo_apimachinery::Resource for CSIStorageCapacity {
     const PLURAL: &'static str = "csistoragecapacities";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Namespaced;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for CSIStorageCapacity {}
@@ -504,6 +674,44 @@ pub struct StorageClass {
     pub volume_binding_mode: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StorageClass {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            6 => pb::merge_option(&mut self.allow_volume_expansion, value),
+            8 => pb::push_option(&mut self.allowed_topologies, value),
+            1 => pb::merge(&mut self.metadata, value),
+            5 => pb::push_option(&mut self.mount_options, value),
+            3 => pb::insert_option(&mut self.parameters, value),
+            2 => pb::merge(&mut self.provisioner, value),
+            4 => pb::merge_option(&mut self.reclaim_policy, value),
+            7 => pb::merge_option(&mut self.volume_binding_mode, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.allowed_topologies {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.mount_options {
+            items.shrink_to_fit();
+        }
+        if let Some(items) = &mut self.parameters {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for StorageClass {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -521,6 +729,10 @@ impl clientgo_apimachinery::Resource for StorageClass {
     const PLURAL: &'static str = "storageclasses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for StorageClass {}
@@ -552,6 +764,27 @@ pub struct StorageHealth {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub name: String,
+}
+
+impl clientgo_apimachinery::protobuf::Message for StorageHealth {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::push_option(&mut self.health_conditions, value),
+            1 => pb::merge(&mut self.name, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.health_conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// StorageHealthCondition represents an adverse health condition reported by a CSI driver for its storage backend on a node.
@@ -617,6 +850,25 @@ pub struct StorageHealthCondition {
     pub volume_mode: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StorageHealthCondition {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            4 => pb::merge_option(&mut self.access_mode, value),
+            6 => pb::merge_option(&mut self.last_transition_time, value),
+            3 => pb::merge_option_omitempty(&mut self.message, value),
+            2 => pb::merge(&mut self.reason, value),
+            1 => pb::merge(&mut self.status, value),
+            5 => pb::merge_option(&mut self.volume_mode, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// TokenRequest contains parameters of a service account token.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenRequest {
@@ -633,6 +885,21 @@ pub struct TokenRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration_seconds: Option<i64>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for TokenRequest {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.audience, value),
+            2 => pb::merge_option(&mut self.expiration_seconds, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node.
@@ -667,6 +934,27 @@ pub struct VolumeAttachment {
     pub status: Option<Box<VolumeAttachmentStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeAttachment {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for VolumeAttachment {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -684,6 +972,10 @@ impl clientgo_apimachinery::Resource for VolumeAttachment {
     const PLURAL: &'static str = "volumeattachments";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for VolumeAttachment {}
@@ -718,6 +1010,21 @@ pub struct VolumeAttachmentSource {
     pub persistent_volume_name: Option<String>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeAttachmentSource {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge_option_boxed(&mut self.inline_volume_spec, value),
+            1 => pb::merge_option(&mut self.persistent_volume_name, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// VolumeAttachmentSpec is the specification of a VolumeAttachment request.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeAttachmentSpec {
@@ -740,6 +1047,22 @@ pub struct VolumeAttachmentSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
     pub source: VolumeAttachmentSource,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeAttachmentSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.attacher, value),
+            3 => pb::merge(&mut self.node_name, value),
+            2 => pb::merge(&mut self.source, value),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// VolumeAttachmentStatus is the status of a VolumeAttachment request.
@@ -772,6 +1095,29 @@ pub struct VolumeAttachmentStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub detach_error: Option<Box<VolumeError>>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeAttachmentStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option_boxed(&mut self.attach_error, value),
+            1 => pb::merge(&mut self.attached, value),
+            2 => pb::insert_option(&mut self.attachment_metadata, value),
+            4 => pb::merge_option_boxed(&mut self.detach_error, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.attachment_metadata {
+            items.shrink_to_fit();
+        }
+    }
 }
 
 /// VolumeAttributesClass represents a specification of mutable volume attributes defined by the CSI driver. The class can be specified during dynamic provisioning of PersistentVolumeClaims, and changed in the PersistentVolumeClaim spec after provisioning.
@@ -807,6 +1153,33 @@ pub struct VolumeAttributesClass {
     pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeAttributesClass {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            2 => pb::merge(&mut self.driver_name, value),
+            1 => pb::merge(&mut self.metadata, value),
+            3 => pb::insert_option(&mut self.parameters, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.parameters {
+            items.shrink_to_fit();
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for VolumeAttributesClass {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -824,6 +1197,10 @@ impl clientgo_apimachinery::Resource for VolumeAttributesClass {
     const PLURAL: &'static str = "volumeattributesclasses";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &[];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for VolumeAttributesClass {}
@@ -854,10 +1231,40 @@ pub struct VolumeError {
     pub time: Option<clientgo_apimachinery::meta::Time>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for VolumeError {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            3 => pb::merge_option(&mut self.error_code, value),
+            2 => pb::merge_option_omitempty(&mut self.message, value),
+            1 => pb::merge_option(&mut self.time, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// VolumeNodeResources is a set of resource limits for scheduling of volumes.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeNodeResources {
     /// count indicates the maximum number of unique volumes managed by the CSI driver that can be used on a node. A volume that is both attached and mounted on a node is considered to be used once, not twice. The same rule applies for a unique volume that is shared among multiple pods on the same node. If this field is not specified, then the supported number of volumes on this node is unbounded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for VolumeNodeResources {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge_option(&mut self.count, value),
+            _ => Ok(()),
+        }
+    }
 }

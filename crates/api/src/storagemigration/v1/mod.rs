@@ -31,6 +31,27 @@ pub struct StorageVersionMigration {
     pub status: Option<Box<StorageVersionMigrationStatus>>,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StorageVersionMigration {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.metadata, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn set_type_meta(&mut self, api_version: &str, kind: &str) {
+        self.api_version = Some(api_version.to_owned());
+        self.kind = Some(kind.to_owned());
+    }
+}
+
 impl clientgo_apimachinery::Metadata for StorageVersionMigration {
     fn metadata(&self) -> &clientgo_apimachinery::ObjectMeta {
         &self.metadata
@@ -48,6 +69,10 @@ impl clientgo_apimachinery::Resource for StorageVersionMigration {
     const PLURAL: &'static str = "storageversionmigrations";
     const SCOPE: clientgo_apimachinery::Scope = clientgo_apimachinery::Scope::Cluster;
     const SUBRESOURCES: &'static [&'static str] = &["status"];
+
+    fn protobuf() -> Option<clientgo_apimachinery::protobuf::Codec<Self>> {
+        Some(clientgo_apimachinery::protobuf::Codec::of())
+    }
 }
 
 impl clientgo_apimachinery::resource::verb::Get for StorageVersionMigration {}
@@ -74,6 +99,20 @@ pub struct StorageVersionMigrationSpec {
     pub resource: clientgo_apimachinery::GroupResource,
 }
 
+impl clientgo_apimachinery::protobuf::Message for StorageVersionMigrationSpec {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::merge(&mut self.resource, value),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Status of the storage version migration.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageVersionMigrationStatus {
@@ -91,4 +130,25 @@ pub struct StorageVersionMigrationStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_version: Option<String>,
+}
+
+impl clientgo_apimachinery::protobuf::Message for StorageVersionMigrationStatus {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        value: clientgo_apimachinery::protobuf::Value<'_>,
+    ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
+        use clientgo_apimachinery::protobuf::decode as pb;
+        match number {
+            1 => pb::push_option(&mut self.conditions, value),
+            2 => pb::merge_option_omitempty(&mut self.resource_version, value),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrink(&mut self) {
+        if let Some(items) = &mut self.conditions {
+            items.shrink_to_fit();
+        }
+    }
 }
