@@ -189,41 +189,54 @@ impl OwnerReference {
 /// The field set of a managed-fields entry, kept as the raw JSON the server sent.
 ///
 /// Decoding and re-encoding preserves the bytes exactly; nothing parses the tree unless
-/// asked to.
-#[derive(Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct FieldsV1(Box<RawValue>);
+/// asked to. JSON answers are checked when decoded; protobuf answers carry the text as
+/// bytes, kept as they are (as client-go does) and checked when the entry is encoded
+/// again or parsed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FieldsV1(Box<str>);
 
 impl FieldsV1 {
     /// Wraps raw JSON; fails if it is not valid JSON.
     pub fn from_json(json: impl Into<String>) -> Result<Self, serde_json::Error> {
-        RawValue::from_string(json.into()).map(Self)
+        RawValue::from_string(json.into()).map(|raw| Self(raw.into()))
+    }
+
+    /// Wraps text a protobuf answer carried, unchecked: it is checked when encoded or
+    /// parsed.
+    pub(crate) fn from_unchecked(text: String) -> Self {
+        Self(text.into_boxed_str())
     }
 
     /// The raw JSON text.
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// Parses the field set into a JSON tree.
     pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+        serde_json::from_str(&self.0)
+    }
+}
+
+impl Serialize for FieldsV1 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = RawValue::from_string(self.0.to_string())
+            .map_err(|e| serde::ser::Error::custom(format!("fieldsV1 is not JSON: {e}")))?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldsV1 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(deserializer).map(|raw| Self(raw.into()))
     }
 }
 
 impl fmt::Debug for FieldsV1 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FieldsV1({})", self.0.get())
+        write!(f, "FieldsV1({})", self.0)
     }
 }
-
-impl PartialEq for FieldsV1 {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get()
-    }
-}
-
-impl Eq for FieldsV1 {}
 
 /// One manager's ownership of fields (server-side apply bookkeeping).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -128,7 +128,8 @@ impl Decode for RawExtension {
 
 impl Decode for FieldsV1 {
     fn decode(value: Value<'_>) -> Result<Self, DecodeError> {
-        FieldsV1::from_json(raw_json(value)?).map_err(|error| DecodeError::new(error.to_string()))
+        // Kept unchecked, as Go keeps the bytes: checked when encoded or parsed.
+        raw_json(value).map(FieldsV1::from_unchecked)
     }
 
     fn is_zero(&self) -> bool {

@@ -149,3 +149,20 @@ proptest::proptest! {
         let _ = decode_list::<ObjectMeta>(&framed);
     }
 }
+
+#[test]
+fn managed_fields_text_is_kept_unchecked_and_checked_when_encoded() {
+    use crate::meta::FieldsV1;
+    let fields =
+        FieldsV1::decode(Value::Bytes(&message(|m| put_bytes(m, 1, b"{\"f:a\":{}}")))).unwrap();
+    assert_eq!(fields.as_str(), "{\"f:a\":{}}");
+    assert_eq!(serde_json::to_string(&fields).unwrap(), "{\"f:a\":{}}");
+    let broken =
+        FieldsV1::decode(Value::Bytes(&message(|m| put_bytes(m, 1, b"{\"f:a\"")))).unwrap();
+    assert!(broken.to_value().is_err());
+    let error = serde_json::to_string(&broken).unwrap_err();
+    assert!(
+        error.to_string().contains("fieldsV1 is not JSON"),
+        "{error}"
+    );
+}
