@@ -10,10 +10,12 @@
 //!   and of GETs whose connection was closed or reset, up to 10 times by default; a
 //!   configured timeout bounds the whole request, retries and waits included.
 //! - Bounded memory: [`ResponseLimits`] on bodies and watch events.
-//! - Answers decoded straight into your types ([`Response::json`]), failures as typed
-//!   [`Error::Api`] errors carrying the server's `Status` (even when the body is not one),
-//!   byte streams for logs ([`Request::stream`]) and watch event streams decoded
-//!   incrementally ([`Request::watch`]).
+//! - Answers decoded straight into your types ([`Response::json`]; in protobuf for the
+//!   built-in kinds of typed clients, [`Request::into_object`], as
+//!   [`Config::content_type`] says), failures as typed [`Error::Api`] errors carrying the
+//!   server's `Status` (even when the body is not one), byte streams for logs
+//!   ([`Request::stream`]) and watch event streams decoded incrementally
+//!   ([`Request::watch`], [`Request::watch_objects`]).
 //! - `Warning` headers go to a [`WarningHandler`] (default: each distinct warning logged
 //!   once).
 //! - Request metrics (latency, results per attempt, retries, rate-limiter waits) go to a
