@@ -625,24 +625,22 @@ pub(crate) fn decode_event_for_tests(frame: &[u8]) -> Result<WatchEvent<serde_js
 
 /// Decodes one protobuf watch event; `ERROR` events become typed errors.
 fn decode_protobuf_event<T>(frame: &[u8], object: ProtobufDecoder<T>) -> Result<WatchEvent<T>> {
-    let event = protobuf::decode_watch_event(frame, object).map_err(|error| Error::Decode {
-        what: "a watch event".into(),
-        detail: error.to_string(),
-    })?;
-    match event {
-        WatchEvent::Error(status) => Err(Error::Api(Box::new(StatusError::from(*status)))),
-        event => Ok(event),
-    }
+    typed_event(protobuf::decode_watch_event(frame, object).map_err(|e| e.to_string()))
 }
 
 /// Decodes one watch event; `ERROR` events become typed errors.
 fn decode_event<T: DeserializeOwned>(frame: &[u8]) -> Result<WatchEvent<T>> {
-    let event: WatchEvent<T> = serde_json::from_slice(frame).map_err(|error| Error::Decode {
-        what: "a watch event".into(),
-        detail: error.to_string(),
-    })?;
+    typed_event(serde_json::from_slice(frame).map_err(|e| e.to_string()))
+}
+
+/// A decoded watch event, its decoding error, or its `ERROR` status as a typed error.
+fn typed_event<T>(event: std::result::Result<WatchEvent<T>, String>) -> Result<WatchEvent<T>> {
     match event {
-        WatchEvent::Error(status) => Err(Error::Api(Box::new(StatusError::from(*status)))),
-        event => Ok(event),
+        Err(detail) => Err(Error::Decode {
+            what: "a watch event".into(),
+            detail,
+        }),
+        Ok(WatchEvent::Error(status)) => Err(Error::Api(Box::new(StatusError::from(*status)))),
+        Ok(event) => Ok(event),
     }
 }

@@ -28,11 +28,7 @@ pub trait Message: Default {
 
     /// Merges every field of the wire message in `buf`.
     fn merge_message(&mut self, buf: &[u8]) -> Result<(), DecodeError> {
-        for field in Fields::new(buf) {
-            let (number, value) = field?;
-            self.merge_field(number, value)
-                .map_err(|error| error.in_field(number))?;
-        }
+        merge_fields(self, buf)?;
         self.shrink();
         Ok(())
     }
@@ -43,6 +39,17 @@ pub trait Message: Default {
         message.merge_message(buf)?;
         Ok(message)
     }
+}
+
+/// Merges every field of `buf` into `message`, without shrinking its lists.
+pub fn merge_fields<M: Message>(message: &mut M, buf: &[u8]) -> Result<(), DecodeError> {
+    for field in Fields::new(buf) {
+        let (number, value) = field?;
+        message
+            .merge_field(number, value)
+            .map_err(|error| error.in_field(number))?;
+    }
+    Ok(())
 }
 
 /// A type a message field can hold.

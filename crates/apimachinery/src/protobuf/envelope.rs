@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::DecodeError;
-use super::decode::{Decode, Message, merge, push, shrink};
+use super::decode::{Decode, Message, merge, merge_fields, push, shrink};
 use super::wire::{Fields, Value};
 use crate::media_type::PROTOBUF_MAGIC;
 use crate::meta::{ObjectList, ObjectMeta, Status};
@@ -107,11 +107,7 @@ impl<K: Message> Message for ObjectList<K> {
             }
         }
         self.items.reserve_exact(items);
-        for field in Fields::new(buf) {
-            let (number, value) = field?;
-            self.merge_field(number, value)
-                .map_err(|error| error.in_field(number))?;
-        }
+        merge_fields(self, buf)?;
         self.shrink();
         Ok(())
     }

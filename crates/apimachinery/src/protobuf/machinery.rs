@@ -236,35 +236,27 @@ impl Message for LabelSelector {
     }
 }
 
-impl Message for LabelSelectorRequirement {
-    fn merge_field(&mut self, number: u32, value: Value<'_>) -> Result<(), DecodeError> {
-        match number {
-            1 => merge(&mut self.key, value),
-            2 => merge(&mut self.operator, value),
-            3 => push(&mut self.values, value),
-            _ => Ok(()),
-        }
-    }
+/// `key = 1`, `operator = 2`, `values = 3`: label and field selector requirements.
+macro_rules! requirement_message {
+    ($($ty:ty),*) => {$(
+        impl Message for $ty {
+            fn merge_field(&mut self, number: u32, value: Value<'_>) -> Result<(), DecodeError> {
+                match number {
+                    1 => merge(&mut self.key, value),
+                    2 => merge(&mut self.operator, value),
+                    3 => push(&mut self.values, value),
+                    _ => Ok(()),
+                }
+            }
 
-    fn shrink(&mut self) {
-        shrink(&mut self.values);
-    }
+            fn shrink(&mut self) {
+                shrink(&mut self.values);
+            }
+        }
+    )*};
 }
 
-impl Message for FieldSelectorRequirement {
-    fn merge_field(&mut self, number: u32, value: Value<'_>) -> Result<(), DecodeError> {
-        match number {
-            1 => merge(&mut self.key, value),
-            2 => merge(&mut self.operator, value),
-            3 => push(&mut self.values, value),
-            _ => Ok(()),
-        }
-    }
-
-    fn shrink(&mut self) {
-        shrink(&mut self.values);
-    }
-}
+requirement_message!(LabelSelectorRequirement, FieldSelectorRequirement);
 
 impl Message for Condition {
     fn merge_field(&mut self, number: u32, value: Value<'_>) -> Result<(), DecodeError> {
