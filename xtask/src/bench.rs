@@ -66,8 +66,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("build") => build(),
         Some("workqueue") => workqueue(&args[1..]),
         Some("decode") => crate::bench_decode::run(&args[1..]),
+        Some("requests") => crate::bench_requests::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask bench build|informer|streaming|workqueue|decode [--quick]".into(),
+            "usage: cargo xtask bench build|informer|streaming|workqueue|decode|requests [--quick]"
+                .into(),
         ),
     }
 }

@@ -177,7 +177,8 @@ pub(crate) async fn seed(client: &RestClient, kinds: &[(&str, MakeObject)]) -> R
     Ok(())
 }
 
-async fn post(
+/// Creates `body` (JSON) in `resource` of the core group, in `namespace` if any.
+pub(crate) async fn post(
     client: &RestClient,
     resource: &str,
     namespace: Option<&str>,

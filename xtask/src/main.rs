@@ -25,6 +25,9 @@
 //! cargo xtask bench decode [--quick] [--reuse]
 //!     CPU time and allocations to decode a list of 10,000 Pods captured from an API
 //!     server (JSON and protobuf), ours, client-go's and kube-rs's
+//! cargo xtask bench requests [--quick]
+//!     CPU time and allocations per typed GET and LIST against one API server (JSON and
+//!     protobuf), ours, client-go's and kube-rs's
 //! cargo xtask envtest install|up|down|run|versions [...] [--nodes N] [--controllers]
 //!     the clientgo-envtest command (see crates/envtest/src/cli.rs)
 //! cargo xtask envtest wrapper --k8s-version X.Y.Z
@@ -39,6 +42,7 @@
 mod bench;
 mod bench_decode;
 mod bench_informer;
+mod bench_requests;
 mod bench_streaming;
 mod codegen;
 mod demo;
@@ -57,7 +61,7 @@ use clientgo_envtest::cli;
 
 const USAGE: &str = "usage: cargo xtask <test|matrix|demo|envtest|codegen|bench|release|semver> [...]
   matrix [--only 1.34,1.37] [--output FILE]
-  bench build|informer|workqueue|decode [--quick]
+  bench build|informer|workqueue|decode|requests [--quick]
   codegen [--spec FILE | --from-cluster KUBECONFIG] [--check] [--protobuf-from-go [DIR]]
   test [--k8s-version X.Y.Z | --kubeconfig PATH] [-- <cargo test args>]
   demo [--k8s-version X.Y.Z]
