@@ -181,15 +181,11 @@ fn workqueue(args: &[String]) -> Result<ExitCode, String> {
     let root = workspace::root();
     let target = root.join("target/bench");
     eprintln!("[xtask] building bench/workqueue/clientgo (release)");
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["build", "--release"])
-        .current_dir(root.join("bench/workqueue/clientgo"))
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .map_err(|e| format!("running cargo: {e}"))?;
-    if !status.success() {
-        return Err("building bench/workqueue/clientgo failed".into());
-    }
+    cargo(
+        &root.join("bench/workqueue/clientgo"),
+        &target,
+        &["build", "--release"],
+    )?;
     let go_binary = target.join("workqueue-go");
     go_build(&root.join("bench/workqueue/go"), &go_binary)?;
     let ours_binary = target.join("release/workqueue-clientgo");

@@ -42,7 +42,11 @@ pub async fn run() -> Result<ExitCode, String> {
     let target = root.join("target/bench");
     for program in ["clientgo", "kube"] {
         eprintln!("[xtask] building bench/informer/{program} (release)");
-        build(&root.join("bench/informer").join(program), &target)?;
+        crate::bench::cargo(
+            &root.join("bench/informer").join(program),
+            &target,
+            &["build", "--release"],
+        )?;
     }
     crate::bench::go_build(
         &root.join("bench/informer/go"),
@@ -108,19 +112,6 @@ pub(crate) fn unthrottled_client(
     .map_err(|e| e.to_string())?;
     config.qps = -1.0;
     RestClient::new(&config).map_err(|e| e.to_string())
-}
-
-fn build(dir: &Path, target: &Path) -> Result<(), String> {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["build", "--release"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .map_err(|e| format!("running cargo: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("building {} failed", dir.display()))
 }
 
 fn configmap(i: usize) -> Value {

@@ -43,16 +43,11 @@ pub(crate) async fn run(args: &[String]) -> Result<ExitCode, String> {
     let root = workspace::root();
     let target = root.join("target/bench");
     eprintln!("[xtask] building bench/streaming/clientgo (release)");
-    let status =
-        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["build", "--release"])
-            .current_dir(root.join("bench/streaming/clientgo"))
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .map_err(|e| format!("running cargo: {e}"))?;
-    if !status.success() {
-        return Err("building bench/streaming/clientgo failed".into());
-    }
+    crate::bench::cargo(
+        &root.join("bench/streaming/clientgo"),
+        &target,
+        &["build", "--release"],
+    )?;
     let version = clientgo_envtest::default_version();
     let kubectl = build_kubectl(&version, &target)?;
     let tools = [

@@ -373,7 +373,8 @@ fn merge_call(def: &Definition, field: &Field, row: &ProtoField) -> String {
         (Ty::Vec(_), false, _) => "push_option",
         (Ty::Map(_), true, _) => "insert",
         (Ty::Map(_), false, _) => "insert_option",
-        (_, true, true) => "merge_boxed",
+        // A required boxed field (none today) merges into the box's content.
+        (_, true, true) => return format!("pb::merge(&mut *self.{}, value)", field.rust),
         (_, true, false) => "merge",
         (_, false, true) => "merge_option_boxed",
         (_, false, false) if scalar && row.omitempty && !row.pointer => "merge_option_omitempty",
@@ -438,25 +439,16 @@ pub fn render(def: &Definition, fields: &[Field], table: &Table, out: &mut Strin
     let mut shrink = String::new();
     for field in fields {
         let plain = is_plain(def, field);
-        match (&field.ty, plain) {
-            (Ty::Vec(_), true) => {
-                let _ = writeln!(shrink, "        self.{}.shrink_to_fit();", field.rust);
-            }
-            (Ty::Vec(_) | Ty::Map(_), false) => {
-                let _ = writeln!(
-                    shrink,
-                    "        if let Some(items) = &mut self.{} {{\n            items.shrink_to_fit();\n        }}",
-                    field.rust
-                );
-            }
-            (Ty::Map(_), true) => {
-                let _ = writeln!(shrink, "        self.{}.shrink_to_fit();", field.rust);
-            }
-            _ => {}
+        if matches!(field.ty, Ty::Vec(_) | Ty::Map(_)) {
+            let helper = if plain { "shrink" } else { "shrink_option" };
+            let _ = writeln!(shrink, "        pb::{helper}(&mut self.{});", field.rust);
         }
     }
     if !shrink.is_empty() {
-        let _ = write!(out, "\n    fn shrink(&mut self) {{\n{shrink}    }}\n");
+        let _ = write!(
+            out,
+            "\n    fn shrink(&mut self) {{\n        use clientgo_apimachinery::protobuf::decode as pb;\n{shrink}    }}\n"
+        );
     }
     let has = |name: &str| fields.iter().any(|f| f.json == name);
     if def.gvk.is_some() && has("apiVersion") && has("kind") {

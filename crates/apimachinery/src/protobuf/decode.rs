@@ -226,11 +226,6 @@ pub fn merge_option_boxed<T: Decode>(
     }
 }
 
-/// A required field stored in a `Box`.
-pub fn merge_boxed<T: Decode>(field: &mut Box<T>, value: Value<'_>) -> Result<(), DecodeError> {
-    field.merge(value)
-}
-
 /// One occurrence of a repeated field (or a packed run of scalars).
 pub fn push<T: Decode>(items: &mut Vec<T>, value: Value<'_>) -> Result<(), DecodeError> {
     if let Value::Bytes(packed) = value
@@ -302,14 +297,32 @@ pub fn merge_inline(
     Ok(())
 }
 
-/// Drops the spare capacity of a list field.
-pub fn shrink<T>(items: &mut Vec<T>) {
-    items.shrink_to_fit();
+/// A list or map field whose spare capacity [`shrink`] drops.
+pub trait Spare {
+    /// Drops the spare capacity.
+    fn drop_spare(&mut self);
 }
 
-/// Drops the spare capacity of an optional list field.
-pub fn shrink_option<T>(items: &mut Option<Vec<T>>) {
+impl<T> Spare for Vec<T> {
+    fn drop_spare(&mut self) {
+        self.shrink_to_fit();
+    }
+}
+
+impl<V> Spare for StringMap<V> {
+    fn drop_spare(&mut self) {
+        self.shrink_to_fit();
+    }
+}
+
+/// Drops the spare capacity of a list or map field.
+pub fn shrink<C: Spare>(items: &mut C) {
+    items.drop_spare();
+}
+
+/// Drops the spare capacity of an optional list or map field.
+pub fn shrink_option<C: Spare>(items: &mut Option<C>) {
     if let Some(items) = items {
-        items.shrink_to_fit();
+        items.drop_spare();
     }
 }

@@ -175,8 +175,8 @@ impl Message for ObjectMeta {
         shrink(&mut self.owner_references);
         shrink(&mut self.finalizers);
         shrink(&mut self.managed_fields);
-        self.labels.shrink_to_fit();
-        self.annotations.shrink_to_fit();
+        shrink(&mut self.labels);
+        shrink(&mut self.annotations);
     }
 }
 

@@ -408,12 +408,9 @@ impl clientgo_apimachinery::protobuf::Message for MatchResources {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.exclude_resource_rules {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_rules {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.exclude_resource_rules);
+        pb::shrink_option(&mut self.resource_rules);
     }
 }
 
@@ -727,15 +724,10 @@ impl clientgo_apimachinery::protobuf::Message for MutatingAdmissionPolicySpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.match_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.mutations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.variables {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.match_conditions);
+        pb::shrink_option(&mut self.mutations);
+        pb::shrink_option(&mut self.variables);
     }
 }
 
@@ -957,13 +949,10 @@ impl clientgo_apimachinery::protobuf::Message for MutatingWebhook {
     }
 
     fn shrink(&mut self) {
-        self.admission_review_versions.shrink_to_fit();
-        if let Some(items) = &mut self.match_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.rules {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.admission_review_versions);
+        pb::shrink_option(&mut self.match_conditions);
+        pb::shrink_option(&mut self.rules);
     }
 }
 
@@ -1010,9 +999,8 @@ impl clientgo_apimachinery::protobuf::Message for MutatingWebhookConfiguration {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.webhooks {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.webhooks);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -1186,21 +1174,12 @@ impl clientgo_apimachinery::protobuf::Message for NamedRuleWithOperations {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.api_groups {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.api_versions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.operations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_names {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resources {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.api_groups);
+        pb::shrink_option(&mut self.api_versions);
+        pb::shrink_option(&mut self.operations);
+        pb::shrink_option(&mut self.resource_names);
+        pb::shrink_option(&mut self.resources);
     }
 }
 
@@ -1363,18 +1342,11 @@ impl clientgo_apimachinery::protobuf::Message for RuleWithOperations {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.api_groups {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.api_versions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.operations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resources {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.api_groups);
+        pb::shrink_option(&mut self.api_versions);
+        pb::shrink_option(&mut self.operations);
+        pb::shrink_option(&mut self.resources);
     }
 }
 
@@ -1445,9 +1417,8 @@ impl clientgo_apimachinery::protobuf::Message for TypeChecking {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.expression_warnings {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.expression_warnings);
     }
 }
 
@@ -1683,7 +1654,8 @@ impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicyBindi
     }
 
     fn shrink(&mut self) {
-        self.validation_actions.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.validation_actions);
     }
 }
 
@@ -1793,18 +1765,11 @@ impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicySpec 
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.audit_annotations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.match_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.validations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.variables {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.audit_annotations);
+        pb::shrink_option(&mut self.match_conditions);
+        pb::shrink_option(&mut self.validations);
+        pb::shrink_option(&mut self.variables);
     }
 }
 
@@ -1850,9 +1815,8 @@ impl clientgo_apimachinery::protobuf::Message for ValidatingAdmissionPolicyStatu
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -2054,13 +2018,10 @@ impl clientgo_apimachinery::protobuf::Message for ValidatingWebhook {
     }
 
     fn shrink(&mut self) {
-        self.admission_review_versions.shrink_to_fit();
-        if let Some(items) = &mut self.match_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.rules {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.admission_review_versions);
+        pb::shrink_option(&mut self.match_conditions);
+        pb::shrink_option(&mut self.rules);
     }
 }
 
@@ -2107,9 +2068,8 @@ impl clientgo_apimachinery::protobuf::Message for ValidatingWebhookConfiguration
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.webhooks {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.webhooks);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {

@@ -264,12 +264,9 @@ impl clientgo_apimachinery::protobuf::Message for CustomResourceDefinitionNames 
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.categories {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.short_names {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.categories);
+        pb::shrink_option(&mut self.short_names);
     }
 }
 
@@ -363,12 +360,9 @@ impl clientgo_apimachinery::protobuf::Message for CustomResourceDefinitionStatus
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.stored_versions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
+        pb::shrink_option(&mut self.stored_versions);
     }
 }
 
@@ -1107,6 +1101,7 @@ impl clientgo_apimachinery::protobuf::Message for WebhookConversion {
     }
 
     fn shrink(&mut self) {
-        self.conversion_review_versions.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.conversion_review_versions);
     }
 }

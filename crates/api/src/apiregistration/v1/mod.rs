@@ -221,9 +221,8 @@ impl clientgo_apimachinery::protobuf::Message for APIServiceStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 

@@ -370,9 +370,8 @@ impl clientgo_apimachinery::protobuf::Message for DaemonSetStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -706,9 +705,8 @@ impl clientgo_apimachinery::protobuf::Message for DeploymentStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -994,9 +992,8 @@ impl clientgo_apimachinery::protobuf::Message for ReplicaSetStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -1392,9 +1389,8 @@ impl clientgo_apimachinery::protobuf::Message for StatefulSetSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.volume_claim_templates {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.volume_claim_templates);
     }
 }
 
@@ -1495,9 +1491,8 @@ impl clientgo_apimachinery::protobuf::Message for StatefulSetStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 

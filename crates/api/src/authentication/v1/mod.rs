@@ -237,12 +237,9 @@ impl clientgo_apimachinery::protobuf::Message for TokenRequestSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.attestations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.audiences {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.attestations);
+        pb::shrink_option(&mut self.audiences);
     }
 }
 
@@ -385,9 +382,8 @@ impl clientgo_apimachinery::protobuf::Message for TokenReviewSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.audiences {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.audiences);
     }
 }
 
@@ -429,9 +425,8 @@ impl clientgo_apimachinery::protobuf::Message for TokenReviewStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.audiences {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.audiences);
     }
 }
 
@@ -473,11 +468,8 @@ impl clientgo_apimachinery::protobuf::Message for UserInfo {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.extra {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.groups {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.extra);
+        pb::shrink_option(&mut self.groups);
     }
 }

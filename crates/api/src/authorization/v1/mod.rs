@@ -38,9 +38,8 @@ impl clientgo_apimachinery::protobuf::Message for FieldSelectorAttributes {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.requirements {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.requirements);
     }
 }
 
@@ -78,9 +77,8 @@ impl clientgo_apimachinery::protobuf::Message for LabelSelectorAttributes {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.requirements {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.requirements);
     }
 }
 
@@ -220,10 +218,9 @@ impl clientgo_apimachinery::protobuf::Message for NonResourceRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.non_resource_urls {
-            items.shrink_to_fit();
-        }
-        self.verbs.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.non_resource_urls);
+        pb::shrink(&mut self.verbs);
     }
 }
 
@@ -342,16 +339,11 @@ impl clientgo_apimachinery::protobuf::Message for ResourceRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.api_groups {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_names {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resources {
-            items.shrink_to_fit();
-        }
-        self.verbs.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.api_groups);
+        pb::shrink_option(&mut self.resource_names);
+        pb::shrink_option(&mut self.resources);
+        pb::shrink(&mut self.verbs);
     }
 }
 
@@ -693,12 +685,9 @@ impl clientgo_apimachinery::protobuf::Message for SubjectAccessReviewSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.extra {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.groups {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.extra);
+        pb::shrink_option(&mut self.groups);
     }
 }
 
@@ -792,7 +781,8 @@ impl clientgo_apimachinery::protobuf::Message for SubjectRulesReviewStatus {
     }
 
     fn shrink(&mut self) {
-        self.non_resource_rules.shrink_to_fit();
-        self.resource_rules.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.non_resource_rules);
+        pb::shrink(&mut self.resource_rules);
     }
 }

@@ -279,9 +279,8 @@ impl clientgo_apimachinery::protobuf::Message for HPAScalingRules {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.policies {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.policies);
     }
 }
 
@@ -515,9 +514,8 @@ impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.metrics {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.metrics);
     }
 }
 
@@ -588,12 +586,9 @@ impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerStatus 
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.current_metrics {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
+        pb::shrink_option(&mut self.current_metrics);
     }
 }
 

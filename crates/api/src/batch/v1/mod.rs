@@ -216,9 +216,8 @@ impl clientgo_apimachinery::protobuf::Message for CronJobStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.active {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.active);
     }
 }
 
@@ -415,9 +414,8 @@ impl clientgo_apimachinery::protobuf::Message for JobSchedulingConfiguration {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.resource_claims {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.resource_claims);
     }
 }
 
@@ -672,9 +670,8 @@ impl clientgo_apimachinery::protobuf::Message for JobStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -729,7 +726,8 @@ impl clientgo_apimachinery::protobuf::Message for PodFailurePolicy {
     }
 
     fn shrink(&mut self) {
-        self.rules.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.rules);
     }
 }
 
@@ -793,7 +791,8 @@ impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyOnExitCodesReq
     }
 
     fn shrink(&mut self) {
-        self.values.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.values);
     }
 }
 
@@ -897,9 +896,8 @@ impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.on_pod_conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.on_pod_conditions);
     }
 }
 
@@ -928,7 +926,8 @@ impl clientgo_apimachinery::protobuf::Message for SuccessPolicy {
     }
 
     fn shrink(&mut self) {
-        self.rules.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.rules);
     }
 }
 
@@ -1000,11 +999,8 @@ impl clientgo_apimachinery::protobuf::Message for UncountedTerminatedPods {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.failed {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.succeeded {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.failed);
+        pb::shrink_option(&mut self.succeeded);
     }
 }

@@ -302,15 +302,10 @@ impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestSpec 
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.extra {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.groups {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.usages {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.extra);
+        pb::shrink_option(&mut self.groups);
+        pb::shrink_option(&mut self.usages);
     }
 }
 
@@ -374,9 +369,8 @@ impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestStatu
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -715,9 +709,8 @@ impl clientgo_apimachinery::protobuf::Message for PodCertificateRequestSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.unverified_user_annotations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.unverified_user_annotations);
     }
 }
 
@@ -789,8 +782,7 @@ impl clientgo_apimachinery::protobuf::Message for PodCertificateRequestStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }

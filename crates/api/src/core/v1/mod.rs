@@ -482,9 +482,8 @@ impl clientgo_apimachinery::protobuf::Message for CSIPersistentVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.volume_attributes {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.volume_attributes);
     }
 }
 
@@ -537,9 +536,8 @@ impl clientgo_apimachinery::protobuf::Message for CSIVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.volume_attributes {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.volume_attributes);
     }
 }
 
@@ -577,12 +575,9 @@ impl clientgo_apimachinery::protobuf::Message for Capabilities {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.add {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.drop {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.add);
+        pb::shrink_option(&mut self.drop);
     }
 }
 
@@ -635,7 +630,8 @@ impl clientgo_apimachinery::protobuf::Message for CephFSPersistentVolumeSource {
     }
 
     fn shrink(&mut self) {
-        self.monitors.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.monitors);
     }
 }
 
@@ -688,7 +684,8 @@ impl clientgo_apimachinery::protobuf::Message for CephFSVolumeSource {
     }
 
     fn shrink(&mut self) {
-        self.monitors.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.monitors);
     }
 }
 
@@ -931,9 +928,8 @@ impl clientgo_apimachinery::protobuf::Message for ComponentStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -1022,12 +1018,9 @@ impl clientgo_apimachinery::protobuf::Message for ConfigMap {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.binary_data {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.data {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.binary_data);
+        pb::shrink_option(&mut self.data);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -1229,9 +1222,8 @@ impl clientgo_apimachinery::protobuf::Message for ConfigMapProjection {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.items {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.items);
     }
 }
 
@@ -1290,9 +1282,8 @@ impl clientgo_apimachinery::protobuf::Message for ConfigMapVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.items {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.items);
     }
 }
 
@@ -1508,33 +1499,16 @@ impl clientgo_apimachinery::protobuf::Message for Container {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.args {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.command {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.env {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.env_from {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resize_policy {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.restart_policy_rules {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_devices {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_mounts {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.args);
+        pb::shrink_option(&mut self.command);
+        pb::shrink_option(&mut self.env);
+        pb::shrink_option(&mut self.env_from);
+        pb::shrink_option(&mut self.ports);
+        pb::shrink_option(&mut self.resize_policy);
+        pb::shrink_option(&mut self.restart_policy_rules);
+        pb::shrink_option(&mut self.volume_devices);
+        pb::shrink_option(&mut self.volume_mounts);
     }
 }
 
@@ -1610,9 +1584,8 @@ impl clientgo_apimachinery::protobuf::Message for ContainerImage {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.names {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.names);
     }
 }
 
@@ -1768,9 +1741,8 @@ impl clientgo_apimachinery::protobuf::Message for ContainerRestartRuleOnExitCode
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.values {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.values);
     }
 }
 
@@ -2162,15 +2134,10 @@ impl clientgo_apimachinery::protobuf::Message for ContainerStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.allocated_resources {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.allocated_resources_status {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_mounts {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.allocated_resources);
+        pb::shrink_option(&mut self.allocated_resources_status);
+        pb::shrink_option(&mut self.volume_mounts);
     }
 }
 
@@ -2248,9 +2215,8 @@ impl clientgo_apimachinery::protobuf::Message for DownwardAPIProjection {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.items {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.items);
     }
 }
 
@@ -2341,9 +2307,8 @@ impl clientgo_apimachinery::protobuf::Message for DownwardAPIVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.items {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.items);
     }
 }
 
@@ -2534,15 +2499,10 @@ impl clientgo_apimachinery::protobuf::Message for EndpointSubset {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.addresses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.not_ready_addresses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.addresses);
+        pb::shrink_option(&mut self.not_ready_addresses);
+        pb::shrink_option(&mut self.ports);
     }
 }
 
@@ -2615,9 +2575,8 @@ impl clientgo_apimachinery::protobuf::Message for Endpoints {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.subsets {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.subsets);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -3009,33 +2968,16 @@ impl clientgo_apimachinery::protobuf::Message for EphemeralContainer {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.args {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.command {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.env {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.env_from {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resize_policy {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.restart_policy_rules {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_devices {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_mounts {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.args);
+        pb::shrink_option(&mut self.command);
+        pb::shrink_option(&mut self.env);
+        pb::shrink_option(&mut self.env_from);
+        pb::shrink_option(&mut self.ports);
+        pb::shrink_option(&mut self.resize_policy);
+        pb::shrink_option(&mut self.restart_policy_rules);
+        pb::shrink_option(&mut self.volume_devices);
+        pb::shrink_option(&mut self.volume_mounts);
     }
 }
 
@@ -3342,9 +3284,8 @@ impl clientgo_apimachinery::protobuf::Message for ExecAction {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.command {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.command);
     }
 }
 
@@ -3395,12 +3336,9 @@ impl clientgo_apimachinery::protobuf::Message for FCVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.target_wwns {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.wwids {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.target_wwns);
+        pb::shrink_option(&mut self.wwids);
     }
 }
 
@@ -3491,9 +3429,8 @@ impl clientgo_apimachinery::protobuf::Message for FlexPersistentVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.options {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.options);
     }
 }
 
@@ -3538,9 +3475,8 @@ impl clientgo_apimachinery::protobuf::Message for FlexVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.options {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.options);
     }
 }
 
@@ -3836,9 +3772,8 @@ impl clientgo_apimachinery::protobuf::Message for HTTPGetAction {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.http_headers {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.http_headers);
     }
 }
 
@@ -3907,9 +3842,8 @@ impl clientgo_apimachinery::protobuf::Message for HostAlias {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.hostnames {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.hostnames);
     }
 }
 
@@ -4077,9 +4011,8 @@ impl clientgo_apimachinery::protobuf::Message for ISCSIPersistentVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.portals {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.portals);
     }
 }
 
@@ -4175,9 +4108,8 @@ impl clientgo_apimachinery::protobuf::Message for ISCSIVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.portals {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.portals);
     }
 }
 
@@ -4616,21 +4548,12 @@ impl clientgo_apimachinery::protobuf::Message for LimitRangeItem {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.default {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.default_request {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.max {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.max_limit_request_ratio {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.min {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.default);
+        pb::shrink_option(&mut self.default_request);
+        pb::shrink_option(&mut self.max);
+        pb::shrink_option(&mut self.max_limit_request_ratio);
+        pb::shrink_option(&mut self.min);
     }
 }
 
@@ -4662,7 +4585,8 @@ impl clientgo_apimachinery::protobuf::Message for LimitRangeSpec {
     }
 
     fn shrink(&mut self) {
-        self.limits.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.limits);
     }
 }
 
@@ -4707,9 +4631,8 @@ impl clientgo_apimachinery::protobuf::Message for LinuxContainerUser {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.supplemental_groups {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.supplemental_groups);
     }
 }
 
@@ -4751,9 +4674,8 @@ impl clientgo_apimachinery::protobuf::Message for LoadBalancerIngress {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.ports);
     }
 }
 
@@ -4783,9 +4705,8 @@ impl clientgo_apimachinery::protobuf::Message for LoadBalancerStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.ingress {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.ingress);
     }
 }
 
@@ -5093,9 +5014,8 @@ impl clientgo_apimachinery::protobuf::Message for NamespaceSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.finalizers {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.finalizers);
     }
 }
 
@@ -5135,9 +5055,8 @@ impl clientgo_apimachinery::protobuf::Message for NamespaceStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -5296,9 +5215,8 @@ impl clientgo_apimachinery::protobuf::Message for NodeAffinity {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.preferred_during_scheduling_ignored_during_execution {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.preferred_during_scheduling_ignored_during_execution);
     }
 }
 
@@ -5421,15 +5339,10 @@ impl clientgo_apimachinery::protobuf::Message for NodeAllocatableResourceClaimSt
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.containers {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.mapping {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.overhead {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.containers);
+        pb::shrink_option(&mut self.mapping);
+        pb::shrink_option(&mut self.overhead);
     }
 }
 
@@ -5632,9 +5545,8 @@ impl clientgo_apimachinery::protobuf::Message for NodePodPreemptionPolicy {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.disable_resize_preemption {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.disable_resize_preemption);
     }
 }
 
@@ -5724,7 +5636,8 @@ impl clientgo_apimachinery::protobuf::Message for NodeSelector {
     }
 
     fn shrink(&mut self) {
-        self.node_selector_terms.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.node_selector_terms);
     }
 }
 
@@ -5782,9 +5695,8 @@ impl clientgo_apimachinery::protobuf::Message for NodeSelectorRequirement {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.values {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.values);
     }
 }
 
@@ -5824,12 +5736,9 @@ impl clientgo_apimachinery::protobuf::Message for NodeSelectorTerm {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.match_expressions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.match_fields {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.match_expressions);
+        pb::shrink_option(&mut self.match_fields);
     }
 }
 
@@ -5908,12 +5817,9 @@ impl clientgo_apimachinery::protobuf::Message for NodeSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.pod_cidrs {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.taints {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.pod_cidrs);
+        pb::shrink_option(&mut self.taints);
     }
 }
 
@@ -6035,33 +5941,16 @@ impl clientgo_apimachinery::protobuf::Message for NodeStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.addresses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.allocatable {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.capacity {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.declared_features {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.images {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.runtime_handlers {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volumes_attached {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volumes_in_use {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.addresses);
+        pb::shrink_option(&mut self.allocatable);
+        pb::shrink_option(&mut self.capacity);
+        pb::shrink_option(&mut self.conditions);
+        pb::shrink_option(&mut self.declared_features);
+        pb::shrink_option(&mut self.images);
+        pb::shrink_option(&mut self.runtime_handlers);
+        pb::shrink_option(&mut self.volumes_attached);
+        pb::shrink_option(&mut self.volumes_in_use);
     }
 }
 
@@ -6609,9 +6498,8 @@ impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.access_modes {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.access_modes);
     }
 }
 
@@ -6769,21 +6657,12 @@ impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.access_modes {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.allocated_resource_statuses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.allocated_resources {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.capacity {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.access_modes);
+        pb::shrink_option(&mut self.allocated_resource_statuses);
+        pb::shrink_option(&mut self.allocated_resources);
+        pb::shrink_option(&mut self.capacity);
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -7062,15 +6941,10 @@ impl clientgo_apimachinery::protobuf::Message for PersistentVolumeSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.access_modes {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.capacity {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.mount_options {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.access_modes);
+        pb::shrink_option(&mut self.capacity);
+        pb::shrink_option(&mut self.mount_options);
     }
 }
 
@@ -7288,12 +7162,9 @@ impl clientgo_apimachinery::protobuf::Message for PodAffinity {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.preferred_during_scheduling_ignored_during_execution {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.required_during_scheduling_ignored_during_execution {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.preferred_during_scheduling_ignored_during_execution);
+        pb::shrink_option(&mut self.required_during_scheduling_ignored_during_execution);
     }
 }
 
@@ -7365,15 +7236,10 @@ impl clientgo_apimachinery::protobuf::Message for PodAffinityTerm {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.match_label_keys {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.mismatch_label_keys {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.namespaces {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.match_label_keys);
+        pb::shrink_option(&mut self.mismatch_label_keys);
+        pb::shrink_option(&mut self.namespaces);
     }
 }
 
@@ -7419,12 +7285,9 @@ impl clientgo_apimachinery::protobuf::Message for PodAntiAffinity {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.preferred_during_scheduling_ignored_during_execution {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.required_during_scheduling_ignored_during_execution {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.preferred_during_scheduling_ignored_during_execution);
+        pb::shrink_option(&mut self.required_during_scheduling_ignored_during_execution);
     }
 }
 
@@ -7526,9 +7389,8 @@ impl clientgo_apimachinery::protobuf::Message for PodCertificateProjection {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.user_annotations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.user_annotations);
     }
 }
 
@@ -7639,15 +7501,10 @@ impl clientgo_apimachinery::protobuf::Message for PodDNSConfig {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.nameservers {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.options {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.searches {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.nameservers);
+        pb::shrink_option(&mut self.options);
+        pb::shrink_option(&mut self.searches);
     }
 }
 
@@ -7711,7 +7568,8 @@ impl clientgo_apimachinery::protobuf::Message for PodExtendedResourceClaimStatus
     }
 
     fn shrink(&mut self) {
-        self.request_mappings.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.request_mappings);
     }
 }
 
@@ -8078,12 +7936,9 @@ impl clientgo_apimachinery::protobuf::Message for PodSecurityContext {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.supplemental_groups {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.sysctls {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.supplemental_groups);
+        pb::shrink_option(&mut self.sysctls);
     }
 }
 
@@ -8449,46 +8304,21 @@ impl clientgo_apimachinery::protobuf::Message for PodSpec {
     }
 
     fn shrink(&mut self) {
-        self.containers.shrink_to_fit();
-        if let Some(items) = &mut self.ephemeral_containers {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.eviction_responders {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.host_aliases {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.image_pull_secrets {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.init_containers {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.node_selector {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.overhead {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.readiness_gates {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_claims {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.scheduling_gates {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.tolerations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.topology_spread_constraints {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volumes {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.containers);
+        pb::shrink_option(&mut self.ephemeral_containers);
+        pb::shrink_option(&mut self.eviction_responders);
+        pb::shrink_option(&mut self.host_aliases);
+        pb::shrink_option(&mut self.image_pull_secrets);
+        pb::shrink_option(&mut self.init_containers);
+        pb::shrink_option(&mut self.node_selector);
+        pb::shrink_option(&mut self.overhead);
+        pb::shrink_option(&mut self.readiness_gates);
+        pb::shrink_option(&mut self.resource_claims);
+        pb::shrink_option(&mut self.scheduling_gates);
+        pb::shrink_option(&mut self.tolerations);
+        pb::shrink_option(&mut self.topology_spread_constraints);
+        pb::shrink_option(&mut self.volumes);
     }
 }
 
@@ -8683,36 +8513,17 @@ impl clientgo_apimachinery::protobuf::Message for PodStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.allocated_resources {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.container_statuses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ephemeral_container_statuses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.host_ips {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.init_container_statuses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.node_allocatable_resource_claim_statuses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.pod_ips {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_claim_statuses {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_health {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.allocated_resources);
+        pb::shrink_option(&mut self.conditions);
+        pb::shrink_option(&mut self.container_statuses);
+        pb::shrink_option(&mut self.ephemeral_container_statuses);
+        pb::shrink_option(&mut self.host_ips);
+        pb::shrink_option(&mut self.init_container_statuses);
+        pb::shrink_option(&mut self.node_allocatable_resource_claim_statuses);
+        pb::shrink_option(&mut self.pod_ips);
+        pb::shrink_option(&mut self.resource_claim_statuses);
+        pb::shrink_option(&mut self.volume_health);
     }
 }
 
@@ -8863,9 +8674,8 @@ impl clientgo_apimachinery::protobuf::Message for PodVolumeHealth {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.health_conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.health_conditions);
     }
 }
 
@@ -9112,9 +8922,8 @@ impl clientgo_apimachinery::protobuf::Message for ProjectedVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.sources {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.sources);
     }
 }
 
@@ -9222,7 +9031,8 @@ impl clientgo_apimachinery::protobuf::Message for RBDPersistentVolumeSource {
     }
 
     fn shrink(&mut self) {
-        self.monitors.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.monitors);
     }
 }
 
@@ -9282,7 +9092,8 @@ impl clientgo_apimachinery::protobuf::Message for RBDVolumeSource {
     }
 
     fn shrink(&mut self) {
-        self.monitors.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.monitors);
     }
 }
 
@@ -9458,9 +9269,8 @@ impl clientgo_apimachinery::protobuf::Message for ReplicationControllerSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.selector {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.selector);
     }
 }
 
@@ -9529,9 +9339,8 @@ impl clientgo_apimachinery::protobuf::Message for ReplicationControllerStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -9771,12 +9580,9 @@ impl clientgo_apimachinery::protobuf::Message for ResourceQuotaSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.hard {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.scopes {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.hard);
+        pb::shrink_option(&mut self.scopes);
     }
 }
 
@@ -9806,12 +9612,9 @@ impl clientgo_apimachinery::protobuf::Message for ResourceQuotaStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.hard {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.used {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.hard);
+        pb::shrink_option(&mut self.used);
     }
 }
 
@@ -9853,15 +9656,10 @@ impl clientgo_apimachinery::protobuf::Message for ResourceRequirements {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.claims {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.limits {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.claims);
+        pb::shrink_option(&mut self.limits);
+        pb::shrink_option(&mut self.requests);
     }
 }
 
@@ -9898,9 +9696,8 @@ impl clientgo_apimachinery::protobuf::Message for ResourceStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.resources {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.resources);
     }
 }
 
@@ -10141,9 +9938,8 @@ impl clientgo_apimachinery::protobuf::Message for ScopeSelector {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.match_expressions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.match_expressions);
     }
 }
 
@@ -10214,9 +10010,8 @@ impl clientgo_apimachinery::protobuf::Message for ScopedResourceSelectorRequirem
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.values {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.values);
     }
 }
 
@@ -10319,12 +10114,9 @@ impl clientgo_apimachinery::protobuf::Message for Secret {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.data {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.string_data {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.data);
+        pb::shrink_option(&mut self.string_data);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -10474,9 +10266,8 @@ impl clientgo_apimachinery::protobuf::Message for SecretProjection {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.items {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.items);
     }
 }
 
@@ -10562,9 +10353,8 @@ impl clientgo_apimachinery::protobuf::Message for SecretVolumeSource {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.items {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.items);
     }
 }
 
@@ -10813,12 +10603,9 @@ impl clientgo_apimachinery::protobuf::Message for ServiceAccount {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.image_pull_secrets {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.secrets {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.image_pull_secrets);
+        pb::shrink_option(&mut self.secrets);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -11189,24 +10976,13 @@ impl clientgo_apimachinery::protobuf::Message for ServiceSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.cluster_ips {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.external_ips {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ip_families {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.load_balancer_source_ranges {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.selector {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.cluster_ips);
+        pb::shrink_option(&mut self.external_ips);
+        pb::shrink_option(&mut self.ip_families);
+        pb::shrink_option(&mut self.load_balancer_source_ranges);
+        pb::shrink_option(&mut self.ports);
+        pb::shrink_option(&mut self.selector);
     }
 }
 
@@ -11244,9 +11020,8 @@ impl clientgo_apimachinery::protobuf::Message for ServiceStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -11590,7 +11365,8 @@ impl clientgo_apimachinery::protobuf::Message for TopologySelectorLabelRequireme
     }
 
     fn shrink(&mut self) {
-        self.values.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.values);
     }
 }
 
@@ -11621,9 +11397,8 @@ impl clientgo_apimachinery::protobuf::Message for TopologySelectorTerm {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.match_label_expressions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.match_label_expressions);
     }
 }
 
@@ -11742,9 +11517,8 @@ impl clientgo_apimachinery::protobuf::Message for TopologySpreadConstraint {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.match_label_keys {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.match_label_keys);
     }
 }
 
@@ -12138,9 +11912,8 @@ impl clientgo_apimachinery::protobuf::Message for VolumeHealthStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.health_conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.health_conditions);
     }
 }
 
@@ -12234,9 +12007,8 @@ impl clientgo_apimachinery::protobuf::Message for VolumeMount {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.bind_mount_options {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.bind_mount_options);
     }
 }
 
@@ -12417,12 +12189,9 @@ impl clientgo_apimachinery::protobuf::Message for VolumeResourceRequirements {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.limits {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.limits);
+        pb::shrink_option(&mut self.requests);
     }
 }
 

@@ -61,10 +61,9 @@ impl clientgo_apimachinery::protobuf::Message for Endpoint {
     }
 
     fn shrink(&mut self) {
-        self.addresses.shrink_to_fit();
-        if let Some(items) = &mut self.deprecated_topology {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.addresses);
+        pb::shrink_option(&mut self.deprecated_topology);
     }
 }
 
@@ -134,12 +133,9 @@ impl clientgo_apimachinery::protobuf::Message for EndpointHints {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.for_nodes {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.for_zones {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.for_nodes);
+        pb::shrink_option(&mut self.for_zones);
     }
 }
 
@@ -268,12 +264,9 @@ impl clientgo_apimachinery::protobuf::Message for EndpointSlice {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.endpoints {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.endpoints);
+        pb::shrink_option(&mut self.ports);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {

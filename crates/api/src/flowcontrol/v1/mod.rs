@@ -253,9 +253,8 @@ impl clientgo_apimachinery::protobuf::Message for FlowSchemaSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.rules {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.rules);
     }
 }
 
@@ -285,9 +284,8 @@ impl clientgo_apimachinery::protobuf::Message for FlowSchemaStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -459,8 +457,9 @@ impl clientgo_apimachinery::protobuf::Message for NonResourcePolicyRule {
     }
 
     fn shrink(&mut self) {
-        self.non_resource_urls.shrink_to_fit();
-        self.verbs.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.non_resource_urls);
+        pb::shrink(&mut self.verbs);
     }
 }
 
@@ -507,13 +506,10 @@ impl clientgo_apimachinery::protobuf::Message for PolicyRulesWithSubjects {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.non_resource_rules {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_rules {
-            items.shrink_to_fit();
-        }
-        self.subjects.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.non_resource_rules);
+        pb::shrink_option(&mut self.resource_rules);
+        pb::shrink(&mut self.subjects);
     }
 }
 
@@ -736,9 +732,8 @@ impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationStat
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -832,12 +827,11 @@ impl clientgo_apimachinery::protobuf::Message for ResourcePolicyRule {
     }
 
     fn shrink(&mut self) {
-        self.api_groups.shrink_to_fit();
-        if let Some(items) = &mut self.namespaces {
-            items.shrink_to_fit();
-        }
-        self.resources.shrink_to_fit();
-        self.verbs.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.api_groups);
+        pb::shrink_option(&mut self.namespaces);
+        pb::shrink(&mut self.resources);
+        pb::shrink(&mut self.verbs);
     }
 }
 

@@ -94,7 +94,8 @@ impl clientgo_apimachinery::protobuf::Message for HTTPIngressRuleValue {
     }
 
     fn shrink(&mut self) {
-        self.paths.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.paths);
     }
 }
 
@@ -239,9 +240,8 @@ impl clientgo_apimachinery::protobuf::Message for IPBlock {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.except {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.except);
     }
 }
 
@@ -538,9 +538,8 @@ impl clientgo_apimachinery::protobuf::Message for IngressLoadBalancerIngress {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.ports);
     }
 }
 
@@ -570,9 +569,8 @@ impl clientgo_apimachinery::protobuf::Message for IngressLoadBalancerStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.ingress {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.ingress);
     }
 }
 
@@ -746,12 +744,9 @@ impl clientgo_apimachinery::protobuf::Message for IngressSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.rules {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.tls {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.rules);
+        pb::shrink_option(&mut self.tls);
     }
 }
 
@@ -815,9 +810,8 @@ impl clientgo_apimachinery::protobuf::Message for IngressTLS {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.hosts {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.hosts);
     }
 }
 
@@ -931,12 +925,9 @@ impl clientgo_apimachinery::protobuf::Message for NetworkPolicyEgressRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.to {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.ports);
+        pb::shrink_option(&mut self.to);
     }
 }
 
@@ -974,12 +965,9 @@ impl clientgo_apimachinery::protobuf::Message for NetworkPolicyIngressRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.from {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ports {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.from);
+        pb::shrink_option(&mut self.ports);
     }
 }
 
@@ -1117,15 +1105,10 @@ impl clientgo_apimachinery::protobuf::Message for NetworkPolicySpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.egress {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ingress {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.policy_types {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.egress);
+        pb::shrink_option(&mut self.ingress);
+        pb::shrink_option(&mut self.policy_types);
     }
 }
 
@@ -1305,9 +1288,8 @@ impl clientgo_apimachinery::protobuf::Message for ServiceCIDRSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.cidrs {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.cidrs);
     }
 }
 
@@ -1337,8 +1319,7 @@ impl clientgo_apimachinery::protobuf::Message for ServiceCIDRStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }

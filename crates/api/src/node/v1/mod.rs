@@ -26,9 +26,8 @@ impl clientgo_apimachinery::protobuf::Message for Overhead {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.pod_fixed {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.pod_fixed);
     }
 }
 
@@ -158,11 +157,8 @@ impl clientgo_apimachinery::protobuf::Message for Scheduling {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.node_selector {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.tolerations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.node_selector);
+        pb::shrink_option(&mut self.tolerations);
     }
 }

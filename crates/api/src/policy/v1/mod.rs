@@ -276,11 +276,8 @@ impl clientgo_apimachinery::protobuf::Message for PodDisruptionBudgetStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.disrupted_pods {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
+        pb::shrink_option(&mut self.disrupted_pods);
     }
 }

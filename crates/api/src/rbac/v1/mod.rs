@@ -31,9 +31,8 @@ impl clientgo_apimachinery::protobuf::Message for AggregationRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.cluster_role_selectors {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.cluster_role_selectors);
     }
 }
 
@@ -88,9 +87,8 @@ impl clientgo_apimachinery::protobuf::Message for ClusterRole {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.rules {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.rules);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -182,9 +180,8 @@ impl clientgo_apimachinery::protobuf::Message for ClusterRoleBinding {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.subjects {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.subjects);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -291,19 +288,12 @@ impl clientgo_apimachinery::protobuf::Message for PolicyRule {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.api_groups {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.non_resource_urls {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resource_names {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.resources {
-            items.shrink_to_fit();
-        }
-        self.verbs.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.api_groups);
+        pb::shrink_option(&mut self.non_resource_urls);
+        pb::shrink_option(&mut self.resource_names);
+        pb::shrink_option(&mut self.resources);
+        pb::shrink(&mut self.verbs);
     }
 }
 
@@ -350,9 +340,8 @@ impl clientgo_apimachinery::protobuf::Message for Role {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.rules {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.rules);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -444,9 +433,8 @@ impl clientgo_apimachinery::protobuf::Message for RoleBinding {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.subjects {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.subjects);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {

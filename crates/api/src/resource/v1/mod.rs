@@ -77,9 +77,8 @@ impl clientgo_apimachinery::protobuf::Message for AllocatedDeviceStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -257,9 +256,8 @@ impl clientgo_apimachinery::protobuf::Message for CapacityRequestPolicy {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.valid_values {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.valid_values);
     }
 }
 
@@ -350,9 +348,8 @@ impl clientgo_apimachinery::protobuf::Message for CapacityRequirements {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.requests);
     }
 }
 
@@ -417,7 +414,8 @@ impl clientgo_apimachinery::protobuf::Message for CounterSet {
     }
 
     fn shrink(&mut self) {
-        self.counters.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.counters);
     }
 }
 
@@ -566,27 +564,14 @@ impl clientgo_apimachinery::protobuf::Message for Device {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.attributes {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.binding_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.binding_failure_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.capacity {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.consumes_counters {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.node_allocatable_resources {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.taints {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.attributes);
+        pb::shrink_option(&mut self.binding_conditions);
+        pb::shrink_option(&mut self.binding_failure_conditions);
+        pb::shrink_option(&mut self.capacity);
+        pb::shrink_option(&mut self.consumes_counters);
+        pb::shrink_option(&mut self.node_allocatable_resources);
+        pb::shrink_option(&mut self.taints);
     }
 }
 
@@ -638,9 +623,8 @@ impl clientgo_apimachinery::protobuf::Message for DeviceAllocationConfiguration 
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.requests);
     }
 }
 
@@ -680,12 +664,9 @@ impl clientgo_apimachinery::protobuf::Message for DeviceAllocationResult {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.config {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.results {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.config);
+        pb::shrink_option(&mut self.results);
     }
 }
 
@@ -761,18 +742,11 @@ impl clientgo_apimachinery::protobuf::Message for DeviceAttribute {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.bools {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.ints {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.strings {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.versions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.bools);
+        pb::shrink_option(&mut self.ints);
+        pb::shrink_option(&mut self.strings);
+        pb::shrink_option(&mut self.versions);
     }
 }
 
@@ -857,15 +831,10 @@ impl clientgo_apimachinery::protobuf::Message for DeviceClaim {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.config {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.constraints {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.config);
+        pb::shrink_option(&mut self.constraints);
+        pb::shrink_option(&mut self.requests);
     }
 }
 
@@ -904,9 +873,8 @@ impl clientgo_apimachinery::protobuf::Message for DeviceClaimConfiguration {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.requests);
     }
 }
 
@@ -1062,12 +1030,9 @@ impl clientgo_apimachinery::protobuf::Message for DeviceClassSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.config {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.selectors {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.config);
+        pb::shrink_option(&mut self.selectors);
     }
 }
 
@@ -1129,9 +1094,8 @@ impl clientgo_apimachinery::protobuf::Message for DeviceConstraint {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.requests {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.requests);
     }
 }
 
@@ -1187,10 +1151,9 @@ impl clientgo_apimachinery::protobuf::Message for DeviceCounterConsumption {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.compatibility_groups {
-            items.shrink_to_fit();
-        }
-        self.counters.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.compatibility_groups);
+        pb::shrink(&mut self.counters);
     }
 }
 
@@ -1286,9 +1249,8 @@ impl clientgo_apimachinery::protobuf::Message for DeviceRequest {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.first_available {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.first_available);
     }
 }
 
@@ -1414,21 +1376,12 @@ impl clientgo_apimachinery::protobuf::Message for DeviceRequestAllocationResult 
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.binding_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.binding_failure_conditions {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.consumed_capacity {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.skip_node_operations {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.tolerations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.binding_conditions);
+        pb::shrink_option(&mut self.binding_failure_conditions);
+        pb::shrink_option(&mut self.consumed_capacity);
+        pb::shrink_option(&mut self.skip_node_operations);
+        pb::shrink_option(&mut self.tolerations);
     }
 }
 
@@ -1578,15 +1531,10 @@ impl clientgo_apimachinery::protobuf::Message for DeviceSubRequest {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.derived_attributes {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.selectors {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.tolerations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.derived_attributes);
+        pb::shrink_option(&mut self.selectors);
+        pb::shrink_option(&mut self.tolerations);
     }
 }
 
@@ -1802,9 +1750,8 @@ impl clientgo_apimachinery::protobuf::Message for DeviceTaintRuleStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.conditions);
     }
 }
 
@@ -2023,15 +1970,10 @@ impl clientgo_apimachinery::protobuf::Message for ExactDeviceRequest {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.derived_attributes {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.selectors {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.tolerations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.derived_attributes);
+        pb::shrink_option(&mut self.selectors);
+        pb::shrink_option(&mut self.tolerations);
     }
 }
 
@@ -2081,9 +2023,8 @@ impl clientgo_apimachinery::protobuf::Message for NetworkDeviceData {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.ips {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.ips);
     }
 }
 
@@ -2414,12 +2355,9 @@ impl clientgo_apimachinery::protobuf::Message for ResourceClaimStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.devices {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.reserved_for {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.devices);
+        pb::shrink_option(&mut self.reserved_for);
     }
 }
 
@@ -2794,14 +2732,9 @@ impl clientgo_apimachinery::protobuf::Message for ResourceSliceSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.devices {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.shared_counters {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.skip_node_operations {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.devices);
+        pb::shrink_option(&mut self.shared_counters);
+        pb::shrink_option(&mut self.skip_node_operations);
     }
 }

@@ -172,9 +172,8 @@ impl clientgo_apimachinery::protobuf::Message for WorkloadPodGroupSchedulingCons
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.topology {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.topology);
     }
 }
 

@@ -262,12 +262,9 @@ impl clientgo_apimachinery::protobuf::Message for CSIDriverSpec {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.token_requests {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.volume_lifecycle_modes {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.token_requests);
+        pb::shrink_option(&mut self.volume_lifecycle_modes);
     }
 }
 
@@ -401,9 +398,8 @@ impl clientgo_apimachinery::protobuf::Message for CSINodeDriver {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.topology_keys {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.topology_keys);
     }
 }
 
@@ -435,7 +431,8 @@ impl clientgo_apimachinery::protobuf::Message for CSINodeSpec {
     }
 
     fn shrink(&mut self) {
-        self.drivers.shrink_to_fit();
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink(&mut self.drivers);
     }
 }
 
@@ -466,9 +463,8 @@ impl clientgo_apimachinery::protobuf::Message for CSINodeStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.storage_health {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.storage_health);
     }
 }
 
@@ -695,15 +691,10 @@ impl clientgo_apimachinery::protobuf::Message for StorageClass {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.allowed_topologies {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.mount_options {
-            items.shrink_to_fit();
-        }
-        if let Some(items) = &mut self.parameters {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.allowed_topologies);
+        pb::shrink_option(&mut self.mount_options);
+        pb::shrink_option(&mut self.parameters);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
@@ -781,9 +772,8 @@ impl clientgo_apimachinery::protobuf::Message for StorageHealth {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.health_conditions {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.health_conditions);
     }
 }
 
@@ -1114,9 +1104,8 @@ impl clientgo_apimachinery::protobuf::Message for VolumeAttachmentStatus {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.attachment_metadata {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.attachment_metadata);
     }
 }
 
@@ -1169,9 +1158,8 @@ impl clientgo_apimachinery::protobuf::Message for VolumeAttributesClass {
     }
 
     fn shrink(&mut self) {
-        if let Some(items) = &mut self.parameters {
-            items.shrink_to_fit();
-        }
+        use clientgo_apimachinery::protobuf::decode as pb;
+        pb::shrink_option(&mut self.parameters);
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
