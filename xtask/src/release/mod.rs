@@ -23,7 +23,8 @@ use std::process::ExitCode;
 
 use crate::{Outcome, git, semver, workspace};
 
-use version::{Bump, Version};
+pub(crate) use manifest::workspace_version;
+pub(crate) use version::{Bump, Version};
 
 const USAGE: &str = "usage: cargo xtask release X.Y.Z [--dry-run] [--skip-tests]";
 

@@ -11,6 +11,8 @@ use crate::git;
 pub(crate) struct Crate {
     /// The package name.
     pub(crate) name: String,
+    /// The name of its library target (the rustdoc JSON file's name).
+    pub(crate) lib: String,
     /// Its manifest, relative to the workspace root.
     manifest: PathBuf,
 }
@@ -51,23 +53,22 @@ pub(crate) fn published(root: &Path) -> Result<Vec<Crate>, String> {
                 .as_array()
                 .is_none_or(|to| !to.is_empty())
         })
-        .filter(|package| {
-            package["targets"]
+        .filter_map(|package| {
+            let lib = package["targets"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .any(|target| {
+                .find(|target| {
                     target["kind"]
                         .as_array()
                         .into_iter()
                         .flatten()
                         .any(|kind| kind == "lib")
-                })
-        })
-        .filter_map(|package| {
+                })?;
             let manifest = Path::new(package["manifest_path"].as_str()?);
             Some(Crate {
                 name: package["name"].as_str()?.to_string(),
+                lib: lib["name"].as_str()?.replace('-', "_"),
                 manifest: manifest.strip_prefix(&workspace_root).ok()?.to_path_buf(),
             })
         })

@@ -2,6 +2,12 @@
 //! published crates against a baseline with cargo-semver-checks, building the rustdoc JSON
 //! of both sides locally (nothing is fetched from crates.io).
 //!
+//! Each side is documented by one `cargo doc` of every checked crate (all features, JSON
+//! output), so dependencies build once per side: the current tree in the workspace's
+//! `target/`, the baseline exported from git under `target/semver/<commit>/`, where it
+//! stays cached for the next check against the same commit. cargo-semver-checks then
+//! compares the two JSON files of each crate.
+//!
 //! The baseline is REV, or else the previous release tag (`git describe --tags --match
 //! 'v*' --abbrev=0`); with neither there is nothing to compare against, and the check
 //! passes saying so. Crates that the baseline
@@ -13,8 +19,8 @@ mod crates;
 #[cfg(test)]
 mod tests;
 
-use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
 
 use crate::{Outcome, git, workspace};
 
@@ -71,13 +77,15 @@ pub(crate) fn check(
     release_type: Option<&str>,
 ) -> Result<bool, String> {
     ensure_installed()?;
-    let Some(mut command) = command(root, rev, packages, release_type)? else {
-        return Ok(true);
-    };
-    let status = command
-        .status()
-        .map_err(|e| format!("running cargo semver-checks: {e}"))?;
-    Ok(status.success())
+    let mut passed = true;
+    for (name, mut command) in commands(root, rev, packages, release_type)? {
+        println!("[xtask] {name}");
+        let status = command
+            .status()
+            .map_err(|e| format!("running cargo semver-checks: {e}"))?;
+        passed &= status.success();
+    }
+    Ok(passed)
 }
 
 /// Fails with the install command when cargo-semver-checks is missing.
@@ -96,19 +104,16 @@ pub(crate) fn ensure_installed() -> Result<(), String> {
     }
 }
 
-/// The `cargo semver-checks` command comparing the workspace at `root` with revision
-/// `rev`, for the crates of `packages` (every published crate when empty) that `rev`
-/// has; `None`, after saying so, when no crate is left to compare.
-///
-/// The baseline is the commit `rev` names, which cargo-semver-checks exports from git
-/// under `target/semver-checks/git-<commit>/`, where its builds stay cached for the next
-/// check against the same commit.
-fn command(
+/// The `cargo semver-checks` commands comparing the workspace at `root` with revision
+/// `rev`, with the crate each compares, one per crate of `packages` (every published crate when empty) that `rev` has,
+/// after building the rustdoc JSON of both sides; none, after saying so, when no crate
+/// is left to compare.
+fn commands(
     root: &Path,
     rev: &str,
     packages: &[String],
     release_type: Option<&str>,
-) -> Result<Option<Command>, String> {
+) -> Result<Vec<(String, Command)>, String> {
     let commit = git::output(
         root,
         &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
@@ -126,28 +131,134 @@ fn command(
             continue;
         }
         if krate.exists_at(root, &commit) {
-            compared.push(krate.name.as_str());
+            compared.push(krate);
         } else {
             println!("[xtask] {} is new since {rev}: not checked", krate.name);
         }
     }
     if compared.is_empty() {
         println!("[xtask] no crate to compare with {rev}");
-        return Ok(None);
+        return Ok(Vec::new());
     }
+    let names: Vec<&str> = compared.iter().map(|c| c.name.as_str()).collect();
+
+    let baseline = export(root, &commit)?;
+    let baseline_target = baseline.parent().unwrap_or(&baseline).join("target");
+    println!(
+        "[xtask] rustdoc JSON of {rev} in {}",
+        baseline_target.display()
+    );
+    rustdoc_json(&baseline, &baseline_target, &names)?;
+    let current_target = root.join("target");
+    println!("[xtask] rustdoc JSON of the work tree");
+    rustdoc_json(root, &current_target, &names)?;
+
+    let release_type = match release_type {
+        Some(release_type) => Some(release_type.to_string()),
+        None => bump_between(&baseline, root)?,
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let commands = compared
+        .iter()
+        .map(|krate| {
+            let json = format!("doc/{}.json", krate.lib);
+            let mut command = Command::new(&cargo);
+            command
+                .current_dir(root)
+                .arg("semver-checks")
+                .arg("--baseline-rustdoc")
+                .arg(baseline_target.join(&json))
+                .arg("--current-rustdoc")
+                .arg(current_target.join(&json));
+            if let Some(release_type) = &release_type {
+                command.args(["--release-type", release_type]);
+            }
+            (krate.name.clone(), command)
+        })
+        .collect();
+    Ok(commands)
+}
+
+/// The tree of `commit`, exported from git under `target/semver/<commit>/src` of `root`
+/// (once: a later check against the same commit reuses it and its builds).
+fn export(root: &Path, commit: &str) -> Result<PathBuf, String> {
+    let dir = root.join("target/semver").join(commit);
+    let source = dir.join("src");
+    if source.join("Cargo.toml").is_file() {
+        return Ok(source);
+    }
+    let partial = dir.join("src.partial");
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir_all(&partial)
+        .map_err(|e| format!("creating {}: {e}", partial.display()))?;
+    let archive = Command::new("git")
+        .current_dir(root)
+        .args(["archive", "--format=tar", commit])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("running git archive: {e}"))?;
+    let extracted = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(&partial)
+        .stdin(archive.stdout.ok_or("git archive gave no output")?)
+        .status()
+        .map_err(|e| format!("running tar: {e}"))?;
+    if !extracted.success() {
+        return Err(format!(
+            "extracting {commit} into {} failed",
+            partial.display()
+        ));
+    }
+    std::fs::rename(&partial, &source)
+        .map_err(|e| format!("moving {} into place: {e}", partial.display()))?;
+    Ok(source)
+}
+
+/// Documents `packages` of the workspace at `root` as rustdoc JSON (every feature on,
+/// as cargo-semver-checks' default does for crates without unstable features) into
+/// `target/doc/<lib>.json`.
+fn rustdoc_json(root: &Path, target: &Path, packages: &[&str]) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .arg("semver-checks")
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .args(["--baseline-rev", &commit]);
-    for name in compared {
-        command.args(["--package", name]);
+        .args(["doc", "--no-deps", "--all-features", "--quiet"])
+        .env("CARGO_TARGET_DIR", target)
+        // Rustdoc's JSON output is unstable: the stable toolchain is let to produce it,
+        // as cargo-semver-checks itself does.
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json");
+    for package in packages {
+        command.args(["--package", package]);
     }
-    if let Some(release_type) = release_type {
-        command.args(["--release-type", release_type]);
+    let status = command
+        .status()
+        .map_err(|e| format!("running cargo doc: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cargo doc (rustdoc JSON) failed in {}",
+            root.display()
+        ))
     }
-    Ok(Some(command))
+}
+
+/// The `--release-type` that the version in `current`'s Cargo.toml allows after the one
+/// in `baseline`'s; `None` when they are equal (cargo-semver-checks then reads the
+/// versions from the rustdoc JSON and allows no breaking change).
+fn bump_between(baseline: &Path, current: &Path) -> Result<Option<String>, String> {
+    let version = |dir: &Path| -> Result<crate::release::Version, String> {
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        crate::release::workspace_version(&text)
+    };
+    let (previous, next) = (version(baseline)?, version(current)?);
+    if previous == next {
+        return Ok(None);
+    }
+    let bump = crate::release::Bump::between(previous, next)?;
+    Ok(Some(bump.release_type().to_string()))
 }

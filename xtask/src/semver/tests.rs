@@ -1,12 +1,12 @@
 //! The semver check on a scratch clone of this repository: an added public function
 //! passes, a removed one fails unless the release is allowed to break. The check runs on
 //! `clientgo-workqueue` only, whose rustdoc JSON is built for the baseline and the current
-//! tree (the dependencies are built once per side, in the clone's target folder).
+//! tree (the dependencies are built once per side, under the clone's target folder).
 
 use std::path::Path;
 use std::process::Output;
 
-use super::{command, ensure_installed};
+use super::{commands, ensure_installed};
 use crate::{git, workspace};
 
 const CRATE: &str = "clientgo-workqueue";
@@ -42,11 +42,10 @@ fn commit_change(repo: &Path, code: &str, remove: bool, message: &str) {
 
 /// Runs the check of the crate in `repo` against the tag `v0.0.1-test`, with its report.
 fn check(repo: &Path, release_type: Option<&str>) -> Output {
-    let output = command(repo, "v0.0.1-test", &[CRATE.to_string()], release_type)
-        .expect("command")
-        .expect("the baseline has the crate")
-        .output()
-        .expect("run cargo semver-checks");
+    let mut commands =
+        commands(repo, "v0.0.1-test", &[CRATE.to_string()], release_type).expect("commands");
+    assert_eq!(commands.len(), 1, "one crate is compared");
+    let output = commands[0].1.output().expect("run cargo semver-checks");
     eprintln!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
