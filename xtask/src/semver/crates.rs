@@ -1,6 +1,6 @@
 //! The published crates of a workspace: its members with a library target whose manifest
-//! does not say `publish = false`, as `cargo metadata` reports them, and which of them a
-//! revision of the repository already has.
+//! does not say `publish = false`, as `cargo metadata` reports them (with the workspace's
+//! target folder), and which of them a revision of the repository already has.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,8 +26,16 @@ impl Crate {
     }
 }
 
-/// The published library crates of the workspace at `root`, sorted by name.
-pub(crate) fn published(root: &Path) -> Result<Vec<Crate>, String> {
+/// What the semver check needs to know of a workspace.
+pub(crate) struct Workspace {
+    /// The published library crates, sorted by name.
+    pub(crate) crates: Vec<Crate>,
+    /// Its target folder (`CARGO_TARGET_DIR` or the configured one, else `target/`).
+    pub(crate) target: PathBuf,
+}
+
+/// The published library crates and the target folder of the workspace at `root`.
+pub(crate) fn published(root: &Path) -> Result<Workspace, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(root)
@@ -74,5 +82,8 @@ pub(crate) fn published(root: &Path) -> Result<Vec<Crate>, String> {
         })
         .collect();
     crates.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(crates)
+    let target = metadata["target_directory"]
+        .as_str()
+        .map_or_else(|| root.join("target"), PathBuf::from);
+    Ok(Workspace { crates, target })
 }

@@ -4,16 +4,16 @@
 //!
 //! Each side is documented by one `cargo doc` of every checked crate (all features, JSON
 //! output), so dependencies build once per side: the current tree in the workspace's
-//! `target/`, the baseline exported from git under `target/semver/<commit>/`, where it
-//! stays cached for the next check against the same commit. cargo-semver-checks then
-//! compares the two JSON files of each crate.
+//! target folder, the baseline exported from git under `<target>/semver/<commit>/`,
+//! where it stays cached for the next check against the same commit. cargo-semver-checks
+//! then compares the two JSON files of each crate.
 //!
 //! The baseline is REV, or else the previous release tag (`git describe --tags --match
 //! 'v*' --abbrev=0`); with neither there is nothing to compare against, and the check
-//! passes saying so. Crates that the baseline
-//! does not have are new and are not checked. A breaking change fails the check unless the
-//! version allows it by Cargo's rules (a major bump, or a minor bump while the major version
-//! is 0): the version in Cargo.toml against the baseline's, or the bump a release names.
+//! passes saying so. Crates that the baseline does not have are new and are not checked.
+//! A breaking change fails the check unless the version allows it by Cargo's rules (a
+//! major bump, or a minor bump while the major version is 0): the version in Cargo.toml
+//! against the baseline's, or the bump a release names.
 
 mod crates;
 #[cfg(test)]
@@ -105,9 +105,9 @@ pub(crate) fn ensure_installed() -> Result<(), String> {
 }
 
 /// The `cargo semver-checks` commands comparing the workspace at `root` with revision
-/// `rev`, with the crate each compares, one per crate of `packages` (every published crate when empty) that `rev` has,
-/// after building the rustdoc JSON of both sides; none, after saying so, when no crate
-/// is left to compare.
+/// `rev`, with the crate each compares: one per crate of `packages` (every published
+/// crate when empty) that `rev` has, after building the rustdoc JSON of both sides; none,
+/// after saying so, when no crate is left to compare.
 fn commands(
     root: &Path,
     rev: &str,
@@ -119,14 +119,15 @@ fn commands(
         &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
     )?;
     println!("[xtask] semver check against {rev} ({commit})");
-    let published = crates::published(root)?;
+    let workspace = crates::published(root)?;
+    let published = &workspace.crates;
     for name in packages {
         if !published.iter().any(|c| &c.name == name) {
             return Err(format!("{name} is not a published crate of this workspace"));
         }
     }
     let mut compared = Vec::new();
-    for krate in &published {
+    for krate in published {
         if !packages.is_empty() && !packages.contains(&krate.name) {
             continue;
         }
@@ -142,14 +143,14 @@ fn commands(
     }
     let names: Vec<&str> = compared.iter().map(|c| c.name.as_str()).collect();
 
-    let baseline = export(root, &commit)?;
+    let baseline = export(root, &workspace.target, &commit)?;
     let baseline_target = baseline.parent().unwrap_or(&baseline).join("target");
     println!(
         "[xtask] rustdoc JSON of {rev} in {}",
         baseline_target.display()
     );
     rustdoc_json(&baseline, &baseline_target, &names)?;
-    let current_target = root.join("target");
+    let current_target = workspace.target.clone();
     println!("[xtask] rustdoc JSON of the work tree");
     rustdoc_json(root, &current_target, &names)?;
 
@@ -179,10 +180,11 @@ fn commands(
     Ok(commands)
 }
 
-/// The tree of `commit`, exported from git under `target/semver/<commit>/src` of `root`
-/// (once: a later check against the same commit reuses it and its builds).
-fn export(root: &Path, commit: &str) -> Result<PathBuf, String> {
-    let dir = root.join("target/semver").join(commit);
+/// The tree of `commit` of the repository at `root`, exported from git under
+/// `<target>/semver/<commit>/src` (once: a later check against the same commit reuses it
+/// and its builds).
+fn export(root: &Path, target: &Path, commit: &str) -> Result<PathBuf, String> {
+    let dir = target.join("semver").join(commit);
     let source = dir.join("src");
     if source.join("Cargo.toml").is_file() {
         return Ok(source);
