@@ -3,10 +3,10 @@
 //! of both sides locally (nothing is fetched from crates.io).
 //!
 //! Each side is documented by one `cargo doc` of every checked crate (all features, JSON
-//! output), so dependencies build once per side: the current tree in the workspace's
-//! target folder, the baseline exported from git under `<target>/semver/<commit>/`,
-//! where it stays cached for the next check against the same commit. cargo-semver-checks
-//! then compares the two JSON files of each crate.
+//! output), so dependencies build once per side: the current tree in
+//! `<target>/semver/current/`, the baseline exported from git under
+//! `<target>/semver/<commit>/`, where it stays cached for the next check against the
+//! same commit. cargo-semver-checks then compares the two JSON files of each crate.
 //!
 //! The baseline is REV, or else the previous release tag (`git describe --tags --match
 //! 'v*' --abbrev=0`); with neither there is nothing to compare against, and the check
@@ -150,7 +150,10 @@ fn commands(
         baseline_target.display()
     );
     rustdoc_json(&baseline, &baseline_target, &names)?;
-    let current_target = workspace.target.clone();
+    // Not the workspace's own build folder: `RUSTC_BOOTSTRAP` makes build scripts that
+    // probe for nightly features (proc-macro2's) rebuild their crates in place there,
+    // under a build or a test run that may be going on at the same time.
+    let current_target = workspace.target.join("semver/current");
     println!("[xtask] rustdoc JSON of the work tree");
     rustdoc_json(root, &current_target, &names)?;
 
