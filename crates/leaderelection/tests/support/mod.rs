@@ -163,6 +163,8 @@ impl Tracker {
 pub struct Candidate {
     pub identity: String,
     round: Arc<Mutex<CancellationToken>>,
+    /// The least pause before the candidate rejoins after its current round ends.
+    sit_out: Arc<Mutex<Duration>>,
     stop: CancellationToken,
     task: JoinHandle<()>,
     pub stopped_leading: Arc<Mutex<Vec<Instant>>>,
@@ -179,6 +181,7 @@ impl Candidate {
         tracker: &Arc<Tracker>,
     ) -> Self {
         let round = Arc::new(Mutex::new(CancellationToken::new()));
+        let sit_out = Arc::new(Mutex::new(Duration::ZERO));
         let stop = CancellationToken::new();
         let stopped_leading = Arc::new(Mutex::new(Vec::new()));
         let lock = Arc::new(LeaseLock::new(
@@ -191,7 +194,8 @@ impl Candidate {
             },
         ));
         let task = tokio::spawn({
-            let (round, stop, tracker) = (round.clone(), stop.clone(), tracker.clone());
+            let (round, sit_out, stop) = (round.clone(), sit_out.clone(), stop.clone());
+            let tracker = tracker.clone();
             let (identity, stopped) = (identity.to_owned(), stopped_leading.clone());
             async move {
                 while !stop.is_cancelled() {
@@ -225,7 +229,8 @@ impl Candidate {
                     }
                     // Rejoin after a random pause: a quick rejoin re-takes its own
                     // unreleased lease (same identity), a slow one lets others in.
-                    let pause = Duration::from_millis(fastrand::u64(200..3000));
+                    let pause = Duration::from_millis(fastrand::u64(200..3000))
+                        .max(std::mem::take(&mut *sit_out.lock()));
                     tokio::select! {
                         () = tokio::time::sleep(pause) => {}
                         () = stop.cancelled() => {}
@@ -236,6 +241,7 @@ impl Candidate {
         Self {
             identity: identity.into(),
             round,
+            sit_out,
             stop,
             task,
             stopped_leading,
@@ -247,6 +253,13 @@ impl Candidate {
         let at = Instant::now();
         self.round.lock().cancel();
         at
+    }
+
+    /// Cancels the current election and keeps the candidate out for at least `pause`
+    /// (long enough, and the others take the lease over).
+    pub fn cancel_round_and_sit_out(&self, pause: Duration) -> Instant {
+        *self.sit_out.lock() = pause;
+        self.cancel_round()
     }
 
     /// Stops competing for good.
