@@ -133,21 +133,12 @@ fn build() -> Result<ExitCode, String> {
 
 /// Runs `cargo <args>` in `dir` (a project of its own) with `target` as its target folder.
 pub(crate) fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .map_err(|e| format!("running cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "cargo {} failed in {}",
-            args.join(" "),
-            dir.display()
-        ))
-    }
+    let mut command = crate::workspace::cargo_in(dir);
+    command.args(args).env("CARGO_TARGET_DIR", target);
+    crate::workspace::run(
+        command,
+        &format!("cargo {} in {}", args.join(" "), dir.display()),
+    )
 }
 
 /// Items per shape of `bench workqueue`, and with `--quick`.

@@ -1,6 +1,6 @@
 //! Paths and commands of this workspace.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The workspace root (the parent of the `xtask` folder).
@@ -14,10 +14,28 @@ pub(crate) fn root() -> PathBuf {
 
 /// `cargo` (the one running this xtask), in the workspace root.
 pub(crate) fn cargo() -> Command {
+    cargo_in(&root())
+}
+
+/// `cargo` (the one running this xtask), in `dir`.
+pub(crate) fn cargo_in(dir: &Path) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
-    command.current_dir(root());
+    command.current_dir(dir);
     command
+}
+
+/// Runs `command` with this process's output; a failure to start it or a non-zero exit
+/// is an error naming `what`.
+pub(crate) fn run(mut command: Command, what: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("running {what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
 }
 
 /// Starts the local control plane of `version`, printing what it does.

@@ -3,7 +3,6 @@
 //! target folder), and which of them a revision of the repository already has.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::git;
 
@@ -36,9 +35,7 @@ pub(crate) struct Workspace {
 
 /// The published library crates and the target folder of the workspace at `root`.
 pub(crate) fn published(root: &Path) -> Result<Workspace, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(root)
+    let out = crate::workspace::cargo_in(root)
         .args(["metadata", "--no-deps", "--format-version", "1"])
         .output()
         .map_err(|e| format!("running cargo metadata: {e}"))?;

@@ -161,14 +161,12 @@ fn commands(
         Some(release_type) => Some(release_type.to_string()),
         None => bump_between(&baseline, root)?,
     };
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let commands = compared
         .iter()
         .map(|krate| {
             let json = format!("doc/{}.json", krate.lib);
-            let mut command = Command::new(&cargo);
+            let mut command = crate::workspace::cargo_in(root);
             command
-                .current_dir(root)
                 .arg("semver-checks")
                 .arg("--baseline-rustdoc")
                 .arg(baseline_target.join(&json))
@@ -224,10 +222,8 @@ fn export(root: &Path, target: &Path, commit: &str) -> Result<PathBuf, String> {
 /// as cargo-semver-checks' default does for crates without unstable features) into
 /// `target/doc/<lib>.json`.
 fn rustdoc_json(root: &Path, target: &Path, packages: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = crate::workspace::cargo_in(root);
     command
-        .current_dir(root)
         .args(["doc", "--no-deps", "--all-features", "--quiet"])
         .env("CARGO_TARGET_DIR", target)
         // Rustdoc's JSON output is unstable: the stable toolchain is let to produce it,
@@ -237,17 +233,10 @@ fn rustdoc_json(root: &Path, target: &Path, packages: &[&str]) -> Result<(), Str
     for package in packages {
         command.args(["--package", package]);
     }
-    let status = command
-        .status()
-        .map_err(|e| format!("running cargo doc: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "cargo doc (rustdoc JSON) failed in {}",
-            root.display()
-        ))
-    }
+    crate::workspace::run(
+        command,
+        &format!("cargo doc (rustdoc JSON) in {}", root.display()),
+    )
 }
 
 /// The `--release-type` that the version in `current`'s Cargo.toml allows after the one
