@@ -72,7 +72,7 @@ pub async fn run(clientset: &Clientset, namespace: &str) -> clientgo_rest::Resul
 }
 
 fn demo_deployment() -> Deployment {
-    let labels = StringMap::from([("app".to_string(), "demo".to_string())]);
+    let labels: StringMap = StringMap::from([("app", "demo".into())]);
     Deployment {
         metadata: ObjectMeta {
             name: Some(NAME.into()),

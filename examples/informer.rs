@@ -57,6 +57,7 @@ async fn create_namespace(clientset: &Clientset) -> Result<String, Error> {
     created
         .metadata
         .name
+        .map(String::from)
         .ok_or_else(|| "the server returned a namespace without a name".into())
 }
 

@@ -175,8 +175,8 @@ async fn expect_copy(
     await_condition::<ConfigMap>(requests, "settings", Duration::from_secs(30), move |copy| {
         copy.and_then(|c| c.data.as_ref())
             .and_then(|d| d.get(&key))
-            .cloned()
-            == expected
+            .map(|value| value.as_str())
+            == expected.as_deref()
     })
     .await?;
     Ok(())
@@ -306,7 +306,7 @@ async fn main() -> Result<(), Error> {
             target_namespaces: vec![a.clone(), b.clone()],
         },
     );
-    mirror.metadata.namespace = Some(home.clone());
+    mirror.metadata.namespace = Some(home.as_str().into());
     let mirrors = operator.mirrors_in(&home);
     mirrors.apply(&mirror, &apply).await?;
     expect_copy(&operator, &a, "greeting", Some("hello")).await?;

@@ -64,6 +64,7 @@ async fn create_namespace(clientset: &Clientset) -> Result<String, Error> {
     created
         .metadata
         .name
+        .map(String::from)
         .ok_or_else(|| "the server returned a namespace without a name".into())
 }
 
@@ -168,7 +169,7 @@ fn is_reconciled(cm: &ConfigMap) -> bool {
     cm.metadata
         .annotations
         .get("reconciled")
-        .map(String::as_str)
+        .map(|value| value.as_str())
         == Some("true")
 }
 

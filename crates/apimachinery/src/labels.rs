@@ -56,9 +56,9 @@ impl Labels for BTreeMap<String, String> {
     }
 }
 
-impl Labels for crate::StringMap<String> {
+impl<V: AsRef<str>> Labels for crate::StringMap<V> {
     fn get_label(&self, key: &str) -> Option<&str> {
-        self.get(key).map(String::as_str)
+        self.get(key).map(AsRef::as_ref)
     }
 }
 
@@ -135,7 +135,7 @@ pub fn convert_selector_to_labels_map(selector: &str) -> Result<Set, Error> {
                     .to_string(),
             ));
         }
-        set.insert(key.to_owned(), value.to_owned());
+        set.insert(key.into(), value.into());
     }
     Ok(set)
 }
@@ -1053,7 +1053,7 @@ mod tests {
     fn set(pairs: &[(&str, &str)]) -> Set {
         pairs
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .map(|(k, v)| (*k, crate::Str::from(*v)))
             .collect()
     }
 

@@ -3,8 +3,8 @@
 //! errors.
 //!
 //! This crate is the Rust counterpart of the parts of Go's `k8s.io/apimachinery` that
-//! client-go uses. It does no I/O and depends only on `serde`, `serde_json`, `base64` and
-//! `thiserror`.
+//! client-go uses. It does no I/O and depends only on `serde`, `serde_json`, `base64`,
+//! `thiserror` and `lean_string`.
 //!
 //! # Package map
 //!
@@ -28,6 +28,7 @@
 //! | [`byte_string`] | (Go's `[]byte` in JSON) | [`ByteString`], base64 on the wire |
 //! | [`serde_util`] | | serde helpers shared with generated types |
 //! | [`string_map`] | (Go's `map[string]T`) | [`StringMap`], the compact sorted map of labels, annotations and other API maps |
+//! | [`text`] | (Go's `string`) | [`Str`], the 16-byte string of API objects' fields: short text inline, long text shared |
 //! | [`structural`] | `apiextensions` schemas | [`StructuralSchema`], the schemas of custom resources' types |
 //! | [`managed_fields`] | `structured-merge-diff` field sets | what a field manager owns; extraction for read-modify-apply |
 //!
@@ -71,6 +72,7 @@ pub mod schema;
 pub mod serde_util;
 pub mod string_map;
 pub mod structural;
+pub mod text;
 pub mod unstructured;
 pub mod validation;
 pub mod watch;
@@ -88,4 +90,5 @@ pub use resource::{ApiResource, Metadata, Resource, Scope};
 pub use schema::{GroupKind, GroupResource, GroupVersion, GroupVersionKind, GroupVersionResource};
 pub use string_map::StringMap;
 pub use structural::StructuralSchema;
+pub use text::Str;
 pub use unstructured::{Unstructured, UnstructuredList};

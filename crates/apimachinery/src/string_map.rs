@@ -10,10 +10,10 @@
 //! ```
 //! use clientgo_apimachinery::StringMap;
 //!
-//! let mut labels = StringMap::from([("tier".to_string(), "web".to_string())]);
+//! let mut labels: StringMap = StringMap::from([("tier", "web".into())]);
 //! labels.insert("app".into(), "shop".into());
 //! labels.insert("env".into(), "prod".into());
-//! assert_eq!(labels.get("app").map(String::as_str), Some("shop"));
+//! assert_eq!(labels.get("app").map(|v| v.as_str()), Some("shop"));
 //! assert_eq!(labels.keys().collect::<Vec<_>>(), ["app", "env", "tier"]);
 //! assert_eq!(serde_json::to_string(&labels)?, r#"{"app":"shop","env":"prod","tier":"web"}"#);
 //! # Ok::<(), serde_json::Error>(())
@@ -27,10 +27,13 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A map from `String` keys to `V`, sorted by key, stored in one vector.
+use crate::Str;
+
+/// A map from [`Str`] keys to `V` (by default [`Str`]), sorted by key, stored in one
+/// vector.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StringMap<V = String> {
-    entries: Vec<(String, V)>,
+pub struct StringMap<V = Str> {
+    entries: Vec<(Str, V)>,
 }
 
 impl<V> Default for StringMap<V> {
@@ -71,7 +74,7 @@ impl<V> StringMap<V> {
     }
 
     /// Sets `key` to `value`, returning the previous value.
-    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+    pub fn insert(&mut self, key: Str, value: V) -> Option<V> {
         match self.position(&key) {
             Ok(index) => self
                 .entries
@@ -95,7 +98,7 @@ impl<V> StringMap<V> {
         let index = match self.position(key) {
             Ok(index) => index,
             Err(index) => {
-                self.entries.insert(index, (key.to_string(), default()));
+                self.entries.insert(index, (key.into(), default()));
                 index
             }
         };
@@ -143,12 +146,12 @@ impl<V> StringMap<V> {
     }
 
     /// The entries in key order, values mutable.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut V)> {
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Str, &mut V)> {
         self.entries.iter_mut().map(|(k, v)| (&*k, v))
     }
 
     /// The keys in order.
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub fn keys(&self) -> impl Iterator<Item = &Str> {
         self.entries.iter().map(|(k, _)| k)
     }
 
@@ -163,11 +166,11 @@ impl<V> StringMap<V> {
     }
 
     /// Builds a map from entries in any order; a repeated key keeps its last value.
-    fn from_unsorted(mut entries: Vec<(String, V)>) -> Self {
+    fn from_unsorted(mut entries: Vec<(Str, V)>) -> Self {
         // Stable sort: among equal keys the original order remains, so keeping the last
         // of each run keeps the last value given.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(String, V)> = Vec::with_capacity(entries.len());
+        let mut out: Vec<(Str, V)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             match out.last_mut() {
                 Some(last) if last.0 == key => last.1 = value,
@@ -187,10 +190,10 @@ impl<V: fmt::Debug> fmt::Debug for StringMap<V> {
 
 /// Iterator over the entries of a [`StringMap`] in key order.
 #[derive(Clone, Debug)]
-pub struct Iter<'a, V>(std::slice::Iter<'a, (String, V)>);
+pub struct Iter<'a, V>(std::slice::Iter<'a, (Str, V)>);
 
 impl<'a, V> Iterator for Iter<'a, V> {
-    type Item = (&'a String, &'a V);
+    type Item = (&'a Str, &'a V);
 
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next().map(|(k, v)| (k, v))
@@ -210,7 +213,7 @@ impl<V> DoubleEndedIterator for Iter<'_, V> {
 }
 
 impl<'a, V> IntoIterator for &'a StringMap<V> {
-    type Item = (&'a String, &'a V);
+    type Item = (&'a Str, &'a V);
     type IntoIter = Iter<'a, V>;
 
     fn into_iter(self) -> Self::IntoIter {
@@ -219,46 +222,56 @@ impl<'a, V> IntoIterator for &'a StringMap<V> {
 }
 
 impl<V> IntoIterator for StringMap<V> {
-    type Item = (String, V);
-    type IntoIter = std::vec::IntoIter<(String, V)>;
+    type Item = (Str, V);
+    type IntoIter = std::vec::IntoIter<(Str, V)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl<V> FromIterator<(String, V)> for StringMap<V> {
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
-        Self::from_unsorted(entries.into_iter().collect())
+/// Collects pairs whose keys convert into [`Str`] and values into `V` (`String`s into a
+/// map of [`Str`]s, say); a repeated key keeps its last value.
+impl<K: Into<Str>, V, W: Into<V>> FromIterator<(K, W)> for StringMap<V> {
+    fn from_iter<I: IntoIterator<Item = (K, W)>>(entries: I) -> Self {
+        Self::from_unsorted(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 
-impl<V> Extend<(String, V)> for StringMap<V> {
-    fn extend<I: IntoIterator<Item = (String, V)>>(&mut self, entries: I) {
+impl<K: Into<Str>, V> Extend<(K, V)> for StringMap<V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
         for (key, value) in entries {
-            self.insert(key, value);
+            self.insert(key.into(), value);
         }
     }
 }
 
-impl<V, const N: usize> From<[(String, V); N]> for StringMap<V> {
-    fn from(entries: [(String, V); N]) -> Self {
-        Self::from_unsorted(entries.into())
+impl<K: Into<Str>, V, const N: usize> From<[(K, V); N]> for StringMap<V> {
+    fn from(entries: [(K, V); N]) -> Self {
+        Self::from_unsorted(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 }
 
-impl<V> From<std::collections::BTreeMap<String, V>> for StringMap<V> {
-    fn from(map: std::collections::BTreeMap<String, V>) -> Self {
+impl<V, W: Into<V>> From<std::collections::BTreeMap<String, W>> for StringMap<V> {
+    fn from(map: std::collections::BTreeMap<String, W>) -> Self {
         // Already sorted and unique.
         Self {
-            entries: map.into_iter().collect(),
+            entries: map.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
         }
     }
 }
 
 impl<V> From<StringMap<V>> for std::collections::BTreeMap<String, V> {
     fn from(map: StringMap<V>) -> Self {
-        map.entries.into_iter().collect()
+        map.entries
+            .into_iter()
+            .map(|(k, v)| (k.into(), v))
+            .collect()
     }
 }
 
@@ -297,7 +310,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for StringMap<V> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::with_capacity(access.size_hint().unwrap_or(0).min(64));
-                while let Some((key, value)) = access.next_entry::<String, V>()? {
+                while let Some((key, value)) = access.next_entry::<Str, V>()? {
                     entries.push((key, value));
                 }
                 // JSON from the API server is already sorted: check before sorting.
@@ -349,7 +362,10 @@ mod tests {
             serde_json::to_string(&ours).unwrap(),
             serde_json::to_string(&theirs).unwrap()
         );
-        assert_eq!(StringMap::from(theirs), ours);
+        let converted: StringMap<String> = StringMap::from(theirs);
+        let expected: Vec<(&str, &str)> = ours.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let got: Vec<(&str, &str)> = converted.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -10,7 +10,7 @@ type Pairs<'a> = &'a [(&'a str, &'a str)];
 fn set(pairs: Pairs<'_>) -> Set {
     pairs
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .map(|(k, v)| (*k, clientgo_apimachinery::Str::from(*v)))
         .collect()
 }
 
@@ -460,7 +460,7 @@ fn set_selector_parser() {
                     .unwrap_or_default()
                     .iter()
                     .map(|r| {
-                        let values = r.values().iter().map(String::as_str).collect();
+                        let values = r.values().iter().map(|value| value.as_str()).collect();
                         (r.key(), r.operator(), values)
                     })
                     .collect();

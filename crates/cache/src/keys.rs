@@ -170,7 +170,7 @@ mod tests {
 
     fn meta(ns: &str, name: &str) -> ObjectMeta {
         let mut m = ObjectMeta::named(name);
-        m.namespace = Some(ns.to_owned()).filter(|n| !n.is_empty());
+        m.namespace = Some(ns).filter(|n| !n.is_empty()).map(Into::into);
         m
     }
 

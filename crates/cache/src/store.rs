@@ -551,11 +551,11 @@ mod tests {
 
     fn obj(ns: &str, name: &str, rv: &str, labels: &[(&str, &str)]) -> Arc<ObjectMeta> {
         let mut m = ObjectMeta::named(name);
-        m.namespace = Some(ns.to_owned()).filter(|n| !n.is_empty());
-        m.resource_version = Some(rv.to_owned());
+        m.namespace = Some(ns).filter(|n| !n.is_empty()).map(Into::into);
+        m.resource_version = Some(rv.into());
         m.labels = labels
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .map(|(k, v)| (*k, clientgo_apimachinery::Str::from(*v)))
             .collect();
         Arc::new(m)
     }

@@ -24,7 +24,7 @@ pub type Event = clientgo_rest::Result<WatchEvent<Obj>>;
 pub fn cm(name: &str, rv: &str) -> Obj {
     let mut m = ObjectMeta::named(name);
     m.namespace = Some("ns".into());
-    m.resource_version = Some(rv.into()).filter(|r: &String| !r.is_empty());
+    m.resource_version = Some(rv).filter(|r| !r.is_empty()).map(Into::into);
     PartialObjectMetadata {
         metadata: m,
         ..PartialObjectMetadata::default()
@@ -35,7 +35,7 @@ pub fn list_of(rv: &str, cont: Option<&str>, items: Vec<Obj>) -> ObjectList<Obj>
     ObjectList {
         metadata: ListMeta {
             resource_version: Some(rv.into()),
-            continue_: cont.map(str::to_owned),
+            continue_: cont.map(Into::into),
             ..ListMeta::default()
         },
         items,

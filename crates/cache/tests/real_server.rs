@@ -103,10 +103,16 @@ fn recording_handler(seen: Seen) -> ResourceEventHandlerFuncs<ConfigMap> {
     };
     ResourceEventHandlerFuncs::new()
         .on_add(move |o, _| {
-            a.lock().insert(key(o), o.metadata.resource_version.clone());
+            a.lock().insert(
+                key(o),
+                o.metadata.resource_version.as_deref().map(str::to_owned),
+            );
         })
         .on_update(move |_, o| {
-            u.lock().insert(key(o), o.metadata.resource_version.clone());
+            u.lock().insert(
+                key(o),
+                o.metadata.resource_version.as_deref().map(str::to_owned),
+            );
         })
         .on_delete(move |o: &DeletedObject<ConfigMap>| {
             d.lock().insert(o.key().unwrap(), None);
@@ -169,7 +175,7 @@ fn small_cm(name: &str, value: &str) -> ConfigMap {
     meta.labels.insert("test".into(), "cache".into());
     ConfigMap {
         metadata: meta,
-        data: Some(StringMap::from([("v".into(), value.into())])),
+        data: Some(StringMap::from([("v", value.into())])),
         ..ConfigMap::default()
     }
 }
@@ -188,7 +194,7 @@ async fn write_storm(clientset: &Clientset, ns: &str, total: usize) {
             for &i in &mine {
                 let name = format!("cm-{i}");
                 let mut cm = cms.get(&name, &Default::default()).await.unwrap();
-                cm.data = Some(StringMap::from([("v".into(), "1".into())]));
+                cm.data = Some(StringMap::from([("v", "1".into())]));
                 cms.update(&cm, &Default::default()).await.unwrap();
                 if i.is_multiple_of(3) {
                     cms.delete(&name, &DeleteOptions::default()).await.unwrap();
@@ -228,7 +234,7 @@ async fn truth(clientset: &Clientset, ns: &str) -> BTreeMap<String, String> {
         .map(|cm| {
             (
                 format!("{ns}/{}", cm.metadata.name.unwrap()),
-                cm.metadata.resource_version.unwrap(),
+                cm.metadata.resource_version.unwrap().into(),
             )
         })
         .collect()
@@ -246,7 +252,7 @@ fn store_state(informer: &SharedIndexInformer<ConfigMap>) -> BTreeMap<String, St
                     cm.metadata.namespace.as_deref().unwrap(),
                     cm.metadata.name.as_deref().unwrap()
                 ),
-                cm.metadata.resource_version.clone().unwrap(),
+                cm.metadata.resource_version.clone().unwrap().into(),
             )
         })
         .collect()

@@ -151,7 +151,7 @@ fn asked_for(asked: &[String]) -> String {
 
 /// The Rust source of the types of `crd`'s served versions.
 pub fn generate(crd: &CustomResourceDefinition, options: &Options) -> Result<String, CodegenError> {
-    let name = crd.metadata.name.clone().unwrap_or_default();
+    let name = crd.metadata.name.as_deref().unwrap_or_default().to_owned();
     let definition = serde_json::to_value(crd).unwrap_or_default();
     let spec = &definition["spec"];
     let missing = |field| CodegenError::Missing {

@@ -113,7 +113,7 @@ fn from_file(path: &str, name: Option<&str>) -> Result<CustomResourceDefinition,
     let mut found = definitions_in(&text).map_err(|e| format!("{path}: {e}"))?;
     let names: Vec<String> = found
         .iter()
-        .map(|crd| crd.metadata.name.clone().unwrap_or_default())
+        .map(|crd| crd.metadata.name.as_deref().unwrap_or_default().to_owned())
         .collect();
     match name {
         Some(name) => match names.iter().position(|n| n == name) {

@@ -58,7 +58,7 @@ fn replica(
     tokio::spawn(controller.run(cancel.clone(), move |map: Arc<ConfigMap>| {
         let (identity, log) = (identity.clone(), Arc::clone(&log));
         async move {
-            let name = map.metadata.name.clone().unwrap_or_default();
+            let name = map.metadata.name.as_deref().unwrap_or_default().to_owned();
             log.lock().push((identity, name));
             Ok::<_, String>(Action::done())
         }

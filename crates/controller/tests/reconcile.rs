@@ -81,12 +81,12 @@ async fn a_mirror_controller_keeps_its_copies() {
                 let name = object.metadata.name.clone().unwrap();
                 let attempt = {
                     let mut attempts = attempts.lock();
-                    let count = attempts.entry(name.clone()).or_default();
+                    let count = attempts.entry(name.to_string()).or_default();
                     *count += 1;
                     *count
                 };
                 let labels = &object.metadata.labels;
-                if labels.get("mirror").map(String::as_str) != Some("yes") {
+                if labels.get("mirror").map(|value| value.as_str()) != Some("yes") {
                     return Ok(Action::done());
                 }
                 let fail_times: usize = labels.get("fail-times").map_or(0, |n| n.parse().unwrap());

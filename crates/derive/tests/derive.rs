@@ -98,7 +98,7 @@ fn schemas_follow_serde() {
     );
     assert_eq!(spec["required"], json!(["source"]));
     let properties = spec["properties"].as_object().unwrap();
-    let names: Vec<&str> = properties.keys().map(String::as_str).collect();
+    let names: Vec<&str> = properties.keys().map(|value| value.as_str()).collect();
     assert_eq!(
         names,
         [

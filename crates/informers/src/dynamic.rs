@@ -58,8 +58,8 @@ impl ListerWatcher<DynamicObject> for DynamicListWatch {
                 detail: e.to_string(),
             })?;
             Ok(ObjectList {
-                api_version: list.api_version().map(str::to_owned),
-                kind: list.kind().map(str::to_owned),
+                api_version: list.api_version().map(Into::into),
+                kind: list.kind().map(Into::into),
                 metadata,
                 items: list.items.into_iter().map(DynamicObject).collect(),
             })

@@ -41,7 +41,7 @@ fn labelled(name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
     let mut meta = ObjectMeta::named(name);
     meta.labels = labels
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .map(|(k, v)| (*k, clientgo_apimachinery::Str::from(*v)))
         .collect();
     meta
 }
@@ -49,13 +49,13 @@ fn labelled(name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
 fn config_map(name: &str, labels: &[(&str, &str)]) -> ConfigMap {
     ConfigMap {
         metadata: labelled(name, labels),
-        data: Some(StringMap::from([("k".to_owned(), name.to_owned())])),
+        data: Some(StringMap::from([("k", name.into())])),
         ..ConfigMap::default()
     }
 }
 
 fn deployment(name: &str, labels: &[(&str, &str)]) -> Deployment {
-    let selector = StringMap::from([("app".to_owned(), name.to_owned())]);
+    let selector: StringMap = StringMap::from([("app", name.into())]);
     Deployment {
         metadata: labelled(name, labels),
         spec: DeploymentSpec {

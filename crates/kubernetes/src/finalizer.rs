@@ -16,7 +16,7 @@ use std::future::Future;
 use clientgo_apimachinery::meta::PatchOptions;
 use clientgo_apimachinery::patch::PatchType;
 use clientgo_apimachinery::resource::verb;
-use clientgo_apimachinery::{Metadata, Resource};
+use clientgo_apimachinery::{Metadata, Resource, Str};
 use clientgo_rest::Result;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -58,7 +58,7 @@ where
         return Ok(object.clone());
     }
     let mut finalizers = current.clone();
-    finalizers.push(finalizer.to_owned());
+    finalizers.push(finalizer.into());
     write(client, object, finalizers).await
 }
 
@@ -113,7 +113,7 @@ where
 
 /// Sets the finalizers of `object` to `finalizers`, on condition that the object is
 /// still at the version read.
-async fn write<K>(client: &Client<K>, object: &K, finalizers: Vec<String>) -> Result<K>
+async fn write<K>(client: &Client<K>, object: &K, finalizers: Vec<Str>) -> Result<K>
 where
     K: Resource + Metadata + Serialize + DeserializeOwned + verb::Patch + 'static,
 {

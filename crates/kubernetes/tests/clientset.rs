@@ -62,7 +62,7 @@ async fn every_discovered_resource_has_a_typed_client_that_lists_it() {
 }
 
 fn deployment(name: &str, image: &str) -> Deployment {
-    let labels = StringMap::from([("app".to_string(), name.to_string())]);
+    let labels: StringMap = StringMap::from([("app", name.into())]);
     Deployment {
         metadata: ObjectMeta {
             name: Some(name.into()),
@@ -106,7 +106,7 @@ async fn a_stale_update_conflicts_and_retry_on_conflict_succeeds() {
                     name: Some("settings".into()),
                     ..ObjectMeta::default()
                 },
-                data: Some(StringMap::from([("mode".into(), "a".into())])),
+                data: Some(StringMap::from([("mode", "a".into())])),
                 ..ConfigMap::default()
             },
             &CreateOptions::default(),
@@ -115,14 +115,14 @@ async fn a_stale_update_conflicts_and_retry_on_conflict_succeeds() {
         .unwrap();
 
     let mut first = created.clone();
-    first.data = Some(StringMap::from([("mode".into(), "b".into())]));
+    first.data = Some(StringMap::from([("mode", "b".into())]));
     configmaps
         .update(&first, &UpdateOptions::default())
         .await
         .unwrap();
 
     let mut stale = created;
-    stale.data = Some(StringMap::from([("mode".into(), "c".into())]));
+    stale.data = Some(StringMap::from([("mode", "c".into())]));
     let error = configmaps
         .update(&stale, &UpdateOptions::default())
         .await
@@ -141,7 +141,7 @@ async fn a_stale_update_conflicts_and_retry_on_conflict_succeeds() {
             } else {
                 configmaps.get("settings", &GetOptions::default()).await?
             };
-            object.data = Some(StringMap::from([("mode".into(), "c".into())]));
+            object.data = Some(StringMap::from([("mode", "c".into())]));
             configmaps.update(&object, &UpdateOptions::default()).await
         }
     })
@@ -321,7 +321,7 @@ async fn watch_sees_typed_events() {
     let list = configmaps.list(&ListOptions::default()).await.unwrap();
     let mut events = configmaps
         .watch(&ListOptions {
-            resource_version: list.metadata.resource_version.clone(),
+            resource_version: list.metadata.resource_version.as_deref().map(str::to_owned),
             ..ListOptions::default()
         })
         .await
@@ -452,7 +452,11 @@ async fn patches_take_bytes_json_values_and_typed_values() {
         .await
         .unwrap();
     assert_eq!(
-        patched.metadata.labels.get("tier").map(String::as_str),
+        patched
+            .metadata
+            .labels
+            .get("tier")
+            .map(|value| value.as_str()),
         Some("web")
     );
     let operations = serde_json::json!([{ "op": "replace", "path": "/spec/replicas", "value": 3 }]);

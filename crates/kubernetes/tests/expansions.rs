@@ -71,7 +71,7 @@ async fn binding_assigns_a_node_and_logs_need_one() {
         metadata: named("web"),
         target: ObjectReference {
             kind: Some("Node".into()),
-            name: Some(node_name.clone()),
+            name: Some(node_name.clone().into()),
             ..ObjectReference::default()
         },
         ..Binding::default()
@@ -139,7 +139,7 @@ async fn eviction_deletes_a_pod_unless_a_budget_forbids_it() {
     let eviction = |name: &str| Eviction {
         metadata: ObjectMeta {
             name: Some(name.into()),
-            namespace: Some(namespace.clone()),
+            namespace: Some(namespace.clone().into()),
             ..ObjectMeta::default()
         },
         ..Eviction::default()
@@ -277,11 +277,11 @@ async fn namespace_finalize_replaces_its_finalizers() {
         .unwrap();
     assert_eq!(
         created.spec.as_ref().unwrap().finalizers.as_deref(),
-        Some(&["kubernetes".to_string()][..])
+        Some(&["kubernetes".into()][..])
     );
-    created.spec = Some(NamespaceSpec {
+    created.spec = Some(Box::new(NamespaceSpec {
         finalizers: Some(Vec::new()),
-    });
+    }));
     let finalized = namespaces
         .finalize(&created, &UpdateOptions::default())
         .await
@@ -322,7 +322,7 @@ async fn events_are_written_in_their_namespace_and_found_by_object() {
     let event = Event {
         metadata: ObjectMeta {
             name: Some("noisy.1".into()),
-            namespace: Some(namespace.clone()),
+            namespace: Some(namespace.clone().into()),
             ..ObjectMeta::default()
         },
         involved_object: reference.clone(),

@@ -62,13 +62,17 @@ async fn every_builtin_resource_lists_the_same_objects_from_protobuf_and_json() 
             };
             let from_json = from_json.unwrap_or_else(|e| panic!("listing {gvr} in JSON: {e}"));
             // The same snapshot: the resource version the JSON list was read at.
-            let version = from_json.metadata.resource_version.clone();
+            let version = from_json
+                .metadata
+                .resource_version
+                .as_deref()
+                .map(str::to_owned);
             let exact = ListOptions {
                 resource_version_match: version
                     .as_ref()
                     .filter(|v| !v.is_empty())
                     .map(|_| ResourceVersionMatch::Exact),
-                resource_version: version,
+                resource_version: version.as_deref().map(str::to_owned),
                 ..ListOptions::default()
             };
             let from_protobuf = protobuf
@@ -99,7 +103,7 @@ async fn the_server_answers_typed_lists_in_protobuf_and_the_codec_decodes_them()
     let clientset = Clientset::from_rest(rest.clone());
     let configmaps = clientset.core_v1().config_maps(&namespace);
     let mut data = StringMap::new();
-    data.insert("empty".into(), String::new());
+    data.insert("empty".into(), Default::default());
     data.insert("key".into(), "value".into());
     configmaps
         .create(
@@ -132,7 +136,7 @@ async fn the_server_answers_typed_lists_in_protobuf_and_the_codec_decodes_them()
     let typed = configmaps.list(&ListOptions::default()).await.unwrap();
     assert_eq!(list.items, typed.items);
     let data = list.items[0].data.as_ref().unwrap();
-    assert_eq!(data.get("empty").map(String::as_str), Some(""));
+    assert_eq!(data.get("empty").map(|value| value.as_str()), Some(""));
     assert_eq!(list.items[0].metadata.name.as_deref(), Some("settings"));
     assert!(list.items[0].metadata.generate_name.is_none());
 }
@@ -175,7 +179,11 @@ async fn watches_deliver_events_from_protobuf_frames() {
     let start = configmaps.list(&ListOptions::default()).await.unwrap();
     let mut events = configmaps
         .watch(&ListOptions {
-            resource_version: start.metadata.resource_version.clone(),
+            resource_version: start
+                .metadata
+                .resource_version
+                .as_deref()
+                .map(str::to_owned),
             allow_watch_bookmarks: true,
             ..ListOptions::default()
         })

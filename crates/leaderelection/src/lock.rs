@@ -142,8 +142,8 @@ impl LeaseLock {
     async fn create_lease(&self, record: LeaderElectionRecord) -> Result<()> {
         let lease = Lease {
             metadata: ObjectMeta {
-                name: Some(self.name.clone()),
-                namespace: Some(self.namespace.clone()),
+                name: Some(self.name.as_str().into()),
+                namespace: Some(self.namespace.as_str().into()),
                 labels: self.labels.clone(),
                 ..ObjectMeta::default()
             },
@@ -201,8 +201,8 @@ impl ResourceLock for LeaseLock {
         };
         let lease = self.lease.lock().clone().unwrap_or_else(|| Lease {
             metadata: ObjectMeta {
-                name: Some(self.name.clone()),
-                namespace: Some(self.namespace.clone()),
+                name: Some(self.name.as_str().into()),
+                namespace: Some(self.namespace.as_str().into()),
                 ..ObjectMeta::default()
             },
             ..Lease::default()
@@ -307,12 +307,12 @@ mod tests {
 
     #[test]
     fn labels_merge_into_missing_and_existing_maps() {
-        let labels = StringMap::from([("a".to_owned(), "1".to_owned())]);
+        let labels: StringMap = StringMap::from([("a", "1".into())]);
         let mut metadata = ObjectMeta::default();
         merge_labels(&mut metadata, &labels);
         assert_eq!(metadata.labels, labels);
         let mut metadata = ObjectMeta {
-            labels: StringMap::from([("b".to_owned(), "2".to_owned())]),
+            labels: StringMap::from([("b", "2".into())]),
             ..ObjectMeta::default()
         };
         merge_labels(&mut metadata, &labels);

@@ -32,22 +32,30 @@ impl LeaderElectionRecord {
     /// The record a Lease spec holds; absent fields become zero values.
     pub fn from_lease_spec(spec: &LeaseSpec) -> Self {
         Self {
-            holder_identity: spec.holder_identity.clone().unwrap_or_default(),
+            holder_identity: spec
+                .holder_identity
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
             lease_duration_seconds: spec.lease_duration_seconds.unwrap_or_default(),
             acquire_time: spec.acquire_time.unwrap_or_default(),
             renew_time: spec.renew_time.unwrap_or_default(),
             leader_transitions: spec.lease_transitions.unwrap_or_default(),
-            strategy: spec.strategy.clone().unwrap_or_default(),
-            preferred_holder: spec.preferred_holder.clone().unwrap_or_default(),
+            strategy: spec.strategy.as_deref().unwrap_or_default().to_owned(),
+            preferred_holder: spec
+                .preferred_holder
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 
     /// The Lease spec storing this record; `strategy` and `preferredHolder` only when
     /// non-empty.
     pub fn to_lease_spec(&self) -> LeaseSpec {
-        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.into());
         LeaseSpec {
-            holder_identity: Some(self.holder_identity.clone()),
+            holder_identity: Some(self.holder_identity.as_str().into()),
             lease_duration_seconds: Some(self.lease_duration_seconds),
             acquire_time: Some(self.acquire_time),
             renew_time: Some(self.renew_time),

@@ -44,7 +44,8 @@ async fn wait_for(limit: Duration, what: &str, mut condition: impl FnMut() -> bo
 async fn lease_lock_maps_the_record_and_uses_optimistic_concurrency() {
     let namespace = support::namespace("le-lock").await;
     let clientset = Clientset::new(&support::config().await).unwrap();
-    let labels = clientgo_apimachinery::StringMap::from([("app".to_owned(), "demo".to_owned())]);
+    let labels: clientgo_apimachinery::StringMap =
+        clientgo_apimachinery::StringMap::from([("app", "demo".into())]);
     let lock =
         LeaseLock::new(&clientset, &namespace, "lock", lock_config("me")).with_labels(labels);
     assert!(lock.get().await.unwrap_err().is_not_found());
@@ -82,7 +83,7 @@ async fn lease_lock_maps_the_record_and_uses_optimistic_concurrency() {
         .await
         .unwrap();
     assert_eq!(
-        lease.metadata.labels.get("app").map(String::as_str),
+        lease.metadata.labels.get("app").map(|value| value.as_str()),
         Some("demo")
     );
     let spec = lease.spec.unwrap();

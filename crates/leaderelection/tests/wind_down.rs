@@ -30,6 +30,7 @@ async fn holder(clientset: &Clientset, namespace: &str, name: &str) -> String {
     lease
         .spec
         .and_then(|spec| spec.holder_identity)
+        .map(String::from)
         .unwrap_or_default()
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn list(list: UnstructuredList) -> Result<PartialObjectMetadataList> 
         list.object
             .get(name)
             .and_then(|v| v.as_str())
-            .map(str::to_string)
+            .map(Into::into)
     };
     let metadata: ListMeta = match list.object.get("metadata") {
         Some(value) => serde_json::from_value(value.clone()).map_err(decode_error)?,

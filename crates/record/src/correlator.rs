@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use clientgo_api::core::v1::Event;
+use clientgo_apimachinery::Str;
 use clientgo_apimachinery::meta::Time;
 use tokio::time::Instant;
 
@@ -99,8 +100,8 @@ struct AggregateRecord {
 struct Observation {
     count: i32,
     first_timestamp: Option<Time>,
-    name: Option<String>,
-    resource_version: Option<String>,
+    name: Option<Str>,
+    resource_version: Option<Str>,
 }
 
 #[derive(Debug)]
@@ -134,8 +135,8 @@ impl Default for EventCorrelator {
     }
 }
 
-fn text(value: Option<&String>) -> &str {
-    value.map_or("", String::as_str)
+fn text(value: Option<&Str>) -> &str {
+    value.map_or("", Str::as_str)
 }
 
 /// Source and involved object, the common start of every key.
@@ -181,7 +182,7 @@ pub fn aggregate_key(event: &Event) -> (String, String) {
         text(event.reporting_instance.as_ref()),
     ]
     .concat();
-    (key, event.message.clone().unwrap_or_default())
+    (key, event.message.as_deref().unwrap_or_default().to_owned())
 }
 
 /// Key of the spam filter: source, involved object and type (no reason, no message).
@@ -262,10 +263,13 @@ impl EventCorrelator {
             count: Some(1),
             first_timestamp: Some(timestamp),
             last_timestamp: Some(timestamp),
-            message: Some(format!(
-                "{AGGREGATED_MESSAGE_PREFIX}{}",
-                event.message.as_deref().unwrap_or_default()
-            )),
+            message: Some(
+                format!(
+                    "{AGGREGATED_MESSAGE_PREFIX}{}",
+                    event.message.as_deref().unwrap_or_default()
+                )
+                .into(),
+            ),
             ..event
         };
         combined.metadata.name = Some(event_name(&object_name, wall));

@@ -3,16 +3,17 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use clientgo_apimachinery::Str;
 use clientgo_apimachinery::validation::is_dns1123_subdomain;
 
 /// The name of an event about object `object_name` created at `now`.
-pub(crate) fn event_name(object_name: &str, now: SystemTime) -> String {
+pub(crate) fn event_name(object_name: &str, now: SystemTime) -> Str {
     let nanos = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let name = format!("{object_name}.{nanos:x}");
     if is_dns1123_subdomain(&name).is_empty() {
-        name
+        name.into()
     } else {
-        random_uuid()
+        random_uuid().into()
     }
 }
 

@@ -1,15 +1,15 @@
 //! Object references for events (client-go's `tools/reference`).
 
 use clientgo_api::core::v1::ObjectReference;
-use clientgo_apimachinery::{Metadata, Resource};
+use clientgo_apimachinery::{Metadata, Resource, Str};
 
 /// The reference an event uses for `object`: kind and apiVersion from its type, name,
 /// namespace, uid and resourceVersion from its metadata (client-go's `GetReference`).
 pub fn get_reference<K: Resource + Metadata>(object: &K) -> ObjectReference {
-    let non_empty = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(str::to_owned);
+    let non_empty = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(Str::from);
     ObjectReference {
-        api_version: Some(K::api_version().into_owned()),
-        kind: Some(K::KIND.to_owned()),
+        api_version: Some(K::api_version().into()),
+        kind: Some(K::KIND.into()),
         name: non_empty(object.name()),
         namespace: non_empty(object.namespace()),
         uid: non_empty(object.uid()),
@@ -25,19 +25,19 @@ pub fn get_partial_reference<K: Resource + Metadata>(
     field_path: &str,
 ) -> ObjectReference {
     ObjectReference {
-        field_path: Some(field_path.to_owned()),
+        field_path: Some(field_path.into()),
         ..get_reference(object)
     }
 }
 
 /// The namespace events about `reference` go to: its own, or `default` for
 /// cluster-scoped objects.
-pub(crate) fn event_namespace(reference: &ObjectReference) -> String {
+pub(crate) fn event_namespace(reference: &ObjectReference) -> Str {
     reference
         .namespace
         .clone()
         .filter(|namespace| !namespace.is_empty())
-        .unwrap_or_else(|| "default".to_owned())
+        .unwrap_or_else(|| "default".into())
 }
 
 #[cfg(test)]

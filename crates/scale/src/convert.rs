@@ -87,7 +87,7 @@ pub(crate) fn from_value(value: &Value) -> Result<Scale> {
         }),
         status: Some(Box::new(ScaleStatus {
             replicas: int(value, &["status", "replicas"])?,
-            selector,
+            selector: selector.map(Into::into),
         })),
     })
 }

@@ -145,11 +145,11 @@ fn render_constructor(def: &Definition, namespaced: bool, out: &mut String) {
     };
     let (params, namespace) = if namespaced {
         (
-            "name: impl Into<String>, namespace: impl Into<String>",
+            "name: impl Into<clientgo_apimachinery::Str>, namespace: impl Into<clientgo_apimachinery::Str>",
             ".with_namespace(namespace)",
         )
     } else {
-        ("name: impl Into<String>", "")
+        ("name: impl Into<clientgo_apimachinery::Str>", "")
     };
     let what = if namespaced {
         format!("the {} `name` in `namespace`", gvk.kind)
@@ -180,20 +180,23 @@ fn render_constructor(def: &Definition, namespaced: bool, out: &mut String) {
 fn render_metadata_shortcuts(fields: &[Field], out: &mut String) {
     let taken = |name: &str| fields.iter().any(|f| f.rust == name);
     for (method, param) in [
-        ("name", "value: impl Into<String>"),
-        ("generate_name", "value: impl Into<String>"),
-        ("namespace", "value: impl Into<String>"),
+        ("name", "value: impl Into<clientgo_apimachinery::Str>"),
+        (
+            "generate_name",
+            "value: impl Into<clientgo_apimachinery::Str>",
+        ),
+        ("namespace", "value: impl Into<clientgo_apimachinery::Str>"),
         (
             "labels",
-            "entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>",
+            "entries: impl IntoIterator<Item = (impl Into<clientgo_apimachinery::Str>, impl Into<clientgo_apimachinery::Str>)>",
         ),
         (
             "annotations",
-            "entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>",
+            "entries: impl IntoIterator<Item = (impl Into<clientgo_apimachinery::Str>, impl Into<clientgo_apimachinery::Str>)>",
         ),
         (
             "finalizers",
-            "items: impl IntoIterator<Item = impl Into<String>>",
+            "items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>",
         ),
         (
             "owner_references",
@@ -246,15 +249,19 @@ fn render_builder(model: &Model, def: &Definition, field: &Field, out: &mut Stri
             let _ = writeln!(
                 out,
                 "    /// Adds entries to `{json}`.
-    pub fn with_{method}(mut self, entries: impl IntoIterator<Item = (impl Into<String>, {param})>) -> Self {{
+    pub fn with_{method}(mut self, entries: impl IntoIterator<Item = (impl Into<clientgo_apimachinery::Str>, {param})>) -> Self {{
         self.{name}
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v{convert})));
+            .extend({entries});
         self
     }}
 ",
                 json = field.json,
-                convert = if convert { ".into()" } else { "" },
+                entries = if convert {
+                    "entries.into_iter().map(|(k, v)| (k, v.into()))"
+                } else {
+                    "entries"
+                },
             );
         }
         ty => {
@@ -282,10 +289,10 @@ fn render_builder(model: &Model, def: &Definition, field: &Field, out: &mut Stri
     }
 }
 
-/// Strings are taken as `impl Into<String>`.
+/// Strings are taken as `impl Into<clientgo_apimachinery::Str>`.
 fn into_param(ty: &str) -> (String, bool) {
-    if ty == "String" {
-        ("impl Into<String>".into(), true)
+    if ty == super::render::STR {
+        ("impl Into<clientgo_apimachinery::Str>".into(), true)
     } else {
         (ty.to_string(), false)
     }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::spec::{Model, Shape, Ty};
 
 /// Optional structs larger than this are boxed.
-pub const LARGE_INLINE: usize = 24;
+pub const LARGE_INLINE: usize = 16;
 
 /// Bytes of a type the estimate does not look into (the API machinery types).
 const MACHINERY: usize = 32;
@@ -81,7 +81,9 @@ fn struct_size(model: &Model, id: &str, sizes: &mut BTreeMap<String, usize>) -> 
 /// The size of a field that is not a generated struct.
 fn scalar_size(ty: &Ty, optional: bool) -> usize {
     match ty {
-        Ty::String | Ty::Bytes | Ty::Vec(_) | Ty::Map(_) => 24,
+        // `Str` and `Option<Str>`: 16 bytes.
+        Ty::String => 16,
+        Ty::Bytes | Ty::Vec(_) | Ty::Map(_) => 24,
         Ty::I32 if optional => 8,
         Ty::I32 => 4,
         Ty::I64 | Ty::F64 if optional => 16,

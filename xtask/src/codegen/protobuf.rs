@@ -452,7 +452,7 @@ pub fn render(def: &Definition, fields: &[Field], table: &Table, out: &mut Strin
     }
     let has = |name: &str| fields.iter().any(|f| f.json == name);
     if def.gvk.is_some() && has("apiVersion") && has("kind") {
-        out.push_str("\n    fn set_type_meta(&mut self, api_version: &str, kind: &str) {\n        self.api_version = Some(api_version.to_owned());\n        self.kind = Some(kind.to_owned());\n    }\n");
+        out.push_str("\n    fn set_type_meta(&mut self, api_version: &str, kind: &str) {\n        self.api_version = Some(api_version.into());\n        self.kind = Some(kind.into());\n    }\n");
     }
     out.push_str("}\n\n");
 }

@@ -41,11 +41,15 @@ pub fn module_path(def: &Definition) -> String {
     format!("crate::{}::{}", def.package, def.version)
 }
 
+/// The string type of generated fields: 16 bytes, short text inline (Go's string header
+/// is 16 bytes too).
+pub const STR: &str = "clientgo_apimachinery::Str";
+
 /// The Rust type of `ty` as seen from module `from` (`None`: from outside any
 /// generated module).
 pub fn rust_type(model: &Model, ty: &Ty, from: Option<&Definition>) -> String {
     match ty {
-        Ty::String => "String".into(),
+        Ty::String => STR.into(),
         Ty::Bytes => "clientgo_apimachinery::ByteString".into(),
         Ty::I32 => "i32".into(),
         Ty::I64 => "i64".into(),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::object_meta::null_as_default;
 use crate::labels::{Operator, Requirement, Selector};
-use crate::{Error, StringMap};
+use crate::{Error, Str, StringMap};
 
 /// `In`
 pub const LABEL_SELECTOR_OP_IN: &str = "In";
@@ -44,17 +44,17 @@ pub struct LabelSelector {
 pub struct FieldSelectorRequirement {
     /// The field path the requirement applies to.
     #[serde(default)]
-    pub key: String,
+    pub key: Str,
     /// `In`, `NotIn`, `Exists` or `DoesNotExist`.
     #[serde(default)]
-    pub operator: String,
+    pub operator: Str,
     /// The values (non-empty for `In`/`NotIn`, empty otherwise).
     #[serde(
         default,
         deserialize_with = "null_as_default",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub values: Vec<String>,
+    pub values: Vec<Str>,
 }
 
 /// One set-based requirement of a [`LabelSelector`].
@@ -63,17 +63,17 @@ pub struct FieldSelectorRequirement {
 pub struct LabelSelectorRequirement {
     /// The label key.
     #[serde(default)]
-    pub key: String,
+    pub key: Str,
     /// `In`, `NotIn`, `Exists` or `DoesNotExist`.
     #[serde(default)]
-    pub operator: String,
+    pub operator: Str,
     /// The values (non-empty for `In`/`NotIn`, empty otherwise).
     #[serde(
         default,
         deserialize_with = "null_as_default",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub values: Vec<String>,
+    pub values: Vec<Str>,
 }
 
 impl LabelSelector {
@@ -159,9 +159,9 @@ mod tests {
 
     fn expr(key: &str, op: &str, values: &[&str]) -> LabelSelectorRequirement {
         LabelSelectorRequirement {
-            key: key.to_owned(),
-            operator: op.to_owned(),
-            values: values.iter().map(|v| (*v).to_owned()).collect(),
+            key: key.into(),
+            operator: op.into(),
+            values: values.iter().map(|v| (*v).into()).collect(),
         }
     }
 
@@ -173,10 +173,7 @@ mod tests {
             (Some(LabelSelector::default()), Ok(""), true),
             (
                 Some(LabelSelector {
-                    match_labels: StringMap::from([
-                        ("foo".into(), "foo".into()),
-                        ("bar".into(), "bar".into()),
-                    ]),
+                    match_labels: StringMap::from([("foo", "foo".into()), ("bar", "bar".into())]),
                     match_expressions: vec![expr("baz", "In", &["qux", "norf"])],
                 }),
                 Ok("bar=bar,baz in (norf,qux),foo=foo"),
@@ -184,7 +181,7 @@ mod tests {
             ),
             (
                 Some(LabelSelector {
-                    match_labels: StringMap::from([("foo".into(), "foo".into())]),
+                    match_labels: StringMap::from([("foo", "foo".into())]),
                     match_expressions: vec![expr("baz", "Exists", &["qux", "norf"])],
                 }),
                 Err(
@@ -216,7 +213,7 @@ mod tests {
 
     #[test]
     fn nil_selects_nothing_and_empty_selects_everything() {
-        let labels = StringMap::from([("a".to_owned(), "b".to_owned())]);
+        let labels: StringMap = StringMap::from([("a", "b".into())]);
         assert!(!label_selector_as_selector(None).unwrap().matches(&labels));
         assert!(
             label_selector_as_selector(Some(&LabelSelector::default()))
@@ -236,14 +233,14 @@ mod tests {
             ..LabelSelector::default()
         };
         assert_eq!(format_label_selector(Some(&bad)), "<error>");
-        let good = LabelSelector::from_labels(StringMap::from([("app".into(), "web".into())]));
+        let good = LabelSelector::from_labels(StringMap::from([("app", "web".into())]));
         assert_eq!(format_label_selector(Some(&good)), "app=web");
     }
 
     #[test]
     fn json_uses_camel_case_and_omits_empty() {
         let s = LabelSelector {
-            match_labels: StringMap::from([("app".into(), "web".into())]),
+            match_labels: StringMap::from([("app", "web".into())]),
             match_expressions: vec![expr("tier", "NotIn", &["db"]), expr("x", "Exists", &[])],
         };
         let json = serde_json::to_string(&s).unwrap();

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ListMeta;
 use super::object_meta::null_as_default;
+use crate::Str;
 
 /// A list of objects of one kind, as list requests return it: `items` plus list
 /// metadata (the `resourceVersion` to watch from, the `continue` token).
@@ -14,10 +15,10 @@ use super::object_meta::null_as_default;
 pub struct ObjectList<K> {
     /// The list's `apiVersion`, as the server sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
+    pub api_version: Option<Str>,
     /// The list's `kind`, e.g. `PodList`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Str>,
     /// The list metadata.
     #[serde(default)]
     pub metadata: ListMeta,

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::Time;
-use crate::StringMap;
 use crate::schema::GroupVersionKind;
+use crate::{Str, StringMap};
 
 /// The `apiVersion` and `kind` fields every object carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,15 +16,15 @@ use crate::schema::GroupVersionKind;
 pub struct TypeMeta {
     /// The type name, e.g. `Deployment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Str>,
     /// `group/version` (or `version` for the core group), e.g. `apps/v1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
+    pub api_version: Option<Str>,
 }
 
 impl TypeMeta {
     /// Type metadata for the given `apiVersion` and `kind`.
-    pub fn new(api_version: impl Into<String>, kind: impl Into<String>) -> Self {
+    pub fn new(api_version: impl Into<Str>, kind: impl Into<Str>) -> Self {
         Self {
             api_version: Some(api_version.into()),
             kind: Some(kind.into()),
@@ -46,22 +46,22 @@ impl TypeMeta {
 pub struct ObjectMeta {
     /// Unique name within the namespace (or the cluster for cluster-scoped objects).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// Prefix the server uses to generate a unique name when `name` is not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_name: Option<String>,
+    pub generate_name: Option<Str>,
     /// The namespace; empty for cluster-scoped objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Str>,
     /// Deprecated URL of the object; no longer set by servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_link: Option<String>,
+    pub self_link: Option<Str>,
     /// Server-assigned unique id, stable for the object's life.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<Str>,
     /// Opaque version for optimistic concurrency and watches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<Str>,
     /// Sequence number of spec changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<i64>,
@@ -101,7 +101,7 @@ pub struct ObjectMeta {
         deserialize_with = "exact_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub finalizers: Vec<String>,
+    pub finalizers: Vec<Str>,
     /// Which manager owns which fields (server-side apply).
     #[serde(
         default,
@@ -113,7 +113,7 @@ pub struct ObjectMeta {
 
 impl ObjectMeta {
     /// Metadata with just a name.
-    pub fn named(name: impl Into<String>) -> Self {
+    pub fn named(name: impl Into<Str>) -> Self {
         Self {
             name: Some(name.into()),
             ..Self::default()
@@ -121,7 +121,7 @@ impl ObjectMeta {
     }
 
     /// Metadata with a namespace and a name.
-    pub fn namespaced(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn namespaced(namespace: impl Into<Str>, name: impl Into<Str>) -> Self {
         Self {
             name: Some(name.into()),
             namespace: Some(namespace.into()),
@@ -143,16 +143,16 @@ impl ObjectMeta {
 pub struct OwnerReference {
     /// The owner's `apiVersion`.
     #[serde(default)]
-    pub api_version: String,
+    pub api_version: Str,
     /// The owner's `kind`.
     #[serde(default)]
-    pub kind: String,
+    pub kind: Str,
     /// The owner's name.
     #[serde(default)]
-    pub name: String,
+    pub name: Str,
     /// The owner's uid.
     #[serde(default)]
-    pub uid: String,
+    pub uid: Str,
     /// True if the owner is the managing controller; at most one owner is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller: Option<bool>,
@@ -176,8 +176,8 @@ impl OwnerReference {
     /// controllers set on the objects they create.
     pub fn new_controller_ref(owner: &ObjectMeta, gvk: &GroupVersionKind) -> Self {
         Self {
-            api_version: gvk.api_version(),
-            kind: gvk.kind.clone(),
+            api_version: gvk.api_version().into(),
+            kind: gvk.kind.as_str().into(),
             name: owner.name.clone().unwrap_or_default(),
             uid: owner.uid.clone().unwrap_or_default(),
             controller: Some(true),
@@ -244,25 +244,25 @@ impl fmt::Debug for FieldsV1 {
 pub struct ManagedFieldsEntry {
     /// The manager's name (`kubectl`, a controller name, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manager: Option<String>,
+    pub manager: Option<Str>,
     /// `Apply` or `Update`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
+    pub operation: Option<Str>,
     /// The version of the field set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
+    pub api_version: Option<Str>,
     /// When the entry last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Time>,
     /// Format of `fieldsV1`; always `FieldsV1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields_type: Option<String>,
+    pub fields_type: Option<Str>,
     /// The owned fields, raw.
     #[serde(default, rename = "fieldsV1", skip_serializing_if = "Option::is_none")]
     pub fields_v1: Option<FieldsV1>,
     /// The subresource the change was made through (`status`, `scale`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subresource: Option<String>,
+    pub subresource: Option<Str>,
 }
 
 /// The `metadata` of a list response.
@@ -271,13 +271,13 @@ pub struct ManagedFieldsEntry {
 pub struct ListMeta {
     /// Deprecated URL of the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_link: Option<String>,
+    pub self_link: Option<Str>,
     /// The version of the list; start a watch from here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<Str>,
     /// Token for the next page of a paginated list.
     #[serde(default, rename = "continue", skip_serializing_if = "Option::is_none")]
-    pub continue_: Option<String>,
+    pub continue_: Option<Str>,
     /// Estimated number of items after this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_item_count: Option<i64>,
@@ -296,10 +296,10 @@ pub const CONDITION_UNKNOWN: &str = "Unknown";
 pub struct Condition {
     /// The condition type in CamelCase, e.g. `Available`.
     #[serde(default, rename = "type")]
-    pub type_: String,
+    pub type_: Str,
     /// `True`, `False` or `Unknown`.
     #[serde(default)]
-    pub status: String,
+    pub status: Str,
     /// The `metadata.generation` the condition was computed from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
@@ -308,10 +308,10 @@ pub struct Condition {
     pub last_transition_time: Time,
     /// Machine-readable CamelCase reason.
     #[serde(default)]
-    pub reason: String,
+    pub reason: Str,
     /// Human-readable explanation.
     #[serde(default)]
-    pub message: String,
+    pub message: Str,
 }
 
 /// Only the type and object metadata of an object (what the metadata client and
@@ -321,11 +321,11 @@ pub struct Condition {
 pub struct PartialObjectMetadata {
     /// `kind` of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Str>,
     /// `apiVersion` of the object (its real group/version, not `meta.k8s.io/v1`, when
     /// converted from a full object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
+    pub api_version: Option<Str>,
     /// The object's metadata.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -347,10 +347,10 @@ impl PartialObjectMetadata {
 pub struct PartialObjectMetadataList {
     /// `PartialObjectMetadataList`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Str>,
     /// `meta.k8s.io/v1`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
+    pub api_version: Option<Str>,
     /// List metadata (resource version, continue token).
     #[serde(default)]
     pub metadata: ListMeta,

@@ -99,6 +99,17 @@ impl Decode for String {
     }
 }
 
+impl Decode for crate::Str {
+    fn decode(value: Value<'_>) -> Result<Self, DecodeError> {
+        crate::Str::from_utf8(value.bytes()?)
+            .map_err(|_| DecodeError::new("a string is not valid UTF-8"))
+    }
+
+    fn is_zero(&self) -> bool {
+        self.is_empty()
+    }
+}
+
 impl Decode for crate::ByteString {
     fn decode(value: Value<'_>) -> Result<Self, DecodeError> {
         Ok(Self(value.bytes()?.to_vec()))
@@ -260,11 +271,11 @@ pub fn insert<V: Decode + Default>(
     map: &mut StringMap<V>,
     value: Value<'_>,
 ) -> Result<(), DecodeError> {
-    let mut key = String::new();
+    let mut key = crate::Str::new();
     let mut entry: Option<V> = None;
     for field in Fields::new(value.bytes()?) {
         match field? {
-            (1, v) => key = String::decode(v)?,
+            (1, v) => key = crate::Str::decode(v)?,
             (2, v) => merge_option(&mut entry, v)?,
             _ => {}
         }

@@ -93,8 +93,8 @@ impl<K: Message> Message for ObjectList<K> {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 
     /// Counts the items first (a pass that only skips over them) so the list is
@@ -195,11 +195,11 @@ fn bookmark(raw: &[u8]) -> Result<Bookmark, DecodeError> {
         kind: Some(envelope.kind.to_owned()),
         api_version: Some(envelope.api_version.to_owned()),
         metadata: BookmarkMeta {
-            resource_version: metadata.resource_version.unwrap_or_default(),
+            resource_version: metadata.resource_version.unwrap_or_default().into(),
             annotations: metadata
                 .annotations
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<BTreeMap<_, _>>(),
         },
     })

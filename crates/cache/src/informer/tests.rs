@@ -254,7 +254,8 @@ async fn handler_panics_propagate_or_are_skipped() {
             .add_event_handler(ResourceEventHandlerFuncs::new().on_add({
                 let log = log.clone();
                 move |o: &Arc<Obj>, _| {
-                    log.lock().push(o.metadata.name.clone().unwrap());
+                    log.lock()
+                        .push(o.metadata.name.as_deref().unwrap().to_owned());
                     if log.lock().len() == 1 {
                         panic!("handler bug");
                     }

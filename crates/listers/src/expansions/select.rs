@@ -31,7 +31,7 @@ pub(super) fn matching<K: CacheObject>(
     search: &Search,
     selector_of: impl Fn(&K) -> Result<Selector, clientgo_apimachinery::Error>,
 ) -> Result<Vec<Arc<K>>, Error> {
-    let name = meta.name.clone().unwrap_or_default();
+    let name = meta.name.as_deref().unwrap_or_default().to_owned();
     let labels = &meta.labels;
     if search.require_labels && labels.is_empty() {
         return Err(Error::NoLabels {
@@ -40,7 +40,7 @@ pub(super) fn matching<K: CacheObject>(
             name,
         });
     }
-    let namespace = meta.namespace.clone().unwrap_or_default();
+    let namespace = meta.namespace.as_deref().unwrap_or_default().to_owned();
     let found: Vec<Arc<K>> = lister
         .namespace(&namespace)
         .list(&Selector::everything())

@@ -17,10 +17,7 @@ use crate::{Error, Lister};
 fn meta(ns: &str, name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
     let mut m = ObjectMeta::named(name);
     m.namespace = Some(ns.into());
-    m.labels = labels
-        .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect();
+    m.labels = labels.iter().map(|(k, v)| (*k, *v)).collect();
     m
 }
 
@@ -32,12 +29,7 @@ fn pod(ns: &str, name: &str, labels: &[(&str, &str)]) -> Pod {
 }
 
 fn selector(labels: &[(&str, &str)]) -> LabelSelector {
-    LabelSelector::from_labels(
-        labels
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect(),
-    )
+    LabelSelector::from_labels(labels.iter().map(|(k, v)| (*k, *v)).collect())
 }
 
 fn invalid_selector() -> LabelSelector {
@@ -62,7 +54,7 @@ fn lister<K: CacheObject + Resource + DeserializeOwned>(objects: Vec<K>) -> List
 fn names<K: Metadata>(items: &[Arc<K>]) -> Vec<String> {
     let mut out: Vec<String> = items
         .iter()
-        .map(|o| o.metadata().name.clone().unwrap_or_default())
+        .map(|o| o.metadata().name.as_deref().unwrap_or_default().to_owned())
         .collect();
     out.sort();
     out
@@ -275,7 +267,7 @@ fn pod_controllers_from_map_selectors() {
         spec: Some(Box::new(ReplicationControllerSpec {
             selector: sel.map(|s| {
                 s.iter()
-                    .map(|(k, v)| ((*k).into(), (*v).into()))
+                    .map(|(k, v)| (*k, *v))
                     .collect::<clientgo_apimachinery::StringMap>()
             }),
             ..ReplicationControllerSpec::default()

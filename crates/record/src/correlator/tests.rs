@@ -13,7 +13,7 @@ fn event(object: &str, reason: &str, message: &str) -> Event {
             kind: Some("ConfigMap".into()),
             namespace: Some("ns".into()),
             name: Some(object.into()),
-            uid: Some(format!("uid-{object}")),
+            uid: Some(format!("uid-{object}").into()),
             api_version: Some("v1".into()),
             ..ObjectReference::default()
         },
@@ -29,7 +29,7 @@ fn event(object: &str, reason: &str, message: &str) -> Event {
         last_timestamp: Some(now),
         ..Event::default()
     };
-    event.metadata.name = Some(format!("{object}.{message}"));
+    event.metadata.name = Some(format!("{object}.{message}").into());
     event
 }
 

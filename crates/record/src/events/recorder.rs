@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use clientgo_api::core::v1::ObjectReference;
 use clientgo_api::events::v1::Event;
 use clientgo_apimachinery::meta::MicroTime;
-use clientgo_apimachinery::{Metadata, ObjectMeta, Resource};
+use clientgo_apimachinery::{Metadata, ObjectMeta, Resource, Str};
 
 use crate::fanout::Intake;
 use crate::names::event_name;
@@ -19,8 +19,8 @@ use crate::reference::{event_namespace, get_reference};
 #[derive(Debug, Clone)]
 pub struct EventRecorder {
     intake: Intake<Event>,
-    reporting_controller: String,
-    reporting_instance: String,
+    reporting_controller: Str,
+    reporting_instance: Str,
 }
 
 /// The host name (for the reporting instance).
@@ -40,8 +40,8 @@ impl EventRecorder {
     pub(crate) fn new(intake: Intake<Event>, reporting_controller: &str) -> Self {
         Self {
             intake,
-            reporting_controller: reporting_controller.to_owned(),
-            reporting_instance: format!("{reporting_controller}-{}", hostname()),
+            reporting_controller: reporting_controller.into(),
+            reporting_instance: format!("{reporting_controller}-{}", hostname()).into(),
         }
     }
 
@@ -105,12 +105,12 @@ impl EventRecorder {
             series: None,
             reporting_controller: Some(self.reporting_controller.clone()),
             reporting_instance: Some(self.reporting_instance.clone()),
-            action: Some(action.to_owned()),
-            reason: Some(reason.to_owned()),
+            action: Some(action.into()),
+            reason: Some(reason.into()),
             regarding: Some(Box::new(regarding.clone())),
             related: related.cloned().map(Box::new),
-            note: Some(note.to_owned()),
-            type_: Some(event_type.to_owned()),
+            note: Some(note.into()),
+            type_: Some(event_type.into()),
             ..Event::default()
         };
         self.intake.send(event);

@@ -43,12 +43,12 @@ pub struct ApplyConfigurationApplyConfiguration {
     ///
     /// Only property names of the form `\[a-zA-Z_.-/\]\[a-zA-Z0-9_.-/\]*` are accessible. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
 }
 
 impl ApplyConfigurationApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
@@ -65,7 +65,7 @@ pub struct AuditAnnotationApplyConfiguration {
     ///
     /// Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// valueExpression represents the expression which is evaluated by CEL to produce an audit annotation value. The expression must evaluate to either a string or null value. If the expression evaluates to a string, the audit annotation is included with the string value. If the expression evaluates to null or empty string the audit annotation will be omitted. The valueExpression may be no longer than 5kb in length. If the result of the valueExpression is more than 10kb in length, it will be truncated to 10kb.
     ///
     /// If multiple ValidatingAdmissionPolicyBinding resources match an API request, then the valueExpression will be evaluated for each binding. All unique values produced by the valueExpressions will be joined together in a comma-separated list.
@@ -76,18 +76,18 @@ pub struct AuditAnnotationApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub value_expression: Option<String>,
+    pub value_expression: Option<clientgo_apimachinery::Str>,
 }
 
 impl AuditAnnotationApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `valueExpression`.
-    pub fn with_value_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value_expression = Some(value.into());
         self
     }
@@ -98,21 +98,21 @@ impl AuditAnnotationApplyConfiguration {
 pub struct ExpressionWarningApplyConfiguration {
     /// fieldRef is the path to the field that refers to the expression. For example, the reference to the expression of the first item of validations is "spec.validations\[0\].expression"
     #[serde(rename = "fieldRef", default, skip_serializing_if = "Option::is_none")]
-    pub field_ref: Option<String>,
+    pub field_ref: Option<clientgo_apimachinery::Str>,
     /// warning contains the content of type checking information in a human-readable form. Each line of the warning contains the type that the expression is checked against, followed by the type check error from the compiler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warning: Option<String>,
+    pub warning: Option<clientgo_apimachinery::Str>,
 }
 
 impl ExpressionWarningApplyConfiguration {
     /// Sets `fieldRef`.
-    pub fn with_field_ref(mut self, value: impl Into<String>) -> Self {
+    pub fn with_field_ref(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.field_ref = Some(value.into());
         self
     }
 
     /// Sets `warning`.
-    pub fn with_warning(mut self, value: impl Into<String>) -> Self {
+    pub fn with_warning(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.warning = Some(value.into());
         self
     }
@@ -201,12 +201,12 @@ pub struct JSONPatchApplyConfiguration {
     ///
     /// Only property names of the form `\[a-zA-Z_.-/\]\[a-zA-Z0-9_.-/\]*` are accessible. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
 }
 
 impl JSONPatchApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
@@ -229,23 +229,23 @@ pub struct MatchConditionApplyConfiguration {
     ///
     /// Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
     /// name is an identifier for this match condition, used for strategic merging of MatchConditions, as well as providing an identifier for logging purposes. A good name should be descriptive of the associated expression. Name must be a qualified name consisting of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '(\[A-Za-z0-9\]\[-A-Za-z0-9_.\]*)?\[A-Za-z0-9\]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')
     ///
     /// Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl MatchConditionApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -279,7 +279,7 @@ pub struct MatchResourcesApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_policy: Option<String>,
+    pub match_policy: Option<clientgo_apimachinery::Str>,
     /// namespaceSelector decides whether to run the admission control policy on an object based on whether the namespace for that object matches the selector. If the object itself is a namespace, the matching is performed on object.metadata.labels. If the object is another cluster scoped resource, it never skips the policy.
     ///
     /// For example, to run the webhook on any objects whose namespace is not associated with "runlevel" of "0" or "1";  you will set the selector as follows: "namespaceSelector": {
@@ -368,7 +368,7 @@ impl MatchResourcesApplyConfiguration {
     }
 
     /// Sets `matchPolicy`.
-    pub fn with_match_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_match_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.match_policy = Some(value.into());
         self
     }
@@ -412,10 +412,10 @@ pub struct MutatingAdmissionPolicyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -426,7 +426,7 @@ pub struct MutatingAdmissionPolicyApplyConfiguration {
 
 impl MutatingAdmissionPolicyApplyConfiguration {
     /// An apply configuration for the MutatingAdmissionPolicy `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("admissionregistration.k8s.io/v1".into()),
             kind: Some("MutatingAdmissionPolicy".into()),
@@ -438,13 +438,13 @@ impl MutatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -455,7 +455,7 @@ impl MutatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -468,7 +468,12 @@ impl MutatingAdmissionPolicyApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -482,7 +487,12 @@ impl MutatingAdmissionPolicyApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -494,7 +504,10 @@ impl MutatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -519,13 +532,13 @@ impl MutatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -569,10 +582,10 @@ pub struct MutatingAdmissionPolicyBindingApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -583,7 +596,7 @@ pub struct MutatingAdmissionPolicyBindingApplyConfiguration {
 
 impl MutatingAdmissionPolicyBindingApplyConfiguration {
     /// An apply configuration for the MutatingAdmissionPolicyBinding `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("admissionregistration.k8s.io/v1".into()),
             kind: Some("MutatingAdmissionPolicyBinding".into()),
@@ -595,13 +608,13 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -612,7 +625,7 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -625,7 +638,12 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -639,7 +657,12 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -651,7 +674,10 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -676,13 +702,13 @@ impl MutatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -739,7 +765,7 @@ pub struct MutatingAdmissionPolicyBindingSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub policy_name: Option<String>,
+    pub policy_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl MutatingAdmissionPolicyBindingSpecApplyConfiguration {
@@ -756,7 +782,7 @@ impl MutatingAdmissionPolicyBindingSpecApplyConfiguration {
     }
 
     /// Sets `policyName`.
-    pub fn with_policy_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_policy_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
@@ -783,7 +809,7 @@ pub struct MutatingAdmissionPolicySpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub failure_policy: Option<String>,
+    pub failure_policy: Option<clientgo_apimachinery::Str>,
     /// matchConditions is a list of conditions that must be met for a request to be validated. Match conditions filter requests that have already been matched by the matchConstraints. An empty list of matchConditions matches all requests. There are a maximum of 64 match conditions allowed.
     ///
     /// If a parameter object is provided, it can be accessed via the `params` handle in the same manner as validation expressions.
@@ -834,7 +860,7 @@ pub struct MutatingAdmissionPolicySpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reinvocation_policy: Option<String>,
+    pub reinvocation_policy: Option<clientgo_apimachinery::Str>,
     /// variables contain definitions of variables that can be used in composition of other expressions. Each variable is defined as a named CEL expression. The variables defined here will be available under `variables` in other expressions of the policy except matchConditions because matchConditions are evaluated before the rest of the policy.
     ///
     /// The expression of a variable can refer to other variables defined earlier in the list but not those after. Thus, variables must be sorted by the order of first appearance and acyclic.
@@ -844,7 +870,7 @@ pub struct MutatingAdmissionPolicySpecApplyConfiguration {
 
 impl MutatingAdmissionPolicySpecApplyConfiguration {
     /// Sets `failurePolicy`.
-    pub fn with_failure_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_failure_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.failure_policy = Some(value.into());
         self
     }
@@ -882,7 +908,10 @@ impl MutatingAdmissionPolicySpecApplyConfiguration {
     }
 
     /// Sets `reinvocationPolicy`.
-    pub fn with_reinvocation_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reinvocation_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.reinvocation_policy = Some(value.into());
         self
     }
@@ -906,7 +935,7 @@ pub struct MutatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub admission_review_versions: Option<Vec<String>>,
+    pub admission_review_versions: Option<Vec<clientgo_apimachinery::Str>>,
     /// clientConfig defines how to communicate with the hook. Required
     #[serde(
         rename = "clientConfig",
@@ -926,7 +955,7 @@ pub struct MutatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub failure_policy: Option<String>,
+    pub failure_policy: Option<clientgo_apimachinery::Str>,
     /// matchConditions is a list of conditions that must be met for a request to be sent to this webhook. Match conditions filter requests that have already been matched by the rules, namespaceSelector, and objectSelector. An empty list of matchConditions matches all requests. There are a maximum of 64 match conditions allowed.
     ///
     /// The exact matching logic is (in order):
@@ -964,10 +993,10 @@ pub struct MutatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_policy: Option<String>,
+    pub match_policy: Option<clientgo_apimachinery::Str>,
     /// name is the name of the admission webhook. Name should be fully qualified, e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the webhook, and kubernetes.io is the name of the organization. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespaceSelector decides whether to run the webhook on an object based on whether the namespace for that object matches the selector. If the object itself is a namespace, the matching is performed on object.metadata.labels. If the object is another cluster scoped resource, it never skips the webhook.
     ///
     /// For example, to run the webhook on any objects whose namespace is not associated with "runlevel" of "0" or "1";  you will set the selector as follows: "namespaceSelector": {
@@ -1052,7 +1081,7 @@ pub struct MutatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reinvocation_policy: Option<String>,
+    pub reinvocation_policy: Option<clientgo_apimachinery::Str>,
     /// rules describes what operations on what resources/subresources the webhook cares about. The webhook cares about an operation if it matches _any_ Rule. However, in order to prevent ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks from putting the cluster in a state which cannot be recovered from without completely disabling the plugin, ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called on admission requests for ValidatingWebhookConfiguration and MutatingWebhookConfiguration objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<RuleWithOperationsApplyConfiguration>>,
@@ -1072,7 +1101,7 @@ pub struct MutatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub side_effects: Option<String>,
+    pub side_effects: Option<clientgo_apimachinery::Str>,
     /// timeoutSeconds specifies the timeout for this webhook. After the timeout passes, the webhook call will be ignored or the API call will fail based on the failure policy. The timeout value must be between 1 and 30 seconds. Default to 10 seconds.
     #[serde(
         rename = "timeoutSeconds",
@@ -1086,7 +1115,7 @@ impl MutatingWebhookApplyConfiguration {
     /// Appends to `admissionReviewVersions`.
     pub fn with_admission_review_versions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.admission_review_versions
             .get_or_insert_with(Vec::new)
@@ -1101,7 +1130,7 @@ impl MutatingWebhookApplyConfiguration {
     }
 
     /// Sets `failurePolicy`.
-    pub fn with_failure_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_failure_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.failure_policy = Some(value.into());
         self
     }
@@ -1118,13 +1147,13 @@ impl MutatingWebhookApplyConfiguration {
     }
 
     /// Sets `matchPolicy`.
-    pub fn with_match_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_match_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.match_policy = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1148,7 +1177,10 @@ impl MutatingWebhookApplyConfiguration {
     }
 
     /// Sets `reinvocationPolicy`.
-    pub fn with_reinvocation_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reinvocation_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.reinvocation_policy = Some(value.into());
         self
     }
@@ -1163,7 +1195,7 @@ impl MutatingWebhookApplyConfiguration {
     }
 
     /// Sets `sideEffects`.
-    pub fn with_side_effects(mut self, value: impl Into<String>) -> Self {
+    pub fn with_side_effects(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.side_effects = Some(value.into());
         self
     }
@@ -1184,10 +1216,10 @@ pub struct MutatingWebhookConfigurationApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1198,7 +1230,7 @@ pub struct MutatingWebhookConfigurationApplyConfiguration {
 
 impl MutatingWebhookConfigurationApplyConfiguration {
     /// An apply configuration for the MutatingWebhookConfiguration `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("admissionregistration.k8s.io/v1".into()),
             kind: Some("MutatingWebhookConfiguration".into()),
@@ -1210,13 +1242,13 @@ impl MutatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1227,7 +1259,7 @@ impl MutatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1240,7 +1272,12 @@ impl MutatingWebhookConfigurationApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1254,7 +1291,12 @@ impl MutatingWebhookConfigurationApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1266,7 +1308,10 @@ impl MutatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1291,13 +1336,13 @@ impl MutatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1356,7 +1401,7 @@ pub struct MutationApplyConfiguration {
     ///
     /// - `"JSONPatch"` JSONPatch indicates that the object is mutated through JSON Patch.
     #[serde(rename = "patchType", default, skip_serializing_if = "Option::is_none")]
-    pub patch_type: Option<String>,
+    pub patch_type: Option<clientgo_apimachinery::Str>,
 }
 
 impl MutationApplyConfiguration {
@@ -1373,7 +1418,7 @@ impl MutationApplyConfiguration {
     }
 
     /// Sets `patchType`.
-    pub fn with_patch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_patch_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.patch_type = Some(value.into());
         self
     }
@@ -1384,24 +1429,24 @@ impl MutationApplyConfiguration {
 pub struct NamedRuleWithOperationsApplyConfiguration {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
     #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
-    pub api_groups: Option<Vec<String>>,
+    pub api_groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
     #[serde(
         rename = "apiVersions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_versions: Option<Vec<String>>,
+    pub api_versions: Option<Vec<clientgo_apimachinery::Str>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operations: Option<Vec<String>>,
+    pub operations: Option<Vec<clientgo_apimachinery::Str>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
     #[serde(
         rename = "resourceNames",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_names: Option<Vec<String>>,
+    pub resource_names: Option<Vec<clientgo_apimachinery::Str>>,
     /// resources is a list of resources this rule applies to.
     ///
     /// For example: 'pods' means pods. 'pods/log' means the log subresource of pods. '*' means all resources, but not subresources. 'pods/*' means all subresources of pods. '*/scale' means all scale subresources. '*/*' means all resources and their subresources.
@@ -1410,7 +1455,7 @@ pub struct NamedRuleWithOperationsApplyConfiguration {
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<clientgo_apimachinery::Str>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
     ///
     /// Possible enum values:
@@ -1421,12 +1466,15 @@ pub struct NamedRuleWithOperationsApplyConfiguration {
     ///
     /// - `"Namespaced"` means that scope is limited to namespaced objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<clientgo_apimachinery::Str>,
 }
 
 impl NamedRuleWithOperationsApplyConfiguration {
     /// Appends to `apiGroups`.
-    pub fn with_api_groups(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_api_groups(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.api_groups
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1434,7 +1482,10 @@ impl NamedRuleWithOperationsApplyConfiguration {
     }
 
     /// Appends to `apiVersions`.
-    pub fn with_api_versions(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_api_versions(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.api_versions
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1442,7 +1493,10 @@ impl NamedRuleWithOperationsApplyConfiguration {
     }
 
     /// Appends to `operations`.
-    pub fn with_operations(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_operations(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.operations
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1452,7 +1506,7 @@ impl NamedRuleWithOperationsApplyConfiguration {
     /// Appends to `resourceNames`.
     pub fn with_resource_names(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.resource_names
             .get_or_insert_with(Vec::new)
@@ -1461,7 +1515,10 @@ impl NamedRuleWithOperationsApplyConfiguration {
     }
 
     /// Appends to `resources`.
-    pub fn with_resources(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_resources(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.resources
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1469,7 +1526,7 @@ impl NamedRuleWithOperationsApplyConfiguration {
     }
 
     /// Sets `scope`.
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scope(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -1484,21 +1541,21 @@ pub struct ParamKindApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// kind is the API kind the resources belong to. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
 }
 
 impl ParamKindApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1513,7 +1570,7 @@ pub struct ParamRefApplyConfiguration {
     ///
     /// A single parameter used for all admission requests can be configured by setting the `name` field, leaving `selector` blank, and setting namespace if `paramKind` is namespace-scoped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the referenced resource. Allows limiting the search for params to a specific namespace. Applies to both `name` and `selector` fields.
     ///
     /// A per-namespace parameter may be used by specifying a namespace-scoped `paramKind` in the policy and leaving this field empty.
@@ -1522,7 +1579,7 @@ pub struct ParamRefApplyConfiguration {
     ///
     /// - If `paramKind` is namespace-scoped, the namespace of the object being evaluated for admission will be used when this field is left unset. Take care that if this is left empty the binding must not match any cluster-scoped resources, which will result in an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// parameterNotFoundAction controls the behavior of the binding when the resource exists, and name or selector is valid, but there are no parameters matched by the binding. If the value is set to `Allow`, then no matched parameters will be treated as successful validation by the binding. If set to `Deny`, then no matched parameters will be subject to the `failurePolicy` of the policy.
     ///
     /// Allowed values are `Allow` or `Deny`
@@ -1533,7 +1590,7 @@ pub struct ParamRefApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub parameter_not_found_action: Option<String>,
+    pub parameter_not_found_action: Option<clientgo_apimachinery::Str>,
     /// selector can be used to match multiple param objects based on their labels. Supply selector: {} to match all resources of the ParamKind.
     ///
     /// If multiple params are found, they are all evaluated with the policy expressions and the results are ANDed together.
@@ -1545,19 +1602,22 @@ pub struct ParamRefApplyConfiguration {
 
 impl ParamRefApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `parameterNotFoundAction`.
-    pub fn with_parameter_not_found_action(mut self, value: impl Into<String>) -> Self {
+    pub fn with_parameter_not_found_action(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.parameter_not_found_action = Some(value.into());
         self
     }
@@ -1577,17 +1637,17 @@ impl ParamRefApplyConfiguration {
 pub struct RuleWithOperationsApplyConfiguration {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
     #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
-    pub api_groups: Option<Vec<String>>,
+    pub api_groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
     #[serde(
         rename = "apiVersions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_versions: Option<Vec<String>>,
+    pub api_versions: Option<Vec<clientgo_apimachinery::Str>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operations: Option<Vec<String>>,
+    pub operations: Option<Vec<clientgo_apimachinery::Str>>,
     /// resources is a list of resources this rule applies to.
     ///
     /// For example: 'pods' means pods. 'pods/log' means the log subresource of pods. '*' means all resources, but not subresources. 'pods/*' means all subresources of pods. '*/scale' means all scale subresources. '*/*' means all resources and their subresources.
@@ -1596,7 +1656,7 @@ pub struct RuleWithOperationsApplyConfiguration {
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<clientgo_apimachinery::Str>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
     ///
     /// Possible enum values:
@@ -1607,12 +1667,15 @@ pub struct RuleWithOperationsApplyConfiguration {
     ///
     /// - `"Namespaced"` means that scope is limited to namespaced objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<clientgo_apimachinery::Str>,
 }
 
 impl RuleWithOperationsApplyConfiguration {
     /// Appends to `apiGroups`.
-    pub fn with_api_groups(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_api_groups(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.api_groups
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1620,7 +1683,10 @@ impl RuleWithOperationsApplyConfiguration {
     }
 
     /// Appends to `apiVersions`.
-    pub fn with_api_versions(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_api_versions(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.api_versions
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1628,7 +1694,10 @@ impl RuleWithOperationsApplyConfiguration {
     }
 
     /// Appends to `operations`.
-    pub fn with_operations(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_operations(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.operations
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1636,7 +1705,10 @@ impl RuleWithOperationsApplyConfiguration {
     }
 
     /// Appends to `resources`.
-    pub fn with_resources(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_resources(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.resources
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1644,7 +1716,7 @@ impl RuleWithOperationsApplyConfiguration {
     }
 
     /// Sets `scope`.
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scope(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -1655,13 +1727,13 @@ impl RuleWithOperationsApplyConfiguration {
 pub struct ServiceReferenceApplyConfiguration {
     /// name is the name of the service. Required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the service. Required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// path is an optional URL path which will be sent in any request to this service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// port is the port on the service that hosts the webhook. Default to 443 for backward compatibility. `port` should be a valid port number (1-65535, inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -1669,19 +1741,19 @@ pub struct ServiceReferenceApplyConfiguration {
 
 impl ServiceReferenceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -1727,10 +1799,10 @@ pub struct ValidatingAdmissionPolicyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1744,7 +1816,7 @@ pub struct ValidatingAdmissionPolicyApplyConfiguration {
 
 impl ValidatingAdmissionPolicyApplyConfiguration {
     /// An apply configuration for the ValidatingAdmissionPolicy `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("admissionregistration.k8s.io/v1".into()),
             kind: Some("ValidatingAdmissionPolicy".into()),
@@ -1756,13 +1828,13 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1773,7 +1845,7 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1786,7 +1858,12 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1800,7 +1877,12 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1812,7 +1894,10 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1837,13 +1922,13 @@ impl ValidatingAdmissionPolicyApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1893,10 +1978,10 @@ pub struct ValidatingAdmissionPolicyBindingApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1907,7 +1992,7 @@ pub struct ValidatingAdmissionPolicyBindingApplyConfiguration {
 
 impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     /// An apply configuration for the ValidatingAdmissionPolicyBinding `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("admissionregistration.k8s.io/v1".into()),
             kind: Some("ValidatingAdmissionPolicyBinding".into()),
@@ -1919,13 +2004,13 @@ impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1936,7 +2021,7 @@ impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1949,7 +2034,12 @@ impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1963,7 +2053,12 @@ impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1975,7 +2070,10 @@ impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2000,13 +2098,13 @@ impl ValidatingAdmissionPolicyBindingApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -2063,7 +2161,7 @@ pub struct ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub policy_name: Option<String>,
+    pub policy_name: Option<clientgo_apimachinery::Str>,
     /// validationActions declares how Validations of the referenced ValidatingAdmissionPolicy are enforced. If a validation evaluates to false it is always enforced according to these actions.
     ///
     /// Failures defined by the ValidatingAdmissionPolicy's FailurePolicy are enforced according to these actions only if the FailurePolicy is set to Fail, otherwise the failures are ignored. This includes compilation errors, runtime errors and misconfigurations of the policy.
@@ -2088,7 +2186,7 @@ pub struct ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub validation_actions: Option<Vec<String>>,
+    pub validation_actions: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
@@ -2105,7 +2203,7 @@ impl ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
     }
 
     /// Sets `policyName`.
-    pub fn with_policy_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_policy_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
@@ -2113,7 +2211,7 @@ impl ValidatingAdmissionPolicyBindingSpecApplyConfiguration {
     /// Appends to `validationActions`.
     pub fn with_validation_actions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.validation_actions
             .get_or_insert_with(Vec::new)
@@ -2152,7 +2250,7 @@ pub struct ValidatingAdmissionPolicySpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub failure_policy: Option<String>,
+    pub failure_policy: Option<clientgo_apimachinery::Str>,
     /// matchConditions is a list of conditions that must be met for a request to be validated. Match conditions filter requests that have already been matched by the rules, namespaceSelector, and objectSelector. An empty list of matchConditions matches all requests. There are a maximum of 64 match conditions allowed.
     ///
     /// If a parameter object is provided, it can be accessed via the `params` handle in the same manner as validation expressions.
@@ -2207,7 +2305,7 @@ impl ValidatingAdmissionPolicySpecApplyConfiguration {
     }
 
     /// Sets `failurePolicy`.
-    pub fn with_failure_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_failure_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.failure_policy = Some(value.into());
         self
     }
@@ -2273,7 +2371,7 @@ pub struct ValidatingAdmissionPolicyStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub type_checking: Option<TypeCheckingApplyConfiguration>,
+    pub type_checking: Option<Box<TypeCheckingApplyConfiguration>>,
 }
 
 impl ValidatingAdmissionPolicyStatusApplyConfiguration {
@@ -2294,7 +2392,7 @@ impl ValidatingAdmissionPolicyStatusApplyConfiguration {
 
     /// Sets `typeChecking`.
     pub fn with_type_checking(mut self, value: TypeCheckingApplyConfiguration) -> Self {
-        self.type_checking = Some(value);
+        self.type_checking = Some(Box::new(value));
         self
     }
 }
@@ -2308,7 +2406,7 @@ pub struct ValidatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub admission_review_versions: Option<Vec<String>>,
+    pub admission_review_versions: Option<Vec<clientgo_apimachinery::Str>>,
     /// clientConfig defines how to communicate with the hook. Required
     #[serde(
         rename = "clientConfig",
@@ -2328,7 +2426,7 @@ pub struct ValidatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub failure_policy: Option<String>,
+    pub failure_policy: Option<clientgo_apimachinery::Str>,
     /// matchConditions is a list of conditions that must be met for a request to be sent to this webhook. Match conditions filter requests that have already been matched by the rules, namespaceSelector, and objectSelector. An empty list of matchConditions matches all requests. There are a maximum of 64 match conditions allowed.
     ///
     /// The exact matching logic is (in order):
@@ -2366,10 +2464,10 @@ pub struct ValidatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_policy: Option<String>,
+    pub match_policy: Option<clientgo_apimachinery::Str>,
     /// name is the name of the admission webhook. Name should be fully qualified, e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the webhook, and kubernetes.io is the name of the organization. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespaceSelector decides whether to run the webhook on an object based on whether the namespace for that object matches the selector. If the object itself is a namespace, the matching is performed on object.metadata.labels. If the object is another cluster scoped resource, it never skips the webhook.
     ///
     /// For example, to run the webhook on any objects whose namespace is not associated with "runlevel" of "0" or "1";  you will set the selector as follows: "namespaceSelector": {
@@ -2455,7 +2553,7 @@ pub struct ValidatingWebhookApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub side_effects: Option<String>,
+    pub side_effects: Option<clientgo_apimachinery::Str>,
     /// timeoutSeconds specifies the timeout for this webhook. After the timeout passes, the webhook call will be ignored or the API call will fail based on the failure policy. The timeout value must be between 1 and 30 seconds. Default to 10 seconds.
     #[serde(
         rename = "timeoutSeconds",
@@ -2469,7 +2567,7 @@ impl ValidatingWebhookApplyConfiguration {
     /// Appends to `admissionReviewVersions`.
     pub fn with_admission_review_versions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.admission_review_versions
             .get_or_insert_with(Vec::new)
@@ -2484,7 +2582,7 @@ impl ValidatingWebhookApplyConfiguration {
     }
 
     /// Sets `failurePolicy`.
-    pub fn with_failure_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_failure_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.failure_policy = Some(value.into());
         self
     }
@@ -2501,13 +2599,13 @@ impl ValidatingWebhookApplyConfiguration {
     }
 
     /// Sets `matchPolicy`.
-    pub fn with_match_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_match_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.match_policy = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -2540,7 +2638,7 @@ impl ValidatingWebhookApplyConfiguration {
     }
 
     /// Sets `sideEffects`.
-    pub fn with_side_effects(mut self, value: impl Into<String>) -> Self {
+    pub fn with_side_effects(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.side_effects = Some(value.into());
         self
     }
@@ -2561,10 +2659,10 @@ pub struct ValidatingWebhookConfigurationApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -2575,7 +2673,7 @@ pub struct ValidatingWebhookConfigurationApplyConfiguration {
 
 impl ValidatingWebhookConfigurationApplyConfiguration {
     /// An apply configuration for the ValidatingWebhookConfiguration `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("admissionregistration.k8s.io/v1".into()),
             kind: Some("ValidatingWebhookConfiguration".into()),
@@ -2587,13 +2685,13 @@ impl ValidatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2604,7 +2702,7 @@ impl ValidatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2617,7 +2715,12 @@ impl ValidatingWebhookConfigurationApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2631,7 +2734,12 @@ impl ValidatingWebhookConfigurationApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2643,7 +2751,10 @@ impl ValidatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2668,13 +2779,13 @@ impl ValidatingWebhookConfigurationApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -2759,43 +2870,43 @@ pub struct ValidationApplyConfiguration {
     ///
     /// Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
     /// message represents the message displayed when validation fails. The message is required if the Expression contains line breaks. The message must not contain line breaks. If unset, the message is "failed rule: {Rule}". e.g. "must be a URL with the host matching spec.host" If the Expression contains line breaks. Message is required. The message must not contain line breaks. If unset, the message is "failed Expression: {Expression}".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// messageExpression declares a CEL expression that evaluates to the validation failure message that is returned when this rule fails. Since messageExpression is used as a failure message, it must evaluate to a string. If both message and messageExpression are present on a validation, then messageExpression will be used if validation fails. If messageExpression results in a runtime error, the runtime error is logged, and the validation failure message is produced as if the messageExpression field were unset. If messageExpression evaluates to an empty string, a string with only spaces, or a string that contains line breaks, then the validation failure message will also be produced as if the messageExpression field were unset, and the fact that messageExpression produced an empty string/string with only spaces/string with line breaks will be logged. messageExpression has access to all the same variables as the `expression` except for 'authorizer' and 'authorizer.requestResource'. Example: "object.x must be less than max ("+string(params.max)+")"
     #[serde(
         rename = "messageExpression",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub message_expression: Option<String>,
+    pub message_expression: Option<clientgo_apimachinery::Str>,
     /// reason represents a machine-readable description of why this validation failed. If this is the first validation in the list to fail, this reason, as well as the corresponding HTTP response code, are used in the HTTP response to the client. The currently supported reasons are: "Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge". If not set, StatusReasonInvalid is used in the response to the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl ValidationApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `messageExpression`.
-    pub fn with_message_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message_expression = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
@@ -2806,21 +2917,21 @@ impl ValidationApplyConfiguration {
 pub struct VariableApplyConfiguration {
     /// expression is the expression that will be evaluated as the value of the variable. The CEL expression has access to the same identifiers as the CEL expressions in Validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
     /// name is the name of the variable. The name must be a valid CEL identifier and unique among all variables. The variable can be accessed in other expressions through `variables` For example, if name is "foo", the variable will be available as `variables.foo`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl VariableApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -2849,7 +2960,7 @@ pub struct WebhookClientConfigApplyConfiguration {
     ///
     /// Attempting to use a user or basic auth e.g. "user:password@" is not allowed. Fragments ("#...") and query parameters ("?...") are not allowed, either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<clientgo_apimachinery::Str>,
 }
 
 impl WebhookClientConfigApplyConfiguration {
@@ -2866,7 +2977,7 @@ impl WebhookClientConfigApplyConfiguration {
     }
 
     /// Sets `url`.
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+    pub fn with_url(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.url = Some(value.into());
         self
     }

@@ -7,45 +7,45 @@
 pub struct CustomResourceColumnDefinitionApplyConfiguration {
     /// description is a human readable description of this column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<clientgo_apimachinery::Str>,
     /// format is an optional OpenAPI type definition for this column. The 'name' format is applied to the primary identifier column to assist in clients identifying column is the resource name. See https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types for details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+    pub format: Option<clientgo_apimachinery::Str>,
     /// jsonPath is a simple JSON path (i.e. with array notation) which is evaluated against each custom resource to produce the value for this column.
     #[serde(rename = "jsonPath", default, skip_serializing_if = "Option::is_none")]
-    pub json_path: Option<String>,
+    pub json_path: Option<clientgo_apimachinery::Str>,
     /// name is a human readable name for the column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// priority is an integer defining the relative importance of this column compared to others. Lower numbers are considered higher priority. Columns that may be omitted in limited space scenarios should be given a priority greater than 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// type is an OpenAPI type definition for this column. See https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types for details.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl CustomResourceColumnDefinitionApplyConfiguration {
     /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn with_description(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `format`.
-    pub fn with_format(mut self, value: impl Into<String>) -> Self {
+    pub fn with_format(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.format = Some(value.into());
         self
     }
 
     /// Sets `jsonPath`.
-    pub fn with_json_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_json_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.json_path = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -57,7 +57,7 @@ impl CustomResourceColumnDefinitionApplyConfiguration {
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -70,7 +70,7 @@ pub struct CustomResourceConversionApplyConfiguration {
     ///
     /// is needed for this option. This requires spec.preserveUnknownFields to be false, and spec.conversion.webhook to be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
+    pub strategy: Option<clientgo_apimachinery::Str>,
     /// webhook describes how to call the conversion webhook. Required when `strategy` is set to `"Webhook"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<Box<WebhookConversionApplyConfiguration>>,
@@ -78,7 +78,7 @@ pub struct CustomResourceConversionApplyConfiguration {
 
 impl CustomResourceConversionApplyConfiguration {
     /// Sets `strategy`.
-    pub fn with_strategy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_strategy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.strategy = Some(value.into());
         self
     }
@@ -99,10 +99,10 @@ pub struct CustomResourceDefinitionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -116,7 +116,7 @@ pub struct CustomResourceDefinitionApplyConfiguration {
 
 impl CustomResourceDefinitionApplyConfiguration {
     /// An apply configuration for the CustomResourceDefinition `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("apiextensions.k8s.io/v1".into()),
             kind: Some("CustomResourceDefinition".into()),
@@ -128,13 +128,13 @@ impl CustomResourceDefinitionApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -145,7 +145,7 @@ impl CustomResourceDefinitionApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -158,7 +158,12 @@ impl CustomResourceDefinitionApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -172,7 +177,12 @@ impl CustomResourceDefinitionApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -184,7 +194,10 @@ impl CustomResourceDefinitionApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -209,13 +222,13 @@ impl CustomResourceDefinitionApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -268,7 +281,7 @@ pub struct CustomResourceDefinitionConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions\[x\].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.
     #[serde(
         rename = "observedGeneration",
@@ -278,13 +291,13 @@ pub struct CustomResourceDefinitionConditionApplyConfiguration {
     pub observed_generation: Option<i64>,
     /// reason is a unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status is the status of the condition. Can be True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// type is the type of the condition. Types include Established, NamesAccepted and Terminating.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl CustomResourceDefinitionConditionApplyConfiguration {
@@ -295,7 +308,7 @@ impl CustomResourceDefinitionConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
@@ -307,19 +320,19 @@ impl CustomResourceDefinitionConditionApplyConfiguration {
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -330,31 +343,34 @@ impl CustomResourceDefinitionConditionApplyConfiguration {
 pub struct CustomResourceDefinitionNamesApplyConfiguration {
     /// categories is a list of grouped resources this custom resource belongs to (e.g. 'all'). This is published in API discovery documents, and used by clients to support invocations like `kubectl get all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<String>>,
+    pub categories: Option<Vec<clientgo_apimachinery::Str>>,
     /// kind is the serialized kind of the resource. It is normally CamelCase and singular. Custom resource instances will use this value as the `kind` attribute in API calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// listKind is the serialized kind of the list for this resource. Defaults to "`kind`List".
     #[serde(rename = "listKind", default, skip_serializing_if = "Option::is_none")]
-    pub list_kind: Option<String>,
+    pub list_kind: Option<clientgo_apimachinery::Str>,
     /// plural is the plural name of the resource to serve. The custom resources are served under `/apis/\<group\>/\<version\>/.../\<plural\>`. Must match the name of the CustomResourceDefinition (in the form `\<names.plural\>.\<group\>`). Must be all lowercase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plural: Option<String>,
+    pub plural: Option<clientgo_apimachinery::Str>,
     /// shortNames are short names for the resource, exposed in API discovery documents, and used by clients to support invocations like `kubectl get \<shortname\>`. It must be all lowercase.
     #[serde(
         rename = "shortNames",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub short_names: Option<Vec<String>>,
+    pub short_names: Option<Vec<clientgo_apimachinery::Str>>,
     /// singular is the singular name of the resource. It must be all lowercase. Defaults to lowercased `kind`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub singular: Option<String>,
+    pub singular: Option<clientgo_apimachinery::Str>,
 }
 
 impl CustomResourceDefinitionNamesApplyConfiguration {
     /// Appends to `categories`.
-    pub fn with_categories(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_categories(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.categories
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -362,25 +378,28 @@ impl CustomResourceDefinitionNamesApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `listKind`.
-    pub fn with_list_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_list_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.list_kind = Some(value.into());
         self
     }
 
     /// Sets `plural`.
-    pub fn with_plural(mut self, value: impl Into<String>) -> Self {
+    pub fn with_plural(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.plural = Some(value.into());
         self
     }
 
     /// Appends to `shortNames`.
-    pub fn with_short_names(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_short_names(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.short_names
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -388,7 +407,7 @@ impl CustomResourceDefinitionNamesApplyConfiguration {
     }
 
     /// Sets `singular`.
-    pub fn with_singular(mut self, value: impl Into<String>) -> Self {
+    pub fn with_singular(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.singular = Some(value.into());
         self
     }
@@ -402,7 +421,7 @@ pub struct CustomResourceDefinitionSpecApplyConfiguration {
     pub conversion: Option<Box<CustomResourceConversionApplyConfiguration>>,
     /// group is the API group of the defined custom resource. The custom resources are served under `/apis/\<group\>/...`. Must match the name of the CustomResourceDefinition (in the form `\<names.plural\>.\<group\>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// names specify the resource and kind names for the custom resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<CustomResourceDefinitionNamesApplyConfiguration>,
@@ -415,7 +434,7 @@ pub struct CustomResourceDefinitionSpecApplyConfiguration {
     pub preserve_unknown_fields: Option<bool>,
     /// scope indicates whether the defined custom resource is cluster- or namespace-scoped. Allowed values are `Cluster` and `Namespaced`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<clientgo_apimachinery::Str>,
     /// versions is the list of all API versions of the defined custom resource. Version names are used to compute the order in which served versions are listed in API discovery. If the version string is "kube-like", it will sort above non "kube-like" version strings, which are ordered lexicographically. "Kube-like" versions start with a "v", then are followed by a number (the major version), then optionally the string "alpha" or "beta" and another number (the minor version). These are sorted first by GA \> beta \> alpha (where GA is a version with no suffix such as beta or alpha), and then by comparing major version, then minor version. An example sorted list of versions: v10, v2, v1, v11beta2, v10beta3, v3beta1, v12alpha1, v11alpha2, foo1, foo10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<CustomResourceDefinitionVersionApplyConfiguration>>,
@@ -429,7 +448,7 @@ impl CustomResourceDefinitionSpecApplyConfiguration {
     }
 
     /// Sets `group`.
-    pub fn with_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.group = Some(value.into());
         self
     }
@@ -447,7 +466,7 @@ impl CustomResourceDefinitionSpecApplyConfiguration {
     }
 
     /// Sets `scope`.
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scope(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -488,7 +507,7 @@ pub struct CustomResourceDefinitionStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub stored_versions: Option<Vec<String>>,
+    pub stored_versions: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl CustomResourceDefinitionStatusApplyConfiguration {
@@ -519,7 +538,7 @@ impl CustomResourceDefinitionStatusApplyConfiguration {
     /// Appends to `storedVersions`.
     pub fn with_stored_versions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.stored_versions
             .get_or_insert_with(Vec::new)
@@ -547,10 +566,10 @@ pub struct CustomResourceDefinitionVersionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deprecation_warning: Option<String>,
+    pub deprecation_warning: Option<clientgo_apimachinery::Str>,
     /// name is the version name, e.g. “v1”, “v2beta1”, etc. The custom resources are served under this version at `/apis/\<group\>/\<version\>/...` if `served` is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// schema describes the schema used for validation, pruning, and defaulting of this version of the custom resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<CustomResourceValidationApplyConfiguration>,
@@ -591,13 +610,16 @@ impl CustomResourceDefinitionVersionApplyConfiguration {
     }
 
     /// Sets `deprecationWarning`.
-    pub fn with_deprecation_warning(mut self, value: impl Into<String>) -> Self {
+    pub fn with_deprecation_warning(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.deprecation_warning = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -650,38 +672,44 @@ pub struct CustomResourceSubresourceScaleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub label_selector_path: Option<String>,
+    pub label_selector_path: Option<clientgo_apimachinery::Str>,
     /// specReplicasPath defines the JSON path inside of a custom resource that corresponds to Scale `spec.replicas`. Only JSON paths without the array notation are allowed. Must be a JSON Path under `.spec`. If there is no value under the given path in the custom resource, the `/scale` subresource will return an error on GET.
     #[serde(
         rename = "specReplicasPath",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub spec_replicas_path: Option<String>,
+    pub spec_replicas_path: Option<clientgo_apimachinery::Str>,
     /// statusReplicasPath defines the JSON path inside of a custom resource that corresponds to Scale `status.replicas`. Only JSON paths without the array notation are allowed. Must be a JSON Path under `.status`. If there is no value under the given path in the custom resource, the `status.replicas` value in the `/scale` subresource will default to 0.
     #[serde(
         rename = "statusReplicasPath",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub status_replicas_path: Option<String>,
+    pub status_replicas_path: Option<clientgo_apimachinery::Str>,
 }
 
 impl CustomResourceSubresourceScaleApplyConfiguration {
     /// Sets `labelSelectorPath`.
-    pub fn with_label_selector_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_label_selector_path(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.label_selector_path = Some(value.into());
         self
     }
 
     /// Sets `specReplicasPath`.
-    pub fn with_spec_replicas_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_spec_replicas_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.spec_replicas_path = Some(value.into());
         self
     }
 
     /// Sets `statusReplicasPath`.
-    pub fn with_status_replicas_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status_replicas_path(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.status_replicas_path = Some(value.into());
         self
     }
@@ -743,21 +771,21 @@ impl CustomResourceValidationApplyConfiguration {
 pub struct ExternalDocumentationApplyConfiguration {
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<clientgo_apimachinery::Str>,
     /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<clientgo_apimachinery::Str>,
 }
 
 impl ExternalDocumentationApplyConfiguration {
     /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn with_description(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.description = Some(value.into());
         self
     }
 
     /// Sets `url`.
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+    pub fn with_url(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.url = Some(value.into());
         self
     }
@@ -768,10 +796,10 @@ impl ExternalDocumentationApplyConfiguration {
 pub struct JSONSchemaPropsApplyConfiguration {
     /// `$ref`.
     #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
-    pub ref_path: Option<String>,
+    pub ref_path: Option<clientgo_apimachinery::Str>,
     /// `$schema`.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
+    pub schema: Option<clientgo_apimachinery::Str>,
     /// `additionalItems`.
     #[serde(
         rename = "additionalItems",
@@ -805,7 +833,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
     >,
     /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<clientgo_apimachinery::Str>,
     /// `enum`.
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<crate::apiextensions::v1::JSON>>,
@@ -837,10 +865,10 @@ pub struct JSONSchemaPropsApplyConfiguration {
     ///
     /// - bsonobjectid: a bson object ID, i.e. a 24 characters hex string - uri: an URI as parsed by Golang net/url.ParseRequestURI - email: an email address as parsed by Golang net/mail.ParseAddress - hostname: a valid representation for an Internet host name, as defined by RFC 1034, section 3.1 \[RFC1034\]. - ipv4: an IPv4 IP as parsed by Golang net.ParseIP - ipv6: an IPv6 IP as parsed by Golang net.ParseIP - cidr: a CIDR as parsed by Golang net.ParseCIDR - mac: a MAC address as parsed by Golang net.ParseMAC - uuid: an UUID that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?\[0-9a-f\]{4}-?\[0-9a-f\]{4}-?\[0-9a-f\]{12}$ - uuid3: an UUID3 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?3\[0-9a-f\]{3}-?\[0-9a-f\]{4}-?\[0-9a-f\]{12}$ - uuid4: an UUID4 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?4\[0-9a-f\]{3}-?\[89ab\]\[0-9a-f\]{3}-?\[0-9a-f\]{12}$ - uuid5: an UUID5 that allows uppercase defined by the regex (?i)^\[0-9a-f\]{8}-?\[0-9a-f\]{4}-?5\[0-9a-f\]{3}-?\[89ab\]\[0-9a-f\]{3}-?\[0-9a-f\]{12}$ - isbn: an ISBN10 or ISBN13 number string like "0321751043" or "978-0321751041" - isbn10: an ISBN10 number string like "0321751043" - isbn13: an ISBN13 number string like "978-0321751041" - creditcard: a credit card number defined by the regex ^(?:4\[0-9\]{12}(?:\[0-9\]{3})?|5\[1-5\]\[0-9\]{14}|6(?:011|5\[0-9\]\[0-9\])\[0-9\]{12}|3\[47\]\[0-9\]{13}|3(?:0\[0-5\]|\[68\]\[0-9\])\[0-9\]{11}|(?:2131|1800|35\\\\d{3})\\\\d{11})$ with any non digit characters mixed in - ssn: a U.S. social security number following the regex ^\\\\d{3}\[- \]?\\\\d{2}\[- \]?\\\\d{4}$ - hexcolor: an hexadecimal color code like "#FFFFFF: following the regex ^#?(\[0-9a-fA-F\]{3}|\[0-9a-fA-F\]{6})$ - rgbcolor: an RGB color code like rgb like "rgb(255,255,2559" - byte: base64 encoded binary data - password: any kind of string - date: a date string like "2006-01-02" as defined by full-date in RFC3339 - duration: a duration string like "22 ns" as parsed by Golang time.ParseDuration or compatible with Scala duration format - datetime: a date time string like "2014-12-15T19:30:20.000Z" as defined by date-time in RFC3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+    pub format: Option<clientgo_apimachinery::Str>,
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<clientgo_apimachinery::Str>,
     /// `items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<crate::apiextensions::v1::JSONSchemaPropsOrArray>>,
@@ -894,7 +922,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
     pub one_of: Option<Vec<JSONSchemaPropsApplyConfiguration>>,
     /// `pattern`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    pub pattern: Option<clientgo_apimachinery::Str>,
     /// `patternProperties`.
     #[serde(
         rename = "patternProperties",
@@ -908,13 +936,13 @@ pub struct JSONSchemaPropsApplyConfiguration {
     pub properties: Option<clientgo_apimachinery::StringMap<JSONSchemaPropsApplyConfiguration>>,
     /// `required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
+    pub required: Option<Vec<clientgo_apimachinery::Str>>,
     /// `title`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<clientgo_apimachinery::Str>,
     /// `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
     /// `uniqueItems`.
     #[serde(
         rename = "uniqueItems",
@@ -962,7 +990,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_kubernetes_list_map_keys: Option<Vec<String>>,
+    pub x_kubernetes_list_map_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// x-kubernetes-list-type annotates an array to further describe its topology. This extension must only be used on lists and may have 3 possible values:
     ///
     /// 1) `atomic`: the list is treated as a single entity, like a scalar.
@@ -993,7 +1021,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_kubernetes_list_type: Option<String>,
+    pub x_kubernetes_list_type: Option<clientgo_apimachinery::Str>,
     /// x-kubernetes-map-type annotates an object to further describe its topology. This extension must only be used when type is object and may have 2 possible values:
     ///
     /// 1) `granular`:
@@ -1012,7 +1040,7 @@ pub struct JSONSchemaPropsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_kubernetes_map_type: Option<String>,
+    pub x_kubernetes_map_type: Option<clientgo_apimachinery::Str>,
     /// x-kubernetes-preserve-unknown-fields stops the API server decoding step from pruning fields which are not specified in the validation schema. This affects fields recursively, but switches back to normal pruning behaviour if nested properties or additionalProperties are specified in the schema. This can either be true or undefined. False is forbidden.
     #[serde(
         rename = "x-kubernetes-preserve-unknown-fields",
@@ -1031,13 +1059,13 @@ pub struct JSONSchemaPropsApplyConfiguration {
 
 impl JSONSchemaPropsApplyConfiguration {
     /// Sets `$ref`.
-    pub fn with_ref_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ref_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ref_path = Some(value.into());
         self
     }
 
     /// Sets `$schema`.
-    pub fn with_schema(mut self, value: impl Into<String>) -> Self {
+    pub fn with_schema(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.schema = Some(value.into());
         self
     }
@@ -1087,11 +1115,16 @@ impl JSONSchemaPropsApplyConfiguration {
     /// Adds entries to `definitions`.
     pub fn with_definitions(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, JSONSchemaPropsApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                JSONSchemaPropsApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.definitions
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -1100,19 +1133,19 @@ impl JSONSchemaPropsApplyConfiguration {
         mut self,
         entries: impl IntoIterator<
             Item = (
-                impl Into<String>,
+                impl Into<clientgo_apimachinery::Str>,
                 crate::apiextensions::v1::JSONSchemaPropsOrStringArray,
             ),
         >,
     ) -> Self {
         self.dependencies
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn with_description(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.description = Some(value.into());
         self
     }
@@ -1151,13 +1184,13 @@ impl JSONSchemaPropsApplyConfiguration {
     }
 
     /// Sets `format`.
-    pub fn with_format(mut self, value: impl Into<String>) -> Self {
+    pub fn with_format(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.format = Some(value.into());
         self
     }
 
     /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.id = Some(value.into());
         self
     }
@@ -1244,7 +1277,7 @@ impl JSONSchemaPropsApplyConfiguration {
     }
 
     /// Sets `pattern`.
-    pub fn with_pattern(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pattern(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pattern = Some(value.into());
         self
     }
@@ -1252,27 +1285,40 @@ impl JSONSchemaPropsApplyConfiguration {
     /// Adds entries to `patternProperties`.
     pub fn with_pattern_properties(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, JSONSchemaPropsApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                JSONSchemaPropsApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.pattern_properties
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `properties`.
     pub fn with_properties(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, JSONSchemaPropsApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                JSONSchemaPropsApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.properties
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Appends to `required`.
-    pub fn with_required(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_required(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.required
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1280,13 +1326,13 @@ impl JSONSchemaPropsApplyConfiguration {
     }
 
     /// Sets `title`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+    pub fn with_title(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.title = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -1312,7 +1358,7 @@ impl JSONSchemaPropsApplyConfiguration {
     /// Appends to `x-kubernetes-list-map-keys`.
     pub fn with_x_kubernetes_list_map_keys(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.x_kubernetes_list_map_keys
             .get_or_insert_with(Vec::new)
@@ -1321,13 +1367,19 @@ impl JSONSchemaPropsApplyConfiguration {
     }
 
     /// Sets `x-kubernetes-list-type`.
-    pub fn with_x_kubernetes_list_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_x_kubernetes_list_type(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.x_kubernetes_list_type = Some(value.into());
         self
     }
 
     /// Sets `x-kubernetes-map-type`.
-    pub fn with_x_kubernetes_map_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_x_kubernetes_map_type(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.x_kubernetes_map_type = Some(value.into());
         self
     }
@@ -1355,12 +1407,12 @@ impl JSONSchemaPropsApplyConfiguration {
 pub struct SelectableFieldApplyConfiguration {
     /// jsonPath is a simple JSON path which is evaluated against each custom resource to produce a field selector value. Only JSON paths without the array notation are allowed. Must point to a field of type string, boolean or integer. Types with enum values and strings with formats are allowed. If jsonPath refers to absent field in a resource, the jsonPath evaluates to an empty string. Must not point to metdata fields. Required.
     #[serde(rename = "jsonPath", default, skip_serializing_if = "Option::is_none")]
-    pub json_path: Option<String>,
+    pub json_path: Option<clientgo_apimachinery::Str>,
 }
 
 impl SelectableFieldApplyConfiguration {
     /// Sets `jsonPath`.
-    pub fn with_json_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_json_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.json_path = Some(value.into());
         self
     }
@@ -1371,13 +1423,13 @@ impl SelectableFieldApplyConfiguration {
 pub struct ServiceReferenceApplyConfiguration {
     /// name is the name of the service. Required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the service. Required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// path is an optional URL path at which the webhook will be contacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// port is an optional service port at which the webhook will be contacted. `port` should be a valid port number (1-65535, inclusive). Defaults to 443 for backward compatibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -1385,19 +1437,19 @@ pub struct ServiceReferenceApplyConfiguration {
 
 impl ServiceReferenceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -1414,17 +1466,17 @@ impl ServiceReferenceApplyConfiguration {
 pub struct ValidationRuleApplyConfiguration {
     /// fieldPath represents the field path returned when the validation fails. It must be a relative JSON path (i.e. with array notation) scoped to the location of this x-kubernetes-validations extension in the schema and refer to an existing field. e.g. when validation checks if a specific attribute `foo` under a map `testMap`, the fieldPath could be set to `.testMap.foo` If the validation checks two lists must have unique attributes, the fieldPath could be set to either of the list: e.g. `.testList` It does not support list numeric index. It supports child operation to refer to an existing field currently. Refer to \[JSONPath support in Kubernetes\](https://kubernetes.io/docs/reference/kubectl/jsonpath/) for more info. Numeric index of array is not supported. For field name which contains special characters, use `\['specialName'\]` to refer the field name. e.g. for attribute `foo.34$` appears in a list `testList`, the fieldPath could be set to `.testList\['foo.34$'\]`
     #[serde(rename = "fieldPath", default, skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
+    pub field_path: Option<clientgo_apimachinery::Str>,
     /// Message represents the message displayed when validation fails. The message is required if the Rule contains line breaks. The message must not contain line breaks. If unset, the message is "failed rule: {Rule}". e.g. "must be a URL with the host matching spec.host"
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// MessageExpression declares a CEL expression that evaluates to the validation failure message that is returned when this rule fails. Since messageExpression is used as a failure message, it must evaluate to a string. If both message and messageExpression are present on a rule, then messageExpression will be used if validation fails. If messageExpression results in a runtime error, the runtime error is logged, and the validation failure message is produced as if the messageExpression field were unset. If messageExpression evaluates to an empty string, a string with only spaces, or a string that contains line breaks, then the validation failure message will also be produced as if the messageExpression field were unset, and the fact that messageExpression produced an empty string/string with only spaces/string with line breaks will be logged. messageExpression has access to all the same variables as the rule; the only difference is the return type. Example: "x must be less than max ("+string(self.max)+")"
     #[serde(
         rename = "messageExpression",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub message_expression: Option<String>,
+    pub message_expression: Option<clientgo_apimachinery::Str>,
     /// optionalOldSelf is used to opt a transition rule into evaluation even when the object is first created, or if the old object is missing the value.
     ///
     /// When enabled `oldSelf` will be a CEL optional whose value will be `None` if there is no old value, or when the object is initially created.
@@ -1450,7 +1502,7 @@ pub struct ValidationRuleApplyConfiguration {
     ///
     /// - `"FieldValueRequired"` is used to report required values that are not provided (e.g. empty strings, null values, or empty arrays).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Rule represents the expression which will be evaluated by CEL. ref: https://github.com/google/cel-spec The Rule is scoped to the location of the x-kubernetes-validations extension in the schema. The `self` variable in the CEL expression is bound to the scoped value. Example: - Rule scoped to the root of a resource with a status subresource: {"rule": "self.status.actual \<= self.spec.maxDesired"}
     ///
     /// If the Rule is scoped to an object with properties, the accessible properties of the object are field selectable via `self.field` and field presence can be checked via `has(self.field)`. Null valued fields are treated as absent fields in CEL expressions. If the Rule is scoped to an object with additionalProperties (i.e. a map) the value of the map are accessible via `self\[mapKey\]`, map containment can be checked via `mapKey in self` and all entries of the map are accessible via CEL macros and functions such as `self.all(...)`. If the Rule is scoped to an array, the elements of the array are accessible via `self\[i\]` and also by macros and functions. If the Rule is scoped to a scalar, `self` is bound to the scalar value. Examples: - Rule scoped to a map of objects: {"rule": "self.components\['Widget'\].priority \< 10"} - Rule scoped to a list of integers: {"rule": "self.values.all(value, value \>= 0 && value \< 100)"} - Rule scoped to a string value: {"rule": "self.startsWith('kube')"}
@@ -1501,24 +1553,24 @@ pub struct ValidationRuleApplyConfiguration {
     ///
     /// Transition rules by default are applied only on UPDATE requests and are skipped if an old value could not be found. You can opt a transition rule into unconditional evaluation by setting `optionalOldSelf` to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<clientgo_apimachinery::Str>,
 }
 
 impl ValidationRuleApplyConfiguration {
     /// Sets `fieldPath`.
-    pub fn with_field_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_field_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.field_path = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `messageExpression`.
-    pub fn with_message_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message_expression = Some(value.into());
         self
     }
@@ -1530,13 +1582,13 @@ impl ValidationRuleApplyConfiguration {
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `rule`.
-    pub fn with_rule(mut self, value: impl Into<String>) -> Self {
+    pub fn with_rule(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.rule = Some(value.into());
         self
     }
@@ -1565,7 +1617,7 @@ pub struct WebhookClientConfigApplyConfiguration {
     ///
     /// Attempting to use a user or basic auth e.g. "user:password@" is not allowed. Fragments ("#...") and query parameters ("?...") are not allowed, either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<clientgo_apimachinery::Str>,
 }
 
 impl WebhookClientConfigApplyConfiguration {
@@ -1582,7 +1634,7 @@ impl WebhookClientConfigApplyConfiguration {
     }
 
     /// Sets `url`.
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+    pub fn with_url(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.url = Some(value.into());
         self
     }
@@ -1604,7 +1656,7 @@ pub struct WebhookConversionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub conversion_review_versions: Option<Vec<String>>,
+    pub conversion_review_versions: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl WebhookConversionApplyConfiguration {
@@ -1617,7 +1669,7 @@ impl WebhookConversionApplyConfiguration {
     /// Appends to `conversionReviewVersions`.
     pub fn with_conversion_review_versions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.conversion_review_versions
             .get_or_insert_with(Vec::new)

@@ -13,16 +13,16 @@ pub struct BoundObjectReference {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// kind of the referent. Valid kinds are 'Pod', 'Secret', 'Node', 'ValidatingWebhookConfiguration', and 'MutatingWebhookConfiguration'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// name of the referent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// uid of the referent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for BoundObjectReference {
@@ -51,10 +51,10 @@ pub struct SelfSubjectReview {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -81,8 +81,8 @@ impl clientgo_apimachinery::protobuf::Message for SelfSubjectReview {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -142,10 +142,10 @@ pub struct TokenRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -176,8 +176,8 @@ impl clientgo_apimachinery::protobuf::Message for TokenRequest {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -196,14 +196,14 @@ impl clientgo_apimachinery::Metadata for TokenRequest {
 pub struct TokenRequestSpec {
     /// attestations is a map of well-known keys to string-slice values. The values for each key have a specific semantic meaning, which is documented on the key definition. Requesters of tokens may ask the Kubernetes API Server to attest to certain claims. The API Server may perform authorization checks depending on the key of this map.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attestations: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
+    pub attestations: Option<clientgo_apimachinery::StringMap<Vec<clientgo_apimachinery::Str>>>,
     /// audiences are the intendend audiences of the token. A recipient of a token must identify themself with an identifier in the list of audiences of the token, and otherwise should reject the token. A token issued for multiple audiences may be used to authenticate against any of the audiences listed but implies a high degree of trust between the target audiences.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub audiences: Option<Vec<String>>,
+    pub audiences: Option<Vec<clientgo_apimachinery::Str>>,
     /// boundObjectRef is a reference to an object that the token will be bound to. The token will only be valid for as long as the bound object exists. NOTE: The API server's TokenReview endpoint will validate the BoundObjectRef, but other audiences may not. Keep ExpirationSeconds small if you want prompt revocation.
     #[serde(
         rename = "boundObjectRef",
@@ -255,7 +255,7 @@ pub struct TokenRequestStatus {
     pub expiration_timestamp: Option<clientgo_apimachinery::meta::Time>,
     /// token is the opaque bearer token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for TokenRequestStatus {
@@ -282,10 +282,10 @@ pub struct TokenReview {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -319,8 +319,8 @@ impl clientgo_apimachinery::protobuf::Message for TokenReview {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -358,13 +358,13 @@ pub struct TokenReviewSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub audiences: Option<Vec<String>>,
+    pub audiences: Option<Vec<clientgo_apimachinery::Str>>,
     /// token is the opaque bearer token.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub token: String,
+    pub token: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for TokenReviewSpec {
@@ -396,13 +396,13 @@ pub struct TokenReviewStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub audiences: Option<Vec<String>>,
+    pub audiences: Option<Vec<clientgo_apimachinery::Str>>,
     /// authenticated indicates that the token was associated with a known user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated: Option<bool>,
     /// error indicates that the token couldn't be checked
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// user is the UserInfo associated with the provided token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<Box<UserInfo>>,
@@ -435,20 +435,20 @@ impl clientgo_apimachinery::protobuf::Message for TokenReviewStatus {
 pub struct UserInfo {
     /// extra is any additional information provided by the authenticator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<clientgo_apimachinery::Str>>>,
     /// groups is the names of groups this user is a part of.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// uid is a unique value that identifies this user across time. If this user is deleted and another user by the same name is added, they will have different UIDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
     /// username is the name that uniquely identifies this user among all active users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for UserInfo {

@@ -11,7 +11,7 @@ pub struct FieldSelectorAttributesApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub raw_selector: Option<String>,
+    pub raw_selector: Option<clientgo_apimachinery::Str>,
     /// requirements is the parsed interpretation of a field selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements:
@@ -20,7 +20,7 @@ pub struct FieldSelectorAttributesApplyConfiguration {
 
 impl FieldSelectorAttributesApplyConfiguration {
     /// Sets `rawSelector`.
-    pub fn with_raw_selector(mut self, value: impl Into<String>) -> Self {
+    pub fn with_raw_selector(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.raw_selector = Some(value.into());
         self
     }
@@ -46,7 +46,7 @@ pub struct LabelSelectorAttributesApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub raw_selector: Option<String>,
+    pub raw_selector: Option<clientgo_apimachinery::Str>,
     /// requirements is the parsed interpretation of a label selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements:
@@ -55,7 +55,7 @@ pub struct LabelSelectorAttributesApplyConfiguration {
 
 impl LabelSelectorAttributesApplyConfiguration {
     /// Sets `rawSelector`.
-    pub fn with_raw_selector(mut self, value: impl Into<String>) -> Self {
+    pub fn with_raw_selector(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.raw_selector = Some(value.into());
         self
     }
@@ -81,10 +81,10 @@ pub struct LocalSubjectAccessReviewApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -98,7 +98,10 @@ pub struct LocalSubjectAccessReviewApplyConfiguration {
 
 impl LocalSubjectAccessReviewApplyConfiguration {
     /// An apply configuration for the LocalSubjectAccessReview `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("authorization.k8s.io/v1".into()),
             kind: Some("LocalSubjectAccessReview".into()),
@@ -112,13 +115,13 @@ impl LocalSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -129,7 +132,7 @@ impl LocalSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -142,7 +145,12 @@ impl LocalSubjectAccessReviewApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -156,7 +164,12 @@ impl LocalSubjectAccessReviewApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -168,7 +181,10 @@ impl LocalSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -193,13 +209,13 @@ impl LocalSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -245,21 +261,21 @@ impl clientgo_apimachinery::resource::ApplyConfiguration
 pub struct NonResourceAttributesApplyConfiguration {
     /// path is the URL path of the request
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// verb is the standard HTTP verb
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verb: Option<String>,
+    pub verb: Option<clientgo_apimachinery::Str>,
 }
 
 impl NonResourceAttributesApplyConfiguration {
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `verb`.
-    pub fn with_verb(mut self, value: impl Into<String>) -> Self {
+    pub fn with_verb(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.verb = Some(value.into());
         self
     }
@@ -274,17 +290,17 @@ pub struct NonResourceRuleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_resource_urls: Option<Vec<String>>,
+    pub non_resource_urls: Option<Vec<clientgo_apimachinery::Str>>,
     /// verbs is a list of kubernetes non-resource API verbs, like: get, post, put, delete, patch, head, options.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verbs: Option<Vec<String>>,
+    pub verbs: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NonResourceRuleApplyConfiguration {
     /// Appends to `nonResourceURLs`.
     pub fn with_non_resource_urls(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.non_resource_urls
             .get_or_insert_with(Vec::new)
@@ -293,7 +309,10 @@ impl NonResourceRuleApplyConfiguration {
     }
 
     /// Appends to `verbs`.
-    pub fn with_verbs(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_verbs(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.verbs
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -313,7 +332,7 @@ pub struct ResourceAttributesApplyConfiguration {
     pub field_selector: Option<Box<FieldSelectorAttributesApplyConfiguration>>,
     /// group is the API Group of the Resource.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// labelSelector describes the limitation on access based on labels.  It can only limit access, not broaden it.
     #[serde(
         rename = "labelSelector",
@@ -323,22 +342,22 @@ pub struct ResourceAttributesApplyConfiguration {
     pub label_selector: Option<Box<LabelSelectorAttributesApplyConfiguration>>,
     /// name is the name of the resource being requested for a "get" or deleted for a "delete". "" (empty) means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the action being requested.  Currently, there is no distinction between no namespace and all namespaces "" (empty) is defaulted for LocalSubjectAccessReviews "" (empty) is empty for cluster-scoped resources "" (empty) means "all" for namespace scoped resources from a SubjectAccessReview or SelfSubjectAccessReview
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// resource is one of the existing resource types.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub resource: Option<clientgo_apimachinery::Str>,
     /// subresource is one of the existing resource types.  "" means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subresource: Option<String>,
+    pub subresource: Option<clientgo_apimachinery::Str>,
     /// verb is a kubernetes resource API verb, like: get, list, watch, create, update, delete, proxy.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verb: Option<String>,
+    pub verb: Option<clientgo_apimachinery::Str>,
     /// version is the API Version of the Resource.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<clientgo_apimachinery::Str>,
 }
 
 impl ResourceAttributesApplyConfiguration {
@@ -349,7 +368,7 @@ impl ResourceAttributesApplyConfiguration {
     }
 
     /// Sets `group`.
-    pub fn with_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.group = Some(value.into());
         self
     }
@@ -361,37 +380,37 @@ impl ResourceAttributesApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `resource`.
-    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource = Some(value.into());
         self
     }
 
     /// Sets `subresource`.
-    pub fn with_subresource(mut self, value: impl Into<String>) -> Self {
+    pub fn with_subresource(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.subresource = Some(value.into());
         self
     }
 
     /// Sets `verb`.
-    pub fn with_verb(mut self, value: impl Into<String>) -> Self {
+    pub fn with_verb(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.verb = Some(value.into());
         self
     }
 
     /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.version = Some(value.into());
         self
     }
@@ -402,27 +421,30 @@ impl ResourceAttributesApplyConfiguration {
 pub struct ResourceRuleApplyConfiguration {
     /// apiGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of the enumerated resources in any API group will be allowed.  "*" means all.
     #[serde(rename = "apiGroups", default, skip_serializing_if = "Option::is_none")]
-    pub api_groups: Option<Vec<String>>,
+    pub api_groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.  "*" means all.
     #[serde(
         rename = "resourceNames",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_names: Option<Vec<String>>,
+    pub resource_names: Option<Vec<clientgo_apimachinery::Str>>,
     /// resources is a list of resources this rule applies to.  "*" means all in the specified apiGroups.
     ///
     /// "*/foo" represents the subresource 'foo' for all resources in the specified apiGroups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<clientgo_apimachinery::Str>>,
     /// verbs is a list of kubernetes resource API verbs, like: get, list, watch, create, update, delete, proxy.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verbs: Option<Vec<String>>,
+    pub verbs: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ResourceRuleApplyConfiguration {
     /// Appends to `apiGroups`.
-    pub fn with_api_groups(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_api_groups(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.api_groups
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -432,7 +454,7 @@ impl ResourceRuleApplyConfiguration {
     /// Appends to `resourceNames`.
     pub fn with_resource_names(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.resource_names
             .get_or_insert_with(Vec::new)
@@ -441,7 +463,10 @@ impl ResourceRuleApplyConfiguration {
     }
 
     /// Appends to `resources`.
-    pub fn with_resources(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_resources(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.resources
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -449,7 +474,10 @@ impl ResourceRuleApplyConfiguration {
     }
 
     /// Appends to `verbs`.
-    pub fn with_verbs(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_verbs(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.verbs
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -466,10 +494,10 @@ pub struct SelfSubjectAccessReviewApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -483,7 +511,7 @@ pub struct SelfSubjectAccessReviewApplyConfiguration {
 
 impl SelfSubjectAccessReviewApplyConfiguration {
     /// An apply configuration for the SelfSubjectAccessReview `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("authorization.k8s.io/v1".into()),
             kind: Some("SelfSubjectAccessReview".into()),
@@ -495,13 +523,13 @@ impl SelfSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -512,7 +540,7 @@ impl SelfSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -525,7 +553,12 @@ impl SelfSubjectAccessReviewApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -539,7 +572,12 @@ impl SelfSubjectAccessReviewApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -551,7 +589,10 @@ impl SelfSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -576,13 +617,13 @@ impl SelfSubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -668,10 +709,10 @@ pub struct SelfSubjectRulesReviewApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -685,7 +726,7 @@ pub struct SelfSubjectRulesReviewApplyConfiguration {
 
 impl SelfSubjectRulesReviewApplyConfiguration {
     /// An apply configuration for the SelfSubjectRulesReview `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("authorization.k8s.io/v1".into()),
             kind: Some("SelfSubjectRulesReview".into()),
@@ -697,13 +738,13 @@ impl SelfSubjectRulesReviewApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -714,7 +755,7 @@ impl SelfSubjectRulesReviewApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -727,7 +768,12 @@ impl SelfSubjectRulesReviewApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -741,7 +787,12 @@ impl SelfSubjectRulesReviewApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -753,7 +804,10 @@ impl SelfSubjectRulesReviewApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -778,13 +832,13 @@ impl SelfSubjectRulesReviewApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -830,12 +884,12 @@ impl clientgo_apimachinery::resource::ApplyConfiguration
 pub struct SelfSubjectRulesReviewSpecApplyConfiguration {
     /// namespace to evaluate rules for. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl SelfSubjectRulesReviewSpecApplyConfiguration {
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
@@ -850,10 +904,10 @@ pub struct SubjectAccessReviewApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -867,7 +921,7 @@ pub struct SubjectAccessReviewApplyConfiguration {
 
 impl SubjectAccessReviewApplyConfiguration {
     /// An apply configuration for the SubjectAccessReview `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("authorization.k8s.io/v1".into()),
             kind: Some("SubjectAccessReview".into()),
@@ -879,13 +933,13 @@ impl SubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -896,7 +950,7 @@ impl SubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -909,7 +963,12 @@ impl SubjectAccessReviewApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -923,7 +982,12 @@ impl SubjectAccessReviewApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -935,7 +999,10 @@ impl SubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -960,13 +1027,13 @@ impl SubjectAccessReviewApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1010,10 +1077,10 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for SubjectAccessReview
 pub struct SubjectAccessReviewSpecApplyConfiguration {
     /// extra corresponds to the user.Info.GetExtra() method from the authenticator.  Since that is input to the authorizer it needs a reflection here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<clientgo_apimachinery::Str>>>,
     /// groups is the groups you're testing for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// nonResourceAttributes describes information for a non-resource access request
     #[serde(
         rename = "nonResourceAttributes",
@@ -1030,26 +1097,34 @@ pub struct SubjectAccessReviewSpecApplyConfiguration {
     pub resource_attributes: Option<Box<ResourceAttributesApplyConfiguration>>,
     /// uid information about the requesting user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
     /// user is the user you're testing for. If you specify "User" but not "Groups", then is it interpreted as "What if User were not a member of any groups
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl SubjectAccessReviewSpecApplyConfiguration {
     /// Adds entries to `extra`.
     pub fn with_extra(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                Vec<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.extra
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Appends to `groups`.
-    pub fn with_groups(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_groups(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.groups
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1072,13 +1147,13 @@ impl SubjectAccessReviewSpecApplyConfiguration {
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
@@ -1099,10 +1174,10 @@ pub struct SubjectAccessReviewStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub evaluation_error: Option<String>,
+    pub evaluation_error: Option<clientgo_apimachinery::Str>,
     /// reason is optional.  It indicates why a request was allowed or denied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl SubjectAccessReviewStatusApplyConfiguration {
@@ -1119,13 +1194,13 @@ impl SubjectAccessReviewStatusApplyConfiguration {
     }
 
     /// Sets `evaluationError`.
-    pub fn with_evaluation_error(mut self, value: impl Into<String>) -> Self {
+    pub fn with_evaluation_error(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.evaluation_error = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
@@ -1140,7 +1215,7 @@ pub struct SubjectRulesReviewStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub evaluation_error: Option<String>,
+    pub evaluation_error: Option<clientgo_apimachinery::Str>,
     /// incomplete is true when the rules returned by this call are incomplete. This is most commonly encountered when an authorizer, such as an external authorizer, doesn't support rules evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<bool>,
@@ -1162,7 +1237,7 @@ pub struct SubjectRulesReviewStatusApplyConfiguration {
 
 impl SubjectRulesReviewStatusApplyConfiguration {
     /// Sets `evaluationError`.
-    pub fn with_evaluation_error(mut self, value: impl Into<String>) -> Self {
+    pub fn with_evaluation_error(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.evaluation_error = Some(value.into());
         self
     }

@@ -13,7 +13,7 @@ pub struct FieldSelectorAttributes {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub raw_selector: Option<String>,
+    pub raw_selector: Option<clientgo_apimachinery::Str>,
     /// requirements is the parsed interpretation of a field selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
     #[serde(
         default,
@@ -52,7 +52,7 @@ pub struct LabelSelectorAttributes {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub raw_selector: Option<String>,
+    pub raw_selector: Option<clientgo_apimachinery::Str>,
     /// requirements is the parsed interpretation of a label selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
     #[serde(
         default,
@@ -91,10 +91,10 @@ pub struct LocalSubjectAccessReview {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -128,8 +128,8 @@ impl clientgo_apimachinery::protobuf::Message for LocalSubjectAccessReview {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -163,10 +163,10 @@ impl clientgo_apimachinery::resource::verb::Create for LocalSubjectAccessReview 
 pub struct NonResourceAttributes {
     /// path is the URL path of the request
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// verb is the standard HTTP verb
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verb: Option<String>,
+    pub verb: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NonResourceAttributes {
@@ -194,13 +194,13 @@ pub struct NonResourceRule {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_resource_urls: Option<Vec<String>>,
+    pub non_resource_urls: Option<Vec<clientgo_apimachinery::Str>>,
     /// verbs is a list of kubernetes non-resource API verbs, like: get, post, put, delete, patch, head, options.  "*" means all.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub verbs: Vec<String>,
+    pub verbs: Vec<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NonResourceRule {
@@ -236,7 +236,7 @@ pub struct ResourceAttributes {
     pub field_selector: Option<Box<FieldSelectorAttributes>>,
     /// group is the API Group of the Resource.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// labelSelector describes the limitation on access based on labels.  It can only limit access, not broaden it.
     #[serde(
         rename = "labelSelector",
@@ -246,22 +246,22 @@ pub struct ResourceAttributes {
     pub label_selector: Option<Box<LabelSelectorAttributes>>,
     /// name is the name of the resource being requested for a "get" or deleted for a "delete". "" (empty) means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the action being requested.  Currently, there is no distinction between no namespace and all namespaces "" (empty) is defaulted for LocalSubjectAccessReviews "" (empty) is empty for cluster-scoped resources "" (empty) means "all" for namespace scoped resources from a SubjectAccessReview or SelfSubjectAccessReview
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// resource is one of the existing resource types.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub resource: Option<clientgo_apimachinery::Str>,
     /// subresource is one of the existing resource types.  "" means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subresource: Option<String>,
+    pub subresource: Option<clientgo_apimachinery::Str>,
     /// verb is a kubernetes resource API verb, like: get, list, watch, create, update, delete, proxy.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verb: Option<String>,
+    pub verb: Option<clientgo_apimachinery::Str>,
     /// version is the API Version of the Resource.  "*" means all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceAttributes {
@@ -296,7 +296,7 @@ pub struct ResourceRule {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_groups: Option<Vec<String>>,
+    pub api_groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.  "*" means all.
     #[serde(
         rename = "resourceNames",
@@ -304,7 +304,7 @@ pub struct ResourceRule {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_names: Option<Vec<String>>,
+    pub resource_names: Option<Vec<clientgo_apimachinery::Str>>,
     /// resources is a list of resources this rule applies to.  "*" means all in the specified apiGroups.
     ///
     /// "*/foo" represents the subresource 'foo' for all resources in the specified apiGroups.
@@ -313,13 +313,13 @@ pub struct ResourceRule {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<clientgo_apimachinery::Str>>,
     /// verbs is a list of kubernetes resource API verbs, like: get, list, watch, create, update, delete, proxy.  "*" means all.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub verbs: Vec<String>,
+    pub verbs: Vec<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceRule {
@@ -356,10 +356,10 @@ pub struct SelfSubjectAccessReview {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -393,8 +393,8 @@ impl clientgo_apimachinery::protobuf::Message for SelfSubjectAccessReview {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -466,10 +466,10 @@ pub struct SelfSubjectRulesReview {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -503,8 +503,8 @@ impl clientgo_apimachinery::protobuf::Message for SelfSubjectRulesReview {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -538,7 +538,7 @@ impl clientgo_apimachinery::resource::verb::Create for SelfSubjectRulesReview {}
 pub struct SelfSubjectRulesReviewSpec {
     /// namespace to evaluate rules for. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SelfSubjectRulesReviewSpec {
@@ -564,10 +564,10 @@ pub struct SubjectAccessReview {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -601,8 +601,8 @@ impl clientgo_apimachinery::protobuf::Message for SubjectAccessReview {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -636,14 +636,14 @@ impl clientgo_apimachinery::resource::verb::Create for SubjectAccessReview {}
 pub struct SubjectAccessReviewSpec {
     /// extra corresponds to the user.Info.GetExtra() method from the authenticator.  Since that is input to the authorizer it needs a reflection here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<clientgo_apimachinery::Str>>>,
     /// groups is the groups you're testing for.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// nonResourceAttributes describes information for a non-resource access request
     #[serde(
         rename = "nonResourceAttributes",
@@ -660,10 +660,10 @@ pub struct SubjectAccessReviewSpec {
     pub resource_attributes: Option<Box<ResourceAttributes>>,
     /// uid information about the requesting user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
     /// user is the user you're testing for. If you specify "User" but not "Groups", then is it interpreted as "What if User were not a member of any groups
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SubjectAccessReviewSpec {
@@ -709,10 +709,10 @@ pub struct SubjectAccessReviewStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub evaluation_error: Option<String>,
+    pub evaluation_error: Option<clientgo_apimachinery::Str>,
     /// reason is optional.  It indicates why a request was allowed or denied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SubjectAccessReviewStatus {
@@ -741,7 +741,7 @@ pub struct SubjectRulesReviewStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub evaluation_error: Option<String>,
+    pub evaluation_error: Option<clientgo_apimachinery::Str>,
     /// incomplete is true when the rules returned by this call are incomplete. This is most commonly encountered when an authorizer, such as an external authorizer, doesn't support rules evaluation.
     #[serde(
         default,

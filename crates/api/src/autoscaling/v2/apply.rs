@@ -7,10 +7,10 @@
 pub struct ContainerResourceMetricSourceApplyConfiguration {
     /// container is the name of the container in the pods of the scaling target
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container: Option<String>,
+    pub container: Option<clientgo_apimachinery::Str>,
     /// name is the name of the resource in question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// target specifies the target value for the given metric
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<MetricTargetApplyConfiguration>,
@@ -18,13 +18,13 @@ pub struct ContainerResourceMetricSourceApplyConfiguration {
 
 impl ContainerResourceMetricSourceApplyConfiguration {
     /// Sets `container`.
-    pub fn with_container(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -41,18 +41,18 @@ impl ContainerResourceMetricSourceApplyConfiguration {
 pub struct ContainerResourceMetricStatusApplyConfiguration {
     /// container is the name of the container in the pods of the scaling target
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container: Option<String>,
+    pub container: Option<clientgo_apimachinery::Str>,
     /// current contains the current value for the given metric
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<MetricValueStatusApplyConfiguration>,
     /// name is the name of the resource in question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl ContainerResourceMetricStatusApplyConfiguration {
     /// Sets `container`.
-    pub fn with_container(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container = Some(value.into());
         self
     }
@@ -64,7 +64,7 @@ impl ContainerResourceMetricStatusApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -79,30 +79,30 @@ pub struct CrossVersionObjectReferenceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// kind is the kind of the referent; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// name is the name of the referent; More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl CrossVersionObjectReferenceApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -170,7 +170,7 @@ pub struct HPAScalingPolicyApplyConfiguration {
     pub period_seconds: Option<i32>,
     /// type is used to specify the scaling policy.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
     /// value contains the amount of change which is permitted by the policy. It must be greater than zero
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
@@ -184,7 +184,7 @@ impl HPAScalingPolicyApplyConfiguration {
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -208,7 +208,7 @@ pub struct HPAScalingRulesApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub select_policy: Option<String>,
+    pub select_policy: Option<clientgo_apimachinery::Str>,
     /// stabilizationWindowSeconds is the number of seconds for which past recommendations should be considered while scaling up or scaling down. StabilizationWindowSeconds must be greater than or equal to zero and less than or equal to 3600 (one hour). If not set, use the default values: - For scale up: 0 (i.e. no stabilization is done). - For scale down: 300 (i.e. the stabilization window is 300 seconds long).
     #[serde(
         rename = "stabilizationWindowSeconds",
@@ -234,7 +234,7 @@ impl HPAScalingRulesApplyConfiguration {
     }
 
     /// Sets `selectPolicy`.
-    pub fn with_select_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_select_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.select_policy = Some(value.into());
         self
     }
@@ -261,10 +261,10 @@ pub struct HorizontalPodAutoscalerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -278,7 +278,10 @@ pub struct HorizontalPodAutoscalerApplyConfiguration {
 
 impl HorizontalPodAutoscalerApplyConfiguration {
     /// An apply configuration for the HorizontalPodAutoscaler `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("autoscaling/v2".into()),
             kind: Some("HorizontalPodAutoscaler".into()),
@@ -292,13 +295,13 @@ impl HorizontalPodAutoscalerApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -309,7 +312,7 @@ impl HorizontalPodAutoscalerApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -322,7 +325,12 @@ impl HorizontalPodAutoscalerApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -336,7 +344,12 @@ impl HorizontalPodAutoscalerApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -348,7 +361,10 @@ impl HorizontalPodAutoscalerApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -373,13 +389,13 @@ impl HorizontalPodAutoscalerApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -463,7 +479,7 @@ pub struct HorizontalPodAutoscalerConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable explanation containing details about the transition
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions\[x\].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.
     #[serde(
         rename = "observedGeneration",
@@ -473,13 +489,13 @@ pub struct HorizontalPodAutoscalerConditionApplyConfiguration {
     pub observed_generation: Option<i64>,
     /// reason is the reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status is the status of the condition (True, False, Unknown)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// type describes the current condition
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl HorizontalPodAutoscalerConditionApplyConfiguration {
@@ -490,7 +506,7 @@ impl HorizontalPodAutoscalerConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
@@ -502,19 +518,19 @@ impl HorizontalPodAutoscalerConditionApplyConfiguration {
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -687,7 +703,7 @@ impl HorizontalPodAutoscalerStatusApplyConfiguration {
 pub struct MetricIdentifierApplyConfiguration {
     /// name is the name of the given metric
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. When unset, just the metricName will be used to gather metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
@@ -695,7 +711,7 @@ pub struct MetricIdentifierApplyConfiguration {
 
 impl MetricIdentifierApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -734,7 +750,7 @@ pub struct MetricSpecApplyConfiguration {
     pub resource: Option<Box<ResourceMetricSourceApplyConfiguration>>,
     /// type is the type of metric source.  It should be one of "ContainerResource", "External", "Object", "Pods" or "Resource", each mapping to a matching field in the object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl MetricSpecApplyConfiguration {
@@ -772,7 +788,7 @@ impl MetricSpecApplyConfiguration {
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -802,7 +818,7 @@ pub struct MetricStatusApplyConfiguration {
     pub resource: Option<Box<ResourceMetricStatusApplyConfiguration>>,
     /// type is the type of metric source.  It will be one of "ContainerResource", "External", "Object", "Pods" or "Resource", each corresponds to a matching field in the object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl MetricStatusApplyConfiguration {
@@ -840,7 +856,7 @@ impl MetricStatusApplyConfiguration {
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -865,7 +881,7 @@ pub struct MetricTargetApplyConfiguration {
     pub average_value: Option<clientgo_apimachinery::Quantity>,
     /// type represents whether the metric type is Utilization, Value, or AverageValue
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
     /// value is the target value of the metric (as a quantity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<clientgo_apimachinery::Quantity>,
@@ -885,7 +901,7 @@ impl MetricTargetApplyConfiguration {
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -1076,7 +1092,7 @@ impl PodsMetricStatusApplyConfiguration {
 pub struct ResourceMetricSourceApplyConfiguration {
     /// name is the name of the resource in question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// target specifies the target value for the given metric
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<MetricTargetApplyConfiguration>,
@@ -1084,7 +1100,7 @@ pub struct ResourceMetricSourceApplyConfiguration {
 
 impl ResourceMetricSourceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1104,7 +1120,7 @@ pub struct ResourceMetricStatusApplyConfiguration {
     pub current: Option<MetricValueStatusApplyConfiguration>,
     /// name is the name of the resource in question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl ResourceMetricStatusApplyConfiguration {
@@ -1115,7 +1131,7 @@ impl ResourceMetricStatusApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }

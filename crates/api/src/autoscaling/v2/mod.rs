@@ -12,13 +12,13 @@ pub struct ContainerResourceMetricSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub container: String,
+    pub container: clientgo_apimachinery::Str,
     /// name is the name of the resource in question.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// target specifies the target value for the given metric
     #[serde(
         default,
@@ -51,7 +51,7 @@ pub struct ContainerResourceMetricStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub container: String,
+    pub container: clientgo_apimachinery::Str,
     /// current contains the current value for the given metric
     #[serde(
         default,
@@ -63,7 +63,7 @@ pub struct ContainerResourceMetricStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ContainerResourceMetricStatus {
@@ -91,19 +91,19 @@ pub struct CrossVersionObjectReference {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// kind is the kind of the referent; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kind: String,
+    pub kind: clientgo_apimachinery::Str,
     /// name is the name of the referent; More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CrossVersionObjectReference {
@@ -202,7 +202,7 @@ pub struct HPAScalingPolicy {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
     /// value contains the amount of change which is permitted by the policy. It must be greater than zero
     #[serde(
         default,
@@ -247,7 +247,7 @@ pub struct HPAScalingRules {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub select_policy: Option<String>,
+    pub select_policy: Option<clientgo_apimachinery::Str>,
     /// stabilizationWindowSeconds is the number of seconds for which past recommendations should be considered while scaling up or scaling down. StabilizationWindowSeconds must be greater than or equal to zero and less than or equal to 3600 (one hour). If not set, use the default values: - For scale up: 0 (i.e. no stabilization is done). - For scale down: 300 (i.e. the stabilization window is 300 seconds long).
     #[serde(
         rename = "stabilizationWindowSeconds",
@@ -293,10 +293,10 @@ pub struct HorizontalPodAutoscaler {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -330,8 +330,8 @@ impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscaler {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -412,7 +412,7 @@ pub struct HorizontalPodAutoscalerCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable explanation containing details about the transition
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions\[x\].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.
     #[serde(
         rename = "observedGeneration",
@@ -422,20 +422,20 @@ pub struct HorizontalPodAutoscalerCondition {
     pub observed_generation: Option<i64>,
     /// reason is the reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status is the status of the condition (True, False, Unknown)
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// type describes the current condition
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HorizontalPodAutoscalerCondition {
@@ -600,7 +600,7 @@ pub struct MetricIdentifier {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. When unset, just the metricName will be used to gather metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<clientgo_apimachinery::meta::LabelSelector>,
@@ -649,7 +649,7 @@ pub struct MetricSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for MetricSpec {
@@ -699,7 +699,7 @@ pub struct MetricStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for MetricStatus {
@@ -744,7 +744,7 @@ pub struct MetricTarget {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
     /// value is the target value of the metric (as a quantity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<clientgo_apimachinery::Quantity>,
@@ -957,7 +957,7 @@ pub struct ResourceMetricSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// target specifies the target value for the given metric
     #[serde(
         default,
@@ -995,7 +995,7 @@ pub struct ResourceMetricStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceMetricStatus {

@@ -11,10 +11,10 @@ pub struct CronJobApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -28,7 +28,10 @@ pub struct CronJobApplyConfiguration {
 
 impl CronJobApplyConfiguration {
     /// An apply configuration for the CronJob `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("batch/v1".into()),
             kind: Some("CronJob".into()),
@@ -42,13 +45,13 @@ impl CronJobApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -59,7 +62,7 @@ impl CronJobApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -72,7 +75,12 @@ impl CronJobApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -86,7 +94,12 @@ impl CronJobApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -98,7 +111,10 @@ impl CronJobApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -123,13 +139,13 @@ impl CronJobApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -187,7 +203,7 @@ pub struct CronJobSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub concurrency_policy: Option<String>,
+    pub concurrency_policy: Option<clientgo_apimachinery::Str>,
     /// The number of failed finished jobs to retain. Value must be non-negative integer. Defaults to 1.
     #[serde(
         rename = "failedJobsHistoryLimit",
@@ -204,7 +220,7 @@ pub struct CronJobSpecApplyConfiguration {
     pub job_template: Option<JobTemplateSpecApplyConfiguration>,
     /// The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<String>,
+    pub schedule: Option<clientgo_apimachinery::Str>,
     /// Optional deadline in seconds for starting the job if it misses scheduled time for any reason.  Missed jobs executions will be counted as failed ones.
     #[serde(
         rename = "startingDeadlineSeconds",
@@ -224,12 +240,12 @@ pub struct CronJobSpecApplyConfiguration {
     pub suspend: Option<bool>,
     /// The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
     #[serde(rename = "timeZone", default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
+    pub time_zone: Option<clientgo_apimachinery::Str>,
 }
 
 impl CronJobSpecApplyConfiguration {
     /// Sets `concurrencyPolicy`.
-    pub fn with_concurrency_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_concurrency_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.concurrency_policy = Some(value.into());
         self
     }
@@ -247,7 +263,7 @@ impl CronJobSpecApplyConfiguration {
     }
 
     /// Sets `schedule`.
-    pub fn with_schedule(mut self, value: impl Into<String>) -> Self {
+    pub fn with_schedule(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.schedule = Some(value.into());
         self
     }
@@ -271,7 +287,7 @@ impl CronJobSpecApplyConfiguration {
     }
 
     /// Sets `timeZone`.
-    pub fn with_time_zone(mut self, value: impl Into<String>) -> Self {
+    pub fn with_time_zone(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
@@ -331,10 +347,10 @@ pub struct JobApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -348,7 +364,10 @@ pub struct JobApplyConfiguration {
 
 impl JobApplyConfiguration {
     /// An apply configuration for the Job `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("batch/v1".into()),
             kind: Some("Job".into()),
@@ -362,13 +381,13 @@ impl JobApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -379,7 +398,7 @@ impl JobApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -392,7 +411,12 @@ impl JobApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -406,7 +430,12 @@ impl JobApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -418,7 +447,10 @@ impl JobApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -443,13 +475,13 @@ impl JobApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -507,16 +539,16 @@ pub struct JobConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type of job condition, Complete or Failed.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl JobConditionApplyConfiguration {
@@ -533,25 +565,25 @@ impl JobConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -561,41 +593,17 @@ impl JobConditionApplyConfiguration {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobSchedulingConfigurationApplyConfiguration {
     /// DisruptionMode defines the mode in which the Job's pods can be disrupted. One of Single, All. This field is immutable after creation: it may not be added or removed, and the selected mode may not be changed.
-    #[serde(
-        rename = "disruptionMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disruption_mode: Option<
-        crate::scheduling::v1alpha3::apply::WorkloadPodGroupDisruptionModeApplyConfiguration,
-    >,
+    #[serde(rename = "disruptionMode", default, skip_serializing_if = "Option::is_none")]
+    pub disruption_mode: Option<crate::scheduling::v1alpha3::apply::WorkloadPodGroupDisruptionModeApplyConfiguration>,
     /// ResourceClaims defines which ResourceClaims may be shared among Pods in the Job. Pods consume the devices allocated to a PodGroup's claim by defining a claim in its own Spec.ResourceClaims that matches the PodGroup's claim exactly. The claim must have the same name and refer to the same ResourceClaim or ResourceClaimTemplate. At most 4 claims may be set, matching the limit on the resulting PodGroup. This list is immutable after creation: entries may neither be added, removed, nor modified.
-    #[serde(
-        rename = "resourceClaims",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_claims: Option<
-        Vec<crate::scheduling::v1alpha3::apply::WorkloadPodGroupResourceClaimApplyConfiguration>,
-    >,
+    #[serde(rename = "resourceClaims", default, skip_serializing_if = "Option::is_none")]
+    pub resource_claims: Option<Vec<crate::scheduling::v1alpha3::apply::WorkloadPodGroupResourceClaimApplyConfiguration>>,
     /// SchedulingConstraints defines scheduling constraints (e.g. topology) for the Job's pods. This field is immutable after creation.
-    #[serde(
-        rename = "schedulingConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scheduling_constraints: Option<
-        crate::scheduling::v1alpha3::apply::WorkloadPodGroupSchedulingConstraintsApplyConfiguration,
-    >,
+    #[serde(rename = "schedulingConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_constraints: Option<Box<crate::scheduling::v1alpha3::apply::WorkloadPodGroupSchedulingConstraintsApplyConfiguration>>,
     /// SchedulingPolicy defines the scheduling policy for this Job. Exactly one of Basic or Gang must be set. This field is immutable after creation: the policy may not be added or removed. The policy variant (basic/gang) is frozen by hand-written validation; only schedulingPolicy.gang.minCount may be changed.
-    #[serde(
-        rename = "schedulingPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scheduling_policy: Option<
-        crate::scheduling::v1alpha3::apply::WorkloadPodGroupSchedulingPolicyApplyConfiguration,
-    >,
+    #[serde(rename = "schedulingPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_policy: Option<crate::scheduling::v1alpha3::apply::WorkloadPodGroupSchedulingPolicyApplyConfiguration>,
 }
 
 impl JobSchedulingConfigurationApplyConfiguration {
@@ -624,7 +632,7 @@ impl JobSchedulingConfigurationApplyConfiguration {
         mut self,
         value: crate::scheduling::v1alpha3::apply::WorkloadPodGroupSchedulingConstraintsApplyConfiguration,
     ) -> Self {
-        self.scheduling_constraints = Some(value);
+        self.scheduling_constraints = Some(Box::new(value));
         self
     }
 
@@ -680,13 +688,13 @@ pub struct JobSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub completion_mode: Option<String>,
+    pub completion_mode: Option<clientgo_apimachinery::Str>,
     /// Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completions: Option<i32>,
     /// ManagedBy field indicates the controller that manages a Job. The k8s Job controller reconciles jobs which don't have this field at all or the field value is the reserved string `kubernetes.io/job-controller`, but skips reconciling Jobs with a custom value for this field. The value must be a valid domain-prefixed path (e.g. acme.io/foo) - all characters before the first "/" must be a valid subdomain as defined by RFC 1123. All characters trailing the first "/" must be valid HTTP Path characters as defined by RFC 3986. The value cannot exceed 63 characters. This field is immutable.
     #[serde(rename = "managedBy", default, skip_serializing_if = "Option::is_none")]
-    pub managed_by: Option<String>,
+    pub managed_by: Option<clientgo_apimachinery::Str>,
     /// manualSelector controls generation of pod labels and pod selectors. Leave `manualSelector` unset unless you are certain what you are doing. When false or unset, the system pick labels unique to this job and appends those labels to the pod template.  When true, the user is responsible for picking unique labels and specifying the selector.  Failure to pick a unique label may cause this and other jobs to not function correctly.  However, You may see `manualSelector=true` in jobs that were created with the old `extensions/v1beta1` API. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector
     #[serde(
         rename = "manualSelector",
@@ -710,7 +718,7 @@ pub struct JobSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_failure_policy: Option<PodFailurePolicyApplyConfiguration>,
+    pub pod_failure_policy: Option<Box<PodFailurePolicyApplyConfiguration>>,
     /// podReplacementPolicy specifies when to create replacement Pods. Possible values are: - TerminatingOrFailed means that we recreate pods
     ///
     /// when they are terminating (has a metadata.deletionTimestamp) or failed.
@@ -731,7 +739,7 @@ pub struct JobSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_replacement_policy: Option<String>,
+    pub pod_replacement_policy: Option<clientgo_apimachinery::Str>,
     /// scheduling defines the Workload-aware Scheduling configuration for this Job. When set, it specifies the scheduling policy (basic or gang), topology constraints, disruption mode, and shared resource claims. When omitted, the Job defaults to the basic scheduling policy, which behaves as standard pod-by-pod scheduling. This field is alpha-level and requires the WorkloadWithJob feature gate. This field is immutable, including whether it is set at all, only policy.gang.minCount may be changed after creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<Box<JobSchedulingConfigurationApplyConfiguration>>,
@@ -744,7 +752,7 @@ pub struct JobSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub success_policy: Option<SuccessPolicyApplyConfiguration>,
+    pub success_policy: Option<Box<SuccessPolicyApplyConfiguration>>,
     /// suspend specifies whether the Job controller should create Pods or not. If a Job is created with suspend set to true, no Pods are created by the Job controller. If a Job is suspended after creation (i.e. the flag goes from false to true), the Job controller will delete all active Pods associated with this Job. Users must design their workload to gracefully handle this. Suspending a Job will reset the StartTime field of the Job, effectively resetting the ActiveDeadlineSeconds timer too. Defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspend: Option<bool>,
@@ -780,7 +788,7 @@ impl JobSpecApplyConfiguration {
     }
 
     /// Sets `completionMode`.
-    pub fn with_completion_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_completion_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.completion_mode = Some(value.into());
         self
     }
@@ -792,7 +800,7 @@ impl JobSpecApplyConfiguration {
     }
 
     /// Sets `managedBy`.
-    pub fn with_managed_by(mut self, value: impl Into<String>) -> Self {
+    pub fn with_managed_by(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.managed_by = Some(value.into());
         self
     }
@@ -817,12 +825,15 @@ impl JobSpecApplyConfiguration {
 
     /// Sets `podFailurePolicy`.
     pub fn with_pod_failure_policy(mut self, value: PodFailurePolicyApplyConfiguration) -> Self {
-        self.pod_failure_policy = Some(value);
+        self.pod_failure_policy = Some(Box::new(value));
         self
     }
 
     /// Sets `podReplacementPolicy`.
-    pub fn with_pod_replacement_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pod_replacement_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.pod_replacement_policy = Some(value.into());
         self
     }
@@ -844,7 +855,7 @@ impl JobSpecApplyConfiguration {
 
     /// Sets `successPolicy`.
     pub fn with_success_policy(mut self, value: SuccessPolicyApplyConfiguration) -> Self {
-        self.success_policy = Some(value);
+        self.success_policy = Some(Box::new(value));
         self
     }
 
@@ -882,7 +893,7 @@ pub struct JobStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub completed_indexes: Option<String>,
+    pub completed_indexes: Option<clientgo_apimachinery::Str>,
     /// Represents time when the job was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC. The completion time is set when the job finishes successfully, and only then. The value cannot be updated or removed. The value indicates the same or later point in time as the startTime field.
     #[serde(
         rename = "completionTime",
@@ -906,7 +917,7 @@ pub struct JobStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub failed_indexes: Option<String>,
+    pub failed_indexes: Option<clientgo_apimachinery::Str>,
     /// The number of active pods which have a Ready condition and are not terminating (without a deletionTimestamp).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<i32>,
@@ -946,7 +957,7 @@ impl JobStatusApplyConfiguration {
     }
 
     /// Sets `completedIndexes`.
-    pub fn with_completed_indexes(mut self, value: impl Into<String>) -> Self {
+    pub fn with_completed_indexes(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.completed_indexes = Some(value.into());
         self
     }
@@ -973,7 +984,7 @@ impl JobStatusApplyConfiguration {
     }
 
     /// Sets `failedIndexes`.
-    pub fn with_failed_indexes(mut self, value: impl Into<String>) -> Self {
+    pub fn with_failed_indexes(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.failed_indexes = Some(value.into());
         self
     }
@@ -1068,7 +1079,7 @@ pub struct PodFailurePolicyOnExitCodesRequirementApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_name: Option<String>,
+    pub container_name: Option<clientgo_apimachinery::Str>,
     /// Represents the relationship between the container exit code(s) and the specified values. Containers completed with success (exit code 0) are excluded from the requirement check. Possible values are:
     ///
     /// - In: the requirement is satisfied if at least one container exit code
@@ -1091,7 +1102,7 @@ pub struct PodFailurePolicyOnExitCodesRequirementApplyConfiguration {
     ///
     /// - `"NotIn"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// Specifies the set of values. Each returned container exit code (might be multiple in case of multiple containers) is checked against this set of values with respect to the operator. The list of values must be ordered and must not contain duplicates. Value '0' cannot be used for the In operator. At least one element is required. At most 255 elements are allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<i32>>,
@@ -1099,13 +1110,13 @@ pub struct PodFailurePolicyOnExitCodesRequirementApplyConfiguration {
 
 impl PodFailurePolicyOnExitCodesRequirementApplyConfiguration {
     /// Sets `containerName`.
-    pub fn with_container_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
@@ -1122,21 +1133,21 @@ impl PodFailurePolicyOnExitCodesRequirementApplyConfiguration {
 pub struct PodFailurePolicyOnPodConditionsPatternApplyConfiguration {
     /// Specifies the required Pod condition status. To match a pod condition it is required that the specified status equals the pod condition status. Defaults to True.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Specifies the required Pod condition type. To match a pod condition it is required that specified type equals the pod condition type.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodFailurePolicyOnPodConditionsPatternApplyConfiguration {
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -1175,7 +1186,7 @@ pub struct PodFailurePolicyRuleApplyConfiguration {
     ///
     /// - `"Ignore"` This is an action which might be taken on a pod failure - the counter towards .backoffLimit, represented by the job's .status.failed field, is not incremented and a replacement pod is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<clientgo_apimachinery::Str>,
     /// Represents the requirement on the container exit codes.
     #[serde(
         rename = "onExitCodes",
@@ -1194,7 +1205,7 @@ pub struct PodFailurePolicyRuleApplyConfiguration {
 
 impl PodFailurePolicyRuleApplyConfiguration {
     /// Sets `action`.
-    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+    pub fn with_action(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.action = Some(value.into());
         self
     }
@@ -1255,7 +1266,7 @@ pub struct SuccessPolicyRuleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub succeeded_indexes: Option<String>,
+    pub succeeded_indexes: Option<clientgo_apimachinery::Str>,
 }
 
 impl SuccessPolicyRuleApplyConfiguration {
@@ -1266,7 +1277,7 @@ impl SuccessPolicyRuleApplyConfiguration {
     }
 
     /// Sets `succeededIndexes`.
-    pub fn with_succeeded_indexes(mut self, value: impl Into<String>) -> Self {
+    pub fn with_succeeded_indexes(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.succeeded_indexes = Some(value.into());
         self
     }
@@ -1277,15 +1288,18 @@ impl SuccessPolicyRuleApplyConfiguration {
 pub struct UncountedTerminatedPodsApplyConfiguration {
     /// failed holds UIDs of failed Pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<Vec<String>>,
+    pub failed: Option<Vec<clientgo_apimachinery::Str>>,
     /// succeeded holds UIDs of succeeded Pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub succeeded: Option<Vec<String>>,
+    pub succeeded: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl UncountedTerminatedPodsApplyConfiguration {
     /// Appends to `failed`.
-    pub fn with_failed(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_failed(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.failed
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1293,7 +1307,10 @@ impl UncountedTerminatedPodsApplyConfiguration {
     }
 
     /// Appends to `succeeded`.
-    pub fn with_succeeded(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_succeeded(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.succeeded
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));

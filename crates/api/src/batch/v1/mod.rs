@@ -13,10 +13,10 @@ pub struct CronJob {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -50,8 +50,8 @@ impl clientgo_apimachinery::protobuf::Message for CronJob {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -110,7 +110,7 @@ pub struct CronJobSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub concurrency_policy: Option<String>,
+    pub concurrency_policy: Option<clientgo_apimachinery::Str>,
     /// The number of failed finished jobs to retain. Value must be non-negative integer. Defaults to 1.
     #[serde(
         rename = "failedJobsHistoryLimit",
@@ -130,7 +130,7 @@ pub struct CronJobSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub schedule: String,
+    pub schedule: clientgo_apimachinery::Str,
     /// Optional deadline in seconds for starting the job if it misses scheduled time for any reason.  Missed jobs executions will be counted as failed ones.
     #[serde(
         rename = "startingDeadlineSeconds",
@@ -150,7 +150,7 @@ pub struct CronJobSpec {
     pub suspend: Option<bool>,
     /// The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
     #[serde(rename = "timeZone", default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
+    pub time_zone: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CronJobSpec {
@@ -230,10 +230,10 @@ pub struct Job {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -264,8 +264,8 @@ impl clientgo_apimachinery::protobuf::Message for Job {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -321,23 +321,23 @@ pub struct JobCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type of job condition, Complete or Failed.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for JobCondition {
@@ -387,7 +387,7 @@ pub struct JobSchedulingConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduling_constraints:
-        Option<crate::scheduling::v1alpha3::WorkloadPodGroupSchedulingConstraints>,
+        Option<Box<crate::scheduling::v1alpha3::WorkloadPodGroupSchedulingConstraints>>,
     /// SchedulingPolicy defines the scheduling policy for this Job. Exactly one of Basic or Gang must be set. This field is immutable after creation: the policy may not be added or removed. The policy variant (basic/gang) is frozen by hand-written validation; only schedulingPolicy.gang.minCount may be changed.
     #[serde(
         rename = "schedulingPolicy",
@@ -407,7 +407,7 @@ impl clientgo_apimachinery::protobuf::Message for JobSchedulingConfiguration {
         match number {
             3 => pb::merge_option(&mut self.disruption_mode, value),
             4 => pb::push_option(&mut self.resource_claims, value),
-            2 => pb::merge_option(&mut self.scheduling_constraints, value),
+            2 => pb::merge_option_boxed(&mut self.scheduling_constraints, value),
             1 => pb::merge_option(&mut self.scheduling_policy, value),
             _ => Ok(()),
         }
@@ -461,13 +461,13 @@ pub struct JobSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub completion_mode: Option<String>,
+    pub completion_mode: Option<clientgo_apimachinery::Str>,
     /// Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completions: Option<i32>,
     /// ManagedBy field indicates the controller that manages a Job. The k8s Job controller reconciles jobs which don't have this field at all or the field value is the reserved string `kubernetes.io/job-controller`, but skips reconciling Jobs with a custom value for this field. The value must be a valid domain-prefixed path (e.g. acme.io/foo) - all characters before the first "/" must be a valid subdomain as defined by RFC 1123. All characters trailing the first "/" must be valid HTTP Path characters as defined by RFC 3986. The value cannot exceed 63 characters. This field is immutable.
     #[serde(rename = "managedBy", default, skip_serializing_if = "Option::is_none")]
-    pub managed_by: Option<String>,
+    pub managed_by: Option<clientgo_apimachinery::Str>,
     /// manualSelector controls generation of pod labels and pod selectors. Leave `manualSelector` unset unless you are certain what you are doing. When false or unset, the system pick labels unique to this job and appends those labels to the pod template.  When true, the user is responsible for picking unique labels and specifying the selector.  Failure to pick a unique label may cause this and other jobs to not function correctly.  However, You may see `manualSelector=true` in jobs that were created with the old `extensions/v1beta1` API. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector
     #[serde(
         rename = "manualSelector",
@@ -491,7 +491,7 @@ pub struct JobSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_failure_policy: Option<PodFailurePolicy>,
+    pub pod_failure_policy: Option<Box<PodFailurePolicy>>,
     /// podReplacementPolicy specifies when to create replacement Pods. Possible values are: - TerminatingOrFailed means that we recreate pods
     ///
     /// when they are terminating (has a metadata.deletionTimestamp) or failed.
@@ -512,7 +512,7 @@ pub struct JobSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_replacement_policy: Option<String>,
+    pub pod_replacement_policy: Option<clientgo_apimachinery::Str>,
     /// scheduling defines the Workload-aware Scheduling configuration for this Job. When set, it specifies the scheduling policy (basic or gang), topology constraints, disruption mode, and shared resource claims. When omitted, the Job defaults to the basic scheduling policy, which behaves as standard pod-by-pod scheduling. This field is alpha-level and requires the WorkloadWithJob feature gate. This field is immutable, including whether it is set at all, only policy.gang.minCount may be changed after creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<Box<JobSchedulingConfiguration>>,
@@ -525,7 +525,7 @@ pub struct JobSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub success_policy: Option<SuccessPolicy>,
+    pub success_policy: Option<Box<SuccessPolicy>>,
     /// suspend specifies whether the Job controller should create Pods or not. If a Job is created with suspend set to true, no Pods are created by the Job controller. If a Job is suspended after creation (i.e. the flag goes from false to true), the Job controller will delete all active Pods associated with this Job. Users must design their workload to gracefully handle this. Suspending a Job will reset the StartTime field of the Job, effectively resetting the ActiveDeadlineSeconds timer too. Defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspend: Option<bool>,
@@ -561,11 +561,11 @@ impl clientgo_apimachinery::protobuf::Message for JobSpec {
             5 => pb::merge_option(&mut self.manual_selector, value),
             13 => pb::merge_option(&mut self.max_failed_indexes, value),
             1 => pb::merge_option(&mut self.parallelism, value),
-            11 => pb::merge_option(&mut self.pod_failure_policy, value),
+            11 => pb::merge_option_boxed(&mut self.pod_failure_policy, value),
             14 => pb::merge_option(&mut self.pod_replacement_policy, value),
             17 => pb::merge_option_boxed(&mut self.scheduling, value),
             4 => pb::merge_option(&mut self.selector, value),
-            16 => pb::merge_option(&mut self.success_policy, value),
+            16 => pb::merge_option_boxed(&mut self.success_policy, value),
             10 => pb::merge_option(&mut self.suspend, value),
             6 => pb::merge(&mut self.template, value),
             8 => pb::merge_option(&mut self.ttl_seconds_after_finished, value),
@@ -586,7 +586,7 @@ pub struct JobStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub completed_indexes: Option<String>,
+    pub completed_indexes: Option<clientgo_apimachinery::Str>,
     /// Represents time when the job was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC. The completion time is set when the job finishes successfully, and only then. The value cannot be updated or removed. The value indicates the same or later point in time as the startTime field.
     #[serde(
         rename = "completionTime",
@@ -614,7 +614,7 @@ pub struct JobStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub failed_indexes: Option<String>,
+    pub failed_indexes: Option<clientgo_apimachinery::Str>,
     /// The number of active pods which have a Ready condition and are not terminating (without a deletionTimestamp).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<i32>,
@@ -740,7 +740,7 @@ pub struct PodFailurePolicyOnExitCodesRequirement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_name: Option<String>,
+    pub container_name: Option<clientgo_apimachinery::Str>,
     /// Represents the relationship between the container exit code(s) and the specified values. Containers completed with success (exit code 0) are excluded from the requirement check. Possible values are:
     ///
     /// - In: the requirement is satisfied if at least one container exit code
@@ -766,7 +766,7 @@ pub struct PodFailurePolicyOnExitCodesRequirement {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub operator: String,
+    pub operator: clientgo_apimachinery::Str,
     /// Specifies the set of values. Each returned container exit code (might be multiple in case of multiple containers) is checked against this set of values with respect to the operator. The list of values must be ordered and must not contain duplicates. Value '0' cannot be used for the In operator. At least one element is required. At most 255 elements are allowed.
     #[serde(
         default,
@@ -801,14 +801,14 @@ impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyOnExitCodesReq
 pub struct PodFailurePolicyOnPodConditionsPattern {
     /// Specifies the required Pod condition status. To match a pod condition it is required that the specified status equals the pod condition status. Defaults to True.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Specifies the required Pod condition type. To match a pod condition it is required that specified type equals the pod condition type.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodFailurePolicyOnPodConditionsPattern {
@@ -862,7 +862,7 @@ pub struct PodFailurePolicyRule {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub action: String,
+    pub action: clientgo_apimachinery::Str,
     /// Represents the requirement on the container exit codes.
     #[serde(
         rename = "onExitCodes",
@@ -947,7 +947,7 @@ pub struct SuccessPolicyRule {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub succeeded_indexes: Option<String>,
+    pub succeeded_indexes: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SuccessPolicyRule {
@@ -974,14 +974,14 @@ pub struct UncountedTerminatedPods {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub failed: Option<Vec<String>>,
+    pub failed: Option<Vec<clientgo_apimachinery::Str>>,
     /// succeeded holds UIDs of succeeded Pods.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub succeeded: Option<Vec<String>>,
+    pub succeeded: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for UncountedTerminatedPods {

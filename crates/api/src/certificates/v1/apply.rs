@@ -11,10 +11,10 @@ pub struct CertificateSigningRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// `metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -28,7 +28,7 @@ pub struct CertificateSigningRequestApplyConfiguration {
 
 impl CertificateSigningRequestApplyConfiguration {
     /// An apply configuration for the CertificateSigningRequest `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("certificates.k8s.io/v1".into()),
             kind: Some("CertificateSigningRequest".into()),
@@ -40,13 +40,13 @@ impl CertificateSigningRequestApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -57,7 +57,7 @@ impl CertificateSigningRequestApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -70,7 +70,12 @@ impl CertificateSigningRequestApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -84,7 +89,12 @@ impl CertificateSigningRequestApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -96,7 +106,10 @@ impl CertificateSigningRequestApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -121,13 +134,13 @@ impl CertificateSigningRequestApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -187,13 +200,13 @@ pub struct CertificateSigningRequestConditionApplyConfiguration {
     pub last_update_time: Option<clientgo_apimachinery::meta::Time>,
     /// message contains a human readable message with details about the request state
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason indicates a brief reason for the request state
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status of the condition, one of True, False, Unknown. Approved, Denied, and Failed conditions may not be "False" or "Unknown".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// type of the condition. Known conditions are "Approved", "Denied", and "Failed".
     ///
     /// An "Approved" condition is added via the /approval subresource, indicating the request was approved and should be issued by the signer.
@@ -206,7 +219,7 @@ pub struct CertificateSigningRequestConditionApplyConfiguration {
     ///
     /// Only one condition of a given type is allowed.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl CertificateSigningRequestConditionApplyConfiguration {
@@ -223,25 +236,25 @@ impl CertificateSigningRequestConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -273,10 +286,10 @@ pub struct CertificateSigningRequestSpecApplyConfiguration {
     pub expiration_seconds: Option<i32>,
     /// extra contains extra attributes of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<clientgo_apimachinery::Str>>>,
     /// groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<clientgo_apimachinery::ByteString>,
@@ -318,10 +331,10 @@ pub struct CertificateSigningRequestSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// uid contains the uid of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
     /// usages specifies a set of key usages requested in the issued certificate.
     ///
     /// Requests for TLS client certificates typically request: "digital signature", "key encipherment", "client auth".
@@ -344,10 +357,10 @@ pub struct CertificateSigningRequestSpecApplyConfiguration {
     ///
     /// "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usages: Option<Vec<String>>,
+    pub usages: Option<Vec<clientgo_apimachinery::Str>>,
     /// username contains the name of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<clientgo_apimachinery::Str>,
 }
 
 impl CertificateSigningRequestSpecApplyConfiguration {
@@ -360,16 +373,24 @@ impl CertificateSigningRequestSpecApplyConfiguration {
     /// Adds entries to `extra`.
     pub fn with_extra(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                Vec<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.extra
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Appends to `groups`.
-    pub fn with_groups(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_groups(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.groups
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -383,19 +404,22 @@ impl CertificateSigningRequestSpecApplyConfiguration {
     }
 
     /// Sets `signerName`.
-    pub fn with_signer_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_signer_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.signer_name = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
     /// Appends to `usages`.
-    pub fn with_usages(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_usages(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.usages
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -403,7 +427,7 @@ impl CertificateSigningRequestSpecApplyConfiguration {
     }
 
     /// Sets `username`.
-    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+    pub fn with_username(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.username = Some(value.into());
         self
     }
@@ -476,10 +500,10 @@ pub struct ClusterTrustBundleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata contains the object metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -490,7 +514,7 @@ pub struct ClusterTrustBundleApplyConfiguration {
 
 impl ClusterTrustBundleApplyConfiguration {
     /// An apply configuration for the ClusterTrustBundle `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("certificates.k8s.io/v1".into()),
             kind: Some("ClusterTrustBundle".into()),
@@ -502,13 +526,13 @@ impl ClusterTrustBundleApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -519,7 +543,7 @@ impl ClusterTrustBundleApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -532,7 +556,12 @@ impl ClusterTrustBundleApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -546,7 +575,12 @@ impl ClusterTrustBundleApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -558,7 +592,10 @@ impl ClusterTrustBundleApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -583,13 +620,13 @@ impl ClusterTrustBundleApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -639,7 +676,7 @@ pub struct ClusterTrustBundleSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// trustBundle contains the individual X.509 trust anchors for this bundle, as PEM bundle of PEM-wrapped, DER-formatted X.509 certificates.
     ///
     /// The data must consist only of PEM certificate blocks that parse as valid X.509 certificates.  Each certificate must include a basic constraints extension with the CA bit set.  The API server will reject objects that contain duplicate certificates, or that use PEM block headers.
@@ -650,18 +687,18 @@ pub struct ClusterTrustBundleSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub trust_bundle: Option<String>,
+    pub trust_bundle: Option<clientgo_apimachinery::Str>,
 }
 
 impl ClusterTrustBundleSpecApplyConfiguration {
     /// Sets `signerName`.
-    pub fn with_signer_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_signer_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.signer_name = Some(value.into());
         self
     }
 
     /// Sets `trustBundle`.
-    pub fn with_trust_bundle(mut self, value: impl Into<String>) -> Self {
+    pub fn with_trust_bundle(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.trust_bundle = Some(value.into());
         self
     }
@@ -676,10 +713,10 @@ pub struct PodCertificateRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata contains the object metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -693,7 +730,10 @@ pub struct PodCertificateRequestApplyConfiguration {
 
 impl PodCertificateRequestApplyConfiguration {
     /// An apply configuration for the PodCertificateRequest `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("certificates.k8s.io/v1".into()),
             kind: Some("PodCertificateRequest".into()),
@@ -707,13 +747,13 @@ impl PodCertificateRequestApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -724,7 +764,7 @@ impl PodCertificateRequestApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -737,7 +777,12 @@ impl PodCertificateRequestApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -751,7 +796,12 @@ impl PodCertificateRequestApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -763,7 +813,10 @@ impl PodCertificateRequestApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -788,13 +841,13 @@ impl PodCertificateRequestApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -851,30 +904,30 @@ pub struct PodCertificateRequestSpecApplyConfiguration {
     pub max_expiration_seconds: Option<i32>,
     /// nodeName is the name of the node the pod is assigned to.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// nodeUID is the UID of the node the pod is assigned to.
     #[serde(rename = "nodeUID", default, skip_serializing_if = "Option::is_none")]
-    pub node_uid: Option<String>,
+    pub node_uid: Option<clientgo_apimachinery::Str>,
     /// podName is the name of the pod into which the certificate will be mounted.
     #[serde(rename = "podName", default, skip_serializing_if = "Option::is_none")]
-    pub pod_name: Option<String>,
+    pub pod_name: Option<clientgo_apimachinery::Str>,
     /// podUID is the UID of the pod into which the certificate will be mounted.
     #[serde(rename = "podUID", default, skip_serializing_if = "Option::is_none")]
-    pub pod_uid: Option<String>,
+    pub pod_uid: Option<clientgo_apimachinery::Str>,
     /// serviceAccountName is the name of the service account the pod is running as.
     #[serde(
         rename = "serviceAccountName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account_name: Option<String>,
+    pub service_account_name: Option<clientgo_apimachinery::Str>,
     /// serviceAccountUID is the UID of the service account the pod is running as.
     #[serde(
         rename = "serviceAccountUID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account_uid: Option<String>,
+    pub service_account_uid: Option<clientgo_apimachinery::Str>,
     /// signerName indicates the requested signer.
     ///
     /// All signer names beginning with `kubernetes.io` are reserved for use by the Kubernetes project.  There is currently one well-known signer documented by the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which will issue client certificates understood by kube-apiserver.  It is currently unimplemented.
@@ -883,7 +936,7 @@ pub struct PodCertificateRequestSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// A PKCS#10 certificate signing request (DER-serialized) generated by Kubelet using the subject private key.
     ///
     /// Most signer implementations will ignore the contents of the CSR except to extract the subject public key. The API server automatically verifies the CSR signature during admission, so the signer does not need to repeat the verification.  CSRs generated by kubelet are completely empty.
@@ -907,7 +960,8 @@ pub struct PodCertificateRequestSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub unverified_user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
+    pub unverified_user_annotations:
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl PodCertificateRequestSpecApplyConfiguration {
@@ -918,43 +972,49 @@ impl PodCertificateRequestSpecApplyConfiguration {
     }
 
     /// Sets `nodeName`.
-    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_name = Some(value.into());
         self
     }
 
     /// Sets `nodeUID`.
-    pub fn with_node_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_uid = Some(value.into());
         self
     }
 
     /// Sets `podName`.
-    pub fn with_pod_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pod_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
     /// Sets `podUID`.
-    pub fn with_pod_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pod_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pod_uid = Some(value.into());
         self
     }
 
     /// Sets `serviceAccountName`.
-    pub fn with_service_account_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_service_account_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.service_account_name = Some(value.into());
         self
     }
 
     /// Sets `serviceAccountUID`.
-    pub fn with_service_account_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_service_account_uid(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.service_account_uid = Some(value.into());
         self
     }
 
     /// Sets `signerName`.
-    pub fn with_signer_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_signer_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.signer_name = Some(value.into());
         self
     }
@@ -968,11 +1028,16 @@ impl PodCertificateRequestSpecApplyConfiguration {
     /// Adds entries to `unverifiedUserAnnotations`.
     pub fn with_unverified_user_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.unverified_user_annotations
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 }
@@ -1007,7 +1072,7 @@ pub struct PodCertificateRequestStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub certificate_chain: Option<String>,
+    pub certificate_chain: Option<clientgo_apimachinery::Str>,
     /// conditions applied to the request.
     ///
     /// The types "Issued", "Denied", and "Failed" have special handling.  At most one of these conditions may be present, and they must have status "True".
@@ -1031,7 +1096,7 @@ impl PodCertificateRequestStatusApplyConfiguration {
     }
 
     /// Sets `certificateChain`.
-    pub fn with_certificate_chain(mut self, value: impl Into<String>) -> Self {
+    pub fn with_certificate_chain(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.certificate_chain = Some(value.into());
         self
     }

@@ -21,10 +21,10 @@ pub struct CertificateSigningRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// `metadata`.
     #[serde(
         default,
@@ -58,8 +58,8 @@ impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequest {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -115,16 +115,16 @@ pub struct CertificateSigningRequestCondition {
     pub last_update_time: Option<clientgo_apimachinery::meta::Time>,
     /// message contains a human readable message with details about the request state
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason indicates a brief reason for the request state
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status of the condition, one of True, False, Unknown. Approved, Denied, and Failed conditions may not be "False" or "Unknown".
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// type of the condition. Known conditions are "Approved", "Denied", and "Failed".
     ///
     /// An "Approved" condition is added via the /approval subresource, indicating the request was approved and should be issued by the signer.
@@ -141,7 +141,7 @@ pub struct CertificateSigningRequestCondition {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestCondition {
@@ -193,14 +193,14 @@ pub struct CertificateSigningRequestSpec {
     pub expiration_seconds: Option<i32>,
     /// extra contains extra attributes of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<clientgo_apimachinery::StringMap<Vec<String>>>,
+    pub extra: Option<clientgo_apimachinery::StringMap<Vec<clientgo_apimachinery::Str>>>,
     /// groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.
     #[serde(
         default,
@@ -245,10 +245,10 @@ pub struct CertificateSigningRequestSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub signer_name: String,
+    pub signer_name: clientgo_apimachinery::Str,
     /// uid contains the uid of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
     /// usages specifies a set of key usages requested in the issued certificate.
     ///
     /// Requests for TLS client certificates typically request: "digital signature", "key encipherment", "client auth".
@@ -275,10 +275,10 @@ pub struct CertificateSigningRequestSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub usages: Option<Vec<String>>,
+    pub usages: Option<Vec<clientgo_apimachinery::Str>>,
     /// username contains the name of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CertificateSigningRequestSpec {
@@ -387,10 +387,10 @@ pub struct ClusterTrustBundle {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata contains the object metadata.
     #[serde(
         default,
@@ -420,8 +420,8 @@ impl clientgo_apimachinery::protobuf::Message for ClusterTrustBundle {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -477,7 +477,7 @@ pub struct ClusterTrustBundleSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// trustBundle contains the individual X.509 trust anchors for this bundle, as PEM bundle of PEM-wrapped, DER-formatted X.509 certificates.
     ///
     /// The data must consist only of PEM certificate blocks that parse as valid X.509 certificates.  Each certificate must include a basic constraints extension with the CA bit set.  The API server will reject objects that contain duplicate certificates, or that use PEM block headers.
@@ -488,7 +488,7 @@ pub struct ClusterTrustBundleSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub trust_bundle: String,
+    pub trust_bundle: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ClusterTrustBundleSpec {
@@ -517,10 +517,10 @@ pub struct PodCertificateRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata contains the object metadata.
     #[serde(
         default,
@@ -554,8 +554,8 @@ impl clientgo_apimachinery::protobuf::Message for PodCertificateRequest {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -615,42 +615,42 @@ pub struct PodCertificateRequestSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub node_name: String,
+    pub node_name: clientgo_apimachinery::Str,
     /// nodeUID is the UID of the node the pod is assigned to.
     #[serde(
         rename = "nodeUID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub node_uid: String,
+    pub node_uid: clientgo_apimachinery::Str,
     /// podName is the name of the pod into which the certificate will be mounted.
     #[serde(
         rename = "podName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub pod_name: String,
+    pub pod_name: clientgo_apimachinery::Str,
     /// podUID is the UID of the pod into which the certificate will be mounted.
     #[serde(
         rename = "podUID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub pod_uid: String,
+    pub pod_uid: clientgo_apimachinery::Str,
     /// serviceAccountName is the name of the service account the pod is running as.
     #[serde(
         rename = "serviceAccountName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub service_account_name: String,
+    pub service_account_name: clientgo_apimachinery::Str,
     /// serviceAccountUID is the UID of the service account the pod is running as.
     #[serde(
         rename = "serviceAccountUID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub service_account_uid: String,
+    pub service_account_uid: clientgo_apimachinery::Str,
     /// signerName indicates the requested signer.
     ///
     /// All signer names beginning with `kubernetes.io` are reserved for use by the Kubernetes project.  There is currently one well-known signer documented by the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which will issue client certificates understood by kube-apiserver.  It is currently unimplemented.
@@ -659,7 +659,7 @@ pub struct PodCertificateRequestSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub signer_name: String,
+    pub signer_name: clientgo_apimachinery::Str,
     /// A PKCS#10 certificate signing request (DER-serialized) generated by Kubelet using the subject private key.
     ///
     /// Most signer implementations will ignore the contents of the CSR except to extract the subject public key. The API server automatically verifies the CSR signature during admission, so the signer does not need to repeat the verification.  CSRs generated by kubelet are completely empty.
@@ -683,7 +683,8 @@ pub struct PodCertificateRequestSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub unverified_user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
+    pub unverified_user_annotations:
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodCertificateRequestSpec {
@@ -744,7 +745,7 @@ pub struct PodCertificateRequestStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub certificate_chain: Option<String>,
+    pub certificate_chain: Option<clientgo_apimachinery::Str>,
     /// conditions applied to the request.
     ///
     /// The types "Issued", "Denied", and "Failed" have special handling.  At most one of these conditions may be present, and they must have status "True".

@@ -11,10 +11,10 @@ pub struct LeaseApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -25,7 +25,10 @@ pub struct LeaseApplyConfiguration {
 
 impl LeaseApplyConfiguration {
     /// An apply configuration for the Lease `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("coordination.k8s.io/v1".into()),
             kind: Some("Lease".into()),
@@ -39,13 +42,13 @@ impl LeaseApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -56,7 +59,7 @@ impl LeaseApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -69,7 +72,12 @@ impl LeaseApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -83,7 +91,12 @@ impl LeaseApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -95,7 +108,10 @@ impl LeaseApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -120,13 +136,13 @@ impl LeaseApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -175,7 +191,7 @@ pub struct LeaseSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub holder_identity: Option<String>,
+    pub holder_identity: Option<clientgo_apimachinery::Str>,
     /// leaseDurationSeconds is a duration that candidates for a lease need to wait to force acquire it. This is measured against the time of last observed renewTime.
     #[serde(
         rename = "leaseDurationSeconds",
@@ -196,13 +212,13 @@ pub struct LeaseSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub preferred_holder: Option<String>,
+    pub preferred_holder: Option<clientgo_apimachinery::Str>,
     /// renewTime is a time when the current holder of a lease has last updated the lease.
     #[serde(rename = "renewTime", default, skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<clientgo_apimachinery::meta::MicroTime>,
     /// strategy indicates the strategy for picking the leader for coordinated leader election. If the field is not specified, there is no active coordination for this lease. (Alpha) Using this field requires the CoordinatedLeaderElection feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
+    pub strategy: Option<clientgo_apimachinery::Str>,
 }
 
 impl LeaseSpecApplyConfiguration {
@@ -213,7 +229,7 @@ impl LeaseSpecApplyConfiguration {
     }
 
     /// Sets `holderIdentity`.
-    pub fn with_holder_identity(mut self, value: impl Into<String>) -> Self {
+    pub fn with_holder_identity(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.holder_identity = Some(value.into());
         self
     }
@@ -231,7 +247,7 @@ impl LeaseSpecApplyConfiguration {
     }
 
     /// Sets `preferredHolder`.
-    pub fn with_preferred_holder(mut self, value: impl Into<String>) -> Self {
+    pub fn with_preferred_holder(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.preferred_holder = Some(value.into());
         self
     }
@@ -243,7 +259,7 @@ impl LeaseSpecApplyConfiguration {
     }
 
     /// Sets `strategy`.
-    pub fn with_strategy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_strategy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.strategy = Some(value.into());
         self
     }

@@ -7,7 +7,7 @@
 pub struct AWSElasticBlockStoreVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
@@ -16,12 +16,12 @@ pub struct AWSElasticBlockStoreVolumeSourceApplyConfiguration {
     pub read_only: Option<bool>,
     /// volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS volume). More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
     #[serde(rename = "volumeID", default, skip_serializing_if = "Option::is_none")]
-    pub volume_id: Option<String>,
+    pub volume_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl AWSElasticBlockStoreVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -39,7 +39,7 @@ impl AWSElasticBlockStoreVolumeSourceApplyConfiguration {
     }
 
     /// Sets `volumeID`.
-    pub fn with_volume_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
@@ -100,7 +100,7 @@ pub struct AppArmorProfileApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub localhost_profile: Option<String>,
+    pub localhost_profile: Option<clientgo_apimachinery::Str>,
     /// type indicates which kind of AppArmor profile will be applied. Valid options are:
     ///
     /// Localhost - a profile pre-loaded on the node.
@@ -117,18 +117,18 @@ pub struct AppArmorProfileApplyConfiguration {
     ///
     /// - `"Unconfined"` indicates that no AppArmor profile should be enforced.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl AppArmorProfileApplyConfiguration {
     /// Sets `localhostProfile`.
-    pub fn with_localhost_profile(mut self, value: impl Into<String>) -> Self {
+    pub fn with_localhost_profile(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.localhost_profile = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -143,21 +143,21 @@ pub struct AttachedVolumeApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub device_path: Option<String>,
+    pub device_path: Option<clientgo_apimachinery::Str>,
     /// Name of the attached volume
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl AttachedVolumeApplyConfiguration {
     /// Sets `devicePath`.
-    pub fn with_device_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device_path = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -180,16 +180,16 @@ pub struct AzureDiskVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub caching_mode: Option<String>,
+    pub caching_mode: Option<clientgo_apimachinery::Str>,
     /// diskName is the Name of the data disk in the blob storage
     #[serde(rename = "diskName", default, skip_serializing_if = "Option::is_none")]
-    pub disk_name: Option<String>,
+    pub disk_name: Option<clientgo_apimachinery::Str>,
     /// diskURI is the URI of data disk in the blob storage
     #[serde(rename = "diskURI", default, skip_serializing_if = "Option::is_none")]
-    pub disk_uri: Option<String>,
+    pub disk_uri: Option<clientgo_apimachinery::Str>,
     /// fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared
     ///
     /// Possible enum values:
@@ -200,7 +200,7 @@ pub struct AzureDiskVolumeSourceApplyConfiguration {
     ///
     /// - `"Shared"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -208,31 +208,31 @@ pub struct AzureDiskVolumeSourceApplyConfiguration {
 
 impl AzureDiskVolumeSourceApplyConfiguration {
     /// Sets `cachingMode`.
-    pub fn with_caching_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_caching_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.caching_mode = Some(value.into());
         self
     }
 
     /// Sets `diskName`.
-    pub fn with_disk_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_disk_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.disk_name = Some(value.into());
         self
     }
 
     /// Sets `diskURI`.
-    pub fn with_disk_uri(mut self, value: impl Into<String>) -> Self {
+    pub fn with_disk_uri(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.disk_uri = Some(value.into());
         self
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -256,17 +256,17 @@ pub struct AzureFilePersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<clientgo_apimachinery::Str>,
     /// secretNamespace is the namespace of the secret that contains Azure Storage Account Name and Key default is the same as the Pod
     #[serde(
         rename = "secretNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_namespace: Option<String>,
+    pub secret_namespace: Option<clientgo_apimachinery::Str>,
     /// shareName is the azure Share Name
     #[serde(rename = "shareName", default, skip_serializing_if = "Option::is_none")]
-    pub share_name: Option<String>,
+    pub share_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl AzureFilePersistentVolumeSourceApplyConfiguration {
@@ -277,19 +277,19 @@ impl AzureFilePersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `secretName`.
-    pub fn with_secret_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_name = Some(value.into());
         self
     }
 
     /// Sets `secretNamespace`.
-    pub fn with_secret_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_namespace = Some(value.into());
         self
     }
 
     /// Sets `shareName`.
-    pub fn with_share_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_share_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.share_name = Some(value.into());
         self
     }
@@ -307,10 +307,10 @@ pub struct AzureFileVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<clientgo_apimachinery::Str>,
     /// shareName is the azure share Name
     #[serde(rename = "shareName", default, skip_serializing_if = "Option::is_none")]
-    pub share_name: Option<String>,
+    pub share_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl AzureFileVolumeSourceApplyConfiguration {
@@ -321,13 +321,13 @@ impl AzureFileVolumeSourceApplyConfiguration {
     }
 
     /// Sets `secretName`.
-    pub fn with_secret_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_name = Some(value.into());
         self
     }
 
     /// Sets `shareName`.
-    pub fn with_share_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_share_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.share_name = Some(value.into());
         self
     }
@@ -342,10 +342,10 @@ pub struct BindingApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -356,7 +356,10 @@ pub struct BindingApplyConfiguration {
 
 impl BindingApplyConfiguration {
     /// An apply configuration for the Binding `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Binding".into()),
@@ -370,13 +373,13 @@ impl BindingApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -387,7 +390,7 @@ impl BindingApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -400,7 +403,12 @@ impl BindingApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -414,7 +422,12 @@ impl BindingApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -426,7 +439,10 @@ impl BindingApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -451,13 +467,13 @@ impl BindingApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -509,10 +525,10 @@ pub struct CSIPersistentVolumeSourceApplyConfiguration {
     pub controller_publish_secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// driver is the name of the driver to use for this volume. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// fsType to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs".
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// nodeExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeExpandVolume call. This field is optional, may be omitted if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "nodeExpandSecretRef",
@@ -543,14 +559,14 @@ pub struct CSIPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
+    pub volume_attributes: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.
     #[serde(
         rename = "volumeHandle",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_handle: Option<String>,
+    pub volume_handle: Option<clientgo_apimachinery::Str>,
 }
 
 impl CSIPersistentVolumeSourceApplyConfiguration {
@@ -573,13 +589,13 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -614,16 +630,21 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
     /// Adds entries to `volumeAttributes`.
     pub fn with_volume_attributes(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.volume_attributes
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
     /// Sets `volumeHandle`.
-    pub fn with_volume_handle(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_handle(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_handle = Some(value.into());
         self
     }
@@ -634,10 +655,10 @@ impl CSIPersistentVolumeSourceApplyConfiguration {
 pub struct CSIVolumeSourceApplyConfiguration {
     /// driver is the name of the CSI driver that handles this volume. Consult with your admin for the correct name as registered in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// fsType to mount. Ex. "ext4", "xfs", "ntfs". If not provided, the empty value is passed to the associated CSI driver which will determine the default filesystem to apply.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and  may be empty if no secret is required. If the secret object contains more than one secret, all secret references are passed.
     #[serde(
         rename = "nodePublishSecretRef",
@@ -654,18 +675,18 @@ pub struct CSIVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
+    pub volume_attributes: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl CSIVolumeSourceApplyConfiguration {
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -688,11 +709,16 @@ impl CSIVolumeSourceApplyConfiguration {
     /// Adds entries to `volumeAttributes`.
     pub fn with_volume_attributes(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.volume_attributes
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 }
@@ -702,15 +728,18 @@ impl CSIVolumeSourceApplyConfiguration {
 pub struct CapabilitiesApplyConfiguration {
     /// Added capabilities
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub add: Option<Vec<String>>,
+    pub add: Option<Vec<clientgo_apimachinery::Str>>,
     /// Removed capabilities
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drop: Option<Vec<String>>,
+    pub drop: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl CapabilitiesApplyConfiguration {
     /// Appends to `add`.
-    pub fn with_add(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_add(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.add
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -718,7 +747,10 @@ impl CapabilitiesApplyConfiguration {
     }
 
     /// Appends to `drop`.
-    pub fn with_drop(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_drop(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.drop
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -731,10 +763,10 @@ impl CapabilitiesApplyConfiguration {
 pub struct CephFSPersistentVolumeSourceApplyConfiguration {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitors: Option<Vec<String>>,
+    pub monitors: Option<Vec<clientgo_apimachinery::Str>>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -744,18 +776,21 @@ pub struct CephFSPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_file: Option<String>,
+    pub secret_file: Option<clientgo_apimachinery::Str>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// user is Optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl CephFSPersistentVolumeSourceApplyConfiguration {
     /// Appends to `monitors`.
-    pub fn with_monitors(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_monitors(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.monitors
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -763,7 +798,7 @@ impl CephFSPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -775,7 +810,7 @@ impl CephFSPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `secretFile`.
-    pub fn with_secret_file(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_file(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_file = Some(value.into());
         self
     }
@@ -787,7 +822,7 @@ impl CephFSPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
@@ -798,10 +833,10 @@ impl CephFSPersistentVolumeSourceApplyConfiguration {
 pub struct CephFSVolumeSourceApplyConfiguration {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitors: Option<Vec<String>>,
+    pub monitors: Option<Vec<clientgo_apimachinery::Str>>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -811,18 +846,21 @@ pub struct CephFSVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_file: Option<String>,
+    pub secret_file: Option<clientgo_apimachinery::Str>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<LocalObjectReferenceApplyConfiguration>,
     /// user is optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl CephFSVolumeSourceApplyConfiguration {
     /// Appends to `monitors`.
-    pub fn with_monitors(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_monitors(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.monitors
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -830,7 +868,7 @@ impl CephFSVolumeSourceApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -842,7 +880,7 @@ impl CephFSVolumeSourceApplyConfiguration {
     }
 
     /// Sets `secretFile`.
-    pub fn with_secret_file(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_file(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_file = Some(value.into());
         self
     }
@@ -854,7 +892,7 @@ impl CephFSVolumeSourceApplyConfiguration {
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
@@ -865,7 +903,7 @@ impl CephFSVolumeSourceApplyConfiguration {
 pub struct CinderPersistentVolumeSourceApplyConfiguration {
     /// fsType Filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -874,12 +912,12 @@ pub struct CinderPersistentVolumeSourceApplyConfiguration {
     pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "volumeID", default, skip_serializing_if = "Option::is_none")]
-    pub volume_id: Option<String>,
+    pub volume_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl CinderPersistentVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -897,7 +935,7 @@ impl CinderPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `volumeID`.
-    pub fn with_volume_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
@@ -908,7 +946,7 @@ impl CinderPersistentVolumeSourceApplyConfiguration {
 pub struct CinderVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -917,12 +955,12 @@ pub struct CinderVolumeSourceApplyConfiguration {
     pub secret_ref: Option<LocalObjectReferenceApplyConfiguration>,
     /// volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "volumeID", default, skip_serializing_if = "Option::is_none")]
-    pub volume_id: Option<String>,
+    pub volume_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl CinderVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -940,7 +978,7 @@ impl CinderVolumeSourceApplyConfiguration {
     }
 
     /// Sets `volumeID`.
-    pub fn with_volume_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
@@ -978,20 +1016,20 @@ pub struct ClusterTrustBundleProjectionApplyConfiguration {
     pub label_selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
     /// Select a single ClusterTrustBundle by object name.  Mutually-exclusive with signerName and labelSelector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// If true, don't block pod startup if the referenced ClusterTrustBundle(s) aren't available.  If using name, then the named ClusterTrustBundle is allowed not to exist.  If using signerName, then the combination of signerName and labelSelector is allowed to match zero ClusterTrustBundles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// Relative path from the volume root to write the bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// Select all ClusterTrustBundles that match this signer name. Mutually-exclusive with name.  The contents of all selected ClusterTrustBundles will be unified and deduplicated.
     #[serde(
         rename = "signerName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -1008,7 +1046,7 @@ impl ClusterTrustBundleProjectionApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1020,13 +1058,13 @@ impl ClusterTrustBundleProjectionApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `signerName`.
-    pub fn with_signer_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_signer_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.signer_name = Some(value.into());
         self
     }
@@ -1043,39 +1081,39 @@ impl ClusterTrustBundleProjectionApplyConfiguration {
 pub struct ComponentConditionApplyConfiguration {
     /// Condition error code for a component. For example, a health check error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// Message about the condition for a component. For example, information about a health check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// Status of the condition for a component. Valid values for "Healthy": "True", "False", or "Unknown".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type of condition for a component. Valid value: "Healthy"
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl ComponentConditionApplyConfiguration {
     /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+    pub fn with_error(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.error = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -1090,13 +1128,13 @@ pub struct ComponentStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// List of component conditions observed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ComponentConditionApplyConfiguration>>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1104,7 +1142,7 @@ pub struct ComponentStatusApplyConfiguration {
 
 impl ComponentStatusApplyConfiguration {
     /// An apply configuration for the ComponentStatus `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("ComponentStatus".into()),
@@ -1116,13 +1154,13 @@ impl ComponentStatusApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1133,7 +1171,7 @@ impl ComponentStatusApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1146,7 +1184,12 @@ impl ComponentStatusApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1160,7 +1203,12 @@ impl ComponentStatusApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1172,7 +1220,10 @@ impl ComponentStatusApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1197,7 +1248,7 @@ impl ComponentStatusApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -1212,7 +1263,7 @@ impl ComponentStatusApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1248,7 +1299,7 @@ pub struct ConfigMapApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in the Data field, this is enforced during validation process. Using this field will require 1.10+ apiserver and kubelet. Note: BinaryData keys are not currently propagated to container env vars via ConfigMapKeyRef or ConfigMapRef env sources; only Data keys are used.
     #[serde(
         rename = "binaryData",
@@ -1258,13 +1309,13 @@ pub struct ConfigMapApplyConfiguration {
     pub binary_data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::ByteString>>,
     /// Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<clientgo_apimachinery::StringMap<String>>,
+    pub data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1272,7 +1323,10 @@ pub struct ConfigMapApplyConfiguration {
 
 impl ConfigMapApplyConfiguration {
     /// An apply configuration for the ConfigMap `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("ConfigMap".into()),
@@ -1286,13 +1340,13 @@ impl ConfigMapApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1303,7 +1357,7 @@ impl ConfigMapApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1316,7 +1370,12 @@ impl ConfigMapApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1330,7 +1389,12 @@ impl ConfigMapApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1342,7 +1406,10 @@ impl ConfigMapApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1367,7 +1434,7 @@ impl ConfigMapApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -1375,22 +1442,32 @@ impl ConfigMapApplyConfiguration {
     /// Adds entries to `binaryData`.
     pub fn with_binary_data(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::ByteString)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::ByteString,
+            ),
+        >,
     ) -> Self {
         self.binary_data
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `data`.
     pub fn with_data(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.data
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -1401,7 +1478,7 @@ impl ConfigMapApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1433,7 +1510,7 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for ConfigMapApplyConfi
 pub struct ConfigMapEnvSourceApplyConfiguration {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the ConfigMap must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1441,7 +1518,7 @@ pub struct ConfigMapEnvSourceApplyConfiguration {
 
 impl ConfigMapEnvSourceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1458,10 +1535,10 @@ impl ConfigMapEnvSourceApplyConfiguration {
 pub struct ConfigMapKeySelectorApplyConfiguration {
     /// The key to select from the ConfigMap's Data field. Keys in the BinaryData field are not currently propagated to container env vars.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the ConfigMap or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1469,13 +1546,13 @@ pub struct ConfigMapKeySelectorApplyConfiguration {
 
 impl ConfigMapKeySelectorApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1496,52 +1573,52 @@ pub struct ConfigMapNodeConfigSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub kubelet_config_key: Option<String>,
+    pub kubelet_config_key: Option<clientgo_apimachinery::Str>,
     /// Name is the metadata.name of the referenced ConfigMap. This field is required in all cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Namespace is the metadata.namespace of the referenced ConfigMap. This field is required in all cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
     #[serde(
         rename = "resourceVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
     /// UID is the metadata.UID of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl ConfigMapNodeConfigSourceApplyConfiguration {
     /// Sets `kubeletConfigKey`.
-    pub fn with_kubelet_config_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kubelet_config_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kubelet_config_key = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `resourceVersion`.
-    pub fn with_resource_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_version = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
@@ -1555,7 +1632,7 @@ pub struct ConfigMapProjectionApplyConfiguration {
     pub items: Option<Vec<KeyToPathApplyConfiguration>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// optional specify whether the ConfigMap or its keys must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1572,7 +1649,7 @@ impl ConfigMapProjectionApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1606,7 +1683,7 @@ pub struct ConfigMapVolumeSourceApplyConfiguration {
     pub items: Option<Vec<KeyToPathApplyConfiguration>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// optional specify whether the ConfigMap or its keys must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1635,7 +1712,7 @@ impl ConfigMapVolumeSourceApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1652,10 +1729,10 @@ impl ConfigMapVolumeSourceApplyConfiguration {
 pub struct ContainerApplyConfiguration {
     /// Arguments to the entrypoint. The container image's CMD is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<Vec<String>>,
+    pub args: Option<Vec<clientgo_apimachinery::Str>>,
     /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<Vec<String>>,
+    pub command: Option<Vec<clientgo_apimachinery::Str>>,
     /// List of environment variables to set in the container. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<EnvVarApplyConfiguration>>,
@@ -1664,7 +1741,7 @@ pub struct ContainerApplyConfiguration {
     pub env_from: Option<Vec<EnvFromSourceApplyConfiguration>>,
     /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
     ///
     /// Possible enum values:
@@ -1679,7 +1756,7 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub image_pull_policy: Option<String>,
+    pub image_pull_policy: Option<clientgo_apimachinery::Str>,
     /// Actions that the management system should take in response to container lifecycle events. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Box<LifecycleApplyConfiguration>>,
@@ -1692,7 +1769,7 @@ pub struct ContainerApplyConfiguration {
     pub liveness_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// List of ports to expose from the container. Not specifying a port here DOES NOT prevent that port from being exposed. Any port which is listening on the default "0.0.0.0" address inside a container will be accessible from the network. Modifying this array with strategic merge patch may corrupt the data. For more information See https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<ContainerPortApplyConfiguration>>,
@@ -1719,7 +1796,7 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
     /// Represents a list of rules to be checked to determine if the container should be restarted on exit. The rules are evaluated in order. Once a rule matches a container exit condition, the remaining rules are ignored. If no rule matches the container exit condition, the Container-level restart policy determines the whether the container is restarted or not. Constraints on the rules: - At most 20 rules are allowed. - Rules can have the same action. - Identical rules are not forbidden in validations. When rules are specified, container MUST set RestartPolicy explicitly even it if matches the Pod's RestartPolicy.
     #[serde(
         rename = "restartPolicyRules",
@@ -1753,7 +1830,7 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_path: Option<String>,
+    pub termination_message_path: Option<clientgo_apimachinery::Str>,
     /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
     ///
     /// Possible enum values:
@@ -1766,7 +1843,7 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_policy: Option<String>,
+    pub termination_message_policy: Option<clientgo_apimachinery::Str>,
     /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
@@ -1790,12 +1867,15 @@ pub struct ContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub working_dir: Option<String>,
+    pub working_dir: Option<clientgo_apimachinery::Str>,
 }
 
 impl ContainerApplyConfiguration {
     /// Appends to `args`.
-    pub fn with_args(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_args(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.args
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1803,7 +1883,10 @@ impl ContainerApplyConfiguration {
     }
 
     /// Appends to `command`.
-    pub fn with_command(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_command(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.command
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1826,13 +1909,13 @@ impl ContainerApplyConfiguration {
     }
 
     /// Sets `image`.
-    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image = Some(value.into());
         self
     }
 
     /// Sets `imagePullPolicy`.
-    pub fn with_image_pull_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image_pull_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image_pull_policy = Some(value.into());
         self
     }
@@ -1850,7 +1933,7 @@ impl ContainerApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1888,7 +1971,7 @@ impl ContainerApplyConfiguration {
     }
 
     /// Sets `restartPolicy`.
-    pub fn with_restart_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_restart_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.restart_policy = Some(value.into());
         self
     }
@@ -1929,13 +2012,19 @@ impl ContainerApplyConfiguration {
     }
 
     /// Sets `terminationMessagePath`.
-    pub fn with_termination_message_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_termination_message_path(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.termination_message_path = Some(value.into());
         self
     }
 
     /// Sets `terminationMessagePolicy`.
-    pub fn with_termination_message_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_termination_message_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.termination_message_policy = Some(value.into());
         self
     }
@@ -1969,7 +2058,7 @@ impl ContainerApplyConfiguration {
     }
 
     /// Sets `workingDir`.
-    pub fn with_working_dir(mut self, value: impl Into<String>) -> Self {
+    pub fn with_working_dir(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.working_dir = Some(value.into());
         self
     }
@@ -1984,38 +2073,38 @@ pub struct ContainerExtendedResourceRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_name: Option<String>,
+    pub container_name: Option<clientgo_apimachinery::Str>,
     /// The name of the request in the special ResourceClaim which corresponds to the extended resource.
     #[serde(
         rename = "requestName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_name: Option<String>,
+    pub request_name: Option<clientgo_apimachinery::Str>,
     /// The name of the extended resource in that container which gets backed by DRA.
     #[serde(
         rename = "resourceName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_name: Option<String>,
+    pub resource_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl ContainerExtendedResourceRequestApplyConfiguration {
     /// Sets `containerName`.
-    pub fn with_container_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
     /// Sets `requestName`.
-    pub fn with_request_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_request_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.request_name = Some(value.into());
         self
     }
 
     /// Sets `resourceName`.
-    pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
@@ -2026,7 +2115,7 @@ impl ContainerExtendedResourceRequestApplyConfiguration {
 pub struct ContainerImageApplyConfiguration {
     /// Names by which this image is known. e.g. \["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"\]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub names: Option<Vec<String>>,
+    pub names: Option<Vec<clientgo_apimachinery::Str>>,
     /// The size of the image in bytes.
     #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
@@ -2034,7 +2123,10 @@ pub struct ContainerImageApplyConfiguration {
 
 impl ContainerImageApplyConfiguration {
     /// Appends to `names`.
-    pub fn with_names(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_names(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.names
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -2060,13 +2152,13 @@ pub struct ContainerPortApplyConfiguration {
     pub container_port: Option<i32>,
     /// What host IP to bind the external port to.
     #[serde(rename = "hostIP", default, skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
+    pub host_ip: Option<clientgo_apimachinery::Str>,
     /// Number of port to expose on the host. If specified, this must be a valid port number, 0 \< x \< 65536. If HostNetwork is specified, this must match ContainerPort. Most containers do not need this.
     #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
     /// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
     ///
     /// Possible enum values:
@@ -2077,7 +2169,7 @@ pub struct ContainerPortApplyConfiguration {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl ContainerPortApplyConfiguration {
@@ -2088,7 +2180,7 @@ impl ContainerPortApplyConfiguration {
     }
 
     /// Sets `hostIP`.
-    pub fn with_host_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_host_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
@@ -2100,13 +2192,13 @@ impl ContainerPortApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
@@ -2121,25 +2213,25 @@ pub struct ContainerResizePolicyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_name: Option<String>,
+    pub resource_name: Option<clientgo_apimachinery::Str>,
     /// Restart policy to apply when specified resource is resized. If not specified, it defaults to NotRequired.
     #[serde(
         rename = "restartPolicy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
 }
 
 impl ContainerResizePolicyApplyConfiguration {
     /// Sets `resourceName`.
-    pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
 
     /// Sets `restartPolicy`.
-    pub fn with_restart_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_restart_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.restart_policy = Some(value.into());
         self
     }
@@ -2150,7 +2242,7 @@ impl ContainerResizePolicyApplyConfiguration {
 pub struct ContainerRestartRuleApplyConfiguration {
     /// Specifies the action taken on a container exit if the requirements are satisfied. The only possible value is "Restart" to restart the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<clientgo_apimachinery::Str>,
     /// Represents the exit codes to check on container exits.
     #[serde(rename = "exitCodes", default, skip_serializing_if = "Option::is_none")]
     pub exit_codes: Option<Box<ContainerRestartRuleOnExitCodesApplyConfiguration>>,
@@ -2158,7 +2250,7 @@ pub struct ContainerRestartRuleApplyConfiguration {
 
 impl ContainerRestartRuleApplyConfiguration {
     /// Sets `action`.
-    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+    pub fn with_action(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.action = Some(value.into());
         self
     }
@@ -2184,7 +2276,7 @@ pub struct ContainerRestartRuleOnExitCodesApplyConfiguration {
     ///
     /// not in the set of specified values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// Specifies the set of values to check for container exit codes. At most 255 elements are allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<i32>>,
@@ -2192,7 +2284,7 @@ pub struct ContainerRestartRuleOnExitCodesApplyConfiguration {
 
 impl ContainerRestartRuleOnExitCodesApplyConfiguration {
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
@@ -2263,7 +2355,7 @@ pub struct ContainerStateTerminatedApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_id: Option<String>,
+    pub container_id: Option<clientgo_apimachinery::Str>,
     /// Exit status from the last termination of the container
     #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
@@ -2276,10 +2368,10 @@ pub struct ContainerStateTerminatedApplyConfiguration {
     pub finished_at: Option<clientgo_apimachinery::meta::Time>,
     /// Message regarding the last termination of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason from the last termination of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Signal from the last termination of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
@@ -2290,7 +2382,7 @@ pub struct ContainerStateTerminatedApplyConfiguration {
 
 impl ContainerStateTerminatedApplyConfiguration {
     /// Sets `containerID`.
-    pub fn with_container_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container_id = Some(value.into());
         self
     }
@@ -2308,13 +2400,13 @@ impl ContainerStateTerminatedApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
@@ -2337,21 +2429,21 @@ impl ContainerStateTerminatedApplyConfiguration {
 pub struct ContainerStateWaitingApplyConfiguration {
     /// Message regarding why the container is not yet running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason the container is not yet running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl ContainerStateWaitingApplyConfiguration {
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
@@ -2381,19 +2473,19 @@ pub struct ContainerStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_id: Option<String>,
+    pub container_id: Option<clientgo_apimachinery::Str>,
     /// Image is the name of container image that the container is running. The container image may not match the image used in the PodSpec, as it may have been resolved by the runtime. More info: https://kubernetes.io/docs/concepts/containers/images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// ImageID is the image ID of the container's image. The image ID may not match the image ID of the image used in the PodSpec, as it may have been resolved by the runtime.
     #[serde(rename = "imageID", default, skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<String>,
+    pub image_id: Option<clientgo_apimachinery::Str>,
     /// LastTerminationState holds the last termination state of the container to help debug container crashes and restarts. This field is not populated if the container is still running and RestartCount is 0.
     #[serde(rename = "lastState", default, skip_serializing_if = "Option::is_none")]
-    pub last_state: Option<ContainerStateApplyConfiguration>,
+    pub last_state: Option<Box<ContainerStateApplyConfiguration>>,
     /// Name is a DNS_LABEL representing the unique name of the container. Each container in a pod must have a unique name across all container types. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Ready specifies whether the container is currently passing its readiness check. The value will change as readiness probes keep executing. If no readiness probes are specified, this field defaults to true once the container is fully started (see Started field).
     ///
     /// The value is typically used to determine whether a container is ready to accept traffic.
@@ -2414,7 +2506,7 @@ pub struct ContainerStatusApplyConfiguration {
     pub started: Option<bool>,
     /// State holds details about the container's current condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ContainerStateApplyConfiguration>,
+    pub state: Option<Box<ContainerStateApplyConfiguration>>,
     /// StopSignal reports the effective stop signal for this container
     ///
     /// Possible enum values:
@@ -2553,7 +2645,7 @@ pub struct ContainerStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub stop_signal: Option<String>,
+    pub stop_signal: Option<clientgo_apimachinery::Str>,
     /// User represents user identity information initially attached to the first process of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ContainerUserApplyConfiguration>,
@@ -2570,11 +2662,16 @@ impl ContainerStatusApplyConfiguration {
     /// Adds entries to `allocatedResources`.
     pub fn with_allocated_resources(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.allocated_resources
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -2590,31 +2687,31 @@ impl ContainerStatusApplyConfiguration {
     }
 
     /// Sets `containerID`.
-    pub fn with_container_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
     /// Sets `image`.
-    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image = Some(value.into());
         self
     }
 
     /// Sets `imageID`.
-    pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
     /// Sets `lastState`.
     pub fn with_last_state(mut self, value: ContainerStateApplyConfiguration) -> Self {
-        self.last_state = Some(value);
+        self.last_state = Some(Box::new(value));
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -2645,12 +2742,12 @@ impl ContainerStatusApplyConfiguration {
 
     /// Sets `state`.
     pub fn with_state(mut self, value: ContainerStateApplyConfiguration) -> Self {
-        self.state = Some(value);
+        self.state = Some(Box::new(value));
         self
     }
 
     /// Sets `stopSignal`.
-    pub fn with_stop_signal(mut self, value: impl Into<String>) -> Self {
+    pub fn with_stop_signal(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.stop_signal = Some(value.into());
         self
     }
@@ -2735,7 +2832,7 @@ pub struct DownwardAPIVolumeFileApplyConfiguration {
     pub mode: Option<i32>,
     /// Required: Path is  the relative path name of the file to be created. Must not be absolute or contain the '..' path. Must be utf-8 encoded. The first item of the relative path must not start with '..'
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported.
     #[serde(
         rename = "resourceFieldRef",
@@ -2762,7 +2859,7 @@ impl DownwardAPIVolumeFileApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -2833,7 +2930,7 @@ impl DownwardAPIVolumeSourceApplyConfiguration {
 pub struct EmptyDirVolumeSourceApplyConfiguration {
     /// medium represents what type of storage medium should back this directory. The default is "" which means to use the node's default medium. Must be an empty string (default) or Memory. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medium: Option<String>,
+    pub medium: Option<clientgo_apimachinery::Str>,
     /// mode specifies the permission bits for the emptyDir directory, in numeric notation (e.g., 0755, 01777). Must be a value between 0000 and 01777. If not specified, defaults to 0777. This might be in conflict with other options that affect the file mode, like fsGroup. If fsGroup is specified, the fsGroup permissions will override the mode specified here. This field has no effect on Windows. This field is alpha and requires EmptyDirVolumeMode featuregate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i32>,
@@ -2844,7 +2941,7 @@ pub struct EmptyDirVolumeSourceApplyConfiguration {
 
 impl EmptyDirVolumeSourceApplyConfiguration {
     /// Sets `medium`.
-    pub fn with_medium(mut self, value: impl Into<String>) -> Self {
+    pub fn with_medium(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.medium = Some(value.into());
         self
     }
@@ -2867,13 +2964,13 @@ impl EmptyDirVolumeSourceApplyConfiguration {
 pub struct EndpointAddressApplyConfiguration {
     /// The Hostname of this endpoint
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1), link-local (169.254.0.0/16 or fe80::/10), or link-local multicast (224.0.0.0/24 or ff02::/16).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
     /// Optional: Node hosting this endpoint. This can be used to determine endpoints local to a node.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// Reference to object providing the endpoint.
     #[serde(rename = "targetRef", default, skip_serializing_if = "Option::is_none")]
     pub target_ref: Option<Box<ObjectReferenceApplyConfiguration>>,
@@ -2881,19 +2978,19 @@ pub struct EndpointAddressApplyConfiguration {
 
 impl EndpointAddressApplyConfiguration {
     /// Sets `hostname`.
-    pub fn with_hostname(mut self, value: impl Into<String>) -> Self {
+    pub fn with_hostname(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.hostname = Some(value.into());
         self
     }
 
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip = Some(value.into());
         self
     }
 
     /// Sets `nodeName`.
-    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_name = Some(value.into());
         self
     }
@@ -2926,10 +3023,10 @@ pub struct EndpointPortApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_protocol: Option<String>,
+    pub app_protocol: Option<clientgo_apimachinery::Str>,
     /// The name of this port.  This must match the 'name' field in the corresponding ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// The port number of the endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -2943,18 +3040,18 @@ pub struct EndpointPortApplyConfiguration {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl EndpointPortApplyConfiguration {
     /// Sets `appProtocol`.
-    pub fn with_app_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_app_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.app_protocol = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -2966,7 +3063,7 @@ impl EndpointPortApplyConfiguration {
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
@@ -3030,10 +3127,10 @@ pub struct EndpointsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -3044,7 +3141,10 @@ pub struct EndpointsApplyConfiguration {
 
 impl EndpointsApplyConfiguration {
     /// An apply configuration for the Endpoints `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Endpoints".into()),
@@ -3058,13 +3158,13 @@ impl EndpointsApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3075,7 +3175,7 @@ impl EndpointsApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3088,7 +3188,12 @@ impl EndpointsApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -3102,7 +3207,12 @@ impl EndpointsApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -3114,7 +3224,10 @@ impl EndpointsApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3139,13 +3252,13 @@ impl EndpointsApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -3193,7 +3306,7 @@ pub struct EnvFromSourceApplyConfiguration {
     pub config_map_ref: Option<Box<ConfigMapEnvSourceApplyConfiguration>>,
     /// Optional text to prepend to the name of each environment variable. May consist of any printable ASCII characters except '='.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    pub prefix: Option<clientgo_apimachinery::Str>,
     /// The Secret to select from
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<Box<SecretEnvSourceApplyConfiguration>>,
@@ -3207,7 +3320,7 @@ impl EnvFromSourceApplyConfiguration {
     }
 
     /// Sets `prefix`.
-    pub fn with_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn with_prefix(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.prefix = Some(value.into());
         self
     }
@@ -3224,10 +3337,10 @@ impl EnvFromSourceApplyConfiguration {
 pub struct EnvVarApplyConfiguration {
     /// Name of the environment variable. May consist of any printable ASCII characters except '='.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Defaults to "".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
     /// Source for the environment variable's value. Cannot be used if value is not empty.
     #[serde(rename = "valueFrom", default, skip_serializing_if = "Option::is_none")]
     pub value_from: Option<Box<EnvVarSourceApplyConfiguration>>,
@@ -3235,13 +3348,13 @@ pub struct EnvVarApplyConfiguration {
 
 impl EnvVarApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -3332,10 +3445,10 @@ impl EnvVarSourceApplyConfiguration {
 pub struct EphemeralContainerApplyConfiguration {
     /// Arguments to the entrypoint. The image's CMD is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<Vec<String>>,
+    pub args: Option<Vec<clientgo_apimachinery::Str>>,
     /// Entrypoint array. Not executed within a shell. The image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<Vec<String>>,
+    pub command: Option<Vec<clientgo_apimachinery::Str>>,
     /// List of environment variables to set in the container. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<EnvVarApplyConfiguration>>,
@@ -3344,7 +3457,7 @@ pub struct EphemeralContainerApplyConfiguration {
     pub env_from: Option<Vec<EnvFromSourceApplyConfiguration>>,
     /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
     ///
     /// Possible enum values:
@@ -3359,7 +3472,7 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub image_pull_policy: Option<String>,
+    pub image_pull_policy: Option<clientgo_apimachinery::Str>,
     /// Lifecycle is not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Box<LifecycleApplyConfiguration>>,
@@ -3372,7 +3485,7 @@ pub struct EphemeralContainerApplyConfiguration {
     pub liveness_probe: Option<Box<ProbeApplyConfiguration>>,
     /// Name of the ephemeral container specified as a DNS_LABEL. This name must be unique among all containers, init containers and ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Ports are not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<ContainerPortApplyConfiguration>>,
@@ -3399,7 +3512,7 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
     /// Represents a list of rules to be checked to determine if the container should be restarted on exit. You cannot set this field on ephemeral containers.
     #[serde(
         rename = "restartPolicyRules",
@@ -3435,14 +3548,14 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_container_name: Option<String>,
+    pub target_container_name: Option<clientgo_apimachinery::Str>,
     /// Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.
     #[serde(
         rename = "terminationMessagePath",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_path: Option<String>,
+    pub termination_message_path: Option<clientgo_apimachinery::Str>,
     /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
     ///
     /// Possible enum values:
@@ -3455,7 +3568,7 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_policy: Option<String>,
+    pub termination_message_policy: Option<clientgo_apimachinery::Str>,
     /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
@@ -3479,12 +3592,15 @@ pub struct EphemeralContainerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub working_dir: Option<String>,
+    pub working_dir: Option<clientgo_apimachinery::Str>,
 }
 
 impl EphemeralContainerApplyConfiguration {
     /// Appends to `args`.
-    pub fn with_args(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_args(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.args
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -3492,7 +3608,10 @@ impl EphemeralContainerApplyConfiguration {
     }
 
     /// Appends to `command`.
-    pub fn with_command(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_command(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.command
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -3515,13 +3634,13 @@ impl EphemeralContainerApplyConfiguration {
     }
 
     /// Sets `image`.
-    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image = Some(value.into());
         self
     }
 
     /// Sets `imagePullPolicy`.
-    pub fn with_image_pull_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image_pull_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image_pull_policy = Some(value.into());
         self
     }
@@ -3539,7 +3658,7 @@ impl EphemeralContainerApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -3577,7 +3696,7 @@ impl EphemeralContainerApplyConfiguration {
     }
 
     /// Sets `restartPolicy`.
-    pub fn with_restart_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_restart_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.restart_policy = Some(value.into());
         self
     }
@@ -3618,19 +3737,28 @@ impl EphemeralContainerApplyConfiguration {
     }
 
     /// Sets `targetContainerName`.
-    pub fn with_target_container_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_target_container_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.target_container_name = Some(value.into());
         self
     }
 
     /// Sets `terminationMessagePath`.
-    pub fn with_termination_message_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_termination_message_path(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.termination_message_path = Some(value.into());
         self
     }
 
     /// Sets `terminationMessagePolicy`.
-    pub fn with_termination_message_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_termination_message_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.termination_message_policy = Some(value.into());
         self
     }
@@ -3664,7 +3792,7 @@ impl EphemeralContainerApplyConfiguration {
     }
 
     /// Sets `workingDir`.
-    pub fn with_working_dir(mut self, value: impl Into<String>) -> Self {
+    pub fn with_working_dir(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.working_dir = Some(value.into());
         self
     }
@@ -3704,14 +3832,14 @@ impl EphemeralVolumeSourceApplyConfiguration {
 pub struct EventApplyConfiguration {
     /// What action was taken/failed regarding to the Regarding object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<clientgo_apimachinery::Str>,
     /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
     #[serde(
         rename = "apiVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// The number of times this event has occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
@@ -3734,7 +3862,7 @@ pub struct EventApplyConfiguration {
     pub involved_object: Option<ObjectReferenceApplyConfiguration>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// The time at which the most recent occurrence of this event was recorded.
     #[serde(
         rename = "lastTimestamp",
@@ -3744,13 +3872,13 @@ pub struct EventApplyConfiguration {
     pub last_timestamp: Option<clientgo_apimachinery::meta::Time>,
     /// A human-readable description of the status of this operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// This should be a short, machine understandable string that gives the reason for the transition into the object's current status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Optional secondary object for more complex actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<Box<ObjectReferenceApplyConfiguration>>,
@@ -3760,14 +3888,14 @@ pub struct EventApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reporting_component: Option<String>,
+    pub reporting_component: Option<clientgo_apimachinery::Str>,
     /// ID of the controller instance, e.g. `kubelet-xyzf`.
     #[serde(
         rename = "reportingInstance",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reporting_instance: Option<String>,
+    pub reporting_instance: Option<clientgo_apimachinery::Str>,
     /// Data about the Event series this event represents or nil if it's a singleton Event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Box<EventSeriesApplyConfiguration>>,
@@ -3776,12 +3904,15 @@ pub struct EventApplyConfiguration {
     pub source: Option<Box<EventSourceApplyConfiguration>>,
     /// Type of this event (Normal, Warning), new types could be added in the future
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl EventApplyConfiguration {
     /// An apply configuration for the Event `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Event".into()),
@@ -3795,13 +3926,13 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3812,7 +3943,7 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3825,7 +3956,12 @@ impl EventApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -3839,7 +3975,12 @@ impl EventApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -3851,7 +3992,10 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3876,13 +4020,13 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `action`.
-    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+    pub fn with_action(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.action = Some(value.into());
         self
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -3912,7 +4056,7 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -3924,7 +4068,7 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
@@ -3939,7 +4083,7 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
@@ -3951,13 +4095,16 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `reportingComponent`.
-    pub fn with_reporting_component(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reporting_component(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.reporting_component = Some(value.into());
         self
     }
 
     /// Sets `reportingInstance`.
-    pub fn with_reporting_instance(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reporting_instance(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reporting_instance = Some(value.into());
         self
     }
@@ -3975,7 +4122,7 @@ impl EventApplyConfiguration {
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -4030,21 +4177,21 @@ impl EventSeriesApplyConfiguration {
 pub struct EventSourceApplyConfiguration {
     /// Component from which the event is generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<String>,
+    pub component: Option<clientgo_apimachinery::Str>,
     /// Node name on which the event is generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
 }
 
 impl EventSourceApplyConfiguration {
     /// Sets `component`.
-    pub fn with_component(mut self, value: impl Into<String>) -> Self {
+    pub fn with_component(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.component = Some(value.into());
         self
     }
 
     /// Sets `host`.
-    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+    pub fn with_host(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.host = Some(value.into());
         self
     }
@@ -4057,7 +4204,7 @@ pub struct EvictionResponderApplyConfiguration {
     ///
     /// It must be a valid domain-prefixed key (such as "acme.io/foo"). Domain names *.k8s.io and *.kubernetes.io are reserved. This field must be unique for each responder. This field is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// priority for this responder. Higher priorities are selected first by the evictionrequest-controller. If there are responders with the same priority, the responder whose domain name comes first in the alphabetical higher domain order, will be picked. This means that the top domain labels are compared alphabetically first, followed by the lower domain labels. The key is compared last.
     ///
     /// The responder that is the managing controller of the pod should set the value of this field to 10000 to allow both for preemption or fallback registration by other responders.
@@ -4069,7 +4216,7 @@ pub struct EvictionResponderApplyConfiguration {
 
 impl EvictionResponderApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -4086,12 +4233,15 @@ impl EvictionResponderApplyConfiguration {
 pub struct ExecActionApplyConfiguration {
     /// Command is the command line to execute inside the container, the working directory for the command  is root ('/') in the container's filesystem. The command is simply exec'd, it is not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<Vec<String>>,
+    pub command: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ExecActionApplyConfiguration {
     /// Appends to `command`.
-    pub fn with_command(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_command(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.command
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -4104,7 +4254,7 @@ impl ExecActionApplyConfiguration {
 pub struct FCVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// lun is Optional: FC target lun number
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lun: Option<i32>,
@@ -4117,15 +4267,15 @@ pub struct FCVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_wwns: Option<Vec<String>>,
+    pub target_wwns: Option<Vec<clientgo_apimachinery::Str>>,
     /// wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wwids: Option<Vec<String>>,
+    pub wwids: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl FCVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -4143,7 +4293,10 @@ impl FCVolumeSourceApplyConfiguration {
     }
 
     /// Appends to `targetWWNs`.
-    pub fn with_target_wwns(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_target_wwns(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.target_wwns
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -4151,7 +4304,10 @@ impl FCVolumeSourceApplyConfiguration {
     }
 
     /// Appends to `wwids`.
-    pub fn with_wwids(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_wwids(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.wwids
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -4164,7 +4320,7 @@ impl FCVolumeSourceApplyConfiguration {
 pub struct FileKeySelectorApplyConfiguration {
     /// The key within the env file. An invalid key will prevent the pod from starting. The keys defined within a source may consist of any printable ASCII characters except '='. During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Specify whether the file or its key must be defined. If the file or key does not exist, then the env var is not published. If optional is set to true and the specified key does not exist, the environment variable will not be set in the Pod's containers.
     ///
     /// If optional is set to false and the specified key does not exist, an error will be returned during Pod creation.
@@ -4172,19 +4328,19 @@ pub struct FileKeySelectorApplyConfiguration {
     pub optional: Option<bool>,
     /// The path within the volume from which to select the file. Must be relative and may not contain the '..' path or start with '..'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// The name of the volume mount containing the env file.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl FileKeySelectorApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
@@ -4196,13 +4352,13 @@ impl FileKeySelectorApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `volumeName`.
-    pub fn with_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_name = Some(value.into());
         self
     }
@@ -4213,13 +4369,13 @@ impl FileKeySelectorApplyConfiguration {
 pub struct FlexPersistentVolumeSourceApplyConfiguration {
     /// driver is the name of the driver to use for this volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// fsType is the Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// options is Optional: this field holds extra command options if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<clientgo_apimachinery::StringMap<String>>,
+    pub options: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4230,13 +4386,13 @@ pub struct FlexPersistentVolumeSourceApplyConfiguration {
 
 impl FlexPersistentVolumeSourceApplyConfiguration {
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -4244,11 +4400,16 @@ impl FlexPersistentVolumeSourceApplyConfiguration {
     /// Adds entries to `options`.
     pub fn with_options(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.options
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -4270,13 +4431,13 @@ impl FlexPersistentVolumeSourceApplyConfiguration {
 pub struct FlexVolumeSourceApplyConfiguration {
     /// driver is the name of the driver to use for this volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// options is Optional: this field holds extra command options if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<clientgo_apimachinery::StringMap<String>>,
+    pub options: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4287,13 +4448,13 @@ pub struct FlexVolumeSourceApplyConfiguration {
 
 impl FlexVolumeSourceApplyConfiguration {
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -4301,11 +4462,16 @@ impl FlexVolumeSourceApplyConfiguration {
     /// Adds entries to `options`.
     pub fn with_options(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.options
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -4331,25 +4497,25 @@ pub struct FlockerVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub dataset_name: Option<String>,
+    pub dataset_name: Option<clientgo_apimachinery::Str>,
     /// datasetUUID is the UUID of the dataset. This is unique identifier of a Flocker dataset
     #[serde(
         rename = "datasetUUID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub dataset_uuid: Option<String>,
+    pub dataset_uuid: Option<clientgo_apimachinery::Str>,
 }
 
 impl FlockerVolumeSourceApplyConfiguration {
     /// Sets `datasetName`.
-    pub fn with_dataset_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_dataset_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.dataset_name = Some(value.into());
         self
     }
 
     /// Sets `datasetUUID`.
-    pub fn with_dataset_uuid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_dataset_uuid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.dataset_uuid = Some(value.into());
         self
     }
@@ -4360,13 +4526,13 @@ impl FlockerVolumeSourceApplyConfiguration {
 pub struct GCEPersistentDiskVolumeSourceApplyConfiguration {
     /// fsType is filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty). More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
     /// pdName is unique name of the PD resource in GCE. Used to identify the disk in GCE. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(rename = "pdName", default, skip_serializing_if = "Option::is_none")]
-    pub pd_name: Option<String>,
+    pub pd_name: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4374,7 +4540,7 @@ pub struct GCEPersistentDiskVolumeSourceApplyConfiguration {
 
 impl GCEPersistentDiskVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -4386,7 +4552,7 @@ impl GCEPersistentDiskVolumeSourceApplyConfiguration {
     }
 
     /// Sets `pdName`.
-    pub fn with_pd_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pd_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pd_name = Some(value.into());
         self
     }
@@ -4409,7 +4575,7 @@ pub struct GRPCActionApplyConfiguration {
     ///
     /// - `"TLS"` indicates that the probe should connect using TLS without certificate verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<clientgo_apimachinery::Str>,
     /// Port number of the gRPC service. Number must be in the range 1 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -4417,12 +4583,12 @@ pub struct GRPCActionApplyConfiguration {
     ///
     /// If this is not specified, the default behavior is defined by gRPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<clientgo_apimachinery::Str>,
 }
 
 impl GRPCActionApplyConfiguration {
     /// Sets `mode`.
-    pub fn with_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -4434,7 +4600,7 @@ impl GRPCActionApplyConfiguration {
     }
 
     /// Sets `service`.
-    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+    pub fn with_service(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.service = Some(value.into());
         self
     }
@@ -4445,30 +4611,30 @@ impl GRPCActionApplyConfiguration {
 pub struct GitRepoVolumeSourceApplyConfiguration {
     /// directory is the target directory name. Must not contain or start with '..'.  If '.' is supplied, the volume directory will be the git repository.  Otherwise, if specified, the volume will contain the git repository in the subdirectory with the given name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<String>,
+    pub directory: Option<clientgo_apimachinery::Str>,
     /// repository is the URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repository: Option<String>,
+    pub repository: Option<clientgo_apimachinery::Str>,
     /// revision is the commit hash for the specified revision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revision: Option<String>,
+    pub revision: Option<clientgo_apimachinery::Str>,
 }
 
 impl GitRepoVolumeSourceApplyConfiguration {
     /// Sets `directory`.
-    pub fn with_directory(mut self, value: impl Into<String>) -> Self {
+    pub fn with_directory(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.directory = Some(value.into());
         self
     }
 
     /// Sets `repository`.
-    pub fn with_repository(mut self, value: impl Into<String>) -> Self {
+    pub fn with_repository(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.repository = Some(value.into());
         self
     }
 
     /// Sets `revision`.
-    pub fn with_revision(mut self, value: impl Into<String>) -> Self {
+    pub fn with_revision(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.revision = Some(value.into());
         self
     }
@@ -4479,17 +4645,17 @@ impl GitRepoVolumeSourceApplyConfiguration {
 pub struct GlusterfsPersistentVolumeSourceApplyConfiguration {
     /// endpoints is the endpoint name that details Glusterfs topology. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoints: Option<String>,
+    pub endpoints: Option<clientgo_apimachinery::Str>,
     /// endpointsNamespace is the namespace that contains Glusterfs endpoint. If this field is empty, the EndpointNamespace defaults to the same namespace as the bound PVC. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(
         rename = "endpointsNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub endpoints_namespace: Option<String>,
+    pub endpoints_namespace: Option<clientgo_apimachinery::Str>,
     /// path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4497,19 +4663,22 @@ pub struct GlusterfsPersistentVolumeSourceApplyConfiguration {
 
 impl GlusterfsPersistentVolumeSourceApplyConfiguration {
     /// Sets `endpoints`.
-    pub fn with_endpoints(mut self, value: impl Into<String>) -> Self {
+    pub fn with_endpoints(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.endpoints = Some(value.into());
         self
     }
 
     /// Sets `endpointsNamespace`.
-    pub fn with_endpoints_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_endpoints_namespace(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.endpoints_namespace = Some(value.into());
         self
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -4526,10 +4695,10 @@ impl GlusterfsPersistentVolumeSourceApplyConfiguration {
 pub struct GlusterfsVolumeSourceApplyConfiguration {
     /// endpoints is the endpoint name that details Glusterfs topology.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoints: Option<String>,
+    pub endpoints: Option<clientgo_apimachinery::Str>,
     /// path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4537,13 +4706,13 @@ pub struct GlusterfsVolumeSourceApplyConfiguration {
 
 impl GlusterfsVolumeSourceApplyConfiguration {
     /// Sets `endpoints`.
-    pub fn with_endpoints(mut self, value: impl Into<String>) -> Self {
+    pub fn with_endpoints(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.endpoints = Some(value.into());
         self
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -4560,7 +4729,7 @@ impl GlusterfsVolumeSourceApplyConfiguration {
 pub struct HTTPGetActionApplyConfiguration {
     /// Host name to connect to, defaults to the pod IP. You probably want to set "Host" in httpHeaders instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
     /// Custom headers to set in the request. HTTP allows repeated headers.
     #[serde(
         rename = "httpHeaders",
@@ -4570,7 +4739,7 @@ pub struct HTTPGetActionApplyConfiguration {
     pub http_headers: Option<Vec<HTTPHeaderApplyConfiguration>>,
     /// Path to access on the HTTP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// Name or number of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<clientgo_apimachinery::IntOrString>,
@@ -4582,7 +4751,7 @@ pub struct HTTPGetActionApplyConfiguration {
     ///
     /// - `"HTTP2"` uses HTTP/2. Currently, only cleartext with prior knowledge (h2c) is supported, and must be used with scheme HTTP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
     /// Scheme to use for connecting to the host. Defaults to HTTP.
     ///
     /// Possible enum values:
@@ -4591,12 +4760,12 @@ pub struct HTTPGetActionApplyConfiguration {
     ///
     /// - `"HTTPS"` means that the scheme used will be https://
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
+    pub scheme: Option<clientgo_apimachinery::Str>,
 }
 
 impl HTTPGetActionApplyConfiguration {
     /// Sets `host`.
-    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+    pub fn with_host(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.host = Some(value.into());
         self
     }
@@ -4611,7 +4780,7 @@ impl HTTPGetActionApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -4623,13 +4792,13 @@ impl HTTPGetActionApplyConfiguration {
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
     /// Sets `scheme`.
-    pub fn with_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scheme(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scheme = Some(value.into());
         self
     }
@@ -4640,21 +4809,21 @@ impl HTTPGetActionApplyConfiguration {
 pub struct HTTPHeaderApplyConfiguration {
     /// The header field name. This will be canonicalized upon output, so case-variant names will be understood as the same header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// The header field value
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl HTTPHeaderApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -4665,15 +4834,18 @@ impl HTTPHeaderApplyConfiguration {
 pub struct HostAliasApplyConfiguration {
     /// Hostnames for the above IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostnames: Option<Vec<String>>,
+    pub hostnames: Option<Vec<clientgo_apimachinery::Str>>,
     /// IP address of the host file entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
 }
 
 impl HostAliasApplyConfiguration {
     /// Appends to `hostnames`.
-    pub fn with_hostnames(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_hostnames(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.hostnames
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -4681,7 +4853,7 @@ impl HostAliasApplyConfiguration {
     }
 
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip = Some(value.into());
         self
     }
@@ -4692,12 +4864,12 @@ impl HostAliasApplyConfiguration {
 pub struct HostIPApplyConfiguration {
     /// IP is the IP address assigned to the host
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
 }
 
 impl HostIPApplyConfiguration {
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip = Some(value.into());
         self
     }
@@ -4708,7 +4880,7 @@ impl HostIPApplyConfiguration {
 pub struct HostPathVolumeSourceApplyConfiguration {
     /// path of the directory on the host. If the path is a symlink, it will follow the link to the real path. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
     ///
     /// Possible enum values:
@@ -4729,18 +4901,18 @@ pub struct HostPathVolumeSourceApplyConfiguration {
     ///
     /// - `"Socket"` A UNIX socket must exist at the given path
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl HostPathVolumeSourceApplyConfiguration {
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -4765,30 +4937,30 @@ pub struct ISCSIPersistentVolumeSourceApplyConfiguration {
     pub chap_auth_session: Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface \<target portal\>:\<volume name\> will be created for the connection.
     #[serde(
         rename = "initiatorName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub initiator_name: Option<String>,
+    pub initiator_name: Option<clientgo_apimachinery::Str>,
     /// iqn is Target iSCSI Qualified Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iqn: Option<String>,
+    pub iqn: Option<clientgo_apimachinery::Str>,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
     #[serde(
         rename = "iscsiInterface",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub iscsi_interface: Option<String>,
+    pub iscsi_interface: Option<clientgo_apimachinery::Str>,
     /// lun is iSCSI Target Lun number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lun: Option<i32>,
     /// portals is the iSCSI Target Portal List. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portals: Option<Vec<String>>,
+    pub portals: Option<Vec<clientgo_apimachinery::Str>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4801,7 +4973,7 @@ pub struct ISCSIPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_portal: Option<String>,
+    pub target_portal: Option<clientgo_apimachinery::Str>,
 }
 
 impl ISCSIPersistentVolumeSourceApplyConfiguration {
@@ -4818,25 +4990,25 @@ impl ISCSIPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `initiatorName`.
-    pub fn with_initiator_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_initiator_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.initiator_name = Some(value.into());
         self
     }
 
     /// Sets `iqn`.
-    pub fn with_iqn(mut self, value: impl Into<String>) -> Self {
+    pub fn with_iqn(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.iqn = Some(value.into());
         self
     }
 
     /// Sets `iscsiInterface`.
-    pub fn with_iscsi_interface(mut self, value: impl Into<String>) -> Self {
+    pub fn with_iscsi_interface(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.iscsi_interface = Some(value.into());
         self
     }
@@ -4848,7 +5020,10 @@ impl ISCSIPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Appends to `portals`.
-    pub fn with_portals(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_portals(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.portals
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -4868,7 +5043,7 @@ impl ISCSIPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `targetPortal`.
-    pub fn with_target_portal(mut self, value: impl Into<String>) -> Self {
+    pub fn with_target_portal(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.target_portal = Some(value.into());
         self
     }
@@ -4893,30 +5068,30 @@ pub struct ISCSIVolumeSourceApplyConfiguration {
     pub chap_auth_session: Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface \<target portal\>:\<volume name\> will be created for the connection.
     #[serde(
         rename = "initiatorName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub initiator_name: Option<String>,
+    pub initiator_name: Option<clientgo_apimachinery::Str>,
     /// iqn is the target iSCSI Qualified Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iqn: Option<String>,
+    pub iqn: Option<clientgo_apimachinery::Str>,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
     #[serde(
         rename = "iscsiInterface",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub iscsi_interface: Option<String>,
+    pub iscsi_interface: Option<clientgo_apimachinery::Str>,
     /// lun represents iSCSI Target Lun number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lun: Option<i32>,
     /// portals is the iSCSI Target Portal List. The portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portals: Option<Vec<String>>,
+    pub portals: Option<Vec<clientgo_apimachinery::Str>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4929,7 +5104,7 @@ pub struct ISCSIVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_portal: Option<String>,
+    pub target_portal: Option<clientgo_apimachinery::Str>,
 }
 
 impl ISCSIVolumeSourceApplyConfiguration {
@@ -4946,25 +5121,25 @@ impl ISCSIVolumeSourceApplyConfiguration {
     }
 
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `initiatorName`.
-    pub fn with_initiator_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_initiator_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.initiator_name = Some(value.into());
         self
     }
 
     /// Sets `iqn`.
-    pub fn with_iqn(mut self, value: impl Into<String>) -> Self {
+    pub fn with_iqn(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.iqn = Some(value.into());
         self
     }
 
     /// Sets `iscsiInterface`.
-    pub fn with_iscsi_interface(mut self, value: impl Into<String>) -> Self {
+    pub fn with_iscsi_interface(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.iscsi_interface = Some(value.into());
         self
     }
@@ -4976,7 +5151,10 @@ impl ISCSIVolumeSourceApplyConfiguration {
     }
 
     /// Appends to `portals`.
-    pub fn with_portals(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_portals(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.portals
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -4996,7 +5174,7 @@ impl ISCSIVolumeSourceApplyConfiguration {
     }
 
     /// Sets `targetPortal`.
-    pub fn with_target_portal(mut self, value: impl Into<String>) -> Self {
+    pub fn with_target_portal(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.target_portal = Some(value.into());
         self
     }
@@ -5019,21 +5197,21 @@ pub struct ImageVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pull_policy: Option<String>,
+    pub pull_policy: Option<clientgo_apimachinery::Str>,
     /// Required: Image or artifact reference to be used. Behaves in the same way as pod.spec.containers\[*\].image. Pull secrets will be assembled in the same way as for the container image by looking up node credentials, SA image pull secrets, and pod spec image pull secrets. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<clientgo_apimachinery::Str>,
 }
 
 impl ImageVolumeSourceApplyConfiguration {
     /// Sets `pullPolicy`.
-    pub fn with_pull_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pull_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pull_policy = Some(value.into());
         self
     }
 
     /// Sets `reference`.
-    pub fn with_reference(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reference(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reference = Some(value.into());
         self
     }
@@ -5044,12 +5222,12 @@ impl ImageVolumeSourceApplyConfiguration {
 pub struct ImageVolumeStatusApplyConfiguration {
     /// ImageRef is the digest of the image used for this volume. It should have a value that's similar to the pod's status.containerStatuses\[i\].imageID. The ImageRef length should not exceed 256 characters.
     #[serde(rename = "imageRef", default, skip_serializing_if = "Option::is_none")]
-    pub image_ref: Option<String>,
+    pub image_ref: Option<clientgo_apimachinery::Str>,
 }
 
 impl ImageVolumeStatusApplyConfiguration {
     /// Sets `imageRef`.
-    pub fn with_image_ref(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image_ref(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image_ref = Some(value.into());
         self
     }
@@ -5060,13 +5238,13 @@ impl ImageVolumeStatusApplyConfiguration {
 pub struct KeyToPathApplyConfiguration {
     /// key is the key to project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// mode is Optional: mode bits used to set permissions on this file. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i32>,
     /// path is the relative path of the file to map the key to. May not be an absolute path. May not contain the path element '..'. May not start with the string '..'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -5074,7 +5252,7 @@ pub struct KeyToPathApplyConfiguration {
 
 impl KeyToPathApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
@@ -5086,7 +5264,7 @@ impl KeyToPathApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -5245,7 +5423,7 @@ pub struct LifecycleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub stop_signal: Option<String>,
+    pub stop_signal: Option<clientgo_apimachinery::Str>,
 }
 
 impl LifecycleApplyConfiguration {
@@ -5262,7 +5440,7 @@ impl LifecycleApplyConfiguration {
     }
 
     /// Sets `stopSignal`.
-    pub fn with_stop_signal(mut self, value: impl Into<String>) -> Self {
+    pub fn with_stop_signal(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.stop_signal = Some(value.into());
         self
     }
@@ -5273,7 +5451,7 @@ impl LifecycleApplyConfiguration {
 pub struct LifecycleHandlerApplyConfiguration {
     /// Exec specifies a command to execute in the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecActionApplyConfiguration>,
+    pub exec: Option<Box<ExecActionApplyConfiguration>>,
     /// HTTPGet specifies an HTTP GET request to perform.
     #[serde(rename = "httpGet", default, skip_serializing_if = "Option::is_none")]
     pub http_get: Option<Box<HTTPGetActionApplyConfiguration>>,
@@ -5288,7 +5466,7 @@ pub struct LifecycleHandlerApplyConfiguration {
 impl LifecycleHandlerApplyConfiguration {
     /// Sets `exec`.
     pub fn with_exec(mut self, value: ExecActionApplyConfiguration) -> Self {
-        self.exec = Some(value);
+        self.exec = Some(Box::new(value));
         self
     }
 
@@ -5320,21 +5498,24 @@ pub struct LimitRangeApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec defines the limits enforced. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<LimitRangeSpecApplyConfiguration>,
+    pub spec: Option<Box<LimitRangeSpecApplyConfiguration>>,
 }
 
 impl LimitRangeApplyConfiguration {
     /// An apply configuration for the LimitRange `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("LimitRange".into()),
@@ -5348,13 +5529,13 @@ impl LimitRangeApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -5365,7 +5546,7 @@ impl LimitRangeApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -5378,7 +5559,12 @@ impl LimitRangeApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -5392,7 +5578,12 @@ impl LimitRangeApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -5404,7 +5595,10 @@ impl LimitRangeApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -5429,13 +5623,13 @@ impl LimitRangeApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -5451,7 +5645,7 @@ impl LimitRangeApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: LimitRangeSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 }
@@ -5497,67 +5691,92 @@ pub struct LimitRangeItemApplyConfiguration {
     pub min: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Type of resource that this limit applies to.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl LimitRangeItemApplyConfiguration {
     /// Adds entries to `default`.
     pub fn with_default(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.default
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `defaultRequest`.
     pub fn with_default_request(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.default_request
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `max`.
     pub fn with_max(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.max
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `maxLimitRequestRatio`.
     pub fn with_max_limit_request_ratio(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.max_limit_request_ratio
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `min`.
     pub fn with_min(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.min
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -5627,13 +5846,13 @@ impl LinuxContainerUserApplyConfiguration {
 pub struct LoadBalancerIngressApplyConfiguration {
     /// Hostname is set for load-balancer ingress points that are DNS based (typically AWS load-balancers)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// IP is set for load-balancer ingress points that are IP based (typically GCE or OpenStack load-balancers)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
     /// IPMode specifies how the load-balancer IP behaves, and may only be specified when the ip field is specified. Setting this to "VIP" indicates that traffic is delivered to the node with the destination set to the load-balancer's IP and port. Setting this to "Proxy" indicates that traffic is delivered to the node or pod with the destination set to the node's IP and node port or the pod's IP and port. Service implementations may use this information to adjust traffic routing.
     #[serde(rename = "ipMode", default, skip_serializing_if = "Option::is_none")]
-    pub ip_mode: Option<String>,
+    pub ip_mode: Option<clientgo_apimachinery::Str>,
     /// Ports is a list of records of service ports If used, every port defined in the service should have an entry in it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<PortStatusApplyConfiguration>>,
@@ -5641,19 +5860,19 @@ pub struct LoadBalancerIngressApplyConfiguration {
 
 impl LoadBalancerIngressApplyConfiguration {
     /// Sets `hostname`.
-    pub fn with_hostname(mut self, value: impl Into<String>) -> Self {
+    pub fn with_hostname(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.hostname = Some(value.into());
         self
     }
 
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip = Some(value.into());
         self
     }
 
     /// Sets `ipMode`.
-    pub fn with_ip_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip_mode = Some(value.into());
         self
     }
@@ -5692,12 +5911,12 @@ impl LoadBalancerStatusApplyConfiguration {
 pub struct LocalObjectReferenceApplyConfiguration {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl LocalObjectReferenceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -5708,21 +5927,21 @@ impl LocalObjectReferenceApplyConfiguration {
 pub struct LocalVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
 }
 
 impl LocalVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -5759,25 +5978,28 @@ pub struct ModifyVolumeStatusApplyConfiguration {
     ///
     /// - `"Pending"` Pending indicates that the PersistentVolumeClaim cannot be modified due to unmet requirements, such as the specified VolumeAttributesClass not existing
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the PVC currently being reconciled
     #[serde(
         rename = "targetVolumeAttributesClassName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_volume_attributes_class_name: Option<String>,
+    pub target_volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl ModifyVolumeStatusApplyConfiguration {
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `targetVolumeAttributesClassName`.
-    pub fn with_target_volume_attributes_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_target_volume_attributes_class_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.target_volume_attributes_class_name = Some(value.into());
         self
     }
@@ -5788,18 +6010,18 @@ impl ModifyVolumeStatusApplyConfiguration {
 pub struct NFSVolumeSourceApplyConfiguration {
     /// path that is exported by the NFS server. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the NFS export to be mounted with read-only permissions. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// server is the hostname or IP address of the NFS server. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
+    pub server: Option<clientgo_apimachinery::Str>,
 }
 
 impl NFSVolumeSourceApplyConfiguration {
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -5811,7 +6033,7 @@ impl NFSVolumeSourceApplyConfiguration {
     }
 
     /// Sets `server`.
-    pub fn with_server(mut self, value: impl Into<String>) -> Self {
+    pub fn with_server(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.server = Some(value.into());
         self
     }
@@ -5826,16 +6048,16 @@ pub struct NamespaceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// Spec defines the behavior of the Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<NamespaceSpecApplyConfiguration>,
+    pub spec: Option<Box<NamespaceSpecApplyConfiguration>>,
     /// Status describes the current status of a Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Box<NamespaceStatusApplyConfiguration>>,
@@ -5843,7 +6065,7 @@ pub struct NamespaceApplyConfiguration {
 
 impl NamespaceApplyConfiguration {
     /// An apply configuration for the Namespace `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Namespace".into()),
@@ -5855,13 +6077,13 @@ impl NamespaceApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -5872,7 +6094,7 @@ impl NamespaceApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -5885,7 +6107,12 @@ impl NamespaceApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -5899,7 +6126,12 @@ impl NamespaceApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -5911,7 +6143,10 @@ impl NamespaceApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -5936,13 +6171,13 @@ impl NamespaceApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -5958,7 +6193,7 @@ impl NamespaceApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: NamespaceSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
@@ -5993,16 +6228,16 @@ pub struct NamespaceConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type of namespace controller condition.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl NamespaceConditionApplyConfiguration {
@@ -6013,25 +6248,25 @@ impl NamespaceConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -6042,12 +6277,15 @@ impl NamespaceConditionApplyConfiguration {
 pub struct NamespaceSpecApplyConfiguration {
     /// Finalizers is an opaque list of values that must be empty to permanently remove object from storage. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finalizers: Option<Vec<String>>,
+    pub finalizers: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NamespaceSpecApplyConfiguration {
     /// Appends to `finalizers`.
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.finalizers
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -6069,7 +6307,7 @@ pub struct NamespaceStatusApplyConfiguration {
     ///
     /// - `"Terminating"` means the namespace is undergoing graceful termination
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
 }
 
 impl NamespaceStatusApplyConfiguration {
@@ -6083,7 +6321,7 @@ impl NamespaceStatusApplyConfiguration {
     }
 
     /// Sets `phase`.
-    pub fn with_phase(mut self, value: impl Into<String>) -> Self {
+    pub fn with_phase(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.phase = Some(value.into());
         self
     }
@@ -6098,10 +6336,10 @@ pub struct NodeApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -6115,7 +6353,7 @@ pub struct NodeApplyConfiguration {
 
 impl NodeApplyConfiguration {
     /// An apply configuration for the Node `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Node".into()),
@@ -6127,13 +6365,13 @@ impl NodeApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -6144,7 +6382,7 @@ impl NodeApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -6157,7 +6395,12 @@ impl NodeApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -6171,7 +6414,12 @@ impl NodeApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -6183,7 +6431,10 @@ impl NodeApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -6208,13 +6459,13 @@ impl NodeApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -6258,21 +6509,21 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for NodeApplyConfigurat
 pub struct NodeAddressApplyConfiguration {
     /// The node address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<clientgo_apimachinery::Str>,
     /// Node address type, one of Hostname, ExternalIP or InternalIP.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl NodeAddressApplyConfiguration {
     /// Sets `address`.
-    pub fn with_address(mut self, value: impl Into<String>) -> Self {
+    pub fn with_address(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.address = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -6295,7 +6546,8 @@ pub struct NodeAffinityApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub required_during_scheduling_ignored_during_execution: Option<NodeSelectorApplyConfiguration>,
+    pub required_during_scheduling_ignored_during_execution:
+        Option<Box<NodeSelectorApplyConfiguration>>,
 }
 
 impl NodeAffinityApplyConfiguration {
@@ -6315,7 +6567,7 @@ impl NodeAffinityApplyConfiguration {
         mut self,
         value: NodeSelectorApplyConfiguration,
     ) -> Self {
-        self.required_during_scheduling_ignored_during_execution = Some(value);
+        self.required_during_scheduling_ignored_during_execution = Some(Box::new(value));
         self
     }
 }
@@ -6325,7 +6577,7 @@ impl NodeAffinityApplyConfiguration {
 pub struct NodeAllocatableMappedResourcesApplyConfiguration {
     /// Name is the name of the resource (e.g., cpu, memory).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Quantity is the total node allocatable resource capacity allocated for the claim. This claim's allocated devices is shared by all the containers referencing the claim. Kubelet adds this value to both requests and limits at the pod-level cgroup, and to limits at the container-level cgroup for each container referencing the claim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<clientgo_apimachinery::Quantity>,
@@ -6333,7 +6585,7 @@ pub struct NodeAllocatableMappedResourcesApplyConfiguration {
 
 impl NodeAllocatableMappedResourcesApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -6350,7 +6602,7 @@ impl NodeAllocatableMappedResourcesApplyConfiguration {
 pub struct NodeAllocatableOverheadResourcesApplyConfiguration {
     /// Name is the name of the resource (e.g., cpu, memory).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// PerContainer is the variable overhead quantity applied for each container referencing the claim. The container references are recorded in `nodeAllocatableResourceClaimStatuses.containers`. The total overhead quantity allocated for the claim is computed as: Quantity = PerPod + (PerContainer * NumReferences) Kubelet accounts for this overhead in cgroups: - Pod-level cgroup (requests and limits): Kubelet adds PerPod + (PerContainer * NumReferences). - Container-level cgroup (limits only): Kubelet adds PerPod + PerContainer for each referencing container. This allows any single container to access the pod-level overhead, while the parent cgroup caps the total usage to account for PerPod exactly once. At least one of PerPod or PerContainer must be specified. Specifying neither is an invalid configuration.
     #[serde(
         rename = "perContainer",
@@ -6365,7 +6617,7 @@ pub struct NodeAllocatableOverheadResourcesApplyConfiguration {
 
 impl NodeAllocatableOverheadResourcesApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -6388,7 +6640,7 @@ impl NodeAllocatableOverheadResourcesApplyConfiguration {
 pub struct NodeAllocatableResourceClaimStatusApplyConfiguration {
     /// Containers lists the names of all containers in this pod that reference the claim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub containers: Option<Vec<String>>,
+    pub containers: Option<Vec<clientgo_apimachinery::Str>>,
     /// Mapping contains allocations through devices mapped in the device spec's `nodeAllocatableResources\[...\].mapping` field. This is used by kubelet for pod level and container-level cgroup enforcement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<Vec<NodeAllocatableMappedResourcesApplyConfiguration>>,
@@ -6401,12 +6653,15 @@ pub struct NodeAllocatableResourceClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl NodeAllocatableResourceClaimStatusApplyConfiguration {
     /// Appends to `containers`.
-    pub fn with_containers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_containers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.containers
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -6432,7 +6687,10 @@ impl NodeAllocatableResourceClaimStatusApplyConfiguration {
     }
 
     /// Sets `resourceClaimName`.
-    pub fn with_resource_claim_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_name = Some(value.into());
         self
     }
@@ -6457,16 +6715,16 @@ pub struct NodeConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type of node condition.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl NodeConditionApplyConfiguration {
@@ -6483,25 +6741,25 @@ impl NodeConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -6534,7 +6792,7 @@ pub struct NodeConfigStatusApplyConfiguration {
     pub assigned: Option<NodeConfigSourceApplyConfiguration>,
     /// Error describes any problems reconciling the Spec.ConfigSource to the Active config. Errors may occur, for example, attempting to checkpoint Spec.ConfigSource to the local Assigned record, attempting to checkpoint the payload associated with Spec.ConfigSource, attempting to load or validate the Assigned config, etc. Errors may occur at different points while syncing config. Earlier errors (e.g. download or checkpointing errors) will not result in a rollback to LastKnownGood, and may resolve across Kubelet retries. Later errors (e.g. loading or validating a checkpointed config) will result in a rollback to LastKnownGood. In the latter case, it is usually possible to resolve the error by fixing the config assigned in Spec.ConfigSource. You can find additional information for debugging by searching the error message in the Kubelet log. Error is a human-readable description of the error state; machines can check whether or not Error is empty, but should not rely on the stability of the Error text across Kubelet versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// LastKnownGood reports the checkpointed config the node will fall back to when it encounters an error attempting to use the Assigned config. The Assigned config becomes the LastKnownGood config when the node determines that the Assigned config is stable and correct. This is currently implemented as a 10-minute soak period starting when the local record of Assigned config is updated. If the Assigned config is Active at the end of this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is reset to nil (use local defaults), the LastKnownGood is also immediately reset to nil, because the local default config is always assumed good. You should not make assumptions about the node's method of determining config stability and correctness, as this may change or become configurable in the future.
     #[serde(
         rename = "lastKnownGood",
@@ -6558,7 +6816,7 @@ impl NodeConfigStatusApplyConfiguration {
     }
 
     /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+    pub fn with_error(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.error = Some(value.into());
         self
     }
@@ -6619,14 +6877,14 @@ pub struct NodePodPreemptionPolicyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub disable_resize_preemption: Option<Vec<String>>,
+    pub disable_resize_preemption: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NodePodPreemptionPolicyApplyConfiguration {
     /// Appends to `disableResizePreemption`.
     pub fn with_disable_resize_preemption(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.disable_resize_preemption
             .get_or_insert_with(Vec::new)
@@ -6643,7 +6901,7 @@ pub struct NodeRuntimeHandlerApplyConfiguration {
     pub features: Option<NodeRuntimeHandlerFeaturesApplyConfiguration>,
     /// Runtime handler name. Empty for the default runtime handler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl NodeRuntimeHandlerApplyConfiguration {
@@ -6654,7 +6912,7 @@ impl NodeRuntimeHandlerApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -6723,7 +6981,7 @@ impl NodeSelectorApplyConfiguration {
 pub struct NodeSelectorRequirementApplyConfiguration {
     /// The label key that the selector applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
     ///
     /// Possible enum values:
@@ -6740,27 +6998,30 @@ pub struct NodeSelectorRequirementApplyConfiguration {
     ///
     /// - `"NotIn"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NodeSelectorRequirementApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
     /// Appends to `values`.
-    pub fn with_values(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_values(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.values
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -6825,27 +7086,27 @@ pub struct NodeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_id: Option<String>,
+    pub external_id: Option<clientgo_apimachinery::Str>,
     /// PodCIDR represents the pod IP range assigned to the node.
     #[serde(rename = "podCIDR", default, skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<String>,
+    pub pod_cidr: Option<clientgo_apimachinery::Str>,
     /// podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for each of IPv4 and IPv6.
     #[serde(rename = "podCIDRs", default, skip_serializing_if = "Option::is_none")]
-    pub pod_cidrs: Option<Vec<String>>,
+    pub pod_cidrs: Option<Vec<clientgo_apimachinery::Str>>,
     /// PodPreemptionPolicy controls the node-level preemption behaviors for pods on this node. This is an alpha field and requires enabling the InPlacePodVerticalScalingSchedulerPreemption feature gate.
     #[serde(
         rename = "podPreemptionPolicy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_preemption_policy: Option<NodePodPreemptionPolicyApplyConfiguration>,
+    pub pod_preemption_policy: Option<Box<NodePodPreemptionPolicyApplyConfiguration>>,
     /// ID of the node assigned by the cloud provider in the format: \<ProviderName\>://\<ProviderSpecificNodeID\>
     #[serde(
         rename = "providerID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provider_id: Option<String>,
+    pub provider_id: Option<clientgo_apimachinery::Str>,
     /// If specified, the node's taints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taints: Option<Vec<TaintApplyConfiguration>>,
@@ -6862,19 +7123,22 @@ impl NodeSpecApplyConfiguration {
     }
 
     /// Sets `externalID`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_external_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.external_id = Some(value.into());
         self
     }
 
     /// Sets `podCIDR`.
-    pub fn with_pod_cidr(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pod_cidr(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pod_cidr = Some(value.into());
         self
     }
 
     /// Appends to `podCIDRs`.
-    pub fn with_pod_cidrs(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_pod_cidrs(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.pod_cidrs
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -6886,12 +7150,12 @@ impl NodeSpecApplyConfiguration {
         mut self,
         value: NodePodPreemptionPolicyApplyConfiguration,
     ) -> Self {
-        self.pod_preemption_policy = Some(value);
+        self.pod_preemption_policy = Some(Box::new(value));
         self
     }
 
     /// Sets `providerID`.
-    pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_provider_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.provider_id = Some(value.into());
         self
     }
@@ -6940,7 +7204,7 @@ pub struct NodeStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub declared_features: Option<Vec<String>>,
+    pub declared_features: Option<Vec<clientgo_apimachinery::Str>>,
     /// Features describes the set of features implemented by the CRI implementation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<NodeFeaturesApplyConfiguration>,
@@ -6960,7 +7224,7 @@ pub struct NodeStatusApplyConfiguration {
     ///
     /// - `"Terminated"` means the node has been removed from the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
     /// The available runtime handlers.
     #[serde(
         rename = "runtimeHandlers",
@@ -6981,7 +7245,7 @@ pub struct NodeStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volumes_in_use: Option<Vec<String>>,
+    pub volumes_in_use: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NodeStatusApplyConfiguration {
@@ -6997,22 +7261,32 @@ impl NodeStatusApplyConfiguration {
     /// Adds entries to `allocatable`.
     pub fn with_allocatable(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.allocatable
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `capacity`.
     pub fn with_capacity(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.capacity
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -7040,7 +7314,7 @@ impl NodeStatusApplyConfiguration {
     /// Appends to `declaredFeatures`.
     pub fn with_declared_features(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.declared_features
             .get_or_insert_with(Vec::new)
@@ -7070,7 +7344,7 @@ impl NodeStatusApplyConfiguration {
     }
 
     /// Sets `phase`.
-    pub fn with_phase(mut self, value: impl Into<String>) -> Self {
+    pub fn with_phase(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.phase = Some(value.into());
         self
     }
@@ -7100,7 +7374,7 @@ impl NodeStatusApplyConfiguration {
     /// Appends to `volumesInUse`.
     pub fn with_volumes_in_use(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.volumes_in_use
             .get_or_insert_with(Vec::new)
@@ -7130,51 +7404,51 @@ impl NodeSwapStatusApplyConfiguration {
 pub struct NodeSystemInfoApplyConfiguration {
     /// The Architecture reported by the node
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<String>,
+    pub architecture: Option<clientgo_apimachinery::Str>,
     /// Boot ID reported by the node.
     #[serde(rename = "bootID", default, skip_serializing_if = "Option::is_none")]
-    pub boot_id: Option<String>,
+    pub boot_id: Option<clientgo_apimachinery::Str>,
     /// ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).
     #[serde(
         rename = "containerRuntimeVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_runtime_version: Option<String>,
+    pub container_runtime_version: Option<clientgo_apimachinery::Str>,
     /// Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).
     #[serde(
         rename = "kernelVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub kernel_version: Option<String>,
+    pub kernel_version: Option<clientgo_apimachinery::Str>,
     /// Deprecated: KubeProxy Version reported by the node.
     #[serde(
         rename = "kubeProxyVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub kube_proxy_version: Option<String>,
+    pub kube_proxy_version: Option<clientgo_apimachinery::Str>,
     /// Kubelet Version reported by the node.
     #[serde(
         rename = "kubeletVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub kubelet_version: Option<String>,
+    pub kubelet_version: Option<clientgo_apimachinery::Str>,
     /// MachineID reported by the node. For unique machine identification in the cluster this field is preferred. Learn more from man(5) machine-id: http://man7.org/linux/man-pages/man5/machine-id.5.html
     #[serde(rename = "machineID", default, skip_serializing_if = "Option::is_none")]
-    pub machine_id: Option<String>,
+    pub machine_id: Option<clientgo_apimachinery::Str>,
     /// The Operating System reported by the node
     #[serde(
         rename = "operatingSystem",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operating_system: Option<String>,
+    pub operating_system: Option<clientgo_apimachinery::Str>,
     /// OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).
     #[serde(rename = "osImage", default, skip_serializing_if = "Option::is_none")]
-    pub os_image: Option<String>,
+    pub os_image: Option<clientgo_apimachinery::Str>,
     /// Whether the node is running in a user namespace.
     #[serde(
         rename = "runningInUserNamespace",
@@ -7191,60 +7465,63 @@ pub struct NodeSystemInfoApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_uuid: Option<String>,
+    pub system_uuid: Option<clientgo_apimachinery::Str>,
 }
 
 impl NodeSystemInfoApplyConfiguration {
     /// Sets `architecture`.
-    pub fn with_architecture(mut self, value: impl Into<String>) -> Self {
+    pub fn with_architecture(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.architecture = Some(value.into());
         self
     }
 
     /// Sets `bootID`.
-    pub fn with_boot_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_boot_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.boot_id = Some(value.into());
         self
     }
 
     /// Sets `containerRuntimeVersion`.
-    pub fn with_container_runtime_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container_runtime_version(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.container_runtime_version = Some(value.into());
         self
     }
 
     /// Sets `kernelVersion`.
-    pub fn with_kernel_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kernel_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kernel_version = Some(value.into());
         self
     }
 
     /// Sets `kubeProxyVersion`.
-    pub fn with_kube_proxy_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kube_proxy_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kube_proxy_version = Some(value.into());
         self
     }
 
     /// Sets `kubeletVersion`.
-    pub fn with_kubelet_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kubelet_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kubelet_version = Some(value.into());
         self
     }
 
     /// Sets `machineID`.
-    pub fn with_machine_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_machine_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.machine_id = Some(value.into());
         self
     }
 
     /// Sets `operatingSystem`.
-    pub fn with_operating_system(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operating_system(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operating_system = Some(value.into());
         self
     }
 
     /// Sets `osImage`.
-    pub fn with_os_image(mut self, value: impl Into<String>) -> Self {
+    pub fn with_os_image(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.os_image = Some(value.into());
         self
     }
@@ -7262,7 +7539,7 @@ impl NodeSystemInfoApplyConfiguration {
     }
 
     /// Sets `systemUUID`.
-    pub fn with_system_uuid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_system_uuid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.system_uuid = Some(value.into());
         self
     }
@@ -7277,21 +7554,21 @@ pub struct ObjectFieldSelectorApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Path of the field to select in the specified API version.
     #[serde(rename = "fieldPath", default, skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
+    pub field_path: Option<clientgo_apimachinery::Str>,
 }
 
 impl ObjectFieldSelectorApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `fieldPath`.
-    pub fn with_field_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_field_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.field_path = Some(value.into());
         self
     }
@@ -7306,70 +7583,70 @@ pub struct ObjectReferenceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers\[2\]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers\[2\]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.
     #[serde(rename = "fieldPath", default, skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
+    pub field_path: Option<clientgo_apimachinery::Str>,
     /// Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Namespace of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// Specific resourceVersion to which this reference is made, if any. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
     #[serde(
         rename = "resourceVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
     /// UID of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl ObjectReferenceApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `fieldPath`.
-    pub fn with_field_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_field_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.field_path = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `resourceVersion`.
-    pub fn with_resource_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_version = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
@@ -7384,10 +7661,10 @@ pub struct PersistentVolumeApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -7401,7 +7678,7 @@ pub struct PersistentVolumeApplyConfiguration {
 
 impl PersistentVolumeApplyConfiguration {
     /// An apply configuration for the PersistentVolume `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("PersistentVolume".into()),
@@ -7413,13 +7690,13 @@ impl PersistentVolumeApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -7430,7 +7707,7 @@ impl PersistentVolumeApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -7443,7 +7720,12 @@ impl PersistentVolumeApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -7457,7 +7739,12 @@ impl PersistentVolumeApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -7469,7 +7756,10 @@ impl PersistentVolumeApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -7494,13 +7784,13 @@ impl PersistentVolumeApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -7548,10 +7838,10 @@ pub struct PersistentVolumeClaimApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -7565,7 +7855,10 @@ pub struct PersistentVolumeClaimApplyConfiguration {
 
 impl PersistentVolumeClaimApplyConfiguration {
     /// An apply configuration for the PersistentVolumeClaim `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("PersistentVolumeClaim".into()),
@@ -7579,13 +7872,13 @@ impl PersistentVolumeClaimApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -7596,7 +7889,7 @@ impl PersistentVolumeClaimApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -7609,7 +7902,12 @@ impl PersistentVolumeClaimApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -7623,7 +7921,12 @@ impl PersistentVolumeClaimApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -7635,7 +7938,10 @@ impl PersistentVolumeClaimApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -7660,13 +7966,13 @@ impl PersistentVolumeClaimApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -7726,16 +8032,16 @@ pub struct PersistentVolumeClaimConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is the human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition. If it reports "Resizing" that means the underlying persistent volume is being resized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=state%20of%20pvc-,conditions.status,-(string)%2C%20required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type is the type of the condition. More info: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl PersistentVolumeClaimConditionApplyConfiguration {
@@ -7752,25 +8058,25 @@ impl PersistentVolumeClaimConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -7785,7 +8091,7 @@ pub struct PersistentVolumeClaimSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_modes: Option<Vec<String>>,
+    pub access_modes: Option<Vec<clientgo_apimachinery::Str>>,
     /// dataSource field can be used to specify either: * An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified data source, it will create a new volume based on the contents of the specified data source. dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified. If the namespace is specified, then dataSourceRef will not be copied to dataSource.
     #[serde(
         rename = "dataSource",
@@ -7826,14 +8132,14 @@ pub struct PersistentVolumeClaimSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class_name: Option<String>,
+    pub storage_class_name: Option<clientgo_apimachinery::Str>,
     /// volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim. If specified, the CSI driver will create or update the volume with the attributes defined in the corresponding VolumeAttributesClass. This has a different purpose than storageClassName, it can be changed after the claim is created. An empty string or nil value indicates that no VolumeAttributesClass will be applied to the claim. If the claim enters an Infeasible error state, this field can be reset to its previous value (including nil) to cancel the modification. If the resource referred to by volumeAttributesClass does not exist, this PersistentVolumeClaim will be set to a Pending state, as reflected by the modifyVolumeStatus field, until such as a resource exists. More info: https://kubernetes.io/docs/concepts/storage/volume-attributes-classes/
     #[serde(
         rename = "volumeAttributesClassName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes_class_name: Option<String>,
+    pub volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
     /// volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.
     ///
     /// Possible enum values:
@@ -7846,19 +8152,22 @@ pub struct PersistentVolumeClaimSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<clientgo_apimachinery::Str>,
     /// volumeName is the binding reference to the PersistentVolume backing this claim.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PersistentVolumeClaimSpecApplyConfiguration {
     /// Appends to `accessModes`.
-    pub fn with_access_modes(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_access_modes(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.access_modes
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -7893,25 +8202,28 @@ impl PersistentVolumeClaimSpecApplyConfiguration {
     }
 
     /// Sets `storageClassName`.
-    pub fn with_storage_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_class_name = Some(value.into());
         self
     }
 
     /// Sets `volumeAttributesClassName`.
-    pub fn with_volume_attributes_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_attributes_class_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.volume_attributes_class_name = Some(value.into());
         self
     }
 
     /// Sets `volumeMode`.
-    pub fn with_volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_mode = Some(value.into());
         self
     }
 
     /// Sets `volumeName`.
-    pub fn with_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_name = Some(value.into());
         self
     }
@@ -7926,7 +8238,7 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_modes: Option<Vec<String>>,
+    pub access_modes: Option<Vec<clientgo_apimachinery::Str>>,
     /// allocatedResourceStatuses stores status of resource being resized for the given PVC. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///
     /// * Un-prefixed keys:
@@ -7983,7 +8295,8 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocated_resource_statuses: Option<clientgo_apimachinery::StringMap<String>>,
+    pub allocated_resource_statuses:
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// allocatedResources tracks the resources allocated to a PVC including its capacity. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///
     /// * Un-prefixed keys:
@@ -8016,7 +8329,7 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub current_volume_attributes_class_name: Option<String>,
+    pub current_volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
     /// healthStatus contains the latest controller-reported health information for the volume bound to this claim.
     #[serde(
         rename = "healthStatus",
@@ -8041,12 +8354,15 @@ pub struct PersistentVolumeClaimStatusApplyConfiguration {
     ///
     /// - `"Pending"` used for PersistentVolumeClaims that are not yet bound
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
 }
 
 impl PersistentVolumeClaimStatusApplyConfiguration {
     /// Appends to `accessModes`.
-    pub fn with_access_modes(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_access_modes(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.access_modes
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -8056,33 +8372,48 @@ impl PersistentVolumeClaimStatusApplyConfiguration {
     /// Adds entries to `allocatedResourceStatuses`.
     pub fn with_allocated_resource_statuses(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.allocated_resource_statuses
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
     /// Adds entries to `allocatedResources`.
     pub fn with_allocated_resources(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.allocated_resources
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `capacity`.
     pub fn with_capacity(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.capacity
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -8096,7 +8427,10 @@ impl PersistentVolumeClaimStatusApplyConfiguration {
     }
 
     /// Sets `currentVolumeAttributesClassName`.
-    pub fn with_current_volume_attributes_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_current_volume_attributes_class_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.current_volume_attributes_class_name = Some(value.into());
         self
     }
@@ -8117,7 +8451,7 @@ impl PersistentVolumeClaimStatusApplyConfiguration {
     }
 
     /// Sets `phase`.
-    pub fn with_phase(mut self, value: impl Into<String>) -> Self {
+    pub fn with_phase(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.phase = Some(value.into());
         self
     }
@@ -8156,7 +8490,7 @@ impl PersistentVolumeClaimTemplateApplyConfiguration {
 pub struct PersistentVolumeClaimVolumeSourceApplyConfiguration {
     /// claimName is the name of a PersistentVolumeClaim in the same namespace as the pod using this volume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
     #[serde(rename = "claimName", default, skip_serializing_if = "Option::is_none")]
-    pub claim_name: Option<String>,
+    pub claim_name: Option<clientgo_apimachinery::Str>,
     /// readOnly Will force the ReadOnly setting in VolumeMounts. Default false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -8164,7 +8498,7 @@ pub struct PersistentVolumeClaimVolumeSourceApplyConfiguration {
 
 impl PersistentVolumeClaimVolumeSourceApplyConfiguration {
     /// Sets `claimName`.
-    pub fn with_claim_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_claim_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.claim_name = Some(value.into());
         self
     }
@@ -8185,7 +8519,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_modes: Option<Vec<String>>,
+    pub access_modes: Option<Vec<clientgo_apimachinery::Str>>,
     /// awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: AWSElasticBlockStore is deprecated. All operations for the in-tree awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
     #[serde(
         rename = "awsElasticBlockStore",
@@ -8252,7 +8586,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mount_options: Option<Vec<String>>,
+    pub mount_options: Option<Vec<clientgo_apimachinery::Str>>,
     /// nfs represents an NFS mount on the host. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs: Option<Box<NFSVolumeSourceApplyConfiguration>>,
@@ -8277,7 +8611,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub persistent_volume_reclaim_policy: Option<String>,
+    pub persistent_volume_reclaim_policy: Option<clientgo_apimachinery::Str>,
     /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.
     #[serde(
         rename = "photonPersistentDisk",
@@ -8307,7 +8641,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class_name: Option<String>,
+    pub storage_class_name: Option<clientgo_apimachinery::Str>,
     /// storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported. More info: https://examples.k8s.io/volumes/storageos/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storageos: Option<Box<StorageOSPersistentVolumeSourceApplyConfiguration>>,
@@ -8317,7 +8651,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes_class_name: Option<String>,
+    pub volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
     /// volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.
     ///
     /// Possible enum values:
@@ -8330,7 +8664,7 @@ pub struct PersistentVolumeSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<clientgo_apimachinery::Str>,
     /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.
     #[serde(
         rename = "vsphereVolume",
@@ -8342,7 +8676,10 @@ pub struct PersistentVolumeSpecApplyConfiguration {
 
 impl PersistentVolumeSpecApplyConfiguration {
     /// Appends to `accessModes`.
-    pub fn with_access_modes(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_access_modes(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.access_modes
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -8376,11 +8713,16 @@ impl PersistentVolumeSpecApplyConfiguration {
     /// Adds entries to `capacity`.
     pub fn with_capacity(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.capacity
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -8465,7 +8807,7 @@ impl PersistentVolumeSpecApplyConfiguration {
     /// Appends to `mountOptions`.
     pub fn with_mount_options(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.mount_options
             .get_or_insert_with(Vec::new)
@@ -8486,7 +8828,10 @@ impl PersistentVolumeSpecApplyConfiguration {
     }
 
     /// Sets `persistentVolumeReclaimPolicy`.
-    pub fn with_persistent_volume_reclaim_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_persistent_volume_reclaim_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.persistent_volume_reclaim_policy = Some(value.into());
         self
     }
@@ -8525,7 +8870,7 @@ impl PersistentVolumeSpecApplyConfiguration {
     }
 
     /// Sets `storageClassName`.
-    pub fn with_storage_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_class_name = Some(value.into());
         self
     }
@@ -8540,13 +8885,16 @@ impl PersistentVolumeSpecApplyConfiguration {
     }
 
     /// Sets `volumeAttributesClassName`.
-    pub fn with_volume_attributes_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_attributes_class_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.volume_attributes_class_name = Some(value.into());
         self
     }
 
     /// Sets `volumeMode`.
-    pub fn with_volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_mode = Some(value.into());
         self
     }
@@ -8573,7 +8921,7 @@ pub struct PersistentVolumeStatusApplyConfiguration {
     pub last_phase_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable message indicating details about why the volume is in this state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase
     ///
     /// Possible enum values:
@@ -8588,10 +8936,10 @@ pub struct PersistentVolumeStatusApplyConfiguration {
     ///
     /// - `"Released"` used for PersistentVolumes where the bound PersistentVolumeClaim was deleted released volumes must be recycled before becoming available again this phase is used by the persistent volume claim binder to signal to another process to reclaim the resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
     /// reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl PersistentVolumeStatusApplyConfiguration {
@@ -8605,19 +8953,19 @@ impl PersistentVolumeStatusApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `phase`.
-    pub fn with_phase(mut self, value: impl Into<String>) -> Self {
+    pub fn with_phase(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.phase = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
@@ -8628,21 +8976,21 @@ impl PersistentVolumeStatusApplyConfiguration {
 pub struct PhotonPersistentDiskVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// pdID is the ID that identifies Photon Controller persistent disk
     #[serde(rename = "pdID", default, skip_serializing_if = "Option::is_none")]
-    pub pd_id: Option<String>,
+    pub pd_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl PhotonPersistentDiskVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `pdID`.
-    pub fn with_pd_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pd_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pd_id = Some(value.into());
         self
     }
@@ -8657,10 +9005,10 @@ pub struct PodApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -8674,7 +9022,10 @@ pub struct PodApplyConfiguration {
 
 impl PodApplyConfiguration {
     /// An apply configuration for the Pod `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Pod".into()),
@@ -8688,13 +9039,13 @@ impl PodApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -8705,7 +9056,7 @@ impl PodApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -8718,7 +9069,12 @@ impl PodApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -8732,7 +9088,12 @@ impl PodApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -8744,7 +9105,10 @@ impl PodApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -8769,13 +9133,13 @@ impl PodApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -8875,14 +9239,14 @@ pub struct PodAffinityTermApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_label_keys: Option<Vec<String>>,
+    pub match_label_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. The keys are used to lookup values from the incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)` to select the group of existing pods which pods will be taken into consideration for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming pod labels will be ignored. The default value is empty. The same key is forbidden to exist in both mismatchLabelKeys and labelSelector. Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
     #[serde(
         rename = "mismatchLabelKeys",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mismatch_label_keys: Option<Vec<String>>,
+    pub mismatch_label_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// A label query over the set of namespaces that the term applies to. The term is applied to the union of the namespaces selected by this field and the ones listed in the namespaces field. null selector and null or empty namespaces list means "this pod's namespace". An empty selector ({}) matches all namespaces.
     #[serde(
         rename = "namespaceSelector",
@@ -8892,14 +9256,14 @@ pub struct PodAffinityTermApplyConfiguration {
     pub namespace_selector: Option<crate::meta::v1::apply::LabelSelectorApplyConfiguration>,
     /// namespaces specifies a static list of namespace names that the term applies to. The term is applied to the union of the namespaces listed in this field and the ones selected by namespaceSelector. null or empty namespaces list and null namespaceSelector means "this pod's namespace".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<Vec<String>>,
+    pub namespaces: Option<Vec<clientgo_apimachinery::Str>>,
     /// This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyKey matches that of any node on which any of the selected pods is running. Empty topologyKey is not allowed.
     #[serde(
         rename = "topologyKey",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_key: Option<String>,
+    pub topology_key: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodAffinityTermApplyConfiguration {
@@ -8915,7 +9279,7 @@ impl PodAffinityTermApplyConfiguration {
     /// Appends to `matchLabelKeys`.
     pub fn with_match_label_keys(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.match_label_keys
             .get_or_insert_with(Vec::new)
@@ -8926,7 +9290,7 @@ impl PodAffinityTermApplyConfiguration {
     /// Appends to `mismatchLabelKeys`.
     pub fn with_mismatch_label_keys(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.mismatch_label_keys
             .get_or_insert_with(Vec::new)
@@ -8944,7 +9308,10 @@ impl PodAffinityTermApplyConfiguration {
     }
 
     /// Appends to `namespaces`.
-    pub fn with_namespaces(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_namespaces(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.namespaces
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -8952,7 +9319,7 @@ impl PodAffinityTermApplyConfiguration {
     }
 
     /// Sets `topologyKey`.
-    pub fn with_topology_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_topology_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.topology_key = Some(value.into());
         self
     }
@@ -9014,7 +9381,7 @@ pub struct PodCertificateProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub certificate_chain_path: Option<String>,
+    pub certificate_chain_path: Option<clientgo_apimachinery::Str>,
     /// Write the credential bundle at this path in the projected volume.
     ///
     /// The credential bundle is a single file that contains multiple PEM blocks. The first PEM block is a PRIVATE KEY block, containing a PKCS#8 private key.
@@ -9027,17 +9394,17 @@ pub struct PodCertificateProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub credential_bundle_path: Option<String>,
+    pub credential_bundle_path: Option<clientgo_apimachinery::Str>,
     /// Write the key at this path in the projected volume.
     ///
     /// Most applications should use credentialBundlePath.  When using keyPath and certificateChainPath, your application needs to check that the key and leaf certificate are consistent, because it is possible to read the files mid-rotation.
     #[serde(rename = "keyPath", default, skip_serializing_if = "Option::is_none")]
-    pub key_path: Option<String>,
+    pub key_path: Option<clientgo_apimachinery::Str>,
     /// The type of keypair Kubelet will generate for the pod.
     ///
     /// Valid values are "RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", and "ED25519".
     #[serde(rename = "keyType", default, skip_serializing_if = "Option::is_none")]
-    pub key_type: Option<String>,
+    pub key_type: Option<clientgo_apimachinery::Str>,
     /// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
     ///
     /// Kubelet copies this value verbatim into the PodCertificateRequests it generates for this projection.
@@ -9057,7 +9424,7 @@ pub struct PodCertificateProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -9073,30 +9440,36 @@ pub struct PodCertificateProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
+    pub user_annotations: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl PodCertificateProjectionApplyConfiguration {
     /// Sets `certificateChainPath`.
-    pub fn with_certificate_chain_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_certificate_chain_path(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.certificate_chain_path = Some(value.into());
         self
     }
 
     /// Sets `credentialBundlePath`.
-    pub fn with_credential_bundle_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_credential_bundle_path(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.credential_bundle_path = Some(value.into());
         self
     }
 
     /// Sets `keyPath`.
-    pub fn with_key_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key_path = Some(value.into());
         self
     }
 
     /// Sets `keyType`.
-    pub fn with_key_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key_type = Some(value.into());
         self
     }
@@ -9108,7 +9481,7 @@ impl PodCertificateProjectionApplyConfiguration {
     }
 
     /// Sets `signerName`.
-    pub fn with_signer_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_signer_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.signer_name = Some(value.into());
         self
     }
@@ -9122,11 +9495,16 @@ impl PodCertificateProjectionApplyConfiguration {
     /// Adds entries to `userAnnotations`.
     pub fn with_user_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.user_annotations
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 }
@@ -9150,7 +9528,7 @@ pub struct PodConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// If set, this represents the .metadata.generation that the pod condition was set based upon.
     #[serde(
         rename = "observedGeneration",
@@ -9160,13 +9538,13 @@ pub struct PodConditionApplyConfiguration {
     pub observed_generation: Option<i64>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type is the type of the condition. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodConditionApplyConfiguration {
@@ -9183,7 +9561,7 @@ impl PodConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
@@ -9195,19 +9573,19 @@ impl PodConditionApplyConfiguration {
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -9218,18 +9596,21 @@ impl PodConditionApplyConfiguration {
 pub struct PodDNSConfigApplyConfiguration {
     /// A list of DNS name server IP addresses. This will be appended to the base nameservers generated from DNSPolicy. Duplicated nameservers will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nameservers: Option<Vec<String>>,
+    pub nameservers: Option<Vec<clientgo_apimachinery::Str>>,
     /// A list of DNS resolver options. This will be merged with the base options generated from DNSPolicy. Duplicated entries will be removed. Resolution options given in Options will override those that appear in the base DNSPolicy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<PodDNSConfigOptionApplyConfiguration>>,
     /// A list of DNS search domains for host-name lookup. This will be appended to the base search paths generated from DNSPolicy. Duplicated search paths will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub searches: Option<Vec<String>>,
+    pub searches: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl PodDNSConfigApplyConfiguration {
     /// Appends to `nameservers`.
-    pub fn with_nameservers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_nameservers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.nameservers
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -9246,7 +9627,10 @@ impl PodDNSConfigApplyConfiguration {
     }
 
     /// Appends to `searches`.
-    pub fn with_searches(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_searches(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.searches
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -9259,21 +9643,21 @@ impl PodDNSConfigApplyConfiguration {
 pub struct PodDNSConfigOptionApplyConfiguration {
     /// Name is this DNS resolver option's name. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Value is this DNS resolver option's value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodDNSConfigOptionApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -9295,7 +9679,7 @@ pub struct PodExtendedResourceClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodExtendedResourceClaimStatusApplyConfiguration {
@@ -9311,7 +9695,10 @@ impl PodExtendedResourceClaimStatusApplyConfiguration {
     }
 
     /// Sets `resourceClaimName`.
-    pub fn with_resource_claim_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_name = Some(value.into());
         self
     }
@@ -9322,12 +9709,12 @@ impl PodExtendedResourceClaimStatusApplyConfiguration {
 pub struct PodIPApplyConfiguration {
     /// IP is the IP address assigned to the pod
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodIPApplyConfiguration {
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip = Some(value.into());
         self
     }
@@ -9338,12 +9725,12 @@ impl PodIPApplyConfiguration {
 pub struct PodOSApplyConfiguration {
     /// Name is the name of the operating system. The currently supported values are linux and windows. Additional value may be defined in future and can be one of: https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration Clients should expect to handle additional values and treat unrecognized values in this field as os: null
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodOSApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -9358,12 +9745,12 @@ pub struct PodReadinessGateApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub condition_type: Option<String>,
+    pub condition_type: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodReadinessGateApplyConfiguration {
     /// Sets `conditionType`.
-    pub fn with_condition_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_condition_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.condition_type = Some(value.into());
         self
     }
@@ -9374,7 +9761,7 @@ impl PodReadinessGateApplyConfiguration {
 pub struct PodResourceClaimApplyConfiguration {
     /// Name uniquely identifies this resource claim inside the pod. This must be a DNS_LABEL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// ResourceClaimName is the name of a ResourceClaim object in the same namespace as this pod.
     ///
     /// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
@@ -9383,7 +9770,7 @@ pub struct PodResourceClaimApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
     /// ResourceClaimTemplateName is the name of a ResourceClaimTemplate object in the same namespace as this pod.
     ///
     /// The template will be used to create a new ResourceClaim, which will be bound to this pod. When this pod is deleted, the ResourceClaim will also be deleted. The pod name and resource name, along with a generated component, will be used to form a unique name for the ResourceClaim, which will be recorded in pod.status.resourceClaimStatuses.
@@ -9398,24 +9785,30 @@ pub struct PodResourceClaimApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_template_name: Option<String>,
+    pub resource_claim_template_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodResourceClaimApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `resourceClaimName`.
-    pub fn with_resource_claim_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_name = Some(value.into());
         self
     }
 
     /// Sets `resourceClaimTemplateName`.
-    pub fn with_resource_claim_template_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_template_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_template_name = Some(value.into());
         self
     }
@@ -9426,7 +9819,7 @@ impl PodResourceClaimApplyConfiguration {
 pub struct PodResourceClaimStatusApplyConfiguration {
     /// Name uniquely identifies this resource claim inside the pod. This must match the name of an entry in pod.spec.resourceClaims, which implies that the string must be a DNS_LABEL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the Pod in the namespace of the Pod.
     ///
     /// When the DRAWorkloadResourceClaims feature is enabled and the corresponding PodResourceClaim matches a PodGroupResourceClaim made by the Pod's PodGroup, then this is the name of the ResourceClaim generated and reserved for the PodGroup.
@@ -9437,18 +9830,21 @@ pub struct PodResourceClaimStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodResourceClaimStatusApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `resourceClaimName`.
-    pub fn with_resource_claim_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_name = Some(value.into());
         self
     }
@@ -9459,12 +9855,12 @@ impl PodResourceClaimStatusApplyConfiguration {
 pub struct PodSchedulingGateApplyConfiguration {
     /// Name of the scheduling gate. Each scheduling gate must have a unique name field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodSchedulingGateApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -9479,12 +9875,12 @@ pub struct PodSchedulingGroupApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_group_name: Option<String>,
+    pub pod_group_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodSchedulingGroupApplyConfiguration {
     /// Sets `podGroupName`.
-    pub fn with_pod_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pod_group_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pod_group_name = Some(value.into());
         self
     }
@@ -9519,7 +9915,7 @@ pub struct PodSecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub fs_group_change_policy: Option<String>,
+    pub fs_group_change_policy: Option<clientgo_apimachinery::Str>,
     /// The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "runAsGroup",
@@ -9553,7 +9949,7 @@ pub struct PodSecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub se_linux_change_policy: Option<String>,
+    pub se_linux_change_policy: Option<clientgo_apimachinery::Str>,
     /// The SELinux context to be applied to all containers. If unspecified, the container runtime will allocate a random SELinux context for each container.  May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "seLinuxOptions",
@@ -9587,7 +9983,7 @@ pub struct PodSecurityContextApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub supplemental_groups_policy: Option<String>,
+    pub supplemental_groups_policy: Option<clientgo_apimachinery::Str>,
     /// Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported sysctls (by the container runtime) might fail to launch. Note that this field cannot be set when spec.os.name is windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sysctls: Option<Vec<SysctlApplyConfiguration>>,
@@ -9614,7 +10010,10 @@ impl PodSecurityContextApplyConfiguration {
     }
 
     /// Sets `fsGroupChangePolicy`.
-    pub fn with_fs_group_change_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_group_change_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.fs_group_change_policy = Some(value.into());
         self
     }
@@ -9638,7 +10037,10 @@ impl PodSecurityContextApplyConfiguration {
     }
 
     /// Sets `seLinuxChangePolicy`.
-    pub fn with_se_linux_change_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_se_linux_change_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.se_linux_change_policy = Some(value.into());
         self
     }
@@ -9664,7 +10066,10 @@ impl PodSecurityContextApplyConfiguration {
     }
 
     /// Sets `supplementalGroupsPolicy`.
-    pub fn with_supplemental_groups_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_supplemental_groups_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.supplemental_groups_policy = Some(value.into());
         self
     }
@@ -9700,7 +10105,7 @@ pub struct PodSpecApplyConfiguration {
     pub active_deadline_seconds: Option<i64>,
     /// If specified, the pod's scheduling constraints
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<AffinityApplyConfiguration>,
+    pub affinity: Option<Box<AffinityApplyConfiguration>>,
     /// AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
     #[serde(
         rename = "automountServiceAccountToken",
@@ -9726,7 +10131,7 @@ pub struct PodSpecApplyConfiguration {
     ///
     /// - `"None"` indicates that the pod should use empty DNS settings. DNS parameters such as nameservers and search paths should be defined via DNSConfig.
     #[serde(rename = "dnsPolicy", default, skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
+    pub dns_policy: Option<clientgo_apimachinery::Str>,
     /// EnableServiceLinks indicates whether information about services should be injected into pod's environment variables, matching the syntax of Docker links. Optional: Defaults to true.
     #[serde(
         rename = "enableServiceLinks",
@@ -9777,7 +10182,7 @@ pub struct PodSpecApplyConfiguration {
     pub host_users: Option<bool>,
     /// Specifies the hostname of the Pod If not specified, the pod's hostname will be set to a system-defined value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// HostnameOverride specifies an explicit override for the pod's hostname as perceived by the pod. This field only specifies the pod's hostname and does not affect its DNS records. When this field is set to a non-empty string: - It takes precedence over the values set in `hostname` and `subdomain`. - The Pod's hostname will be set to this value. - `setHostnameAsFQDN` must be nil or set to false. - `hostNetwork` must be set to false.
     ///
     /// This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters.
@@ -9786,7 +10191,7 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hostname_override: Option<String>,
+    pub hostname_override: Option<clientgo_apimachinery::Str>,
     /// ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec. If specified, these secrets will be passed to individual puller implementations for them to use. More info: https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
     #[serde(
         rename = "imagePullSecrets",
@@ -9803,14 +10208,14 @@ pub struct PodSpecApplyConfiguration {
     pub init_containers: Option<Vec<ContainerApplyConfiguration>>,
     /// NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
     #[serde(
         rename = "nodeSelector",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Specifies the OS of the containers in the pod. Some pod and container fields are restricted if this is set.
     ///
     /// If the OS field is set to linux, the following fields must be unset: -securityContext.windowsOptions
@@ -9833,7 +10238,7 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub preemption_policy: Option<String>,
+    pub preemption_policy: Option<clientgo_apimachinery::Str>,
     /// The priority value. Various system components use this field to find the priority of the pod. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
@@ -9843,7 +10248,7 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub priority_class_name: Option<String>,
+    pub priority_class_name: Option<clientgo_apimachinery::Str>,
     /// If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
     #[serde(
         rename = "readinessGates",
@@ -9883,21 +10288,21 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
     /// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run. If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an empty definition that uses the default runtime handler. More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
     #[serde(
         rename = "runtimeClassName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub runtime_class_name: Option<String>,
+    pub runtime_class_name: Option<clientgo_apimachinery::Str>,
     /// If specified, the pod will be dispatched by specified scheduler. If not specified, the pod will be dispatched by default scheduler.
     #[serde(
         rename = "schedulerName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub scheduler_name: Option<String>,
+    pub scheduler_name: Option<clientgo_apimachinery::Str>,
     /// SchedulingGates is an opaque list of values that if specified will block scheduling the pod. If schedulingGates is not empty, the pod will stay in the SchedulingGated state and the scheduler will not attempt to schedule the pod.
     ///
     /// SchedulingGates can only be set at pod creation time, and be removed only afterwards.
@@ -9927,14 +10332,14 @@ pub struct PodSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account: Option<String>,
+    pub service_account: Option<clientgo_apimachinery::Str>,
     /// ServiceAccountName is the name of the ServiceAccount to use to run this pod. More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
     #[serde(
         rename = "serviceAccountName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account_name: Option<String>,
+    pub service_account_name: Option<clientgo_apimachinery::Str>,
     /// If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default). In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname). In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\Tcpip\\\\Parameters to FQDN. If a pod does not have FQDN, this has no effect. Default to false.
     #[serde(
         rename = "setHostnameAsFQDN",
@@ -9951,7 +10356,7 @@ pub struct PodSpecApplyConfiguration {
     pub share_process_namespace: Option<bool>,
     /// If specified, the fully qualified Pod hostname will be "\<hostname\>.\<subdomain\>.\<pod namespace\>.svc.\<cluster domain\>". If not specified, the pod will not have a domainname at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<String>,
+    pub subdomain: Option<clientgo_apimachinery::Str>,
     /// Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). If this value is nil, the default grace period will be used instead. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. Defaults to 30 seconds.
     #[serde(
         rename = "terminationGracePeriodSeconds",
@@ -9983,7 +10388,7 @@ impl PodSpecApplyConfiguration {
 
     /// Sets `affinity`.
     pub fn with_affinity(mut self, value: AffinityApplyConfiguration) -> Self {
-        self.affinity = Some(value);
+        self.affinity = Some(Box::new(value));
         self
     }
 
@@ -10009,7 +10414,7 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `dnsPolicy`.
-    pub fn with_dns_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_dns_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.dns_policy = Some(value.into());
         self
     }
@@ -10076,13 +10481,13 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `hostname`.
-    pub fn with_hostname(mut self, value: impl Into<String>) -> Self {
+    pub fn with_hostname(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.hostname = Some(value.into());
         self
     }
 
     /// Sets `hostnameOverride`.
-    pub fn with_hostname_override(mut self, value: impl Into<String>) -> Self {
+    pub fn with_hostname_override(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.hostname_override = Some(value.into());
         self
     }
@@ -10110,7 +10515,7 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `nodeName`.
-    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_name = Some(value.into());
         self
     }
@@ -10118,11 +10523,16 @@ impl PodSpecApplyConfiguration {
     /// Adds entries to `nodeSelector`.
     pub fn with_node_selector(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.node_selector
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -10135,16 +10545,21 @@ impl PodSpecApplyConfiguration {
     /// Adds entries to `overhead`.
     pub fn with_overhead(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.overhead
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `preemptionPolicy`.
-    pub fn with_preemption_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_preemption_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.preemption_policy = Some(value.into());
         self
     }
@@ -10156,7 +10571,10 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `priorityClassName`.
-    pub fn with_priority_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_priority_class_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.priority_class_name = Some(value.into());
         self
     }
@@ -10190,19 +10608,19 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `restartPolicy`.
-    pub fn with_restart_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_restart_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.restart_policy = Some(value.into());
         self
     }
 
     /// Sets `runtimeClassName`.
-    pub fn with_runtime_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_runtime_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.runtime_class_name = Some(value.into());
         self
     }
 
     /// Sets `schedulerName`.
-    pub fn with_scheduler_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scheduler_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scheduler_name = Some(value.into());
         self
     }
@@ -10231,13 +10649,16 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `serviceAccount`.
-    pub fn with_service_account(mut self, value: impl Into<String>) -> Self {
+    pub fn with_service_account(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.service_account = Some(value.into());
         self
     }
 
     /// Sets `serviceAccountName`.
-    pub fn with_service_account_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_service_account_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.service_account_name = Some(value.into());
         self
     }
@@ -10255,7 +10676,7 @@ impl PodSpecApplyConfiguration {
     }
 
     /// Sets `subdomain`.
-    pub fn with_subdomain(mut self, value: impl Into<String>) -> Self {
+    pub fn with_subdomain(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.subdomain = Some(value.into());
         self
     }
@@ -10334,7 +10755,7 @@ pub struct PodStatusApplyConfiguration {
         Option<Box<PodExtendedResourceClaimStatusApplyConfiguration>>,
     /// hostIP holds the IP address of the host to which the pod is assigned. Empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns mean that HostIP will not be updated even if there is a node is assigned to pod
     #[serde(rename = "hostIP", default, skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
+    pub host_ip: Option<clientgo_apimachinery::Str>,
     /// hostIPs holds the IP addresses allocated to the host. If this field is specified, the first entry must match the hostIP field. This list is empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns means that HostIPs will not be updated even if there is a node is assigned to this pod.
     #[serde(rename = "hostIPs", default, skip_serializing_if = "Option::is_none")]
     pub host_ips: Option<Vec<HostIPApplyConfiguration>>,
@@ -10347,7 +10768,7 @@ pub struct PodStatusApplyConfiguration {
     pub init_container_statuses: Option<Vec<ContainerStatusApplyConfiguration>>,
     /// A human readable message indicating details about why the pod is in this condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// NodeAllocatableResourceClaimStatuses contains the status of node-allocatable resources that were allocated for this pod through DRA claims. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources). Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
     #[serde(
         rename = "nodeAllocatableResourceClaimStatuses",
@@ -10362,7 +10783,7 @@ pub struct PodStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub nominated_node_name: Option<String>,
+    pub nominated_node_name: Option<clientgo_apimachinery::Str>,
     /// If set, this represents the .metadata.generation that the pod status was set based upon. The PodObservedGenerationTracking feature gate must be enabled to use this field.
     #[serde(
         rename = "observedGeneration",
@@ -10388,10 +10809,10 @@ pub struct PodStatusApplyConfiguration {
     ///
     /// - `"Unknown"` means that for some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod. Deprecated: It isn't being set since 2015 (74da3b14b0c0f658b3bb8d2def5094686d0e9095)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
     /// podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.
     #[serde(rename = "podIP", default, skip_serializing_if = "Option::is_none")]
-    pub pod_ip: Option<String>,
+    pub pod_ip: Option<clientgo_apimachinery::Str>,
     /// podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field. Pods may be allocated at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have been allocated yet.
     #[serde(rename = "podIPs", default, skip_serializing_if = "Option::is_none")]
     pub pod_ips: Option<Vec<PodIPApplyConfiguration>>,
@@ -10405,13 +10826,13 @@ pub struct PodStatusApplyConfiguration {
     ///
     /// - `"Guaranteed"` is the Guaranteed qos class.
     #[serde(rename = "qosClass", default, skip_serializing_if = "Option::is_none")]
-    pub qos_class: Option<String>,
+    pub qos_class: Option<clientgo_apimachinery::Str>,
     /// A brief CamelCase message indicating details about why the pod is in this state. e.g. 'Evicted'
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of resources resize desired for pod's containers. It is empty if no resources resize is pending. Any changes to container resources will automatically set this to "Proposed" Deprecated: Resize status is moved to two pod conditions PodResizePending and PodResizeInProgress. PodResizePending will track states where the spec has been resized, but the Kubelet has not yet allocated the resources. PodResizeInProgress will track in-progress resizes, and should be present whenever allocated resources != acknowledged resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resize: Option<String>,
+    pub resize: Option<clientgo_apimachinery::Str>,
     /// Status of resource claims.
     #[serde(
         rename = "resourceClaimStatuses",
@@ -10438,11 +10859,16 @@ impl PodStatusApplyConfiguration {
     /// Adds entries to `allocatedResources`.
     pub fn with_allocated_resources(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.allocated_resources
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -10487,7 +10913,7 @@ impl PodStatusApplyConfiguration {
     }
 
     /// Sets `hostIP`.
-    pub fn with_host_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_host_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
@@ -10513,7 +10939,7 @@ impl PodStatusApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
@@ -10530,7 +10956,10 @@ impl PodStatusApplyConfiguration {
     }
 
     /// Sets `nominatedNodeName`.
-    pub fn with_nominated_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_nominated_node_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.nominated_node_name = Some(value.into());
         self
     }
@@ -10542,13 +10971,13 @@ impl PodStatusApplyConfiguration {
     }
 
     /// Sets `phase`.
-    pub fn with_phase(mut self, value: impl Into<String>) -> Self {
+    pub fn with_phase(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.phase = Some(value.into());
         self
     }
 
     /// Sets `podIP`.
-    pub fn with_pod_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pod_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
@@ -10563,19 +10992,19 @@ impl PodStatusApplyConfiguration {
     }
 
     /// Sets `qosClass`.
-    pub fn with_qos_class(mut self, value: impl Into<String>) -> Self {
+    pub fn with_qos_class(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.qos_class = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `resize`.
-    pub fn with_resize(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resize(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resize = Some(value.into());
         self
     }
@@ -10624,10 +11053,10 @@ pub struct PodTemplateApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -10638,7 +11067,10 @@ pub struct PodTemplateApplyConfiguration {
 
 impl PodTemplateApplyConfiguration {
     /// An apply configuration for the PodTemplate `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("PodTemplate".into()),
@@ -10652,13 +11084,13 @@ impl PodTemplateApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -10669,7 +11101,7 @@ impl PodTemplateApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -10682,7 +11114,12 @@ impl PodTemplateApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -10696,7 +11133,12 @@ impl PodTemplateApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -10708,7 +11150,10 @@ impl PodTemplateApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -10733,13 +11178,13 @@ impl PodTemplateApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -10819,7 +11264,7 @@ pub struct PodVolumeHealthApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// name matches an entry in pod.spec.volumes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl PodVolumeHealthApplyConfiguration {
@@ -10841,7 +11286,7 @@ impl PodVolumeHealthApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -10858,7 +11303,7 @@ pub struct PortStatusApplyConfiguration {
     ///
     /// format foo.example.com/CamelCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// Port is the port number of the service port of which status is recorded here
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -10872,12 +11317,12 @@ pub struct PortStatusApplyConfiguration {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl PortStatusApplyConfiguration {
     /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+    pub fn with_error(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.error = Some(value.into());
         self
     }
@@ -10889,7 +11334,7 @@ impl PortStatusApplyConfiguration {
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
@@ -10900,18 +11345,18 @@ impl PortStatusApplyConfiguration {
 pub struct PortworxVolumeSourceApplyConfiguration {
     /// fSType represents the filesystem type to mount Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// volumeID uniquely identifies a Portworx volume
     #[serde(rename = "volumeID", default, skip_serializing_if = "Option::is_none")]
-    pub volume_id: Option<String>,
+    pub volume_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl PortworxVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -10923,7 +11368,7 @@ impl PortworxVolumeSourceApplyConfiguration {
     }
 
     /// Sets `volumeID`.
-    pub fn with_volume_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
@@ -10959,7 +11404,7 @@ impl PreferredSchedulingTermApplyConfiguration {
 pub struct ProbeApplyConfiguration {
     /// Exec specifies a command to execute in the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecActionApplyConfiguration>,
+    pub exec: Option<Box<ExecActionApplyConfiguration>>,
     /// Minimum consecutive failures for the probe to be considered failed after having succeeded. Defaults to 3. Minimum value is 1.
     #[serde(
         rename = "failureThreshold",
@@ -11016,7 +11461,7 @@ pub struct ProbeApplyConfiguration {
 impl ProbeApplyConfiguration {
     /// Sets `exec`.
     pub fn with_exec(mut self, value: ExecActionApplyConfiguration) -> Self {
-        self.exec = Some(value);
+        self.exec = Some(Box::new(value));
         self
     }
 
@@ -11125,27 +11570,27 @@ impl ProjectedVolumeSourceApplyConfiguration {
 pub struct QuobyteVolumeSourceApplyConfiguration {
     /// group to map volume access to Default is no group
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the Quobyte volume to be mounted with read-only permissions. Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// registry represents a single or multiple Quobyte Registry services specified as a string as host:port pair (multiple entries are separated with commas) which acts as the central registry for volumes
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry: Option<String>,
+    pub registry: Option<clientgo_apimachinery::Str>,
     /// tenant owning the given Quobyte volume in the Backend Used with dynamically provisioned Quobyte volumes, value is set by the plugin
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
+    pub tenant: Option<clientgo_apimachinery::Str>,
     /// user to map volume access to Defaults to serivceaccount user
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
     /// volume is a string that references an already created Quobyte volume by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume: Option<String>,
+    pub volume: Option<clientgo_apimachinery::Str>,
 }
 
 impl QuobyteVolumeSourceApplyConfiguration {
     /// Sets `group`.
-    pub fn with_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.group = Some(value.into());
         self
     }
@@ -11157,25 +11602,25 @@ impl QuobyteVolumeSourceApplyConfiguration {
     }
 
     /// Sets `registry`.
-    pub fn with_registry(mut self, value: impl Into<String>) -> Self {
+    pub fn with_registry(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.registry = Some(value.into());
         self
     }
 
     /// Sets `tenant`.
-    pub fn with_tenant(mut self, value: impl Into<String>) -> Self {
+    pub fn with_tenant(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.tenant = Some(value.into());
         self
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
 
     /// Sets `volume`.
-    pub fn with_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume = Some(value.into());
         self
     }
@@ -11186,19 +11631,19 @@ impl QuobyteVolumeSourceApplyConfiguration {
 pub struct RBDPersistentVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyring: Option<String>,
+    pub keyring: Option<clientgo_apimachinery::Str>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitors: Option<Vec<String>>,
+    pub monitors: Option<Vec<clientgo_apimachinery::Str>>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -11207,30 +11652,33 @@ pub struct RBDPersistentVolumeSourceApplyConfiguration {
     pub secret_ref: Option<Box<SecretReferenceApplyConfiguration>>,
     /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl RBDPersistentVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `image`.
-    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image = Some(value.into());
         self
     }
 
     /// Sets `keyring`.
-    pub fn with_keyring(mut self, value: impl Into<String>) -> Self {
+    pub fn with_keyring(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.keyring = Some(value.into());
         self
     }
 
     /// Appends to `monitors`.
-    pub fn with_monitors(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_monitors(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.monitors
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -11238,7 +11686,7 @@ impl RBDPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `pool`.
-    pub fn with_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pool = Some(value.into());
         self
     }
@@ -11256,7 +11704,7 @@ impl RBDPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
@@ -11267,19 +11715,19 @@ impl RBDPersistentVolumeSourceApplyConfiguration {
 pub struct RBDVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyring: Option<String>,
+    pub keyring: Option<clientgo_apimachinery::Str>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitors: Option<Vec<String>>,
+    pub monitors: Option<Vec<clientgo_apimachinery::Str>>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -11288,30 +11736,33 @@ pub struct RBDVolumeSourceApplyConfiguration {
     pub secret_ref: Option<LocalObjectReferenceApplyConfiguration>,
     /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl RBDVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `image`.
-    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+    pub fn with_image(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.image = Some(value.into());
         self
     }
 
     /// Sets `keyring`.
-    pub fn with_keyring(mut self, value: impl Into<String>) -> Self {
+    pub fn with_keyring(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.keyring = Some(value.into());
         self
     }
 
     /// Appends to `monitors`.
-    pub fn with_monitors(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_monitors(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.monitors
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -11319,7 +11770,7 @@ impl RBDVolumeSourceApplyConfiguration {
     }
 
     /// Sets `pool`.
-    pub fn with_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pool = Some(value.into());
         self
     }
@@ -11337,7 +11788,7 @@ impl RBDVolumeSourceApplyConfiguration {
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
@@ -11352,10 +11803,10 @@ pub struct ReplicationControllerApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// If the Labels of a ReplicationController are empty, they are defaulted to be the same as the Pod(s) that the replication controller manages. Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -11369,7 +11820,10 @@ pub struct ReplicationControllerApplyConfiguration {
 
 impl ReplicationControllerApplyConfiguration {
     /// An apply configuration for the ReplicationController `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("ReplicationController".into()),
@@ -11383,13 +11837,13 @@ impl ReplicationControllerApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -11400,7 +11854,7 @@ impl ReplicationControllerApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -11413,7 +11867,12 @@ impl ReplicationControllerApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -11427,7 +11886,12 @@ impl ReplicationControllerApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -11439,7 +11903,10 @@ impl ReplicationControllerApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -11464,13 +11931,13 @@ impl ReplicationControllerApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -11523,16 +11990,16 @@ pub struct ReplicationControllerConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// A human readable message indicating details about the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// The reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// Type of replication controller condition.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl ReplicationControllerConditionApplyConfiguration {
@@ -11543,25 +12010,25 @@ impl ReplicationControllerConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -11582,7 +12049,7 @@ pub struct ReplicationControllerSpecApplyConfiguration {
     pub replicas: Option<i32>,
     /// Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Box<PodTemplateSpecApplyConfiguration>>,
@@ -11604,11 +12071,16 @@ impl ReplicationControllerSpecApplyConfiguration {
     /// Adds entries to `selector`.
     pub fn with_selector(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.selector
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -11704,21 +12176,21 @@ impl ReplicationControllerStatusApplyConfiguration {
 pub struct ResourceClaimApplyConfiguration {
     /// Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. It makes that resource available inside a container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Request is the name chosen for a request in the referenced claim. If empty, everything from the claim is made available, otherwise only the result of this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<String>,
+    pub request: Option<clientgo_apimachinery::Str>,
 }
 
 impl ResourceClaimApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `request`.
-    pub fn with_request(mut self, value: impl Into<String>) -> Self {
+    pub fn with_request(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.request = Some(value.into());
         self
     }
@@ -11733,18 +12205,18 @@ pub struct ResourceFieldSelectorApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_name: Option<String>,
+    pub container_name: Option<clientgo_apimachinery::Str>,
     /// Specifies the output format of the exposed resources, defaults to "1"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub divisor: Option<clientgo_apimachinery::Quantity>,
     /// Required: resource to select
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub resource: Option<clientgo_apimachinery::Str>,
 }
 
 impl ResourceFieldSelectorApplyConfiguration {
     /// Sets `containerName`.
-    pub fn with_container_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_container_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.container_name = Some(value.into());
         self
     }
@@ -11756,7 +12228,7 @@ impl ResourceFieldSelectorApplyConfiguration {
     }
 
     /// Sets `resource`.
-    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource = Some(value.into());
         self
     }
@@ -11781,34 +12253,34 @@ pub struct ResourceHealthApplyConfiguration {
     ///
     /// In future we may want to introduce the PermanentlyUnhealthy Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health: Option<String>,
+    pub health: Option<clientgo_apimachinery::Str>,
     /// Message provides human-readable context for Health (e.g. "ECC error count exceeded threshold"). This field is populated by the kubelet when ResourceHealthStatusMessage is enabled if the DRA plugin returns a message, and is null otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// ResourceID is the unique identifier of the resource. See the ResourceID type for more information.
     #[serde(
         rename = "resourceID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_id: Option<String>,
+    pub resource_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl ResourceHealthApplyConfiguration {
     /// Sets `health`.
-    pub fn with_health(mut self, value: impl Into<String>) -> Self {
+    pub fn with_health(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.health = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `resourceID`.
-    pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
@@ -11823,10 +12295,10 @@ pub struct ResourceQuotaApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -11840,7 +12312,10 @@ pub struct ResourceQuotaApplyConfiguration {
 
 impl ResourceQuotaApplyConfiguration {
     /// An apply configuration for the ResourceQuota `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("ResourceQuota".into()),
@@ -11854,13 +12329,13 @@ impl ResourceQuotaApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -11871,7 +12346,7 @@ impl ResourceQuotaApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -11884,7 +12359,12 @@ impl ResourceQuotaApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -11898,7 +12378,12 @@ impl ResourceQuotaApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -11910,7 +12395,10 @@ impl ResourceQuotaApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -11935,13 +12423,13 @@ impl ResourceQuotaApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -11992,32 +12480,40 @@ pub struct ResourceQuotaSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub scope_selector: Option<ScopeSelectorApplyConfiguration>,
+    pub scope_selector: Option<Box<ScopeSelectorApplyConfiguration>>,
     /// A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
+    pub scopes: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ResourceQuotaSpecApplyConfiguration {
     /// Adds entries to `hard`.
     pub fn with_hard(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.hard
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `scopeSelector`.
     pub fn with_scope_selector(mut self, value: ScopeSelectorApplyConfiguration) -> Self {
-        self.scope_selector = Some(value);
+        self.scope_selector = Some(Box::new(value));
         self
     }
 
     /// Appends to `scopes`.
-    pub fn with_scopes(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_scopes(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.scopes
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -12040,22 +12536,32 @@ impl ResourceQuotaStatusApplyConfiguration {
     /// Adds entries to `hard`.
     pub fn with_hard(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.hard
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `used`.
     pub fn with_used(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.used
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 }
@@ -12091,22 +12597,32 @@ impl ResourceRequirementsApplyConfiguration {
     /// Adds entries to `limits`.
     pub fn with_limits(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.limits
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `requests`.
     pub fn with_requests(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.requests
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 }
@@ -12116,7 +12632,7 @@ impl ResourceRequirementsApplyConfiguration {
 pub struct ResourceStatusApplyConfiguration {
     /// Name of the resource. Must be unique within the pod and in case of non-DRA resource, match one of the resources from the pod spec. For DRA resources, the value must be "claim:\<claim_name\>/\<request\>" when container.resources.claims\[*\].request is set or "claim:\<claim_name\>" when container.resources.claims\[*\].request is empty. For DRA-backed extended resources, "claim:\<claim_name\>/\<request\>" is used when the claim name and request name are recorded in pod.status.extendedResourceClaimStatus. When this status is reported about a container, the "claim_name" and "request" must match one of the claims of this container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// List of unique resources health. Each element in the list contains an unique resource ID and its health. At a minimum, for the lifetime of a Pod, resource ID must uniquely identify the resource allocated to the Pod on the Node. If other Pod on the same Node reports the status with the same resource ID, it must be the same resource they share. See ResourceID type definition for a specific format it has in various use cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ResourceHealthApplyConfiguration>>,
@@ -12124,7 +12640,7 @@ pub struct ResourceStatusApplyConfiguration {
 
 impl ResourceStatusApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -12144,39 +12660,39 @@ impl ResourceStatusApplyConfiguration {
 pub struct SELinuxOptionsApplyConfiguration {
     /// Level is SELinux level label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<clientgo_apimachinery::Str>,
     /// Role is a SELinux role label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<clientgo_apimachinery::Str>,
     /// Type is a SELinux type label that applies to the container.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
     /// User is a SELinux user label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl SELinuxOptionsApplyConfiguration {
     /// Sets `level`.
-    pub fn with_level(mut self, value: impl Into<String>) -> Self {
+    pub fn with_level(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.level = Some(value.into());
         self
     }
 
     /// Sets `role`.
-    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+    pub fn with_role(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.role = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
 
     /// Sets `user`.
-    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+    pub fn with_user(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.user = Some(value.into());
         self
     }
@@ -12187,17 +12703,17 @@ impl SELinuxOptionsApplyConfiguration {
 pub struct ScaleIOPersistentVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// gateway is the host address of the ScaleIO API Gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
+    pub gateway: Option<clientgo_apimachinery::Str>,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
     #[serde(
         rename = "protectionDomain",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protection_domain: Option<String>,
+    pub protection_domain: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -12217,41 +12733,41 @@ pub struct ScaleIOPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_mode: Option<String>,
+    pub storage_mode: Option<clientgo_apimachinery::Str>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
     #[serde(
         rename = "storagePool",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_pool: Option<String>,
+    pub storage_pool: Option<clientgo_apimachinery::Str>,
     /// system is the name of the storage system as configured in ScaleIO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
+    pub system: Option<clientgo_apimachinery::Str>,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl ScaleIOPersistentVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `gateway`.
-    pub fn with_gateway(mut self, value: impl Into<String>) -> Self {
+    pub fn with_gateway(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.gateway = Some(value.into());
         self
     }
 
     /// Sets `protectionDomain`.
-    pub fn with_protection_domain(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protection_domain(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protection_domain = Some(value.into());
         self
     }
@@ -12275,25 +12791,25 @@ impl ScaleIOPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `storageMode`.
-    pub fn with_storage_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_mode = Some(value.into());
         self
     }
 
     /// Sets `storagePool`.
-    pub fn with_storage_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_pool = Some(value.into());
         self
     }
 
     /// Sets `system`.
-    pub fn with_system(mut self, value: impl Into<String>) -> Self {
+    pub fn with_system(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.system = Some(value.into());
         self
     }
 
     /// Sets `volumeName`.
-    pub fn with_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_name = Some(value.into());
         self
     }
@@ -12304,17 +12820,17 @@ impl ScaleIOPersistentVolumeSourceApplyConfiguration {
 pub struct ScaleIOVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// gateway is the host address of the ScaleIO API Gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
+    pub gateway: Option<clientgo_apimachinery::Str>,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
     #[serde(
         rename = "protectionDomain",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protection_domain: Option<String>,
+    pub protection_domain: Option<clientgo_apimachinery::Str>,
     /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -12334,41 +12850,41 @@ pub struct ScaleIOVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_mode: Option<String>,
+    pub storage_mode: Option<clientgo_apimachinery::Str>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
     #[serde(
         rename = "storagePool",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_pool: Option<String>,
+    pub storage_pool: Option<clientgo_apimachinery::Str>,
     /// system is the name of the storage system as configured in ScaleIO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
+    pub system: Option<clientgo_apimachinery::Str>,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl ScaleIOVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `gateway`.
-    pub fn with_gateway(mut self, value: impl Into<String>) -> Self {
+    pub fn with_gateway(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.gateway = Some(value.into());
         self
     }
 
     /// Sets `protectionDomain`.
-    pub fn with_protection_domain(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protection_domain(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protection_domain = Some(value.into());
         self
     }
@@ -12392,25 +12908,25 @@ impl ScaleIOVolumeSourceApplyConfiguration {
     }
 
     /// Sets `storageMode`.
-    pub fn with_storage_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_mode = Some(value.into());
         self
     }
 
     /// Sets `storagePool`.
-    pub fn with_storage_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_pool = Some(value.into());
         self
     }
 
     /// Sets `system`.
-    pub fn with_system(mut self, value: impl Into<String>) -> Self {
+    pub fn with_system(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.system = Some(value.into());
         self
     }
 
     /// Sets `volumeName`.
-    pub fn with_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_name = Some(value.into());
         self
     }
@@ -12456,7 +12972,7 @@ pub struct ScopedResourceSelectorRequirementApplyConfiguration {
     ///
     /// - `"NotIn"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// The name of the scope that the selector applies to.
     ///
     /// Possible enum values:
@@ -12475,27 +12991,30 @@ pub struct ScopedResourceSelectorRequirementApplyConfiguration {
     ///
     /// - `"VolumeAttributesClass"` Match all pvc objects that have volume attributes class mentioned.
     #[serde(rename = "scopeName", default, skip_serializing_if = "Option::is_none")]
-    pub scope_name: Option<String>,
+    pub scope_name: Option<clientgo_apimachinery::Str>,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ScopedResourceSelectorRequirementApplyConfiguration {
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
     /// Sets `scopeName`.
-    pub fn with_scope_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scope_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scope_name = Some(value.into());
         self
     }
 
     /// Appends to `values`.
-    pub fn with_values(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_values(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.values
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -12512,7 +13031,7 @@ pub struct SeccompProfileApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub localhost_profile: Option<String>,
+    pub localhost_profile: Option<clientgo_apimachinery::Str>,
     /// type indicates which kind of seccomp profile will be applied. Valid options are:
     ///
     /// Localhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.
@@ -12525,18 +13044,18 @@ pub struct SeccompProfileApplyConfiguration {
     ///
     /// - `"Unconfined"` indicates no seccomp profile is applied (A.K.A. unconfined).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl SeccompProfileApplyConfiguration {
     /// Sets `localhostProfile`.
-    pub fn with_localhost_profile(mut self, value: impl Into<String>) -> Self {
+    pub fn with_localhost_profile(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.localhost_profile = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -12551,7 +13070,7 @@ pub struct SecretApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::ByteString>>,
@@ -12560,7 +13079,7 @@ pub struct SecretApplyConfiguration {
     pub immutable: Option<bool>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -12570,15 +13089,18 @@ pub struct SecretApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub string_data: Option<clientgo_apimachinery::StringMap<String>>,
+    pub string_data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl SecretApplyConfiguration {
     /// An apply configuration for the Secret `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Secret".into()),
@@ -12592,13 +13114,13 @@ impl SecretApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -12609,7 +13131,7 @@ impl SecretApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -12622,7 +13144,12 @@ impl SecretApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -12636,7 +13163,12 @@ impl SecretApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -12648,7 +13180,10 @@ impl SecretApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -12673,7 +13208,7 @@ impl SecretApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -12681,11 +13216,16 @@ impl SecretApplyConfiguration {
     /// Adds entries to `data`.
     pub fn with_data(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::ByteString)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::ByteString,
+            ),
+        >,
     ) -> Self {
         self.data
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -12696,7 +13236,7 @@ impl SecretApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -12713,16 +13253,21 @@ impl SecretApplyConfiguration {
     /// Adds entries to `stringData`.
     pub fn with_string_data(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.string_data
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -12745,7 +13290,7 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for SecretApplyConfigur
 pub struct SecretEnvSourceApplyConfiguration {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the Secret must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -12753,7 +13298,7 @@ pub struct SecretEnvSourceApplyConfiguration {
 
 impl SecretEnvSourceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -12770,10 +13315,10 @@ impl SecretEnvSourceApplyConfiguration {
 pub struct SecretKeySelectorApplyConfiguration {
     /// The key of the secret to select from.  Must be a valid secret key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the Secret or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -12781,13 +13326,13 @@ pub struct SecretKeySelectorApplyConfiguration {
 
 impl SecretKeySelectorApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -12807,7 +13352,7 @@ pub struct SecretProjectionApplyConfiguration {
     pub items: Option<Vec<KeyToPathApplyConfiguration>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// optional field specify whether the Secret or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -12824,7 +13369,7 @@ impl SecretProjectionApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -12841,21 +13386,21 @@ impl SecretProjectionApplyConfiguration {
 pub struct SecretReferenceApplyConfiguration {
     /// name is unique within a namespace to reference a secret resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace defines the space within which the secret name must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl SecretReferenceApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
@@ -12890,7 +13435,7 @@ pub struct SecretVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl SecretVolumeSourceApplyConfiguration {
@@ -12922,7 +13467,7 @@ impl SecretVolumeSourceApplyConfiguration {
     }
 
     /// Sets `secretName`.
-    pub fn with_secret_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_name = Some(value.into());
         self
     }
@@ -12959,7 +13504,7 @@ pub struct SecurityContextApplyConfiguration {
     ///
     /// - `"Unmasked"` bypasses the default masking behavior of the container runtime and ensures the newly created /proc the container stays in tact with no modifications.
     #[serde(rename = "procMount", default, skip_serializing_if = "Option::is_none")]
-    pub proc_mount: Option<String>,
+    pub proc_mount: Option<clientgo_apimachinery::Str>,
     /// Whether this container has a read-only root filesystem. Default is false. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "readOnlyRootFilesystem",
@@ -13033,7 +13578,7 @@ impl SecurityContextApplyConfiguration {
     }
 
     /// Sets `procMount`.
-    pub fn with_proc_mount(mut self, value: impl Into<String>) -> Self {
+    pub fn with_proc_mount(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.proc_mount = Some(value.into());
         self
     }
@@ -13093,10 +13638,10 @@ pub struct ServiceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -13110,7 +13655,10 @@ pub struct ServiceApplyConfiguration {
 
 impl ServiceApplyConfiguration {
     /// An apply configuration for the Service `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("Service".into()),
@@ -13124,13 +13672,13 @@ impl ServiceApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -13141,7 +13689,7 @@ impl ServiceApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -13154,7 +13702,12 @@ impl ServiceApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -13168,7 +13721,12 @@ impl ServiceApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -13180,7 +13738,10 @@ impl ServiceApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -13205,13 +13766,13 @@ impl ServiceApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -13259,7 +13820,7 @@ pub struct ServiceAccountApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// AutomountServiceAccountToken indicates whether pods running as this service account should have an API token automatically mounted. Can be overridden at the pod level.
     #[serde(
         rename = "automountServiceAccountToken",
@@ -13276,7 +13837,7 @@ pub struct ServiceAccountApplyConfiguration {
     pub image_pull_secrets: Option<Vec<LocalObjectReferenceApplyConfiguration>>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -13287,7 +13848,10 @@ pub struct ServiceAccountApplyConfiguration {
 
 impl ServiceAccountApplyConfiguration {
     /// An apply configuration for the ServiceAccount `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("v1".into()),
             kind: Some("ServiceAccount".into()),
@@ -13301,13 +13865,13 @@ impl ServiceAccountApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -13318,7 +13882,7 @@ impl ServiceAccountApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -13331,7 +13895,12 @@ impl ServiceAccountApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -13345,7 +13914,12 @@ impl ServiceAccountApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -13357,7 +13931,10 @@ impl ServiceAccountApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -13382,7 +13959,7 @@ impl ServiceAccountApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -13405,7 +13982,7 @@ impl ServiceAccountApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -13446,7 +14023,7 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for ServiceAccountApply
 pub struct ServiceAccountTokenProjectionApplyConfiguration {
     /// audience is the intended audience of the token. A recipient of a token must identify itself with an identifier specified in the audience of the token, and otherwise should reject the token. The audience defaults to the identifier of the apiserver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
+    pub audience: Option<clientgo_apimachinery::Str>,
     /// expirationSeconds is the requested duration of validity of the service account token. As the token approaches expiration, the kubelet volume plugin will proactively rotate the service account token. The kubelet will start trying to rotate the token if the token is older than 80 percent of its time to live or if the token is older than 24 hours.Defaults to 1 hour and must be at least 10 minutes.
     #[serde(
         rename = "expirationSeconds",
@@ -13456,7 +14033,7 @@ pub struct ServiceAccountTokenProjectionApplyConfiguration {
     pub expiration_seconds: Option<i64>,
     /// path is the path relative to the mount point of the file to project the token into.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -13464,7 +14041,7 @@ pub struct ServiceAccountTokenProjectionApplyConfiguration {
 
 impl ServiceAccountTokenProjectionApplyConfiguration {
     /// Sets `audience`.
-    pub fn with_audience(mut self, value: impl Into<String>) -> Self {
+    pub fn with_audience(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.audience = Some(value.into());
         self
     }
@@ -13476,7 +14053,7 @@ impl ServiceAccountTokenProjectionApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
@@ -13509,10 +14086,10 @@ pub struct ServicePortApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_protocol: Option<String>,
+    pub app_protocol: Option<clientgo_apimachinery::Str>,
     /// The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names. When considering the endpoints for a Service, this must match the 'name' field in the EndpointPort. Optional if only one ServicePort is defined on this service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// The port on each node on which this service is exposed when type is NodePort or LoadBalancer.  Usually assigned by the system. If a value is specified, in-range, and not in use it will be used, otherwise the operation will fail.  If not specified, a port will be allocated if this Service requires one.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type from NodePort to ClusterIP). More info: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
     #[serde(rename = "nodePort", default, skip_serializing_if = "Option::is_none")]
     pub node_port: Option<i32>,
@@ -13529,7 +14106,7 @@ pub struct ServicePortApplyConfiguration {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
     /// Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports. If this is not specified, the value of the 'port' field is used (an identity map). This field is ignored for services with clusterIP=None, and should be omitted or set equal to the 'port' field. More info: https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
     #[serde(
         rename = "targetPort",
@@ -13541,13 +14118,13 @@ pub struct ServicePortApplyConfiguration {
 
 impl ServicePortApplyConfiguration {
     /// Sets `appProtocol`.
-    pub fn with_app_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_app_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.app_protocol = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -13565,7 +14142,7 @@ impl ServicePortApplyConfiguration {
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
@@ -13589,7 +14166,7 @@ pub struct ServiceSpecApplyConfiguration {
     pub allocate_load_balancer_node_ports: Option<bool>,
     /// clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address. Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     #[serde(rename = "clusterIP", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_ip: Option<String>,
+    pub cluster_ip: Option<clientgo_apimachinery::Str>,
     /// ClusterIPs is a list of IP addresses assigned to this service, and are usually assigned randomly.  If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be empty) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address.  Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName.  If this field is not specified, it will be initialized from the clusterIP field.  If this field is specified, clients must ensure that clusterIPs\[0\] and clusterIP have the same value.
     ///
     /// This field may hold a maximum of two entries (dual-stack IPs, in either order). These IPs must correspond to the values of the ipFamilies field. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
@@ -13598,21 +14175,21 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub cluster_ips: Option<Vec<String>>,
+    pub cluster_ips: Option<Vec<clientgo_apimachinery::Str>>,
     /// externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.
     #[serde(
         rename = "externalIPs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_ips: Option<Vec<String>>,
+    pub external_ips: Option<Vec<clientgo_apimachinery::Str>>,
     /// externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). No proxying will be involved.  Must be a lowercase RFC-1123 hostname (https://tools.ietf.org/html/rfc1123) and requires `type` to be "ExternalName".
     #[serde(
         rename = "externalName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_name: Option<String>,
+    pub external_name: Option<clientgo_apimachinery::Str>,
     /// externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service's "externally-facing" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs). If set to "Local", the proxy will configure the service in a way that assumes that external load balancers will take care of balancing the service traffic between nodes, and so each node will deliver traffic only to the node-local endpoints of the service, without masquerading the client source IP. (Traffic mistakenly sent to a node with no endpoints will be dropped.) The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features). Note that traffic sent to an External IP or LoadBalancer IP from within the cluster will always get "Cluster" semantics, but clients sending to a NodePort from within the cluster may need to take traffic policy into account when picking a node.
     ///
     /// Possible enum values:
@@ -13625,7 +14202,7 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_traffic_policy: Option<String>,
+    pub external_traffic_policy: Option<clientgo_apimachinery::Str>,
     /// healthCheckNodePort specifies the healthcheck nodePort for the service. This only applies when type is set to LoadBalancer and externalTrafficPolicy is set to Local. If a value is specified, is in-range, and is not in use, it will be used.  If not specified, a value will be automatically allocated.  External systems (e.g. load-balancers) can use this port to determine if a given node holds endpoints for this service or not.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type). This field cannot be updated once set.
     #[serde(
         rename = "healthCheckNodePort",
@@ -13645,7 +14222,7 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub internal_traffic_policy: Option<String>,
+    pub internal_traffic_policy: Option<clientgo_apimachinery::Str>,
     /// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this service. This field is usually assigned automatically based on cluster configuration and the ipFamilyPolicy field. If this field is specified manually, the requested family is available in the cluster, and ipFamilyPolicy allows it, it will be used; otherwise creation of the service will fail. This field is conditionally mutable: it allows for adding or removing a secondary IP family, but it does not allow changing the primary IP family of the Service. Valid values are "IPv4" and "IPv6".  This field only applies to Services of types ClusterIP, NodePort, and LoadBalancer, and does apply to "headless" services. This field will be wiped when updating a Service to type ExternalName.
     ///
     /// This field may hold a maximum of two entries (dual-stack families, in either order).  These families must correspond to the values of the clusterIPs field, if specified. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field.
@@ -13654,7 +14231,7 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_families: Option<Vec<String>>,
+    pub ip_families: Option<Vec<clientgo_apimachinery::Str>>,
     /// IPFamilyPolicy represents the dual-stack-ness requested or required by this Service. If there is no value provided, then this field will be set to SingleStack. Services can be "SingleStack" (a single IP family), "PreferDualStack" (two IP families on dual-stack configured clusters or a single IP family on single-stack clusters), or "RequireDualStack" (two IP families on dual-stack configured clusters, otherwise fail). The ipFamilies and clusterIPs fields depend on the value of this field. This field will be wiped when updating a service to type ExternalName.
     ///
     /// Possible enum values:
@@ -13669,28 +14246,28 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_family_policy: Option<String>,
+    pub ip_family_policy: Option<clientgo_apimachinery::Str>,
     /// loadBalancerClass is the class of the load balancer implementation this Service belongs to. If specified, the value of this field must be a label-style identifier, with an optional prefix, e.g. "internal-vip" or "example.com/internal-vip". Unprefixed names are reserved for end-users. This field can only be set when the Service type is 'LoadBalancer'. If not set, the default load balancer implementation is used, today this is typically done through the cloud provider integration, but should apply for any default implementation. If set, it is assumed that a load balancer implementation is watching for Services with a matching class. Any default load balancer implementation (e.g. cloud providers) should ignore Services that set this field. This field can only be set when creating or updating a Service to type 'LoadBalancer'. Once set, it can not be changed. This field will be wiped when a service is updated to a non 'LoadBalancer' type.
     #[serde(
         rename = "loadBalancerClass",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer_class: Option<String>,
+    pub load_balancer_class: Option<clientgo_apimachinery::Str>,
     /// Only applies to Service Type: LoadBalancer. This feature depends on whether the underlying cloud-provider supports specifying the loadBalancerIP when a load balancer is created. This field will be ignored if the cloud-provider does not support the feature. Deprecated: This field was under-specified and its meaning varies across implementations. Using it is non-portable and it may not support dual-stack. Users are encouraged to use implementation-specific annotations when available.
     #[serde(
         rename = "loadBalancerIP",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer_ip: Option<String>,
+    pub load_balancer_ip: Option<clientgo_apimachinery::Str>,
     /// If specified and supported by the platform, this will restrict traffic through the cloud-provider load-balancer will be restricted to the specified client IPs. This field will be ignored if the cloud-provider does not support the feature." More info: https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/
     #[serde(
         rename = "loadBalancerSourceRanges",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer_source_ranges: Option<Vec<String>>,
+    pub load_balancer_source_ranges: Option<Vec<clientgo_apimachinery::Str>>,
     /// The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<ServicePortApplyConfiguration>>,
@@ -13703,7 +14280,7 @@ pub struct ServiceSpecApplyConfiguration {
     pub publish_not_ready_addresses: Option<bool>,
     /// Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Supports "ClientIP" and "None". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     ///
     /// Possible enum values:
@@ -13716,7 +14293,7 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub session_affinity: Option<String>,
+    pub session_affinity: Option<clientgo_apimachinery::Str>,
     /// sessionAffinityConfig contains the configurations of session affinity.
     #[serde(
         rename = "sessionAffinityConfig",
@@ -13730,7 +14307,7 @@ pub struct ServiceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub traffic_distribution: Option<String>,
+    pub traffic_distribution: Option<clientgo_apimachinery::Str>,
     /// type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is "None", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. "NodePort" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. "ExternalName" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
     ///
     /// Possible enum values:
@@ -13743,7 +14320,7 @@ pub struct ServiceSpecApplyConfiguration {
     ///
     /// - `"NodePort"` means a service will be exposed on one port of every node, in addition to 'ClusterIP' type.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl ServiceSpecApplyConfiguration {
@@ -13754,13 +14331,16 @@ impl ServiceSpecApplyConfiguration {
     }
 
     /// Sets `clusterIP`.
-    pub fn with_cluster_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_cluster_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.cluster_ip = Some(value.into());
         self
     }
 
     /// Appends to `clusterIPs`.
-    pub fn with_cluster_ips(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_cluster_ips(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.cluster_ips
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -13768,7 +14348,10 @@ impl ServiceSpecApplyConfiguration {
     }
 
     /// Appends to `externalIPs`.
-    pub fn with_external_ips(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_external_ips(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.external_ips
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -13776,13 +14359,16 @@ impl ServiceSpecApplyConfiguration {
     }
 
     /// Sets `externalName`.
-    pub fn with_external_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_external_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.external_name = Some(value.into());
         self
     }
 
     /// Sets `externalTrafficPolicy`.
-    pub fn with_external_traffic_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_external_traffic_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.external_traffic_policy = Some(value.into());
         self
     }
@@ -13794,13 +14380,19 @@ impl ServiceSpecApplyConfiguration {
     }
 
     /// Sets `internalTrafficPolicy`.
-    pub fn with_internal_traffic_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_internal_traffic_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.internal_traffic_policy = Some(value.into());
         self
     }
 
     /// Appends to `ipFamilies`.
-    pub fn with_ip_families(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_ip_families(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.ip_families
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -13808,19 +14400,22 @@ impl ServiceSpecApplyConfiguration {
     }
 
     /// Sets `ipFamilyPolicy`.
-    pub fn with_ip_family_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip_family_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip_family_policy = Some(value.into());
         self
     }
 
     /// Sets `loadBalancerClass`.
-    pub fn with_load_balancer_class(mut self, value: impl Into<String>) -> Self {
+    pub fn with_load_balancer_class(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.load_balancer_class = Some(value.into());
         self
     }
 
     /// Sets `loadBalancerIP`.
-    pub fn with_load_balancer_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_load_balancer_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.load_balancer_ip = Some(value.into());
         self
     }
@@ -13828,7 +14423,7 @@ impl ServiceSpecApplyConfiguration {
     /// Appends to `loadBalancerSourceRanges`.
     pub fn with_load_balancer_source_ranges(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.load_balancer_source_ranges
             .get_or_insert_with(Vec::new)
@@ -13854,16 +14449,21 @@ impl ServiceSpecApplyConfiguration {
     /// Adds entries to `selector`.
     pub fn with_selector(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.selector
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
     /// Sets `sessionAffinity`.
-    pub fn with_session_affinity(mut self, value: impl Into<String>) -> Self {
+    pub fn with_session_affinity(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.session_affinity = Some(value.into());
         self
     }
@@ -13878,13 +14478,16 @@ impl ServiceSpecApplyConfiguration {
     }
 
     /// Sets `trafficDistribution`.
-    pub fn with_traffic_distribution(mut self, value: impl Into<String>) -> Self {
+    pub fn with_traffic_distribution(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.traffic_distribution = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -13902,7 +14505,7 @@ pub struct ServiceStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer: Option<LoadBalancerStatusApplyConfiguration>,
+    pub load_balancer: Option<Box<LoadBalancerStatusApplyConfiguration>>,
 }
 
 impl ServiceStatusApplyConfiguration {
@@ -13917,7 +14520,7 @@ impl ServiceStatusApplyConfiguration {
 
     /// Sets `loadBalancer`.
     pub fn with_load_balancer(mut self, value: LoadBalancerStatusApplyConfiguration) -> Self {
-        self.load_balancer = Some(value);
+        self.load_balancer = Some(Box::new(value));
         self
     }
 }
@@ -13959,7 +14562,7 @@ impl SleepActionApplyConfiguration {
 pub struct StorageOSPersistentVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -13972,19 +14575,19 @@ pub struct StorageOSPersistentVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
     #[serde(
         rename = "volumeNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_namespace: Option<String>,
+    pub volume_namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl StorageOSPersistentVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -14002,13 +14605,13 @@ impl StorageOSPersistentVolumeSourceApplyConfiguration {
     }
 
     /// Sets `volumeName`.
-    pub fn with_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_name = Some(value.into());
         self
     }
 
     /// Sets `volumeNamespace`.
-    pub fn with_volume_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_namespace = Some(value.into());
         self
     }
@@ -14019,7 +14622,7 @@ impl StorageOSPersistentVolumeSourceApplyConfiguration {
 pub struct StorageOSVolumeSourceApplyConfiguration {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -14032,19 +14635,19 @@ pub struct StorageOSVolumeSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
     #[serde(
         rename = "volumeNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_namespace: Option<String>,
+    pub volume_namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl StorageOSVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
@@ -14062,13 +14665,13 @@ impl StorageOSVolumeSourceApplyConfiguration {
     }
 
     /// Sets `volumeName`.
-    pub fn with_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_name = Some(value.into());
         self
     }
 
     /// Sets `volumeNamespace`.
-    pub fn with_volume_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_namespace = Some(value.into());
         self
     }
@@ -14079,21 +14682,21 @@ impl StorageOSVolumeSourceApplyConfiguration {
 pub struct SysctlApplyConfiguration {
     /// Name of a property to set
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Value of a property to set
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl SysctlApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -14104,7 +14707,7 @@ impl SysctlApplyConfiguration {
 pub struct TCPSocketActionApplyConfiguration {
     /// Optional: Host name to connect to, defaults to the pod IP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
     /// Number or name of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<clientgo_apimachinery::IntOrString>,
@@ -14112,7 +14715,7 @@ pub struct TCPSocketActionApplyConfiguration {
 
 impl TCPSocketActionApplyConfiguration {
     /// Sets `host`.
-    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+    pub fn with_host(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.host = Some(value.into());
         self
     }
@@ -14137,27 +14740,27 @@ pub struct TaintApplyConfiguration {
     ///
     /// - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<clientgo_apimachinery::Str>,
     /// Required. The taint key to be applied to a node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// TimeAdded represents the time at which the taint was added.
     #[serde(rename = "timeAdded", default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<clientgo_apimachinery::meta::Time>,
     /// The taint value corresponding to the taint key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl TaintApplyConfiguration {
     /// Sets `effect`.
-    pub fn with_effect(mut self, value: impl Into<String>) -> Self {
+    pub fn with_effect(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.effect = Some(value.into());
         self
     }
 
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
@@ -14169,7 +14772,7 @@ impl TaintApplyConfiguration {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -14188,10 +14791,10 @@ pub struct TolerationApplyConfiguration {
     ///
     /// - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<clientgo_apimachinery::Str>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists, Equal, Lt, and Gt. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category. Lt and Gt perform numeric comparisons (requires feature gate TaintTolerationComparisonOperators).
     ///
     /// Possible enum values:
@@ -14204,7 +14807,7 @@ pub struct TolerationApplyConfiguration {
     ///
     /// - `"Lt"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system.
     #[serde(
         rename = "tolerationSeconds",
@@ -14214,24 +14817,24 @@ pub struct TolerationApplyConfiguration {
     pub toleration_seconds: Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl TolerationApplyConfiguration {
     /// Sets `effect`.
-    pub fn with_effect(mut self, value: impl Into<String>) -> Self {
+    pub fn with_effect(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.effect = Some(value.into());
         self
     }
 
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
@@ -14243,7 +14846,7 @@ impl TolerationApplyConfiguration {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -14254,21 +14857,24 @@ impl TolerationApplyConfiguration {
 pub struct TopologySelectorLabelRequirementApplyConfiguration {
     /// The label key that the selector applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// An array of string values. One value must match the label to be selected. Each entry in Values is ORed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl TopologySelectorLabelRequirementApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Appends to `values`.
-    pub fn with_values(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_values(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.values
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -14319,7 +14925,7 @@ pub struct TopologySpreadConstraintApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_label_keys: Option<Vec<String>>,
+    pub match_label_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// MaxSkew describes the degree to which pods may be unevenly distributed. When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference between the number of matching pods in the target topology and the global minimum. The global minimum is the minimum number of matching pods in an eligible domain or zero if the number of eligible domains is less than MinDomains. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 2/2/1: In this case, the global minimum is 1. | zone1 | zone2 | zone3 | |  P P  |  P P  |   P   | - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2; scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2) violate MaxSkew(1). - if MaxSkew is 2, incoming pod can be scheduled onto any zone. When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence to topologies that satisfy it. It's a required field. Default value is 1 and 0 is not allowed.
     #[serde(rename = "maxSkew", default, skip_serializing_if = "Option::is_none")]
     pub max_skew: Option<i32>,
@@ -14346,7 +14952,7 @@ pub struct TopologySpreadConstraintApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_affinity_policy: Option<String>,
+    pub node_affinity_policy: Option<clientgo_apimachinery::Str>,
     /// NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. Options are: - Honor: nodes without taints, along with tainted nodes for which the incoming pod has a toleration, are included. - Ignore: node taints are ignored. All nodes are included.
     ///
     /// If this value is nil, the behavior is equivalent to the Ignore policy.
@@ -14361,14 +14967,14 @@ pub struct TopologySpreadConstraintApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_taints_policy: Option<String>,
+    pub node_taints_policy: Option<clientgo_apimachinery::Str>,
     /// TopologyKey is the key of node labels. Nodes that have a label with this key and identical values are considered to be in the same topology. We consider each \<key, value\> as a "bucket", and try to put balanced number of pods into each bucket. We define a domain as a particular instance of a topology. Also, we define an eligible domain as a domain whose nodes meet the requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology. And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology. It's a required field.
     #[serde(
         rename = "topologyKey",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_key: Option<String>,
+    pub topology_key: Option<clientgo_apimachinery::Str>,
     /// WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the spread constraint. - DoNotSchedule (default) tells the scheduler not to schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any location,
     ///
     /// but giving higher precedence to topologies that would help reduce the
@@ -14387,7 +14993,7 @@ pub struct TopologySpreadConstraintApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub when_unsatisfiable: Option<String>,
+    pub when_unsatisfiable: Option<clientgo_apimachinery::Str>,
 }
 
 impl TopologySpreadConstraintApplyConfiguration {
@@ -14403,7 +15009,7 @@ impl TopologySpreadConstraintApplyConfiguration {
     /// Appends to `matchLabelKeys`.
     pub fn with_match_label_keys(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.match_label_keys
             .get_or_insert_with(Vec::new)
@@ -14424,25 +15030,28 @@ impl TopologySpreadConstraintApplyConfiguration {
     }
 
     /// Sets `nodeAffinityPolicy`.
-    pub fn with_node_affinity_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_affinity_policy(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.node_affinity_policy = Some(value.into());
         self
     }
 
     /// Sets `nodeTaintsPolicy`.
-    pub fn with_node_taints_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_taints_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_taints_policy = Some(value.into());
         self
     }
 
     /// Sets `topologyKey`.
-    pub fn with_topology_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_topology_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.topology_key = Some(value.into());
         self
     }
 
     /// Sets `whenUnsatisfiable`.
-    pub fn with_when_unsatisfiable(mut self, value: impl Into<String>) -> Self {
+    pub fn with_when_unsatisfiable(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.when_unsatisfiable = Some(value.into());
         self
     }
@@ -14453,30 +15062,30 @@ impl TopologySpreadConstraintApplyConfiguration {
 pub struct TypedLocalObjectReferenceApplyConfiguration {
     /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// Kind is the type of resource being referenced
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Name is the name of resource being referenced
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl TypedLocalObjectReferenceApplyConfiguration {
     /// Sets `apiGroup`.
-    pub fn with_api_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_group = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -14487,39 +15096,39 @@ impl TypedLocalObjectReferenceApplyConfiguration {
 pub struct TypedObjectReferenceApplyConfiguration {
     /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// Kind is the type of resource being referenced
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Name is the name of resource being referenced
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Namespace is the namespace of resource being referenced Note that when a namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is required in the referent namespace to allow that namespace's owner to accept the reference. See the ReferenceGrant documentation for details. (Alpha) This field requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl TypedObjectReferenceApplyConfiguration {
     /// Sets `apiGroup`.
-    pub fn with_api_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_group = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
@@ -14625,7 +15234,7 @@ pub struct VolumeApplyConfiguration {
     pub iscsi: Option<Box<ISCSIVolumeSourceApplyConfiguration>>,
     /// name of the volume. Must be a DNS_LABEL and unique within the pod. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs: Option<Box<NFSVolumeSourceApplyConfiguration>>,
@@ -14799,7 +15408,7 @@ impl VolumeApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -14889,21 +15498,21 @@ pub struct VolumeDeviceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub device_path: Option<String>,
+    pub device_path: Option<clientgo_apimachinery::Str>,
     /// name must match the name of a persistentVolumeClaim in the pod
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl VolumeDeviceApplyConfiguration {
     /// Sets `devicePath`.
-    pub fn with_device_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device_path = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -14914,10 +15523,10 @@ impl VolumeDeviceApplyConfiguration {
 pub struct VolumeHealthConditionApplyConfiguration {
     /// message is a human-readable description. Maximum permitted length of a message is 1024 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason is a brief CamelCase machine-parseable reason. Together with status it forms the unique identity of a condition entry. Maximum permitted length of a reason is 256 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status is the machine-parseable health category. Possible values: - "Inaccessible": the volume cannot be accessed. - "DataLoss": data loss has been detected on the volume. - "Degraded": the volume is functioning with reduced capability.
     ///
     /// Possible enum values:
@@ -14928,24 +15537,24 @@ pub struct VolumeHealthConditionApplyConfiguration {
     ///
     /// - `"Inaccessible"` indicates the volume cannot be accessed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
 }
 
 impl VolumeHealthConditionApplyConfiguration {
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -14998,10 +15607,10 @@ pub struct VolumeMountApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bind_mount_options: Option<Vec<String>>,
+    pub bind_mount_options: Option<Vec<clientgo_apimachinery::Str>>,
     /// Path within the container at which the volume should be mounted.
     #[serde(rename = "mountPath", default, skip_serializing_if = "Option::is_none")]
-    pub mount_path: Option<String>,
+    pub mount_path: Option<clientgo_apimachinery::Str>,
     /// mountPropagation determines how mounts are propagated from the host to container and the other way around. When not set, MountPropagationNone is used. This field is beta in 1.10. When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified (which defaults to None).
     ///
     /// Possible enum values:
@@ -15016,10 +15625,10 @@ pub struct VolumeMountApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mount_propagation: Option<String>,
+    pub mount_propagation: Option<clientgo_apimachinery::Str>,
     /// This must match the Name of a Volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Mounted read-only if true, read-write otherwise (false or unspecified). Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -15037,24 +15646,24 @@ pub struct VolumeMountApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub recursive_read_only: Option<String>,
+    pub recursive_read_only: Option<clientgo_apimachinery::Str>,
     /// Path within the volume from which the container's volume should be mounted. Defaults to "" (volume's root).
     #[serde(rename = "subPath", default, skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<String>,
+    pub sub_path: Option<clientgo_apimachinery::Str>,
     /// Expanded path within the volume from which the container's volume should be mounted. Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment. Defaults to "" (volume's root). SubPathExpr and SubPath are mutually exclusive.
     #[serde(
         rename = "subPathExpr",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub sub_path_expr: Option<String>,
+    pub sub_path_expr: Option<clientgo_apimachinery::Str>,
 }
 
 impl VolumeMountApplyConfiguration {
     /// Appends to `bindMountOptions`.
     pub fn with_bind_mount_options(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.bind_mount_options
             .get_or_insert_with(Vec::new)
@@ -15063,19 +15672,19 @@ impl VolumeMountApplyConfiguration {
     }
 
     /// Sets `mountPath`.
-    pub fn with_mount_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_mount_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.mount_path = Some(value.into());
         self
     }
 
     /// Sets `mountPropagation`.
-    pub fn with_mount_propagation(mut self, value: impl Into<String>) -> Self {
+    pub fn with_mount_propagation(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.mount_propagation = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -15087,19 +15696,22 @@ impl VolumeMountApplyConfiguration {
     }
 
     /// Sets `recursiveReadOnly`.
-    pub fn with_recursive_read_only(mut self, value: impl Into<String>) -> Self {
+    pub fn with_recursive_read_only(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.recursive_read_only = Some(value.into());
         self
     }
 
     /// Sets `subPath`.
-    pub fn with_sub_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_sub_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.sub_path = Some(value.into());
         self
     }
 
     /// Sets `subPathExpr`.
-    pub fn with_sub_path_expr(mut self, value: impl Into<String>) -> Self {
+    pub fn with_sub_path_expr(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.sub_path_expr = Some(value.into());
         self
     }
@@ -15110,10 +15722,10 @@ impl VolumeMountApplyConfiguration {
 pub struct VolumeMountStatusApplyConfiguration {
     /// MountPath corresponds to the original VolumeMount.
     #[serde(rename = "mountPath", default, skip_serializing_if = "Option::is_none")]
-    pub mount_path: Option<String>,
+    pub mount_path: Option<clientgo_apimachinery::Str>,
     /// Name corresponds to the name of the original VolumeMount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// ReadOnly corresponds to the original VolumeMount.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -15123,7 +15735,7 @@ pub struct VolumeMountStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub recursive_read_only: Option<String>,
+    pub recursive_read_only: Option<clientgo_apimachinery::Str>,
     /// volumeStatus represents volume-type-specific status about the mounted volume.
     #[serde(
         rename = "volumeStatus",
@@ -15135,13 +15747,13 @@ pub struct VolumeMountStatusApplyConfiguration {
 
 impl VolumeMountStatusApplyConfiguration {
     /// Sets `mountPath`.
-    pub fn with_mount_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_mount_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.mount_path = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -15153,7 +15765,10 @@ impl VolumeMountStatusApplyConfiguration {
     }
 
     /// Sets `recursiveReadOnly`.
-    pub fn with_recursive_read_only(mut self, value: impl Into<String>) -> Self {
+    pub fn with_recursive_read_only(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.recursive_read_only = Some(value.into());
         self
     }
@@ -15170,13 +15785,13 @@ impl VolumeMountStatusApplyConfiguration {
 pub struct VolumeNodeAffinityApplyConfiguration {
     /// required specifies hard node constraints that must be met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<NodeSelectorApplyConfiguration>,
+    pub required: Option<Box<NodeSelectorApplyConfiguration>>,
 }
 
 impl VolumeNodeAffinityApplyConfiguration {
     /// Sets `required`.
     pub fn with_required(mut self, value: NodeSelectorApplyConfiguration) -> Self {
-        self.required = Some(value);
+        self.required = Some(Box::new(value));
         self
     }
 }
@@ -15206,7 +15821,7 @@ pub struct VolumeProjectionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub downward_api: Option<DownwardAPIProjectionApplyConfiguration>,
+    pub downward_api: Option<Box<DownwardAPIProjectionApplyConfiguration>>,
     /// Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server.
     ///
     /// Kubelet generates a private key and uses it to send a PodCertificateRequest to the named signer.  Once the signer approves the request and issues a certificate chain, Kubelet writes the key and certificate chain to the pod filesystem.  The pod does not start until certificates have been issued for each podCertificate projected volume source in its spec.
@@ -15256,7 +15871,7 @@ impl VolumeProjectionApplyConfiguration {
 
     /// Sets `downwardAPI`.
     pub fn with_downward_api(mut self, value: DownwardAPIProjectionApplyConfiguration) -> Self {
-        self.downward_api = Some(value);
+        self.downward_api = Some(Box::new(value));
         self
     }
 
@@ -15300,22 +15915,32 @@ impl VolumeResourceRequirementsApplyConfiguration {
     /// Adds entries to `limits`.
     pub fn with_limits(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.limits
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Adds entries to `requests`.
     pub fn with_requests(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.requests
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 }
@@ -15341,51 +15966,54 @@ impl VolumeStatusApplyConfiguration {
 pub struct VsphereVirtualDiskVolumeSourceApplyConfiguration {
     /// fsType is filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// storagePolicyID is the storage Policy Based Management (SPBM) profile ID associated with the StoragePolicyName.
     #[serde(
         rename = "storagePolicyID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_policy_id: Option<String>,
+    pub storage_policy_id: Option<clientgo_apimachinery::Str>,
     /// storagePolicyName is the storage Policy Based Management (SPBM) profile name.
     #[serde(
         rename = "storagePolicyName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_policy_name: Option<String>,
+    pub storage_policy_name: Option<clientgo_apimachinery::Str>,
     /// volumePath is the path that identifies vSphere volume vmdk
     #[serde(
         rename = "volumePath",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_path: Option<String>,
+    pub volume_path: Option<clientgo_apimachinery::Str>,
 }
 
 impl VsphereVirtualDiskVolumeSourceApplyConfiguration {
     /// Sets `fsType`.
-    pub fn with_fs_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_type = Some(value.into());
         self
     }
 
     /// Sets `storagePolicyID`.
-    pub fn with_storage_policy_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_policy_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_policy_id = Some(value.into());
         self
     }
 
     /// Sets `storagePolicyName`.
-    pub fn with_storage_policy_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_policy_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.storage_policy_name = Some(value.into());
         self
     }
 
     /// Sets `volumePath`.
-    pub fn with_volume_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_path = Some(value.into());
         self
     }
@@ -15429,14 +16057,14 @@ pub struct WindowsSecurityContextOptionsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub gmsa_credential_spec: Option<String>,
+    pub gmsa_credential_spec: Option<clientgo_apimachinery::Str>,
     /// GMSACredentialSpecName is the name of the GMSA credential spec to use.
     #[serde(
         rename = "gmsaCredentialSpecName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub gmsa_credential_spec_name: Option<String>,
+    pub gmsa_credential_spec_name: Option<clientgo_apimachinery::Str>,
     /// HostProcess determines if a container should be run as a 'Host Process' container. All of a Pod's containers must have the same effective HostProcess value (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers). In addition, if HostProcess is true then HostNetwork must also be set to true.
     #[serde(
         rename = "hostProcess",
@@ -15450,18 +16078,24 @@ pub struct WindowsSecurityContextOptionsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub run_as_user_name: Option<String>,
+    pub run_as_user_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl WindowsSecurityContextOptionsApplyConfiguration {
     /// Sets `gmsaCredentialSpec`.
-    pub fn with_gmsa_credential_spec(mut self, value: impl Into<String>) -> Self {
+    pub fn with_gmsa_credential_spec(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.gmsa_credential_spec = Some(value.into());
         self
     }
 
     /// Sets `gmsaCredentialSpecName`.
-    pub fn with_gmsa_credential_spec_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_gmsa_credential_spec_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.gmsa_credential_spec_name = Some(value.into());
         self
     }
@@ -15473,7 +16107,7 @@ impl WindowsSecurityContextOptionsApplyConfiguration {
     }
 
     /// Sets `runAsUserName`.
-    pub fn with_run_as_user_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_run_as_user_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.run_as_user_name = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ pub mod apply;
 pub struct AWSElasticBlockStoreVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
@@ -24,7 +24,7 @@ pub struct AWSElasticBlockStoreVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_id: String,
+    pub volume_id: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AWSElasticBlockStoreVolumeSource {
@@ -95,7 +95,7 @@ pub struct AppArmorProfile {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub localhost_profile: Option<String>,
+    pub localhost_profile: Option<clientgo_apimachinery::Str>,
     /// type indicates which kind of AppArmor profile will be applied. Valid options are:
     ///
     /// Localhost - a profile pre-loaded on the node.
@@ -116,7 +116,7 @@ pub struct AppArmorProfile {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AppArmorProfile {
@@ -143,13 +143,13 @@ pub struct AttachedVolume {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub device_path: String,
+    pub device_path: clientgo_apimachinery::Str,
     /// Name of the attached volume
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AttachedVolume {
@@ -184,24 +184,24 @@ pub struct AzureDiskVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub caching_mode: Option<String>,
+    pub caching_mode: Option<clientgo_apimachinery::Str>,
     /// diskName is the Name of the data disk in the blob storage
     #[serde(
         rename = "diskName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub disk_name: String,
+    pub disk_name: clientgo_apimachinery::Str,
     /// diskURI is the URI of data disk in the blob storage
     #[serde(
         rename = "diskURI",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub disk_uri: String,
+    pub disk_uri: clientgo_apimachinery::Str,
     /// fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared
     ///
     /// Possible enum values:
@@ -212,7 +212,7 @@ pub struct AzureDiskVolumeSource {
     ///
     /// - `"Shared"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -249,21 +249,21 @@ pub struct AzureFilePersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub secret_name: String,
+    pub secret_name: clientgo_apimachinery::Str,
     /// secretNamespace is the namespace of the secret that contains Azure Storage Account Name and Key default is the same as the Pod
     #[serde(
         rename = "secretNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_namespace: Option<String>,
+    pub secret_namespace: Option<clientgo_apimachinery::Str>,
     /// shareName is the azure Share Name
     #[serde(
         rename = "shareName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub share_name: String,
+    pub share_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AzureFilePersistentVolumeSource {
@@ -295,14 +295,14 @@ pub struct AzureFileVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub secret_name: String,
+    pub secret_name: clientgo_apimachinery::Str,
     /// shareName is the azure share Name
     #[serde(
         rename = "shareName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub share_name: String,
+    pub share_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AzureFileVolumeSource {
@@ -330,10 +330,10 @@ pub struct Binding {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -363,8 +363,8 @@ impl clientgo_apimachinery::protobuf::Message for Binding {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -415,10 +415,10 @@ pub struct CSIPersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// fsType to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs".
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// nodeExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeExpandVolume call. This field is optional, may be omitted if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "nodeExpandSecretRef",
@@ -449,14 +449,14 @@ pub struct CSIPersistentVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
+    pub volume_attributes: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.
     #[serde(
         rename = "volumeHandle",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_handle: String,
+    pub volume_handle: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CSIPersistentVolumeSource {
@@ -495,10 +495,10 @@ pub struct CSIVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// fsType to mount. Ex. "ext4", "xfs", "ntfs". If not provided, the empty value is passed to the associated CSI driver which will determine the default filesystem to apply.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and  may be empty if no secret is required. If the secret object contains more than one secret, all secret references are passed.
     #[serde(
         rename = "nodePublishSecretRef",
@@ -515,7 +515,7 @@ pub struct CSIVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes: Option<clientgo_apimachinery::StringMap<String>>,
+    pub volume_attributes: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CSIVolumeSource {
@@ -550,14 +550,14 @@ pub struct Capabilities {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub add: Option<Vec<String>>,
+    pub add: Option<Vec<clientgo_apimachinery::Str>>,
     /// Removed capabilities
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub drop: Option<Vec<String>>,
+    pub drop: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Capabilities {
@@ -589,10 +589,10 @@ pub struct CephFSPersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub monitors: Vec<String>,
+    pub monitors: Vec<clientgo_apimachinery::Str>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -602,13 +602,13 @@ pub struct CephFSPersistentVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_file: Option<String>,
+    pub secret_file: Option<clientgo_apimachinery::Str>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<Box<SecretReference>>,
     /// user is Optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CephFSPersistentVolumeSource {
@@ -643,10 +643,10 @@ pub struct CephFSVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub monitors: Vec<String>,
+    pub monitors: Vec<clientgo_apimachinery::Str>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -656,13 +656,13 @@ pub struct CephFSVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_file: Option<String>,
+    pub secret_file: Option<clientgo_apimachinery::Str>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<LocalObjectReference>,
     /// user is optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CephFSVolumeSource {
@@ -694,7 +694,7 @@ impl clientgo_apimachinery::protobuf::Message for CephFSVolumeSource {
 pub struct CinderPersistentVolumeSource {
     /// fsType Filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -707,7 +707,7 @@ pub struct CinderPersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_id: String,
+    pub volume_id: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CinderPersistentVolumeSource {
@@ -732,7 +732,7 @@ impl clientgo_apimachinery::protobuf::Message for CinderPersistentVolumeSource {
 pub struct CinderVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -745,7 +745,7 @@ pub struct CinderVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_id: String,
+    pub volume_id: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CinderVolumeSource {
@@ -803,7 +803,7 @@ pub struct ClusterTrustBundleProjection {
     pub label_selector: Option<clientgo_apimachinery::meta::LabelSelector>,
     /// Select a single ClusterTrustBundle by object name.  Mutually-exclusive with signerName and labelSelector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// If true, don't block pod startup if the referenced ClusterTrustBundle(s) aren't available.  If using name, then the named ClusterTrustBundle is allowed not to exist.  If using signerName, then the combination of signerName and labelSelector is allowed to match zero ClusterTrustBundles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -812,14 +812,14 @@ pub struct ClusterTrustBundleProjection {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// Select all ClusterTrustBundles that match this signer name. Mutually-exclusive with name.  The contents of all selected ClusterTrustBundles will be unified and deduplicated.
     #[serde(
         rename = "signerName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub signer_name: Option<String>,
+    pub signer_name: Option<clientgo_apimachinery::Str>,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -849,23 +849,23 @@ impl clientgo_apimachinery::protobuf::Message for ClusterTrustBundleProjection {
 pub struct ComponentCondition {
     /// Condition error code for a component. For example, a health check error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// Message about the condition for a component. For example, information about a health check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// Status of the condition for a component. Valid values for "Healthy": "True", "False", or "Unknown".
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type of condition for a component. Valid value: "Healthy"
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ComponentCondition {
@@ -894,7 +894,7 @@ pub struct ComponentStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// List of component conditions observed
     #[serde(
         default,
@@ -904,7 +904,7 @@ pub struct ComponentStatus {
     pub conditions: Option<Vec<ComponentCondition>>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -933,8 +933,8 @@ impl clientgo_apimachinery::protobuf::Message for ComponentStatus {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -976,7 +976,7 @@ pub struct ConfigMap {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in the Data field, this is enforced during validation process. Using this field will require 1.10+ apiserver and kubelet. Note: BinaryData keys are not currently propagated to container env vars via ConfigMapKeyRef or ConfigMapRef env sources; only Data keys are used.
     #[serde(
         rename = "binaryData",
@@ -986,13 +986,13 @@ pub struct ConfigMap {
     pub binary_data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::ByteString>>,
     /// Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<clientgo_apimachinery::StringMap<String>>,
+    pub data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -1024,8 +1024,8 @@ impl clientgo_apimachinery::protobuf::Message for ConfigMap {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -1068,7 +1068,7 @@ impl clientgo_apimachinery::resource::verb::DeleteCollection for ConfigMap {}
 pub struct ConfigMapEnvSource {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the ConfigMap must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1100,10 +1100,10 @@ pub struct ConfigMapKeySelector {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the ConfigMap or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1140,29 +1140,29 @@ pub struct ConfigMapNodeConfigSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kubelet_config_key: String,
+    pub kubelet_config_key: clientgo_apimachinery::Str,
     /// Name is the metadata.name of the referenced ConfigMap. This field is required in all cases.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Namespace is the metadata.namespace of the referenced ConfigMap. This field is required in all cases.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub namespace: String,
+    pub namespace: clientgo_apimachinery::Str,
     /// ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
     #[serde(
         rename = "resourceVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
     /// UID is the metadata.UID of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ConfigMapNodeConfigSource {
@@ -1197,7 +1197,7 @@ pub struct ConfigMapProjection {
     pub items: Option<Vec<KeyToPath>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// optional specify whether the ConfigMap or its keys must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1255,7 +1255,7 @@ pub struct ConfigMapVolumeSource {
     pub items: Option<Vec<KeyToPath>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// optional specify whether the ConfigMap or its keys must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -1296,14 +1296,14 @@ pub struct Container {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub args: Option<Vec<String>>,
+    pub args: Option<Vec<clientgo_apimachinery::Str>>,
     /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub command: Option<Vec<String>>,
+    pub command: Option<Vec<clientgo_apimachinery::Str>>,
     /// List of environment variables to set in the container. Cannot be updated.
     #[serde(
         default,
@@ -1321,7 +1321,7 @@ pub struct Container {
     pub env_from: Option<Vec<EnvFromSource>>,
     /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
     ///
     /// Possible enum values:
@@ -1336,7 +1336,7 @@ pub struct Container {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub image_pull_policy: Option<String>,
+    pub image_pull_policy: Option<clientgo_apimachinery::Str>,
     /// Actions that the management system should take in response to container lifecycle events. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Box<Lifecycle>>,
@@ -1352,7 +1352,7 @@ pub struct Container {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// List of ports to expose from the container. Not specifying a port here DOES NOT prevent that port from being exposed. Any port which is listening on the default "0.0.0.0" address inside a container will be accessible from the network. Modifying this array with strategic merge patch may corrupt the data. For more information See https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
     #[serde(
         default,
@@ -1384,7 +1384,7 @@ pub struct Container {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
     /// Represents a list of rules to be checked to determine if the container should be restarted on exit. The rules are evaluated in order. Once a rule matches a container exit condition, the remaining rules are ignored. If no rule matches the container exit condition, the Container-level restart policy determines the whether the container is restarted or not. Constraints on the rules: - At most 20 rules are allowed. - Rules can have the same action. - Identical rules are not forbidden in validations. When rules are specified, container MUST set RestartPolicy explicitly even it if matches the Pod's RestartPolicy.
     #[serde(
         rename = "restartPolicyRules",
@@ -1419,7 +1419,7 @@ pub struct Container {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_path: Option<String>,
+    pub termination_message_path: Option<clientgo_apimachinery::Str>,
     /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
     ///
     /// Possible enum values:
@@ -1432,7 +1432,7 @@ pub struct Container {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_policy: Option<String>,
+    pub termination_message_policy: Option<clientgo_apimachinery::Str>,
     /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
@@ -1458,7 +1458,7 @@ pub struct Container {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub working_dir: Option<String>,
+    pub working_dir: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Container {
@@ -1521,21 +1521,21 @@ pub struct ContainerExtendedResourceRequest {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub container_name: String,
+    pub container_name: clientgo_apimachinery::Str,
     /// The name of the request in the special ResourceClaim which corresponds to the extended resource.
     #[serde(
         rename = "requestName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub request_name: String,
+    pub request_name: clientgo_apimachinery::Str,
     /// The name of the extended resource in that container which gets backed by DRA.
     #[serde(
         rename = "resourceName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource_name: String,
+    pub resource_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ContainerExtendedResourceRequest {
@@ -1563,7 +1563,7 @@ pub struct ContainerImage {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub names: Option<Vec<String>>,
+    pub names: Option<Vec<clientgo_apimachinery::Str>>,
     /// The size of the image in bytes.
     #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
@@ -1601,13 +1601,13 @@ pub struct ContainerPort {
     pub container_port: i32,
     /// What host IP to bind the external port to.
     #[serde(rename = "hostIP", default, skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
+    pub host_ip: Option<clientgo_apimachinery::Str>,
     /// Number of port to expose on the host. If specified, this must be a valid port number, 0 \< x \< 65536. If HostNetwork is specified, this must match ContainerPort. Most containers do not need this.
     #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
     /// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
     ///
     /// Possible enum values:
@@ -1618,7 +1618,7 @@ pub struct ContainerPort {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ContainerPort {
@@ -1648,14 +1648,14 @@ pub struct ContainerResizePolicy {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource_name: String,
+    pub resource_name: clientgo_apimachinery::Str,
     /// Restart policy to apply when specified resource is resized. If not specified, it defaults to NotRequired.
     #[serde(
         rename = "restartPolicy",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub restart_policy: String,
+    pub restart_policy: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ContainerResizePolicy {
@@ -1681,7 +1681,7 @@ pub struct ContainerRestartRule {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub action: String,
+    pub action: clientgo_apimachinery::Str,
     /// Represents the exit codes to check on container exits.
     #[serde(rename = "exitCodes", default, skip_serializing_if = "Option::is_none")]
     pub exit_codes: Option<Box<ContainerRestartRuleOnExitCodes>>,
@@ -1716,7 +1716,7 @@ pub struct ContainerRestartRuleOnExitCodes {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub operator: String,
+    pub operator: clientgo_apimachinery::Str,
     /// Specifies the set of values to check for container exit codes. At most 255 elements are allowed.
     #[serde(
         default,
@@ -1807,7 +1807,7 @@ pub struct ContainerStateTerminated {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_id: Option<String>,
+    pub container_id: Option<clientgo_apimachinery::Str>,
     /// Exit status from the last termination of the container
     #[serde(
         rename = "exitCode",
@@ -1824,10 +1824,10 @@ pub struct ContainerStateTerminated {
     pub finished_at: Option<clientgo_apimachinery::meta::Time>,
     /// Message regarding the last termination of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason from the last termination of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Signal from the last termination of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
@@ -1861,10 +1861,10 @@ impl clientgo_apimachinery::protobuf::Message for ContainerStateTerminated {
 pub struct ContainerStateWaiting {
     /// Message regarding why the container is not yet running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason the container is not yet running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ContainerStateWaiting {
@@ -1907,29 +1907,29 @@ pub struct ContainerStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_id: Option<String>,
+    pub container_id: Option<clientgo_apimachinery::Str>,
     /// Image is the name of container image that the container is running. The container image may not match the image used in the PodSpec, as it may have been resolved by the runtime. More info: https://kubernetes.io/docs/concepts/containers/images.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub image: String,
+    pub image: clientgo_apimachinery::Str,
     /// ImageID is the image ID of the container's image. The image ID may not match the image ID of the image used in the PodSpec, as it may have been resolved by the runtime.
     #[serde(
         rename = "imageID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub image_id: String,
+    pub image_id: clientgo_apimachinery::Str,
     /// LastTerminationState holds the last termination state of the container to help debug container crashes and restarts. This field is not populated if the container is still running and RestartCount is 0.
     #[serde(rename = "lastState", default, skip_serializing_if = "Option::is_none")]
-    pub last_state: Option<ContainerState>,
+    pub last_state: Option<Box<ContainerState>>,
     /// Name is a DNS_LABEL representing the unique name of the container. Each container in a pod must have a unique name across all container types. Cannot be updated.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Ready specifies whether the container is currently passing its readiness check. The value will change as readiness probes keep executing. If no readiness probes are specified, this field defaults to true once the container is fully started (see Started field).
     ///
     /// The value is typically used to determine whether a container is ready to accept traffic.
@@ -1953,7 +1953,7 @@ pub struct ContainerStatus {
     pub started: Option<bool>,
     /// State holds details about the container's current condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ContainerState>,
+    pub state: Option<Box<ContainerState>>,
     /// StopSignal reports the effective stop signal for this container
     ///
     /// Possible enum values:
@@ -2092,7 +2092,7 @@ pub struct ContainerStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub stop_signal: Option<String>,
+    pub stop_signal: Option<clientgo_apimachinery::Str>,
     /// User represents user identity information initially attached to the first process of the container
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ContainerUser>,
@@ -2119,13 +2119,13 @@ impl clientgo_apimachinery::protobuf::Message for ContainerStatus {
             8 => pb::merge_option_omitempty(&mut self.container_id, value),
             6 => pb::merge(&mut self.image, value),
             7 => pb::merge(&mut self.image_id, value),
-            3 => pb::merge_option(&mut self.last_state, value),
+            3 => pb::merge_option_boxed(&mut self.last_state, value),
             1 => pb::merge(&mut self.name, value),
             4 => pb::merge(&mut self.ready, value),
             11 => pb::merge_option_boxed(&mut self.resources, value),
             5 => pb::merge(&mut self.restart_count, value),
             9 => pb::merge_option(&mut self.started, value),
-            2 => pb::merge_option(&mut self.state, value),
+            2 => pb::merge_option_boxed(&mut self.state, value),
             15 => pb::merge_option(&mut self.stop_signal, value),
             13 => pb::merge_option(&mut self.user, value),
             12 => pb::push_option(&mut self.volume_mounts, value),
@@ -2234,7 +2234,7 @@ pub struct DownwardAPIVolumeFile {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported.
     #[serde(
         rename = "resourceFieldRef",
@@ -2317,7 +2317,7 @@ impl clientgo_apimachinery::protobuf::Message for DownwardAPIVolumeSource {
 pub struct EmptyDirVolumeSource {
     /// medium represents what type of storage medium should back this directory. The default is "" which means to use the node's default medium. Must be an empty string (default) or Memory. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medium: Option<String>,
+    pub medium: Option<clientgo_apimachinery::Str>,
     /// mode specifies the permission bits for the emptyDir directory, in numeric notation (e.g., 0755, 01777). Must be a value between 0000 and 01777. If not specified, defaults to 0777. This might be in conflict with other options that affect the file mode, like fsGroup. If fsGroup is specified, the fsGroup permissions will override the mode specified here. This field has no effect on Windows. This field is alpha and requires EmptyDirVolumeMode featuregate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i32>,
@@ -2347,16 +2347,16 @@ impl clientgo_apimachinery::protobuf::Message for EmptyDirVolumeSource {
 pub struct EndpointAddress {
     /// The Hostname of this endpoint
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1), link-local (169.254.0.0/16 or fe80::/10), or link-local multicast (224.0.0.0/24 or ff02::/16).
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub ip: String,
+    pub ip: clientgo_apimachinery::Str,
     /// Optional: Node hosting this endpoint. This can be used to determine endpoints local to a node.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// Reference to object providing the endpoint.
     #[serde(rename = "targetRef", default, skip_serializing_if = "Option::is_none")]
     pub target_ref: Option<Box<ObjectReference>>,
@@ -2400,10 +2400,10 @@ pub struct EndpointPort {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_protocol: Option<String>,
+    pub app_protocol: Option<clientgo_apimachinery::Str>,
     /// The name of this port.  This must match the 'name' field in the corresponding ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// The port number of the endpoint.
     #[serde(
         default,
@@ -2420,7 +2420,7 @@ pub struct EndpointPort {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for EndpointPort {
@@ -2541,10 +2541,10 @@ pub struct Endpoints {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -2580,8 +2580,8 @@ impl clientgo_apimachinery::protobuf::Message for Endpoints {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -2632,7 +2632,7 @@ pub struct EnvFromSource {
     pub config_map_ref: Option<Box<ConfigMapEnvSource>>,
     /// Optional text to prepend to the name of each environment variable. May consist of any printable ASCII characters except '='.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    pub prefix: Option<clientgo_apimachinery::Str>,
     /// The Secret to select from
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<Box<SecretEnvSource>>,
@@ -2662,10 +2662,10 @@ pub struct EnvVar {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Defaults to "".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
     /// Source for the environment variable's value. Cannot be used if value is not empty.
     #[serde(rename = "valueFrom", default, skip_serializing_if = "Option::is_none")]
     pub value_from: Option<Box<EnvVarSource>>,
@@ -2752,14 +2752,14 @@ pub struct EphemeralContainer {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub args: Option<Vec<String>>,
+    pub args: Option<Vec<clientgo_apimachinery::Str>>,
     /// Entrypoint array. Not executed within a shell. The image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub command: Option<Vec<String>>,
+    pub command: Option<Vec<clientgo_apimachinery::Str>>,
     /// List of environment variables to set in the container. Cannot be updated.
     #[serde(
         default,
@@ -2777,7 +2777,7 @@ pub struct EphemeralContainer {
     pub env_from: Option<Vec<EnvFromSource>>,
     /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<clientgo_apimachinery::Str>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
     ///
     /// Possible enum values:
@@ -2792,7 +2792,7 @@ pub struct EphemeralContainer {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub image_pull_policy: Option<String>,
+    pub image_pull_policy: Option<clientgo_apimachinery::Str>,
     /// Lifecycle is not allowed for ephemeral containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Box<Lifecycle>>,
@@ -2808,7 +2808,7 @@ pub struct EphemeralContainer {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Ports are not allowed for ephemeral containers.
     #[serde(
         default,
@@ -2840,7 +2840,7 @@ pub struct EphemeralContainer {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
     /// Represents a list of rules to be checked to determine if the container should be restarted on exit. You cannot set this field on ephemeral containers.
     #[serde(
         rename = "restartPolicyRules",
@@ -2877,14 +2877,14 @@ pub struct EphemeralContainer {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_container_name: Option<String>,
+    pub target_container_name: Option<clientgo_apimachinery::Str>,
     /// Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.
     #[serde(
         rename = "terminationMessagePath",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_path: Option<String>,
+    pub termination_message_path: Option<clientgo_apimachinery::Str>,
     /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
     ///
     /// Possible enum values:
@@ -2897,7 +2897,7 @@ pub struct EphemeralContainer {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub termination_message_policy: Option<String>,
+    pub termination_message_policy: Option<clientgo_apimachinery::Str>,
     /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
@@ -2923,7 +2923,7 @@ pub struct EphemeralContainer {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub working_dir: Option<String>,
+    pub working_dir: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for EphemeralContainer {
@@ -3018,14 +3018,14 @@ impl clientgo_apimachinery::protobuf::Message for EphemeralVolumeSource {
 pub struct Event {
     /// What action was taken/failed regarding to the Regarding object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<clientgo_apimachinery::Str>,
     /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
     #[serde(
         rename = "apiVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// The number of times this event has occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
@@ -3048,7 +3048,7 @@ pub struct Event {
     pub involved_object: ObjectReference,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// The time at which the most recent occurrence of this event was recorded.
     #[serde(
         rename = "lastTimestamp",
@@ -3058,7 +3058,7 @@ pub struct Event {
     pub last_timestamp: Option<clientgo_apimachinery::meta::Time>,
     /// A human-readable description of the status of this operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -3067,7 +3067,7 @@ pub struct Event {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// This should be a short, machine understandable string that gives the reason for the transition into the object's current status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Optional secondary object for more complex actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<Box<ObjectReference>>,
@@ -3077,14 +3077,14 @@ pub struct Event {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reporting_component: Option<String>,
+    pub reporting_component: Option<clientgo_apimachinery::Str>,
     /// ID of the controller instance, e.g. `kubelet-xyzf`.
     #[serde(
         rename = "reportingInstance",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reporting_instance: Option<String>,
+    pub reporting_instance: Option<clientgo_apimachinery::Str>,
     /// Data about the Event series this event represents or nil if it's a singleton Event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Box<EventSeries>>,
@@ -3093,7 +3093,7 @@ pub struct Event {
     pub source: Option<Box<EventSource>>,
     /// Type of this event (Normal, Warning), new types could be added in the future
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Event {
@@ -3124,8 +3124,8 @@ impl clientgo_apimachinery::protobuf::Message for Event {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -3199,10 +3199,10 @@ impl clientgo_apimachinery::protobuf::Message for EventSeries {
 pub struct EventSource {
     /// Component from which the event is generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<String>,
+    pub component: Option<clientgo_apimachinery::Str>,
     /// Node name on which the event is generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for EventSource {
@@ -3230,7 +3230,7 @@ pub struct EvictionResponder {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// priority for this responder. Higher priorities are selected first by the evictionrequest-controller. If there are responders with the same priority, the responder whose domain name comes first in the alphabetical higher domain order, will be picked. This means that the top domain labels are compared alphabetically first, followed by the lower domain labels. The key is compared last.
     ///
     /// The responder that is the managing controller of the pod should set the value of this field to 10000 to allow both for preemption or fallback registration by other responders.
@@ -3267,7 +3267,7 @@ pub struct ExecAction {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub command: Option<Vec<String>>,
+    pub command: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ExecAction {
@@ -3294,7 +3294,7 @@ impl clientgo_apimachinery::protobuf::Message for ExecAction {
 pub struct FCVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// lun is Optional: FC target lun number
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lun: Option<i32>,
@@ -3308,14 +3308,14 @@ pub struct FCVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_wwns: Option<Vec<String>>,
+    pub target_wwns: Option<Vec<clientgo_apimachinery::Str>>,
     /// wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub wwids: Option<Vec<String>>,
+    pub wwids: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for FCVolumeSource {
@@ -3350,7 +3350,7 @@ pub struct FileKeySelector {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// Specify whether the file or its key must be defined. If the file or key does not exist, then the env var is not published. If optional is set to true and the specified key does not exist, the environment variable will not be set in the Pod's containers.
     ///
     /// If optional is set to false and the specified key does not exist, an error will be returned during Pod creation.
@@ -3361,14 +3361,14 @@ pub struct FileKeySelector {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// The name of the volume mount containing the env file.
     #[serde(
         rename = "volumeName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_name: String,
+    pub volume_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for FileKeySelector {
@@ -3396,13 +3396,13 @@ pub struct FlexPersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// fsType is the Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// options is Optional: this field holds extra command options if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<clientgo_apimachinery::StringMap<String>>,
+    pub options: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3442,13 +3442,13 @@ pub struct FlexVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// options is Optional: this field holds extra command options if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<clientgo_apimachinery::StringMap<String>>,
+    pub options: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3489,14 +3489,14 @@ pub struct FlockerVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub dataset_name: Option<String>,
+    pub dataset_name: Option<clientgo_apimachinery::Str>,
     /// datasetUUID is the UUID of the dataset. This is unique identifier of a Flocker dataset
     #[serde(
         rename = "datasetUUID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub dataset_uuid: Option<String>,
+    pub dataset_uuid: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for FlockerVolumeSource {
@@ -3521,7 +3521,7 @@ impl clientgo_apimachinery::protobuf::Message for FlockerVolumeSource {
 pub struct GCEPersistentDiskVolumeSource {
     /// fsType is filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty). More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
@@ -3531,7 +3531,7 @@ pub struct GCEPersistentDiskVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub pd_name: String,
+    pub pd_name: clientgo_apimachinery::Str,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3565,7 +3565,7 @@ pub struct GRPCAction {
     ///
     /// - `"TLS"` indicates that the probe should connect using TLS without certificate verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<clientgo_apimachinery::Str>,
     /// Port number of the gRPC service. Number must be in the range 1 to 65535.
     #[serde(
         default,
@@ -3576,7 +3576,7 @@ pub struct GRPCAction {
     ///
     /// If this is not specified, the default behavior is defined by gRPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for GRPCAction {
@@ -3602,16 +3602,16 @@ impl clientgo_apimachinery::protobuf::Message for GRPCAction {
 pub struct GitRepoVolumeSource {
     /// directory is the target directory name. Must not contain or start with '..'.  If '.' is supplied, the volume directory will be the git repository.  Otherwise, if specified, the volume will contain the git repository in the subdirectory with the given name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory: Option<String>,
+    pub directory: Option<clientgo_apimachinery::Str>,
     /// repository is the URL
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub repository: String,
+    pub repository: clientgo_apimachinery::Str,
     /// revision is the commit hash for the specified revision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revision: Option<String>,
+    pub revision: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for GitRepoVolumeSource {
@@ -3638,20 +3638,20 @@ pub struct GlusterfsPersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub endpoints: String,
+    pub endpoints: clientgo_apimachinery::Str,
     /// endpointsNamespace is the namespace that contains Glusterfs endpoint. If this field is empty, the EndpointNamespace defaults to the same namespace as the bound PVC. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(
         rename = "endpointsNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub endpoints_namespace: Option<String>,
+    pub endpoints_namespace: Option<clientgo_apimachinery::Str>,
     /// path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3682,13 +3682,13 @@ pub struct GlusterfsVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub endpoints: String,
+    pub endpoints: clientgo_apimachinery::Str,
     /// path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3715,7 +3715,7 @@ impl clientgo_apimachinery::protobuf::Message for GlusterfsVolumeSource {
 pub struct HTTPGetAction {
     /// Host name to connect to, defaults to the pod IP. You probably want to set "Host" in httpHeaders instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
     /// Custom headers to set in the request. HTTP allows repeated headers.
     #[serde(
         rename = "httpHeaders",
@@ -3726,7 +3726,7 @@ pub struct HTTPGetAction {
     pub http_headers: Option<Vec<HTTPHeader>>,
     /// Path to access on the HTTP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// Name or number of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     #[serde(
         default,
@@ -3741,7 +3741,7 @@ pub struct HTTPGetAction {
     ///
     /// - `"HTTP2"` uses HTTP/2. Currently, only cleartext with prior knowledge (h2c) is supported, and must be used with scheme HTTP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
     /// Scheme to use for connecting to the host. Defaults to HTTP.
     ///
     /// Possible enum values:
@@ -3750,7 +3750,7 @@ pub struct HTTPGetAction {
     ///
     /// - `"HTTPS"` means that the scheme used will be https://
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
+    pub scheme: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HTTPGetAction {
@@ -3785,13 +3785,13 @@ pub struct HTTPHeader {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// The header field value
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub value: String,
+    pub value: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HTTPHeader {
@@ -3818,13 +3818,13 @@ pub struct HostAlias {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub hostnames: Option<Vec<String>>,
+    pub hostnames: Option<Vec<clientgo_apimachinery::Str>>,
     /// IP address of the host file entry.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub ip: String,
+    pub ip: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HostAlias {
@@ -3855,7 +3855,7 @@ pub struct HostIP {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub ip: String,
+    pub ip: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HostIP {
@@ -3880,7 +3880,7 @@ pub struct HostPathVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
     ///
     /// Possible enum values:
@@ -3901,7 +3901,7 @@ pub struct HostPathVolumeSource {
     ///
     /// - `"Socket"` A UNIX socket must exist at the given path
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HostPathVolumeSource {
@@ -3938,27 +3938,27 @@ pub struct ISCSIPersistentVolumeSource {
     pub chap_auth_session: Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface \<target portal\>:\<volume name\> will be created for the connection.
     #[serde(
         rename = "initiatorName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub initiator_name: Option<String>,
+    pub initiator_name: Option<clientgo_apimachinery::Str>,
     /// iqn is Target iSCSI Qualified Name.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub iqn: String,
+    pub iqn: clientgo_apimachinery::Str,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
     #[serde(
         rename = "iscsiInterface",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub iscsi_interface: Option<String>,
+    pub iscsi_interface: Option<clientgo_apimachinery::Str>,
     /// lun is iSCSI Target Lun number.
     #[serde(
         default,
@@ -3971,7 +3971,7 @@ pub struct ISCSIPersistentVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub portals: Option<Vec<String>>,
+    pub portals: Option<Vec<clientgo_apimachinery::Str>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3984,7 +3984,7 @@ pub struct ISCSIPersistentVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub target_portal: String,
+    pub target_portal: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ISCSIPersistentVolumeSource {
@@ -4035,27 +4035,27 @@ pub struct ISCSIVolumeSource {
     pub chap_auth_session: Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface \<target portal\>:\<volume name\> will be created for the connection.
     #[serde(
         rename = "initiatorName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub initiator_name: Option<String>,
+    pub initiator_name: Option<clientgo_apimachinery::Str>,
     /// iqn is the target iSCSI Qualified Name.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub iqn: String,
+    pub iqn: clientgo_apimachinery::Str,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
     #[serde(
         rename = "iscsiInterface",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub iscsi_interface: Option<String>,
+    pub iscsi_interface: Option<clientgo_apimachinery::Str>,
     /// lun represents iSCSI Target Lun number.
     #[serde(
         default,
@@ -4068,7 +4068,7 @@ pub struct ISCSIVolumeSource {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub portals: Option<Vec<String>>,
+    pub portals: Option<Vec<clientgo_apimachinery::Str>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4081,7 +4081,7 @@ pub struct ISCSIVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub target_portal: String,
+    pub target_portal: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ISCSIVolumeSource {
@@ -4130,10 +4130,10 @@ pub struct ImageVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pull_policy: Option<String>,
+    pub pull_policy: Option<clientgo_apimachinery::Str>,
     /// Required: Image or artifact reference to be used. Behaves in the same way as pod.spec.containers\[*\].image. Pull secrets will be assembled in the same way as for the container image by looking up node credentials, SA image pull secrets, and pod spec image pull secrets. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ImageVolumeSource {
@@ -4160,7 +4160,7 @@ pub struct ImageVolumeStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub image_ref: String,
+    pub image_ref: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ImageVolumeStatus {
@@ -4185,7 +4185,7 @@ pub struct KeyToPath {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// mode is Optional: mode bits used to set permissions on this file. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i32>,
@@ -4194,7 +4194,7 @@ pub struct KeyToPath {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -4364,7 +4364,7 @@ pub struct Lifecycle {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub stop_signal: Option<String>,
+    pub stop_signal: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Lifecycle {
@@ -4388,7 +4388,7 @@ impl clientgo_apimachinery::protobuf::Message for Lifecycle {
 pub struct LifecycleHandler {
     /// Exec specifies a command to execute in the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecAction>,
+    pub exec: Option<Box<ExecAction>>,
     /// HTTPGet specifies an HTTP GET request to perform.
     #[serde(rename = "httpGet", default, skip_serializing_if = "Option::is_none")]
     pub http_get: Option<Box<HTTPGetAction>>,
@@ -4408,7 +4408,7 @@ impl clientgo_apimachinery::protobuf::Message for LifecycleHandler {
     ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
-            1 => pb::merge_option(&mut self.exec, value),
+            1 => pb::merge_option_boxed(&mut self.exec, value),
             2 => pb::merge_option_boxed(&mut self.http_get, value),
             4 => pb::merge_option(&mut self.sleep, value),
             3 => pb::merge_option_boxed(&mut self.tcp_socket, value),
@@ -4426,10 +4426,10 @@ pub struct LimitRange {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -4438,7 +4438,7 @@ pub struct LimitRange {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// Spec defines the limits enforced. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<LimitRangeSpec>,
+    pub spec: Option<Box<LimitRangeSpec>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for LimitRange {
@@ -4450,14 +4450,14 @@ impl clientgo_apimachinery::protobuf::Message for LimitRange {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             1 => pb::merge(&mut self.metadata, value),
-            2 => pb::merge_option(&mut self.spec, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -4526,7 +4526,7 @@ pub struct LimitRangeItem {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for LimitRangeItem {
@@ -4641,13 +4641,13 @@ impl clientgo_apimachinery::protobuf::Message for LinuxContainerUser {
 pub struct LoadBalancerIngress {
     /// Hostname is set for load-balancer ingress points that are DNS based (typically AWS load-balancers)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// IP is set for load-balancer ingress points that are IP based (typically GCE or OpenStack load-balancers)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
     /// IPMode specifies how the load-balancer IP behaves, and may only be specified when the ip field is specified. Setting this to "VIP" indicates that traffic is delivered to the node with the destination set to the load-balancer's IP and port. Setting this to "Proxy" indicates that traffic is delivered to the node or pod with the destination set to the node's IP and node port or the pod's IP and port. Service implementations may use this information to adjust traffic routing.
     #[serde(rename = "ipMode", default, skip_serializing_if = "Option::is_none")]
-    pub ip_mode: Option<String>,
+    pub ip_mode: Option<clientgo_apimachinery::Str>,
     /// Ports is a list of records of service ports If used, every port defined in the service should have an entry in it
     #[serde(
         default,
@@ -4715,7 +4715,7 @@ impl clientgo_apimachinery::protobuf::Message for LoadBalancerStatus {
 pub struct LocalObjectReference {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for LocalObjectReference {
@@ -4737,13 +4737,13 @@ impl clientgo_apimachinery::protobuf::Message for LocalObjectReference {
 pub struct LocalVolumeSource {
     /// fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for LocalVolumeSource {
@@ -4795,14 +4795,14 @@ pub struct ModifyVolumeStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the PVC currently being reconciled
     #[serde(
         rename = "targetVolumeAttributesClassName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_volume_attributes_class_name: Option<String>,
+    pub target_volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ModifyVolumeStatus {
@@ -4828,7 +4828,7 @@ pub struct NFSVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// readOnly here will force the NFS export to be mounted with read-only permissions. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -4837,7 +4837,7 @@ pub struct NFSVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub server: String,
+    pub server: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NFSVolumeSource {
@@ -4865,10 +4865,10 @@ pub struct Namespace {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -4877,7 +4877,7 @@ pub struct Namespace {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// Spec defines the behavior of the Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<NamespaceSpec>,
+    pub spec: Option<Box<NamespaceSpec>>,
     /// Status describes the current status of a Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Box<NamespaceStatus>>,
@@ -4892,15 +4892,15 @@ impl clientgo_apimachinery::protobuf::Message for Namespace {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             1 => pb::merge(&mut self.metadata, value),
-            2 => pb::merge_option(&mut self.spec, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
             3 => pb::merge_option_boxed(&mut self.status, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -4948,23 +4948,23 @@ pub struct NamespaceCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type of namespace controller condition.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NamespaceCondition {
@@ -4997,7 +4997,7 @@ pub struct NamespaceSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub finalizers: Option<Vec<String>>,
+    pub finalizers: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NamespaceSpec {
@@ -5037,7 +5037,7 @@ pub struct NamespaceStatus {
     ///
     /// - `"Terminating"` means the namespace is undergoing graceful termination
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NamespaceStatus {
@@ -5069,10 +5069,10 @@ pub struct Node {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -5103,8 +5103,8 @@ impl clientgo_apimachinery::protobuf::Message for Node {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -5149,14 +5149,14 @@ pub struct NodeAddress {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub address: String,
+    pub address: clientgo_apimachinery::Str,
     /// Node address type, one of Hostname, ExternalIP or InternalIP.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeAddress {
@@ -5191,7 +5191,7 @@ pub struct NodeAffinity {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+    pub required_during_scheduling_ignored_during_execution: Option<Box<NodeSelector>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeAffinity {
@@ -5206,7 +5206,7 @@ impl clientgo_apimachinery::protobuf::Message for NodeAffinity {
                 &mut self.preferred_during_scheduling_ignored_during_execution,
                 value,
             ),
-            1 => pb::merge_option(
+            1 => pb::merge_option_boxed(
                 &mut self.required_during_scheduling_ignored_during_execution,
                 value,
             ),
@@ -5228,7 +5228,7 @@ pub struct NodeAllocatableMappedResources {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Quantity is the total node allocatable resource capacity allocated for the claim. This claim's allocated devices is shared by all the containers referencing the claim. Kubelet adds this value to both requests and limits at the pod-level cgroup, and to limits at the container-level cgroup for each container referencing the claim.
     #[serde(
         default,
@@ -5260,7 +5260,7 @@ pub struct NodeAllocatableOverheadResources {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// PerContainer is the variable overhead quantity applied for each container referencing the claim. The container references are recorded in `nodeAllocatableResourceClaimStatuses.containers`. The total overhead quantity allocated for the claim is computed as: Quantity = PerPod + (PerContainer * NumReferences) Kubelet accounts for this overhead in cgroups: - Pod-level cgroup (requests and limits): Kubelet adds PerPod + (PerContainer * NumReferences). - Container-level cgroup (limits only): Kubelet adds PerPod + PerContainer for each referencing container. This allows any single container to access the pod-level overhead, while the parent cgroup caps the total usage to account for PerPod exactly once. At least one of PerPod or PerContainer must be specified. Specifying neither is an invalid configuration.
     #[serde(
         rename = "perContainer",
@@ -5298,7 +5298,7 @@ pub struct NodeAllocatableResourceClaimStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub containers: Option<Vec<String>>,
+    pub containers: Option<Vec<clientgo_apimachinery::Str>>,
     /// Mapping contains allocations through devices mapped in the device spec's `nodeAllocatableResources\[...\].mapping` field. This is used by kubelet for pod level and container-level cgroup enforcement.
     #[serde(
         default,
@@ -5319,7 +5319,7 @@ pub struct NodeAllocatableResourceClaimStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource_claim_name: String,
+    pub resource_claim_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeAllocatableResourceClaimStatus {
@@ -5365,23 +5365,23 @@ pub struct NodeCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// (brief) reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type of node condition.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeCondition {
@@ -5436,7 +5436,7 @@ pub struct NodeConfigStatus {
     pub assigned: Option<NodeConfigSource>,
     /// Error describes any problems reconciling the Spec.ConfigSource to the Active config. Errors may occur, for example, attempting to checkpoint Spec.ConfigSource to the local Assigned record, attempting to checkpoint the payload associated with Spec.ConfigSource, attempting to load or validate the Assigned config, etc. Errors may occur at different points while syncing config. Earlier errors (e.g. download or checkpointing errors) will not result in a rollback to LastKnownGood, and may resolve across Kubelet retries. Later errors (e.g. loading or validating a checkpointed config) will result in a rollback to LastKnownGood. In the latter case, it is usually possible to resolve the error by fixing the config assigned in Spec.ConfigSource. You can find additional information for debugging by searching the error message in the Kubelet log. Error is a human-readable description of the error state; machines can check whether or not Error is empty, but should not rely on the stability of the Error text across Kubelet versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// LastKnownGood reports the checkpointed config the node will fall back to when it encounters an error attempting to use the Assigned config. The Assigned config becomes the LastKnownGood config when the node determines that the Assigned config is stable and correct. This is currently implemented as a 10-minute soak period starting when the local record of Assigned config is updated. If the Assigned config is Active at the end of this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is reset to nil (use local defaults), the LastKnownGood is also immediately reset to nil, because the local default config is always assumed good. You should not make assumptions about the node's method of determining config stability and correctness, as this may change or become configurable in the future.
     #[serde(
         rename = "lastKnownGood",
@@ -5528,7 +5528,7 @@ pub struct NodePodPreemptionPolicy {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disable_resize_preemption: Option<Vec<String>>,
+    pub disable_resize_preemption: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodePodPreemptionPolicy {
@@ -5558,7 +5558,7 @@ pub struct NodeRuntimeHandler {
     pub features: Option<NodeRuntimeHandlerFeatures>,
     /// Runtime handler name. Empty for the default runtime handler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeRuntimeHandler {
@@ -5649,7 +5649,7 @@ pub struct NodeSelectorRequirement {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
     ///
     /// Possible enum values:
@@ -5669,14 +5669,14 @@ pub struct NodeSelectorRequirement {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub operator: String,
+    pub operator: clientgo_apimachinery::Str,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeSelectorRequirement {
@@ -5758,10 +5758,10 @@ pub struct NodeSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_id: Option<String>,
+    pub external_id: Option<clientgo_apimachinery::Str>,
     /// PodCIDR represents the pod IP range assigned to the node.
     #[serde(rename = "podCIDR", default, skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<String>,
+    pub pod_cidr: Option<clientgo_apimachinery::Str>,
     /// podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for each of IPv4 and IPv6.
     #[serde(
         rename = "podCIDRs",
@@ -5769,21 +5769,21 @@ pub struct NodeSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_cidrs: Option<Vec<String>>,
+    pub pod_cidrs: Option<Vec<clientgo_apimachinery::Str>>,
     /// PodPreemptionPolicy controls the node-level preemption behaviors for pods on this node. This is an alpha field and requires enabling the InPlacePodVerticalScalingSchedulerPreemption feature gate.
     #[serde(
         rename = "podPreemptionPolicy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_preemption_policy: Option<NodePodPreemptionPolicy>,
+    pub pod_preemption_policy: Option<Box<NodePodPreemptionPolicy>>,
     /// ID of the node assigned by the cloud provider in the format: \<ProviderName\>://\<ProviderSpecificNodeID\>
     #[serde(
         rename = "providerID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provider_id: Option<String>,
+    pub provider_id: Option<clientgo_apimachinery::Str>,
     /// If specified, the node's taints.
     #[serde(
         default,
@@ -5808,7 +5808,7 @@ impl clientgo_apimachinery::protobuf::Message for NodeSpec {
             2 => pb::merge_option_omitempty(&mut self.external_id, value),
             1 => pb::merge_option_omitempty(&mut self.pod_cidr, value),
             7 => pb::push_option(&mut self.pod_cidrs, value),
-            8 => pb::merge_option(&mut self.pod_preemption_policy, value),
+            8 => pb::merge_option_boxed(&mut self.pod_preemption_policy, value),
             3 => pb::merge_option_omitempty(&mut self.provider_id, value),
             5 => pb::push_option(&mut self.taints, value),
             4 => pb::merge_option_omitempty(&mut self.unschedulable, value),
@@ -5863,7 +5863,7 @@ pub struct NodeStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub declared_features: Option<Vec<String>>,
+    pub declared_features: Option<Vec<clientgo_apimachinery::Str>>,
     /// Features describes the set of features implemented by the CRI implementation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<NodeFeatures>,
@@ -5887,7 +5887,7 @@ pub struct NodeStatus {
     ///
     /// - `"Terminated"` means the node has been removed from the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
     /// The available runtime handlers.
     #[serde(
         rename = "runtimeHandlers",
@@ -5911,7 +5911,7 @@ pub struct NodeStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub volumes_in_use: Option<Vec<String>>,
+    pub volumes_in_use: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeStatus {
@@ -5984,63 +5984,63 @@ pub struct NodeSystemInfo {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub architecture: String,
+    pub architecture: clientgo_apimachinery::Str,
     /// Boot ID reported by the node.
     #[serde(
         rename = "bootID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub boot_id: String,
+    pub boot_id: clientgo_apimachinery::Str,
     /// ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).
     #[serde(
         rename = "containerRuntimeVersion",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub container_runtime_version: String,
+    pub container_runtime_version: clientgo_apimachinery::Str,
     /// Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).
     #[serde(
         rename = "kernelVersion",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kernel_version: String,
+    pub kernel_version: clientgo_apimachinery::Str,
     /// Deprecated: KubeProxy Version reported by the node.
     #[serde(
         rename = "kubeProxyVersion",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kube_proxy_version: String,
+    pub kube_proxy_version: clientgo_apimachinery::Str,
     /// Kubelet Version reported by the node.
     #[serde(
         rename = "kubeletVersion",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kubelet_version: String,
+    pub kubelet_version: clientgo_apimachinery::Str,
     /// MachineID reported by the node. For unique machine identification in the cluster this field is preferred. Learn more from man(5) machine-id: http://man7.org/linux/man-pages/man5/machine-id.5.html
     #[serde(
         rename = "machineID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub machine_id: String,
+    pub machine_id: clientgo_apimachinery::Str,
     /// The Operating System reported by the node
     #[serde(
         rename = "operatingSystem",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub operating_system: String,
+    pub operating_system: clientgo_apimachinery::Str,
     /// OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).
     #[serde(
         rename = "osImage",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub os_image: String,
+    pub os_image: clientgo_apimachinery::Str,
     /// Whether the node is running in a user namespace.
     #[serde(
         rename = "runningInUserNamespace",
@@ -6057,7 +6057,7 @@ pub struct NodeSystemInfo {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub system_uuid: String,
+    pub system_uuid: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NodeSystemInfo {
@@ -6094,14 +6094,14 @@ pub struct ObjectFieldSelector {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Path of the field to select in the specified API version.
     #[serde(
         rename = "fieldPath",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub field_path: String,
+    pub field_path: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ObjectFieldSelector {
@@ -6128,29 +6128,29 @@ pub struct ObjectReference {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers\[2\]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers\[2\]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.
     #[serde(rename = "fieldPath", default, skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
+    pub field_path: Option<clientgo_apimachinery::Str>,
     /// Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Namespace of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// Specific resourceVersion to which this reference is made, if any. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
     #[serde(
         rename = "resourceVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
     /// UID of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ObjectReference {
@@ -6182,10 +6182,10 @@ pub struct PersistentVolume {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -6216,8 +6216,8 @@ impl clientgo_apimachinery::protobuf::Message for PersistentVolume {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -6263,10 +6263,10 @@ pub struct PersistentVolumeClaim {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -6297,8 +6297,8 @@ impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaim {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -6354,23 +6354,23 @@ pub struct PersistentVolumeClaimCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is the human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition. If it reports "Resizing" that means the underlying persistent volume is being resized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=state%20of%20pvc-,conditions.status,-(string)%2C%20required
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type is the type of the condition. More info: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimCondition {
@@ -6405,7 +6405,7 @@ pub struct PersistentVolumeClaimSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_modes: Option<Vec<String>>,
+    pub access_modes: Option<Vec<clientgo_apimachinery::Str>>,
     /// dataSource field can be used to specify either: * An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified data source, it will create a new volume based on the contents of the specified data source. dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified. If the namespace is specified, then dataSourceRef will not be copied to dataSource.
     #[serde(
         rename = "dataSource",
@@ -6446,14 +6446,14 @@ pub struct PersistentVolumeClaimSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class_name: Option<String>,
+    pub storage_class_name: Option<clientgo_apimachinery::Str>,
     /// volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim. If specified, the CSI driver will create or update the volume with the attributes defined in the corresponding VolumeAttributesClass. This has a different purpose than storageClassName, it can be changed after the claim is created. An empty string or nil value indicates that no VolumeAttributesClass will be applied to the claim. If the claim enters an Infeasible error state, this field can be reset to its previous value (including nil) to cancel the modification. If the resource referred to by volumeAttributesClass does not exist, this PersistentVolumeClaim will be set to a Pending state, as reflected by the modifyVolumeStatus field, until such as a resource exists. More info: https://kubernetes.io/docs/concepts/storage/volume-attributes-classes/
     #[serde(
         rename = "volumeAttributesClassName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes_class_name: Option<String>,
+    pub volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
     /// volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.
     ///
     /// Possible enum values:
@@ -6466,14 +6466,14 @@ pub struct PersistentVolumeClaimSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<clientgo_apimachinery::Str>,
     /// volumeName is the binding reference to the PersistentVolume backing this claim.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimSpec {
@@ -6513,7 +6513,7 @@ pub struct PersistentVolumeClaimStatus {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_modes: Option<Vec<String>>,
+    pub access_modes: Option<Vec<clientgo_apimachinery::Str>>,
     /// allocatedResourceStatuses stores status of resource being resized for the given PVC. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///
     /// * Un-prefixed keys:
@@ -6570,7 +6570,8 @@ pub struct PersistentVolumeClaimStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocated_resource_statuses: Option<clientgo_apimachinery::StringMap<String>>,
+    pub allocated_resource_statuses:
+        Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// allocatedResources tracks the resources allocated to a PVC including its capacity. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///
     /// * Un-prefixed keys:
@@ -6607,7 +6608,7 @@ pub struct PersistentVolumeClaimStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub current_volume_attributes_class_name: Option<String>,
+    pub current_volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
     /// healthStatus contains the latest controller-reported health information for the volume bound to this claim.
     #[serde(
         rename = "healthStatus",
@@ -6632,7 +6633,7 @@ pub struct PersistentVolumeClaimStatus {
     ///
     /// - `"Pending"` used for PersistentVolumeClaims that are not yet bound
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PersistentVolumeClaimStatus {
@@ -6704,7 +6705,7 @@ pub struct PersistentVolumeClaimVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub claim_name: String,
+    pub claim_name: clientgo_apimachinery::Str,
     /// readOnly Will force the ReadOnly setting in VolumeMounts. Default false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -6738,7 +6739,7 @@ pub struct PersistentVolumeSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_modes: Option<Vec<String>>,
+    pub access_modes: Option<Vec<clientgo_apimachinery::Str>>,
     /// awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: AWSElasticBlockStore is deprecated. All operations for the in-tree awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
     #[serde(
         rename = "awsElasticBlockStore",
@@ -6806,7 +6807,7 @@ pub struct PersistentVolumeSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub mount_options: Option<Vec<String>>,
+    pub mount_options: Option<Vec<clientgo_apimachinery::Str>>,
     /// nfs represents an NFS mount on the host. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs: Option<Box<NFSVolumeSource>>,
@@ -6831,7 +6832,7 @@ pub struct PersistentVolumeSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub persistent_volume_reclaim_policy: Option<String>,
+    pub persistent_volume_reclaim_policy: Option<clientgo_apimachinery::Str>,
     /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.
     #[serde(
         rename = "photonPersistentDisk",
@@ -6861,7 +6862,7 @@ pub struct PersistentVolumeSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class_name: Option<String>,
+    pub storage_class_name: Option<clientgo_apimachinery::Str>,
     /// storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported. More info: https://examples.k8s.io/volumes/storageos/README.md
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storageos: Option<Box<StorageOSPersistentVolumeSource>>,
@@ -6871,7 +6872,7 @@ pub struct PersistentVolumeSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_attributes_class_name: Option<String>,
+    pub volume_attributes_class_name: Option<clientgo_apimachinery::Str>,
     /// volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.
     ///
     /// Possible enum values:
@@ -6884,7 +6885,7 @@ pub struct PersistentVolumeSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<clientgo_apimachinery::Str>,
     /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.
     #[serde(
         rename = "vsphereVolume",
@@ -6960,7 +6961,7 @@ pub struct PersistentVolumeStatus {
     pub last_phase_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable message indicating details about why the volume is in this state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase
     ///
     /// Possible enum values:
@@ -6975,10 +6976,10 @@ pub struct PersistentVolumeStatus {
     ///
     /// - `"Released"` used for PersistentVolumes where the bound PersistentVolumeClaim was deleted released volumes must be recycled before becoming available again this phase is used by the persistent volume claim binder to signal to another process to reclaim the resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
     /// reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PersistentVolumeStatus {
@@ -7003,14 +7004,14 @@ impl clientgo_apimachinery::protobuf::Message for PersistentVolumeStatus {
 pub struct PhotonPersistentDiskVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// pdID is the ID that identifies Photon Controller persistent disk
     #[serde(
         rename = "pdID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub pd_id: String,
+    pub pd_id: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PhotonPersistentDiskVolumeSource {
@@ -7037,10 +7038,10 @@ pub struct Pod {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -7071,8 +7072,8 @@ impl clientgo_apimachinery::protobuf::Message for Pod {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -7185,7 +7186,7 @@ pub struct PodAffinityTerm {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_label_keys: Option<Vec<String>>,
+    pub match_label_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. The keys are used to lookup values from the incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)` to select the group of existing pods which pods will be taken into consideration for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming pod labels will be ignored. The default value is empty. The same key is forbidden to exist in both mismatchLabelKeys and labelSelector. Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
     #[serde(
         rename = "mismatchLabelKeys",
@@ -7193,7 +7194,7 @@ pub struct PodAffinityTerm {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub mismatch_label_keys: Option<Vec<String>>,
+    pub mismatch_label_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// A label query over the set of namespaces that the term applies to. The term is applied to the union of the namespaces selected by this field and the ones listed in the namespaces field. null selector and null or empty namespaces list means "this pod's namespace". An empty selector ({}) matches all namespaces.
     #[serde(
         rename = "namespaceSelector",
@@ -7207,14 +7208,14 @@ pub struct PodAffinityTerm {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub namespaces: Option<Vec<String>>,
+    pub namespaces: Option<Vec<clientgo_apimachinery::Str>>,
     /// This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyKey matches that of any node on which any of the selected pods is running. Empty topologyKey is not allowed.
     #[serde(
         rename = "topologyKey",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub topology_key: String,
+    pub topology_key: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodAffinityTerm {
@@ -7302,7 +7303,7 @@ pub struct PodCertificateProjection {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub certificate_chain_path: Option<String>,
+    pub certificate_chain_path: Option<clientgo_apimachinery::Str>,
     /// Write the credential bundle at this path in the projected volume.
     ///
     /// The credential bundle is a single file that contains multiple PEM blocks. The first PEM block is a PRIVATE KEY block, containing a PKCS#8 private key.
@@ -7315,12 +7316,12 @@ pub struct PodCertificateProjection {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub credential_bundle_path: Option<String>,
+    pub credential_bundle_path: Option<clientgo_apimachinery::Str>,
     /// Write the key at this path in the projected volume.
     ///
     /// Most applications should use credentialBundlePath.  When using keyPath and certificateChainPath, your application needs to check that the key and leaf certificate are consistent, because it is possible to read the files mid-rotation.
     #[serde(rename = "keyPath", default, skip_serializing_if = "Option::is_none")]
-    pub key_path: Option<String>,
+    pub key_path: Option<clientgo_apimachinery::Str>,
     /// The type of keypair Kubelet will generate for the pod.
     ///
     /// Valid values are "RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", and "ED25519".
@@ -7329,7 +7330,7 @@ pub struct PodCertificateProjection {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key_type: String,
+    pub key_type: clientgo_apimachinery::Str,
     /// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
     ///
     /// Kubelet copies this value verbatim into the PodCertificateRequests it generates for this projection.
@@ -7349,7 +7350,7 @@ pub struct PodCertificateProjection {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub signer_name: String,
+    pub signer_name: clientgo_apimachinery::Str,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -7365,7 +7366,7 @@ pub struct PodCertificateProjection {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_annotations: Option<clientgo_apimachinery::StringMap<String>>,
+    pub user_annotations: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodCertificateProjection {
@@ -7413,7 +7414,7 @@ pub struct PodCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// Human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// If set, this represents the .metadata.generation that the pod condition was set based upon.
     #[serde(
         rename = "observedGeneration",
@@ -7423,20 +7424,20 @@ pub struct PodCondition {
     pub observed_generation: Option<i64>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type is the type of the condition. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodCondition {
@@ -7468,7 +7469,7 @@ pub struct PodDNSConfig {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub nameservers: Option<Vec<String>>,
+    pub nameservers: Option<Vec<clientgo_apimachinery::Str>>,
     /// A list of DNS resolver options. This will be merged with the base options generated from DNSPolicy. Duplicated entries will be removed. Resolution options given in Options will override those that appear in the base DNSPolicy.
     #[serde(
         default,
@@ -7482,7 +7483,7 @@ pub struct PodDNSConfig {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub searches: Option<Vec<String>>,
+    pub searches: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodDNSConfig {
@@ -7513,10 +7514,10 @@ impl clientgo_apimachinery::protobuf::Message for PodDNSConfig {
 pub struct PodDNSConfigOption {
     /// Name is this DNS resolver option's name. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Value is this DNS resolver option's value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodDNSConfigOption {
@@ -7550,7 +7551,7 @@ pub struct PodExtendedResourceClaimStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource_claim_name: String,
+    pub resource_claim_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodExtendedResourceClaimStatus {
@@ -7581,7 +7582,7 @@ pub struct PodIP {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub ip: String,
+    pub ip: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodIP {
@@ -7609,7 +7610,7 @@ pub struct PodOS {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodOS {
@@ -7635,7 +7636,7 @@ pub struct PodReadinessGate {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub condition_type: String,
+    pub condition_type: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodReadinessGate {
@@ -7664,7 +7665,7 @@ pub struct PodResourceClaim {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// ResourceClaimName is the name of a ResourceClaim object in the same namespace as this pod.
     ///
     /// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
@@ -7673,7 +7674,7 @@ pub struct PodResourceClaim {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
     /// ResourceClaimTemplateName is the name of a ResourceClaimTemplate object in the same namespace as this pod.
     ///
     /// The template will be used to create a new ResourceClaim, which will be bound to this pod. When this pod is deleted, the ResourceClaim will also be deleted. The pod name and resource name, along with a generated component, will be used to form a unique name for the ResourceClaim, which will be recorded in pod.status.resourceClaimStatuses.
@@ -7688,7 +7689,7 @@ pub struct PodResourceClaim {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_template_name: Option<String>,
+    pub resource_claim_template_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodResourceClaim {
@@ -7715,7 +7716,7 @@ pub struct PodResourceClaimStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the Pod in the namespace of the Pod.
     ///
     /// When the DRAWorkloadResourceClaims feature is enabled and the corresponding PodResourceClaim matches a PodGroupResourceClaim made by the Pod's PodGroup, then this is the name of the ResourceClaim generated and reserved for the PodGroup.
@@ -7726,7 +7727,7 @@ pub struct PodResourceClaimStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodResourceClaimStatus {
@@ -7752,7 +7753,7 @@ pub struct PodSchedulingGate {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodSchedulingGate {
@@ -7778,7 +7779,7 @@ pub struct PodSchedulingGroup {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pod_group_name: Option<String>,
+    pub pod_group_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodSchedulingGroup {
@@ -7824,7 +7825,7 @@ pub struct PodSecurityContext {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub fs_group_change_policy: Option<String>,
+    pub fs_group_change_policy: Option<clientgo_apimachinery::Str>,
     /// The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "runAsGroup",
@@ -7858,7 +7859,7 @@ pub struct PodSecurityContext {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub se_linux_change_policy: Option<String>,
+    pub se_linux_change_policy: Option<clientgo_apimachinery::Str>,
     /// The SELinux context to be applied to all containers. If unspecified, the container runtime will allocate a random SELinux context for each container.  May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "seLinuxOptions",
@@ -7893,7 +7894,7 @@ pub struct PodSecurityContext {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub supplemental_groups_policy: Option<String>,
+    pub supplemental_groups_policy: Option<clientgo_apimachinery::Str>,
     /// Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported sysctls (by the container runtime) might fail to launch. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         default,
@@ -7954,7 +7955,7 @@ pub struct PodSpec {
     pub active_deadline_seconds: Option<i64>,
     /// If specified, the pod's scheduling constraints
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Affinity>,
+    pub affinity: Option<Box<Affinity>>,
     /// AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
     #[serde(
         rename = "automountServiceAccountToken",
@@ -7983,7 +7984,7 @@ pub struct PodSpec {
     ///
     /// - `"None"` indicates that the pod should use empty DNS settings. DNS parameters such as nameservers and search paths should be defined via DNSConfig.
     #[serde(rename = "dnsPolicy", default, skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
+    pub dns_policy: Option<clientgo_apimachinery::Str>,
     /// EnableServiceLinks indicates whether information about services should be injected into pod's environment variables, matching the syntax of Docker links. Optional: Defaults to true.
     #[serde(
         rename = "enableServiceLinks",
@@ -8037,7 +8038,7 @@ pub struct PodSpec {
     pub host_users: Option<bool>,
     /// Specifies the hostname of the Pod If not specified, the pod's hostname will be set to a system-defined value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// HostnameOverride specifies an explicit override for the pod's hostname as perceived by the pod. This field only specifies the pod's hostname and does not affect its DNS records. When this field is set to a non-empty string: - It takes precedence over the values set in `hostname` and `subdomain`. - The Pod's hostname will be set to this value. - `setHostnameAsFQDN` must be nil or set to false. - `hostNetwork` must be set to false.
     ///
     /// This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters.
@@ -8046,7 +8047,7 @@ pub struct PodSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hostname_override: Option<String>,
+    pub hostname_override: Option<clientgo_apimachinery::Str>,
     /// ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec. If specified, these secrets will be passed to individual puller implementations for them to use. More info: https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
     #[serde(
         rename = "imagePullSecrets",
@@ -8065,14 +8066,14 @@ pub struct PodSpec {
     pub init_containers: Option<Vec<Container>>,
     /// NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
     #[serde(
         rename = "nodeSelector",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Specifies the OS of the containers in the pod. Some pod and container fields are restricted if this is set.
     ///
     /// If the OS field is set to linux, the following fields must be unset: -securityContext.windowsOptions
@@ -8095,7 +8096,7 @@ pub struct PodSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub preemption_policy: Option<String>,
+    pub preemption_policy: Option<clientgo_apimachinery::Str>,
     /// The priority value. Various system components use this field to find the priority of the pod. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
@@ -8105,7 +8106,7 @@ pub struct PodSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub priority_class_name: Option<String>,
+    pub priority_class_name: Option<clientgo_apimachinery::Str>,
     /// If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
     #[serde(
         rename = "readinessGates",
@@ -8147,21 +8148,21 @@ pub struct PodSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<clientgo_apimachinery::Str>,
     /// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run. If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an empty definition that uses the default runtime handler. More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
     #[serde(
         rename = "runtimeClassName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub runtime_class_name: Option<String>,
+    pub runtime_class_name: Option<clientgo_apimachinery::Str>,
     /// If specified, the pod will be dispatched by specified scheduler. If not specified, the pod will be dispatched by default scheduler.
     #[serde(
         rename = "schedulerName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub scheduler_name: Option<String>,
+    pub scheduler_name: Option<clientgo_apimachinery::Str>,
     /// SchedulingGates is an opaque list of values that if specified will block scheduling the pod. If schedulingGates is not empty, the pod will stay in the SchedulingGated state and the scheduler will not attempt to schedule the pod.
     ///
     /// SchedulingGates can only be set at pod creation time, and be removed only afterwards.
@@ -8192,14 +8193,14 @@ pub struct PodSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account: Option<String>,
+    pub service_account: Option<clientgo_apimachinery::Str>,
     /// ServiceAccountName is the name of the ServiceAccount to use to run this pod. More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
     #[serde(
         rename = "serviceAccountName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account_name: Option<String>,
+    pub service_account_name: Option<clientgo_apimachinery::Str>,
     /// If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default). In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname). In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\Tcpip\\\\Parameters to FQDN. If a pod does not have FQDN, this has no effect. Default to false.
     #[serde(
         rename = "setHostnameAsFQDN",
@@ -8216,7 +8217,7 @@ pub struct PodSpec {
     pub share_process_namespace: Option<bool>,
     /// If specified, the fully qualified Pod hostname will be "\<hostname\>.\<subdomain\>.\<pod namespace\>.svc.\<cluster domain\>". If not specified, the pod will not have a domainname at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<String>,
+    pub subdomain: Option<clientgo_apimachinery::Str>,
     /// Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). If this value is nil, the default grace period will be used instead. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. Defaults to 30 seconds.
     #[serde(
         rename = "terminationGracePeriodSeconds",
@@ -8257,7 +8258,7 @@ impl clientgo_apimachinery::protobuf::Message for PodSpec {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             5 => pb::merge_option(&mut self.active_deadline_seconds, value),
-            18 => pb::merge_option(&mut self.affinity, value),
+            18 => pb::merge_option_boxed(&mut self.affinity, value),
             21 => pb::merge_option(&mut self.automount_service_account_token, value),
             2 => pb::push(&mut self.containers, value),
             26 => pb::merge_option_boxed(&mut self.dns_config, value),
@@ -8365,7 +8366,7 @@ pub struct PodStatus {
     pub extended_resource_claim_status: Option<Box<PodExtendedResourceClaimStatus>>,
     /// hostIP holds the IP address of the host to which the pod is assigned. Empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns mean that HostIP will not be updated even if there is a node is assigned to pod
     #[serde(rename = "hostIP", default, skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
+    pub host_ip: Option<clientgo_apimachinery::Str>,
     /// hostIPs holds the IP addresses allocated to the host. If this field is specified, the first entry must match the hostIP field. This list is empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns means that HostIPs will not be updated even if there is a node is assigned to this pod.
     #[serde(
         rename = "hostIPs",
@@ -8384,7 +8385,7 @@ pub struct PodStatus {
     pub init_container_statuses: Option<Vec<ContainerStatus>>,
     /// A human readable message indicating details about why the pod is in this condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// NodeAllocatableResourceClaimStatuses contains the status of node-allocatable resources that were allocated for this pod through DRA claims. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources). Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
     #[serde(
         rename = "nodeAllocatableResourceClaimStatuses",
@@ -8399,7 +8400,7 @@ pub struct PodStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub nominated_node_name: Option<String>,
+    pub nominated_node_name: Option<clientgo_apimachinery::Str>,
     /// If set, this represents the .metadata.generation that the pod status was set based upon. The PodObservedGenerationTracking feature gate must be enabled to use this field.
     #[serde(
         rename = "observedGeneration",
@@ -8425,10 +8426,10 @@ pub struct PodStatus {
     ///
     /// - `"Unknown"` means that for some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod. Deprecated: It isn't being set since 2015 (74da3b14b0c0f658b3bb8d2def5094686d0e9095)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<clientgo_apimachinery::Str>,
     /// podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.
     #[serde(rename = "podIP", default, skip_serializing_if = "Option::is_none")]
-    pub pod_ip: Option<String>,
+    pub pod_ip: Option<clientgo_apimachinery::Str>,
     /// podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field. Pods may be allocated at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have been allocated yet.
     #[serde(
         rename = "podIPs",
@@ -8447,13 +8448,13 @@ pub struct PodStatus {
     ///
     /// - `"Guaranteed"` is the Guaranteed qos class.
     #[serde(rename = "qosClass", default, skip_serializing_if = "Option::is_none")]
-    pub qos_class: Option<String>,
+    pub qos_class: Option<clientgo_apimachinery::Str>,
     /// A brief CamelCase message indicating details about why the pod is in this state. e.g. 'Evicted'
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of resources resize desired for pod's containers. It is empty if no resources resize is pending. Any changes to container resources will automatically set this to "Proposed" Deprecated: Resize status is moved to two pod conditions PodResizePending and PodResizeInProgress. PodResizePending will track states where the spec has been resized, but the Kubelet has not yet allocated the resources. PodResizeInProgress will track in-progress resizes, and should be present whenever allocated resources != acknowledged resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resize: Option<String>,
+    pub resize: Option<clientgo_apimachinery::Str>,
     /// Status of resource claims.
     #[serde(
         rename = "resourceClaimStatuses",
@@ -8536,10 +8537,10 @@ pub struct PodTemplate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -8566,8 +8567,8 @@ impl clientgo_apimachinery::protobuf::Message for PodTemplate {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -8655,7 +8656,7 @@ pub struct PodVolumeHealth {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PodVolumeHealth {
@@ -8690,7 +8691,7 @@ pub struct PortStatus {
     ///
     /// format foo.example.com/CamelCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// Port is the port number of the service port of which status is recorded here
     #[serde(
         default,
@@ -8710,7 +8711,7 @@ pub struct PortStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub protocol: String,
+    pub protocol: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PortStatus {
@@ -8734,7 +8735,7 @@ impl clientgo_apimachinery::protobuf::Message for PortStatus {
 pub struct PortworxVolumeSource {
     /// fSType represents the filesystem type to mount Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -8744,7 +8745,7 @@ pub struct PortworxVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_id: String,
+    pub volume_id: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PortworxVolumeSource {
@@ -8800,7 +8801,7 @@ impl clientgo_apimachinery::protobuf::Message for PreferredSchedulingTerm {
 pub struct Probe {
     /// Exec specifies a command to execute in the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecAction>,
+    pub exec: Option<Box<ExecAction>>,
     /// Minimum consecutive failures for the probe to be considered failed after having succeeded. Defaults to 3. Minimum value is 1.
     #[serde(
         rename = "failureThreshold",
@@ -8863,7 +8864,7 @@ impl clientgo_apimachinery::protobuf::Message for Probe {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             1 => pb::merge_inline(value, |number, value| match number {
-                1 => pb::merge_option(&mut self.exec, value),
+                1 => pb::merge_option_boxed(&mut self.exec, value),
                 4 => pb::merge_option_boxed(&mut self.grpc, value),
                 2 => pb::merge_option_boxed(&mut self.http_get, value),
                 3 => pb::merge_option_boxed(&mut self.tcp_socket, value),
@@ -8932,7 +8933,7 @@ impl clientgo_apimachinery::protobuf::Message for ProjectedVolumeSource {
 pub struct QuobyteVolumeSource {
     /// group to map volume access to Default is no group
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the Quobyte volume to be mounted with read-only permissions. Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -8941,19 +8942,19 @@ pub struct QuobyteVolumeSource {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub registry: String,
+    pub registry: clientgo_apimachinery::Str,
     /// tenant owning the given Quobyte volume in the Backend Used with dynamically provisioned Quobyte volumes, value is set by the plugin
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
+    pub tenant: Option<clientgo_apimachinery::Str>,
     /// user to map volume access to Defaults to serivceaccount user
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
     /// volume is a string that references an already created Quobyte volume by name.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume: String,
+    pub volume: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for QuobyteVolumeSource {
@@ -8980,25 +8981,25 @@ impl clientgo_apimachinery::protobuf::Message for QuobyteVolumeSource {
 pub struct RBDPersistentVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub image: String,
+    pub image: clientgo_apimachinery::Str,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyring: Option<String>,
+    pub keyring: Option<clientgo_apimachinery::Str>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub monitors: Vec<String>,
+    pub monitors: Vec<clientgo_apimachinery::Str>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -9007,7 +9008,7 @@ pub struct RBDPersistentVolumeSource {
     pub secret_ref: Option<Box<SecretReference>>,
     /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for RBDPersistentVolumeSource {
@@ -9041,25 +9042,25 @@ impl clientgo_apimachinery::protobuf::Message for RBDPersistentVolumeSource {
 pub struct RBDVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub image: String,
+    pub image: clientgo_apimachinery::Str,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyring: Option<String>,
+    pub keyring: Option<clientgo_apimachinery::Str>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub monitors: Vec<String>,
+    pub monitors: Vec<clientgo_apimachinery::Str>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -9068,7 +9069,7 @@ pub struct RBDVolumeSource {
     pub secret_ref: Option<LocalObjectReference>,
     /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for RBDVolumeSource {
@@ -9106,10 +9107,10 @@ pub struct ReplicationController {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// If the Labels of a ReplicationController are empty, they are defaulted to be the same as the Pod(s) that the replication controller manages. Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -9140,8 +9141,8 @@ impl clientgo_apimachinery::protobuf::Message for ReplicationController {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -9191,23 +9192,23 @@ pub struct ReplicationControllerCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// A human readable message indicating details about the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// The reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// Type of replication controller condition.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ReplicationControllerCondition {
@@ -9246,7 +9247,7 @@ pub struct ReplicationControllerSpec {
     pub replicas: Option<i32>,
     /// Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Box<PodTemplateSpec>>,
@@ -9352,10 +9353,10 @@ pub struct ResourceClaim {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Request is the name chosen for a request in the referenced claim. If empty, everything from the claim is made available, otherwise only the result of this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<String>,
+    pub request: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceClaim {
@@ -9382,7 +9383,7 @@ pub struct ResourceFieldSelector {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_name: Option<String>,
+    pub container_name: Option<clientgo_apimachinery::Str>,
     /// Specifies the output format of the exposed resources, defaults to "1"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub divisor: Option<clientgo_apimachinery::Quantity>,
@@ -9391,7 +9392,7 @@ pub struct ResourceFieldSelector {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource: String,
+    pub resource: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceFieldSelector {
@@ -9429,17 +9430,17 @@ pub struct ResourceHealth {
     ///
     /// In future we may want to introduce the PermanentlyUnhealthy Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health: Option<String>,
+    pub health: Option<clientgo_apimachinery::Str>,
     /// Message provides human-readable context for Health (e.g. "ECC error count exceeded threshold"). This field is populated by the kubelet when ResourceHealthStatusMessage is enabled if the DRA plugin returns a message, and is null otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// ResourceID is the unique identifier of the resource. See the ResourceID type for more information.
     #[serde(
         rename = "resourceID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource_id: String,
+    pub resource_id: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceHealth {
@@ -9467,10 +9468,10 @@ pub struct ResourceQuota {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -9501,8 +9502,8 @@ impl clientgo_apimachinery::protobuf::Message for ResourceQuota {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -9554,14 +9555,14 @@ pub struct ResourceQuotaSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub scope_selector: Option<ScopeSelector>,
+    pub scope_selector: Option<Box<ScopeSelector>>,
     /// A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub scopes: Option<Vec<String>>,
+    pub scopes: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceQuotaSpec {
@@ -9573,7 +9574,7 @@ impl clientgo_apimachinery::protobuf::Message for ResourceQuotaSpec {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             1 => pb::insert_option(&mut self.hard, value),
-            3 => pb::merge_option(&mut self.scope_selector, value),
+            3 => pb::merge_option_boxed(&mut self.scope_selector, value),
             2 => pb::push_option(&mut self.scopes, value),
             _ => Ok(()),
         }
@@ -9671,7 +9672,7 @@ pub struct ResourceStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// List of unique resources health. Each element in the list contains an unique resource ID and its health. At a minimum, for the lifetime of a Pod, resource ID must uniquely identify the resource allocated to the Pod on the Node. If other Pod on the same Node reports the status with the same resource ID, it must be the same resource they share. See ResourceID type definition for a specific format it has in various use cases.
     #[serde(
         default,
@@ -9706,16 +9707,16 @@ impl clientgo_apimachinery::protobuf::Message for ResourceStatus {
 pub struct SELinuxOptions {
     /// Level is SELinux level label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<clientgo_apimachinery::Str>,
     /// Role is a SELinux role label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<clientgo_apimachinery::Str>,
     /// Type is a SELinux type label that applies to the container.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
     /// User is a SELinux user label that applies to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SELinuxOptions {
@@ -9740,20 +9741,20 @@ impl clientgo_apimachinery::protobuf::Message for SELinuxOptions {
 pub struct ScaleIOPersistentVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// gateway is the host address of the ScaleIO API Gateway.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub gateway: String,
+    pub gateway: clientgo_apimachinery::Str,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
     #[serde(
         rename = "protectionDomain",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protection_domain: Option<String>,
+    pub protection_domain: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -9777,27 +9778,27 @@ pub struct ScaleIOPersistentVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_mode: Option<String>,
+    pub storage_mode: Option<clientgo_apimachinery::Str>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
     #[serde(
         rename = "storagePool",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_pool: Option<String>,
+    pub storage_pool: Option<clientgo_apimachinery::Str>,
     /// system is the name of the storage system as configured in ScaleIO.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub system: String,
+    pub system: clientgo_apimachinery::Str,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ScaleIOPersistentVolumeSource {
@@ -9828,20 +9829,20 @@ impl clientgo_apimachinery::protobuf::Message for ScaleIOPersistentVolumeSource 
 pub struct ScaleIOVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// gateway is the host address of the ScaleIO API Gateway.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub gateway: String,
+    pub gateway: clientgo_apimachinery::Str,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
     #[serde(
         rename = "protectionDomain",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protection_domain: Option<String>,
+    pub protection_domain: Option<clientgo_apimachinery::Str>,
     /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -9865,27 +9866,27 @@ pub struct ScaleIOVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_mode: Option<String>,
+    pub storage_mode: Option<clientgo_apimachinery::Str>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
     #[serde(
         rename = "storagePool",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_pool: Option<String>,
+    pub storage_pool: Option<clientgo_apimachinery::Str>,
     /// system is the name of the storage system as configured in ScaleIO.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub system: String,
+    pub system: clientgo_apimachinery::Str,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
     #[serde(
         rename = "volumeName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ScaleIOVolumeSource {
@@ -9961,7 +9962,7 @@ pub struct ScopedResourceSelectorRequirement {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub operator: String,
+    pub operator: clientgo_apimachinery::Str,
     /// The name of the scope that the selector applies to.
     ///
     /// Possible enum values:
@@ -9984,14 +9985,14 @@ pub struct ScopedResourceSelectorRequirement {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub scope_name: String,
+    pub scope_name: clientgo_apimachinery::Str,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ScopedResourceSelectorRequirement {
@@ -10024,7 +10025,7 @@ pub struct SeccompProfile {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub localhost_profile: Option<String>,
+    pub localhost_profile: Option<clientgo_apimachinery::Str>,
     /// type indicates which kind of seccomp profile will be applied. Valid options are:
     ///
     /// Localhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.
@@ -10041,7 +10042,7 @@ pub struct SeccompProfile {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SeccompProfile {
@@ -10068,7 +10069,7 @@ pub struct Secret {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::ByteString>>,
@@ -10077,7 +10078,7 @@ pub struct Secret {
     pub immutable: Option<bool>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -10090,10 +10091,10 @@ pub struct Secret {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub string_data: Option<clientgo_apimachinery::StringMap<String>>,
+    pub string_data: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Secret {
@@ -10120,8 +10121,8 @@ impl clientgo_apimachinery::protobuf::Message for Secret {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -10164,7 +10165,7 @@ impl clientgo_apimachinery::resource::verb::DeleteCollection for Secret {}
 pub struct SecretEnvSource {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the Secret must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -10196,10 +10197,10 @@ pub struct SecretKeySelector {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Specify whether the Secret or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -10241,7 +10242,7 @@ pub struct SecretProjection {
     pub items: Option<Vec<KeyToPath>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// optional field specify whether the Secret or its key must be defined
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
@@ -10276,10 +10277,10 @@ impl clientgo_apimachinery::protobuf::Message for SecretProjection {
 pub struct SecretReference {
     /// name is unique within a namespace to reference a secret resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace defines the space within which the secret name must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SecretReference {
@@ -10332,7 +10333,7 @@ pub struct SecretVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for SecretVolumeSource {
@@ -10389,7 +10390,7 @@ pub struct SecurityContext {
     ///
     /// - `"Unmasked"` bypasses the default masking behavior of the container runtime and ensures the newly created /proc the container stays in tact with no modifications.
     #[serde(rename = "procMount", default, skip_serializing_if = "Option::is_none")]
-    pub proc_mount: Option<String>,
+    pub proc_mount: Option<clientgo_apimachinery::Str>,
     /// Whether this container has a read-only root filesystem. Default is false. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "readOnlyRootFilesystem",
@@ -10471,10 +10472,10 @@ pub struct Service {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -10505,8 +10506,8 @@ impl clientgo_apimachinery::protobuf::Message for Service {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -10552,7 +10553,7 @@ pub struct ServiceAccount {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// AutomountServiceAccountToken indicates whether pods running as this service account should have an API token automatically mounted. Can be overridden at the pod level.
     #[serde(
         rename = "automountServiceAccountToken",
@@ -10570,7 +10571,7 @@ pub struct ServiceAccount {
     pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -10609,8 +10610,8 @@ impl clientgo_apimachinery::protobuf::Message for ServiceAccount {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -10654,7 +10655,7 @@ pub type ServiceAccountList = clientgo_apimachinery::ObjectList<ServiceAccount>;
 pub struct ServiceAccountTokenProjection {
     /// audience is the intended audience of the token. A recipient of a token must identify itself with an identifier specified in the audience of the token, and otherwise should reject the token. The audience defaults to the identifier of the apiserver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
+    pub audience: Option<clientgo_apimachinery::Str>,
     /// expirationSeconds is the requested duration of validity of the service account token. As the token approaches expiration, the kubelet volume plugin will proactively rotate the service account token. The kubelet will start trying to rotate the token if the token is older than 80 percent of its time to live or if the token is older than 24 hours.Defaults to 1 hour and must be at least 10 minutes.
     #[serde(
         rename = "expirationSeconds",
@@ -10667,7 +10668,7 @@ pub struct ServiceAccountTokenProjection {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path: String,
+    pub path: clientgo_apimachinery::Str,
     /// user is Optional: The owner UID of the created file. If specified, the item-level user field takes precedence over defaultUser. (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
@@ -10714,10 +10715,10 @@ pub struct ServicePort {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_protocol: Option<String>,
+    pub app_protocol: Option<clientgo_apimachinery::Str>,
     /// The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names. When considering the endpoints for a Service, this must match the 'name' field in the EndpointPort. Optional if only one ServicePort is defined on this service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// The port on each node on which this service is exposed when type is NodePort or LoadBalancer.  Usually assigned by the system. If a value is specified, in-range, and not in use it will be used, otherwise the operation will fail.  If not specified, a port will be allocated if this Service requires one.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type from NodePort to ClusterIP). More info: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
     #[serde(rename = "nodePort", default, skip_serializing_if = "Option::is_none")]
     pub node_port: Option<i32>,
@@ -10737,7 +10738,7 @@ pub struct ServicePort {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
     /// Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports. If this is not specified, the value of the 'port' field is used (an identity map). This field is ignored for services with clusterIP=None, and should be omitted or set equal to the 'port' field. More info: https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
     #[serde(
         rename = "targetPort",
@@ -10778,7 +10779,7 @@ pub struct ServiceSpec {
     pub allocate_load_balancer_node_ports: Option<bool>,
     /// clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address. Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     #[serde(rename = "clusterIP", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_ip: Option<String>,
+    pub cluster_ip: Option<clientgo_apimachinery::Str>,
     /// ClusterIPs is a list of IP addresses assigned to this service, and are usually assigned randomly.  If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be empty) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address.  Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName.  If this field is not specified, it will be initialized from the clusterIP field.  If this field is specified, clients must ensure that clusterIPs\[0\] and clusterIP have the same value.
     ///
     /// This field may hold a maximum of two entries (dual-stack IPs, in either order). These IPs must correspond to the values of the ipFamilies field. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
@@ -10788,7 +10789,7 @@ pub struct ServiceSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cluster_ips: Option<Vec<String>>,
+    pub cluster_ips: Option<Vec<clientgo_apimachinery::Str>>,
     /// externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.
     #[serde(
         rename = "externalIPs",
@@ -10796,14 +10797,14 @@ pub struct ServiceSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_ips: Option<Vec<String>>,
+    pub external_ips: Option<Vec<clientgo_apimachinery::Str>>,
     /// externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). No proxying will be involved.  Must be a lowercase RFC-1123 hostname (https://tools.ietf.org/html/rfc1123) and requires `type` to be "ExternalName".
     #[serde(
         rename = "externalName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_name: Option<String>,
+    pub external_name: Option<clientgo_apimachinery::Str>,
     /// externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service's "externally-facing" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs). If set to "Local", the proxy will configure the service in a way that assumes that external load balancers will take care of balancing the service traffic between nodes, and so each node will deliver traffic only to the node-local endpoints of the service, without masquerading the client source IP. (Traffic mistakenly sent to a node with no endpoints will be dropped.) The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features). Note that traffic sent to an External IP or LoadBalancer IP from within the cluster will always get "Cluster" semantics, but clients sending to a NodePort from within the cluster may need to take traffic policy into account when picking a node.
     ///
     /// Possible enum values:
@@ -10816,7 +10817,7 @@ pub struct ServiceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_traffic_policy: Option<String>,
+    pub external_traffic_policy: Option<clientgo_apimachinery::Str>,
     /// healthCheckNodePort specifies the healthcheck nodePort for the service. This only applies when type is set to LoadBalancer and externalTrafficPolicy is set to Local. If a value is specified, is in-range, and is not in use, it will be used.  If not specified, a value will be automatically allocated.  External systems (e.g. load-balancers) can use this port to determine if a given node holds endpoints for this service or not.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type). This field cannot be updated once set.
     #[serde(
         rename = "healthCheckNodePort",
@@ -10836,7 +10837,7 @@ pub struct ServiceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub internal_traffic_policy: Option<String>,
+    pub internal_traffic_policy: Option<clientgo_apimachinery::Str>,
     /// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this service. This field is usually assigned automatically based on cluster configuration and the ipFamilyPolicy field. If this field is specified manually, the requested family is available in the cluster, and ipFamilyPolicy allows it, it will be used; otherwise creation of the service will fail. This field is conditionally mutable: it allows for adding or removing a secondary IP family, but it does not allow changing the primary IP family of the Service. Valid values are "IPv4" and "IPv6".  This field only applies to Services of types ClusterIP, NodePort, and LoadBalancer, and does apply to "headless" services. This field will be wiped when updating a Service to type ExternalName.
     ///
     /// This field may hold a maximum of two entries (dual-stack families, in either order).  These families must correspond to the values of the clusterIPs field, if specified. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field.
@@ -10846,7 +10847,7 @@ pub struct ServiceSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_families: Option<Vec<String>>,
+    pub ip_families: Option<Vec<clientgo_apimachinery::Str>>,
     /// IPFamilyPolicy represents the dual-stack-ness requested or required by this Service. If there is no value provided, then this field will be set to SingleStack. Services can be "SingleStack" (a single IP family), "PreferDualStack" (two IP families on dual-stack configured clusters or a single IP family on single-stack clusters), or "RequireDualStack" (two IP families on dual-stack configured clusters, otherwise fail). The ipFamilies and clusterIPs fields depend on the value of this field. This field will be wiped when updating a service to type ExternalName.
     ///
     /// Possible enum values:
@@ -10861,21 +10862,21 @@ pub struct ServiceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_family_policy: Option<String>,
+    pub ip_family_policy: Option<clientgo_apimachinery::Str>,
     /// loadBalancerClass is the class of the load balancer implementation this Service belongs to. If specified, the value of this field must be a label-style identifier, with an optional prefix, e.g. "internal-vip" or "example.com/internal-vip". Unprefixed names are reserved for end-users. This field can only be set when the Service type is 'LoadBalancer'. If not set, the default load balancer implementation is used, today this is typically done through the cloud provider integration, but should apply for any default implementation. If set, it is assumed that a load balancer implementation is watching for Services with a matching class. Any default load balancer implementation (e.g. cloud providers) should ignore Services that set this field. This field can only be set when creating or updating a Service to type 'LoadBalancer'. Once set, it can not be changed. This field will be wiped when a service is updated to a non 'LoadBalancer' type.
     #[serde(
         rename = "loadBalancerClass",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer_class: Option<String>,
+    pub load_balancer_class: Option<clientgo_apimachinery::Str>,
     /// Only applies to Service Type: LoadBalancer. This feature depends on whether the underlying cloud-provider supports specifying the loadBalancerIP when a load balancer is created. This field will be ignored if the cloud-provider does not support the feature. Deprecated: This field was under-specified and its meaning varies across implementations. Using it is non-portable and it may not support dual-stack. Users are encouraged to use implementation-specific annotations when available.
     #[serde(
         rename = "loadBalancerIP",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer_ip: Option<String>,
+    pub load_balancer_ip: Option<clientgo_apimachinery::Str>,
     /// If specified and supported by the platform, this will restrict traffic through the cloud-provider load-balancer will be restricted to the specified client IPs. This field will be ignored if the cloud-provider does not support the feature." More info: https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/
     #[serde(
         rename = "loadBalancerSourceRanges",
@@ -10883,7 +10884,7 @@ pub struct ServiceSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer_source_ranges: Option<Vec<String>>,
+    pub load_balancer_source_ranges: Option<Vec<clientgo_apimachinery::Str>>,
     /// The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     #[serde(
         default,
@@ -10900,7 +10901,7 @@ pub struct ServiceSpec {
     pub publish_not_ready_addresses: Option<bool>,
     /// Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// Supports "ClientIP" and "None". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
     ///
     /// Possible enum values:
@@ -10913,7 +10914,7 @@ pub struct ServiceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub session_affinity: Option<String>,
+    pub session_affinity: Option<clientgo_apimachinery::Str>,
     /// sessionAffinityConfig contains the configurations of session affinity.
     #[serde(
         rename = "sessionAffinityConfig",
@@ -10927,7 +10928,7 @@ pub struct ServiceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub traffic_distribution: Option<String>,
+    pub traffic_distribution: Option<clientgo_apimachinery::Str>,
     /// type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is "None", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. "NodePort" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. "ExternalName" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
     ///
     /// Possible enum values:
@@ -10940,7 +10941,7 @@ pub struct ServiceSpec {
     ///
     /// - `"NodePort"` means a service will be exposed on one port of every node, in addition to 'ClusterIP' type.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ServiceSpec {
@@ -11002,7 +11003,7 @@ pub struct ServiceStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer: Option<LoadBalancerStatus>,
+    pub load_balancer: Option<Box<LoadBalancerStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ServiceStatus {
@@ -11014,7 +11015,7 @@ impl clientgo_apimachinery::protobuf::Message for ServiceStatus {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             2 => pb::push_option(&mut self.conditions, value),
-            1 => pb::merge_option(&mut self.load_balancer, value),
+            1 => pb::merge_option_boxed(&mut self.load_balancer, value),
             _ => Ok(()),
         }
     }
@@ -11077,7 +11078,7 @@ impl clientgo_apimachinery::protobuf::Message for SleepAction {
 pub struct StorageOSPersistentVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -11090,14 +11091,14 @@ pub struct StorageOSPersistentVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
     #[serde(
         rename = "volumeNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_namespace: Option<String>,
+    pub volume_namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for StorageOSPersistentVolumeSource {
@@ -11123,7 +11124,7 @@ impl clientgo_apimachinery::protobuf::Message for StorageOSPersistentVolumeSourc
 pub struct StorageOSVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -11136,14 +11137,14 @@ pub struct StorageOSVolumeSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_name: Option<String>,
+    pub volume_name: Option<clientgo_apimachinery::Str>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
     #[serde(
         rename = "volumeNamespace",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_namespace: Option<String>,
+    pub volume_namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for StorageOSVolumeSource {
@@ -11172,13 +11173,13 @@ pub struct Sysctl {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Value of a property to set
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub value: String,
+    pub value: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Sysctl {
@@ -11201,7 +11202,7 @@ impl clientgo_apimachinery::protobuf::Message for Sysctl {
 pub struct TCPSocketAction {
     /// Optional: Host name to connect to, defaults to the pod IP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
     /// Number or name of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     #[serde(
         default,
@@ -11241,19 +11242,19 @@ pub struct Taint {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub effect: String,
+    pub effect: clientgo_apimachinery::Str,
     /// Required. The taint key to be applied to a node.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// TimeAdded represents the time at which the taint was added.
     #[serde(rename = "timeAdded", default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<clientgo_apimachinery::meta::Time>,
     /// The taint value corresponding to the taint key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Taint {
@@ -11286,10 +11287,10 @@ pub struct Toleration {
     ///
     /// - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<clientgo_apimachinery::Str>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists, Equal, Lt, and Gt. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category. Lt and Gt perform numeric comparisons (requires feature gate TaintTolerationComparisonOperators).
     ///
     /// Possible enum values:
@@ -11302,7 +11303,7 @@ pub struct Toleration {
     ///
     /// - `"Lt"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system.
     #[serde(
         rename = "tolerationSeconds",
@@ -11312,7 +11313,7 @@ pub struct Toleration {
     pub toleration_seconds: Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Toleration {
@@ -11341,13 +11342,13 @@ pub struct TopologySelectorLabelRequirement {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// An array of string values. One value must match the label to be selected. Each entry in Values is ORed.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub values: Vec<String>,
+    pub values: Vec<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for TopologySelectorLabelRequirement {
@@ -11421,7 +11422,7 @@ pub struct TopologySpreadConstraint {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_label_keys: Option<Vec<String>>,
+    pub match_label_keys: Option<Vec<clientgo_apimachinery::Str>>,
     /// MaxSkew describes the degree to which pods may be unevenly distributed. When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference between the number of matching pods in the target topology and the global minimum. The global minimum is the minimum number of matching pods in an eligible domain or zero if the number of eligible domains is less than MinDomains. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 2/2/1: In this case, the global minimum is 1. | zone1 | zone2 | zone3 | |  P P  |  P P  |   P   | - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2; scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2) violate MaxSkew(1). - if MaxSkew is 2, incoming pod can be scheduled onto any zone. When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence to topologies that satisfy it. It's a required field. Default value is 1 and 0 is not allowed.
     #[serde(
         rename = "maxSkew",
@@ -11452,7 +11453,7 @@ pub struct TopologySpreadConstraint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_affinity_policy: Option<String>,
+    pub node_affinity_policy: Option<clientgo_apimachinery::Str>,
     /// NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. Options are: - Honor: nodes without taints, along with tainted nodes for which the incoming pod has a toleration, are included. - Ignore: node taints are ignored. All nodes are included.
     ///
     /// If this value is nil, the behavior is equivalent to the Ignore policy.
@@ -11467,14 +11468,14 @@ pub struct TopologySpreadConstraint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_taints_policy: Option<String>,
+    pub node_taints_policy: Option<clientgo_apimachinery::Str>,
     /// TopologyKey is the key of node labels. Nodes that have a label with this key and identical values are considered to be in the same topology. We consider each \<key, value\> as a "bucket", and try to put balanced number of pods into each bucket. We define a domain as a particular instance of a topology. Also, we define an eligible domain as a domain whose nodes meet the requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology. And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology. It's a required field.
     #[serde(
         rename = "topologyKey",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub topology_key: String,
+    pub topology_key: clientgo_apimachinery::Str,
     /// WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the spread constraint. - DoNotSchedule (default) tells the scheduler not to schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any location,
     ///
     /// but giving higher precedence to topologies that would help reduce the
@@ -11493,7 +11494,7 @@ pub struct TopologySpreadConstraint {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub when_unsatisfiable: String,
+    pub when_unsatisfiable: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for TopologySpreadConstraint {
@@ -11527,19 +11528,19 @@ impl clientgo_apimachinery::protobuf::Message for TopologySpreadConstraint {
 pub struct TypedLocalObjectReference {
     /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// Kind is the type of resource being referenced
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kind: String,
+    pub kind: clientgo_apimachinery::Str,
     /// Name is the name of resource being referenced
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for TypedLocalObjectReference {
@@ -11563,22 +11564,22 @@ impl clientgo_apimachinery::protobuf::Message for TypedLocalObjectReference {
 pub struct TypedObjectReference {
     /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// Kind is the type of resource being referenced
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kind: String,
+    pub kind: clientgo_apimachinery::Str,
     /// Name is the name of resource being referenced
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Namespace is the namespace of resource being referenced Note that when a namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is required in the referent namespace to allow that namespace's owner to accept the reference. See the ReferenceGrant documentation for details. (Alpha) This field requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for TypedObjectReference {
@@ -11701,7 +11702,7 @@ pub struct Volume {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs: Option<Box<NFSVolumeSource>>,
@@ -11809,13 +11810,13 @@ pub struct VolumeDevice {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub device_path: String,
+    pub device_path: clientgo_apimachinery::Str,
     /// name must match the name of a persistentVolumeClaim in the pod
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VolumeDevice {
@@ -11838,13 +11839,13 @@ impl clientgo_apimachinery::protobuf::Message for VolumeDevice {
 pub struct VolumeHealthCondition {
     /// message is a human-readable description. Maximum permitted length of a message is 1024 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason is a brief CamelCase machine-parseable reason. Together with status it forms the unique identity of a condition entry. Maximum permitted length of a reason is 256 bytes.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub reason: String,
+    pub reason: clientgo_apimachinery::Str,
     /// status is the machine-parseable health category. Possible values: - "Inaccessible": the volume cannot be accessed. - "DataLoss": data loss has been detected on the volume. - "Degraded": the volume is functioning with reduced capability.
     ///
     /// Possible enum values:
@@ -11858,7 +11859,7 @@ pub struct VolumeHealthCondition {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VolumeHealthCondition {
@@ -11927,14 +11928,14 @@ pub struct VolumeMount {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub bind_mount_options: Option<Vec<String>>,
+    pub bind_mount_options: Option<Vec<clientgo_apimachinery::Str>>,
     /// Path within the container at which the volume should be mounted.
     #[serde(
         rename = "mountPath",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub mount_path: String,
+    pub mount_path: clientgo_apimachinery::Str,
     /// mountPropagation determines how mounts are propagated from the host to container and the other way around. When not set, MountPropagationNone is used. This field is beta in 1.10. When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified (which defaults to None).
     ///
     /// Possible enum values:
@@ -11949,13 +11950,13 @@ pub struct VolumeMount {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mount_propagation: Option<String>,
+    pub mount_propagation: Option<clientgo_apimachinery::Str>,
     /// This must match the Name of a Volume.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Mounted read-only if true, read-write otherwise (false or unspecified). Defaults to false.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -11973,17 +11974,17 @@ pub struct VolumeMount {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub recursive_read_only: Option<String>,
+    pub recursive_read_only: Option<clientgo_apimachinery::Str>,
     /// Path within the volume from which the container's volume should be mounted. Defaults to "" (volume's root).
     #[serde(rename = "subPath", default, skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<String>,
+    pub sub_path: Option<clientgo_apimachinery::Str>,
     /// Expanded path within the volume from which the container's volume should be mounted. Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment. Defaults to "" (volume's root). SubPathExpr and SubPath are mutually exclusive.
     #[serde(
         rename = "subPathExpr",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub sub_path_expr: Option<String>,
+    pub sub_path_expr: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VolumeMount {
@@ -12021,13 +12022,13 @@ pub struct VolumeMountStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub mount_path: String,
+    pub mount_path: clientgo_apimachinery::Str,
     /// Name corresponds to the name of the original VolumeMount.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// ReadOnly corresponds to the original VolumeMount.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -12037,7 +12038,7 @@ pub struct VolumeMountStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub recursive_read_only: Option<String>,
+    pub recursive_read_only: Option<clientgo_apimachinery::Str>,
     /// volumeStatus represents volume-type-specific status about the mounted volume.
     #[serde(
         rename = "volumeStatus",
@@ -12070,7 +12071,7 @@ impl clientgo_apimachinery::protobuf::Message for VolumeMountStatus {
 pub struct VolumeNodeAffinity {
     /// required specifies hard node constraints that must be met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<NodeSelector>,
+    pub required: Option<Box<NodeSelector>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VolumeNodeAffinity {
@@ -12081,7 +12082,7 @@ impl clientgo_apimachinery::protobuf::Message for VolumeNodeAffinity {
     ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
-            1 => pb::merge_option(&mut self.required, value),
+            1 => pb::merge_option_boxed(&mut self.required, value),
             _ => Ok(()),
         }
     }
@@ -12112,7 +12113,7 @@ pub struct VolumeProjection {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub downward_api: Option<DownwardAPIProjection>,
+    pub downward_api: Option<Box<DownwardAPIProjection>>,
     /// Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server.
     ///
     /// Kubelet generates a private key and uses it to send a PodCertificateRequest to the named signer.  Once the signer approves the request and issues a certificate chain, Kubelet writes the key and certificate chain to the pod filesystem.  The pod does not start until certificates have been issued for each podCertificate projected volume source in its spec.
@@ -12154,7 +12155,7 @@ impl clientgo_apimachinery::protobuf::Message for VolumeProjection {
         match number {
             5 => pb::merge_option_boxed(&mut self.cluster_trust_bundle, value),
             3 => pb::merge_option_boxed(&mut self.config_map, value),
-            2 => pb::merge_option(&mut self.downward_api, value),
+            2 => pb::merge_option_boxed(&mut self.downward_api, value),
             6 => pb::merge_option_boxed(&mut self.pod_certificate, value),
             1 => pb::merge_option_boxed(&mut self.secret, value),
             4 => pb::merge_option_boxed(&mut self.service_account_token, value),
@@ -12222,28 +12223,28 @@ impl clientgo_apimachinery::protobuf::Message for VolumeStatus {
 pub struct VsphereVirtualDiskVolumeSource {
     /// fsType is filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
     #[serde(rename = "fsType", default, skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<String>,
+    pub fs_type: Option<clientgo_apimachinery::Str>,
     /// storagePolicyID is the storage Policy Based Management (SPBM) profile ID associated with the StoragePolicyName.
     #[serde(
         rename = "storagePolicyID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_policy_id: Option<String>,
+    pub storage_policy_id: Option<clientgo_apimachinery::Str>,
     /// storagePolicyName is the storage Policy Based Management (SPBM) profile name.
     #[serde(
         rename = "storagePolicyName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_policy_name: Option<String>,
+    pub storage_policy_name: Option<clientgo_apimachinery::Str>,
     /// volumePath is the path that identifies vSphere volume vmdk
     #[serde(
         rename = "volumePath",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub volume_path: String,
+    pub volume_path: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VsphereVirtualDiskVolumeSource {
@@ -12305,14 +12306,14 @@ pub struct WindowsSecurityContextOptions {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub gmsa_credential_spec: Option<String>,
+    pub gmsa_credential_spec: Option<clientgo_apimachinery::Str>,
     /// GMSACredentialSpecName is the name of the GMSA credential spec to use.
     #[serde(
         rename = "gmsaCredentialSpecName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub gmsa_credential_spec_name: Option<String>,
+    pub gmsa_credential_spec_name: Option<clientgo_apimachinery::Str>,
     /// HostProcess determines if a container should be run as a 'Host Process' container. All of a Pod's containers must have the same effective HostProcess value (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers). In addition, if HostProcess is true then HostNetwork must also be set to true.
     #[serde(
         rename = "hostProcess",
@@ -12326,7 +12327,7 @@ pub struct WindowsSecurityContextOptions {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub run_as_user_name: Option<String>,
+    pub run_as_user_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for WindowsSecurityContextOptions {

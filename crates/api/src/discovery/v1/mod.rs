@@ -12,7 +12,7 @@ pub struct Endpoint {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub addresses: Vec<String>,
+    pub addresses: Vec<clientgo_apimachinery::Str>,
     /// conditions contains information about the current status of the endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<EndpointConditions>,
@@ -22,22 +22,22 @@ pub struct Endpoint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deprecated_topology: Option<clientgo_apimachinery::StringMap<String>>,
+    pub deprecated_topology: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// hints contains information associated with how an endpoint should be consumed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<Box<EndpointHints>>,
     /// hostname of this endpoint. This field may be used by consumers of endpoints to distinguish endpoints from each other (e.g. in DNS names). Multiple endpoints which use the same hostname should be considered fungible (e.g. multiple A values in DNS). Must be lowercase and pass DNS Label (RFC 1123) validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// nodeName represents the name of the Node hosting this endpoint. This can be used to determine endpoints local to a Node.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// targetRef is a reference to a Kubernetes object that represents this endpoint.
     #[serde(rename = "targetRef", default, skip_serializing_if = "Option::is_none")]
     pub target_ref: Option<Box<crate::core::v1::ObjectReference>>,
     /// zone is the name of the Zone this endpoint exists in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
+    pub zone: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for Endpoint {
@@ -160,10 +160,10 @@ pub struct EndpointPort {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_protocol: Option<String>,
+    pub app_protocol: Option<clientgo_apimachinery::Str>,
     /// name represents the name of this port. All ports in an EndpointSlice must have a unique name. If the EndpointSlice is derived from a Kubernetes service, this corresponds to the Service.ports\[\].name. Name must either be an empty string or pass DNS_LABEL validation: * must be no more than 63 characters long. * must consist of lower case alphanumeric characters or '-'. * must start and end with an alphanumeric character. Default is empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// port represents the port number of the endpoint. If the EndpointSlice is derived from a Kubernetes service, this must be set to the service's target port. EndpointSlices used for other purposes may have a nil port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -177,7 +177,7 @@ pub struct EndpointPort {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for EndpointPort {
@@ -214,14 +214,14 @@ pub struct EndpointSlice {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub address_type: String,
+    pub address_type: clientgo_apimachinery::Str,
     /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
     #[serde(
         rename = "apiVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.
     #[serde(
         default,
@@ -231,7 +231,7 @@ pub struct EndpointSlice {
     pub endpoints: Option<Vec<Endpoint>>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object's metadata.
     #[serde(
         default,
@@ -270,8 +270,8 @@ impl clientgo_apimachinery::protobuf::Message for EndpointSlice {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -318,7 +318,7 @@ pub struct ForNode {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ForNode {
@@ -343,7 +343,7 @@ pub struct ForZone {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ForZone {

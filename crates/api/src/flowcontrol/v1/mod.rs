@@ -53,7 +53,7 @@ pub struct FlowDistinguisherMethod {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for FlowDistinguisherMethod {
@@ -79,10 +79,10 @@ pub struct FlowSchema {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// `metadata` is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -97,7 +97,7 @@ pub struct FlowSchema {
     pub spec: FlowSchemaSpec,
     /// `status` is the current status of a FlowSchema. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FlowSchemaStatus>,
+    pub status: Option<Box<FlowSchemaStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for FlowSchema {
@@ -110,14 +110,14 @@ impl clientgo_apimachinery::protobuf::Message for FlowSchema {
         match number {
             1 => pb::merge(&mut self.metadata, value),
             2 => pb::merge(&mut self.spec, value),
-            3 => pb::merge_option(&mut self.status, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -166,20 +166,20 @@ pub struct FlowSchemaCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// `message` is a human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// `reason` is a unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// `status` is the status of the condition. Should be specified and set to one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// `type` is the type of the condition. Required.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for FlowSchemaCondition {
@@ -297,7 +297,7 @@ pub struct GroupSubject {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for GroupSubject {
@@ -319,14 +319,14 @@ impl clientgo_apimachinery::protobuf::Message for GroupSubject {
 pub struct LimitResponse {
     /// `queuing` holds the configuration parameters for queuing. This field may be non-empty only if `type` is `"Queue"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queuing: Option<QueuingConfiguration>,
+    pub queuing: Option<Box<QueuingConfiguration>>,
     /// `type` is "Queue" or "Reject". "Queue" means that requests that can not be executed upon arrival are held in a queue until they can be executed or a queuing limit is reached. "Reject" means that requests that can not be executed upon arrival are rejected. Required.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for LimitResponse {
@@ -337,7 +337,7 @@ impl clientgo_apimachinery::protobuf::Message for LimitResponse {
     ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
-            2 => pb::merge_option(&mut self.queuing, value),
+            2 => pb::merge_option_boxed(&mut self.queuing, value),
             1 => pb::merge(&mut self.type_, value),
             _ => Ok(()),
         }
@@ -433,13 +433,13 @@ pub struct NonResourcePolicyRule {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub non_resource_urls: Vec<String>,
+    pub non_resource_urls: Vec<clientgo_apimachinery::Str>,
     /// `verbs` is a list of matching verbs and may not be empty. "*" matches all verbs. If it is present, it must be the only entry. Required.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub verbs: Vec<String>,
+    pub verbs: Vec<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NonResourcePolicyRule {
@@ -522,10 +522,10 @@ pub struct PriorityLevelConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// `metadata` is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -540,7 +540,7 @@ pub struct PriorityLevelConfiguration {
     pub spec: PriorityLevelConfigurationSpec,
     /// `status` is the current status of a "request-priority". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<PriorityLevelConfigurationStatus>,
+    pub status: Option<Box<PriorityLevelConfigurationStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfiguration {
@@ -553,14 +553,14 @@ impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfiguration {
         match number {
             1 => pb::merge(&mut self.metadata, value),
             2 => pb::merge(&mut self.spec, value),
-            3 => pb::merge_option(&mut self.status, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -609,20 +609,20 @@ pub struct PriorityLevelConfigurationCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// `message` is a human-readable message indicating details about last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// `reason` is a unique, one-word, CamelCase reason for the condition's last transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// `status` is the status of the condition. Should be specified and set to one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// `type` is the type of the condition. Required.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationCondition {
@@ -655,7 +655,7 @@ pub struct PriorityLevelConfigurationReference {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationReference {
@@ -687,7 +687,7 @@ pub struct PriorityLevelConfigurationSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub type_: String,
+    pub type_: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for PriorityLevelConfigurationSpec {
@@ -780,7 +780,7 @@ pub struct ResourcePolicyRule {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub api_groups: Vec<String>,
+    pub api_groups: Vec<clientgo_apimachinery::Str>,
     /// `clusterScope` indicates whether to match requests that do not specify a namespace (which happens either because the resource is not namespaced or the request targets all namespaces). If this field is omitted or false then the `namespaces` field must contain a non-empty list.
     #[serde(
         rename = "clusterScope",
@@ -794,19 +794,19 @@ pub struct ResourcePolicyRule {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub namespaces: Option<Vec<String>>,
+    pub namespaces: Option<Vec<clientgo_apimachinery::Str>>,
     /// `resources` is a list of matching resources (i.e., lowercase and plural) with, if desired, subresource.  For example, \[ "services", "nodes/status" \].  This list may not be empty. "*" matches all resources and, if present, must be the only entry. Required.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub resources: Vec<String>,
+    pub resources: Vec<clientgo_apimachinery::Str>,
     /// `verbs` is a list of matching verbs and may not be empty. "*" matches all verbs and, if present, must be the only entry. Required.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_vec"
     )]
-    pub verbs: Vec<String>,
+    pub verbs: Vec<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourcePolicyRule {
@@ -843,13 +843,13 @@ pub struct ServiceAccountSubject {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// `namespace` is the namespace of matching ServiceAccount objects. Required.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub namespace: String,
+    pub namespace: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ServiceAccountSubject {
@@ -878,7 +878,7 @@ pub struct Subject {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kind: String,
+    pub kind: clientgo_apimachinery::Str,
     /// `serviceAccount` matches ServiceAccounts.
     #[serde(
         rename = "serviceAccount",
@@ -916,7 +916,7 @@ pub struct UserSubject {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for UserSubject {

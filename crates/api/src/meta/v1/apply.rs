@@ -14,7 +14,7 @@ pub struct ConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human readable message indicating details about the transition. This may be an empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions\[x\].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.
     #[serde(
         rename = "observedGeneration",
@@ -24,13 +24,13 @@ pub struct ConditionApplyConfiguration {
     pub observed_generation: Option<i64>,
     /// reason contains a programmatic identifier indicating the reason for the condition's last transition. Producers of specific condition types may define expected values and meanings for this field, and whether the values are considered a guaranteed API. The value should be a CamelCase string. This field may not be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status of the condition, one of True, False, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// type of condition in CamelCase or in foo.example.com/CamelCase.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<clientgo_apimachinery::Str>,
 }
 
 impl ConditionApplyConfiguration {
@@ -41,7 +41,7 @@ impl ConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
@@ -53,19 +53,19 @@ impl ConditionApplyConfiguration {
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `type`.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -80,10 +80,10 @@ pub struct DeleteOptionsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed
     #[serde(rename = "dryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<Vec<String>>,
+    pub dry_run: Option<Vec<clientgo_apimachinery::Str>>,
     /// The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.
     #[serde(
         rename = "gracePeriodSeconds",
@@ -100,7 +100,7 @@ pub struct DeleteOptionsApplyConfiguration {
     pub ignore_store_read_error_with_cluster_breaking_potential: Option<bool>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the "orphan" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both.
     #[serde(
         rename = "orphanDependents",
@@ -117,18 +117,21 @@ pub struct DeleteOptionsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub propagation_policy: Option<String>,
+    pub propagation_policy: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeleteOptionsApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Appends to `dryRun`.
-    pub fn with_dry_run(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_dry_run(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.dry_run
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -151,7 +154,7 @@ impl DeleteOptionsApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -169,7 +172,7 @@ impl DeleteOptionsApplyConfiguration {
     }
 
     /// Sets `propagationPolicy`.
-    pub fn with_propagation_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_propagation_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.propagation_policy = Some(value.into());
         self
     }
@@ -180,30 +183,33 @@ impl DeleteOptionsApplyConfiguration {
 pub struct FieldSelectorRequirementApplyConfiguration {
     /// key is the field selector key that the requirement applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. The list of operators may grow in the future.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl FieldSelectorRequirementApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
     /// Appends to `values`.
-    pub fn with_values(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_values(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.values
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -227,7 +233,7 @@ pub struct LabelSelectorApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_labels: Option<clientgo_apimachinery::StringMap<String>>,
+    pub match_labels: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl LabelSelectorApplyConfiguration {
@@ -245,11 +251,16 @@ impl LabelSelectorApplyConfiguration {
     /// Adds entries to `matchLabels`.
     pub fn with_match_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.match_labels
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 }
@@ -259,30 +270,33 @@ impl LabelSelectorApplyConfiguration {
 pub struct LabelSelectorRequirementApplyConfiguration {
     /// key is the label key that the selector applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl LabelSelectorRequirementApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
     /// Appends to `values`.
-    pub fn with_values(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_values(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.values
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -299,26 +313,26 @@ pub struct ManagedFieldsEntryApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1"
     #[serde(
         rename = "fieldsType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub fields_type: Option<String>,
+    pub fields_type: Option<clientgo_apimachinery::Str>,
     /// FieldsV1 holds the first JSON version format as described in the "FieldsV1" type.
     #[serde(rename = "fieldsV1", default, skip_serializing_if = "Option::is_none")]
     pub fields_v1: Option<clientgo_apimachinery::meta::FieldsV1>,
     /// Manager is an identifier of the workflow managing these fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manager: Option<String>,
+    pub manager: Option<clientgo_apimachinery::Str>,
     /// Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
+    pub operation: Option<clientgo_apimachinery::Str>,
     /// Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. The value of this field is used to distinguish between managers, even if they share the same name. For example, a status update will be distinct from a regular update using the same manager name. Note that the APIVersion field is not related to the Subresource field and it always corresponds to the version of the main resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subresource: Option<String>,
+    pub subresource: Option<clientgo_apimachinery::Str>,
     /// Time is the timestamp of when the ManagedFields entry was added. The timestamp will also be updated if a field is added, the manager changes any of the owned fields value or removes a field. The timestamp does not update when a field is removed from the entry because another manager took it over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<clientgo_apimachinery::meta::Time>,
@@ -326,13 +340,13 @@ pub struct ManagedFieldsEntryApplyConfiguration {
 
 impl ManagedFieldsEntryApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `fieldsType`.
-    pub fn with_fields_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fields_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fields_type = Some(value.into());
         self
     }
@@ -344,19 +358,19 @@ impl ManagedFieldsEntryApplyConfiguration {
     }
 
     /// Sets `manager`.
-    pub fn with_manager(mut self, value: impl Into<String>) -> Self {
+    pub fn with_manager(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.manager = Some(value.into());
         self
     }
 
     /// Sets `operation`.
-    pub fn with_operation(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operation(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
     /// Sets `subresource`.
-    pub fn with_subresource(mut self, value: impl Into<String>) -> Self {
+    pub fn with_subresource(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.subresource = Some(value.into());
         self
     }
@@ -373,7 +387,7 @@ impl ManagedFieldsEntryApplyConfiguration {
 pub struct ObjectMetaApplyConfiguration {
     /// Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<clientgo_apimachinery::StringMap<String>>,
+    pub annotations: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.
     ///
     /// Populated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
@@ -401,7 +415,7 @@ pub struct ObjectMetaApplyConfiguration {
     pub deletion_timestamp: Option<clientgo_apimachinery::meta::Time>,
     /// Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. If the deletionTimestamp of the object is non-nil, entries in this list can only be removed. Finalizers may be processed and removed in any order.  Order is NOT enforced because it introduces significant risk of stuck finalizers. finalizers is a shared field, any actor with permission can reorder it. If the finalizer list is processed in order, then this can lead to a situation in which the component responsible for the first finalizer in the list is waiting for a signal (field value, external system, or other) produced by a component responsible for a finalizer later in the list, resulting in a deadlock. Without enforced ordering finalizers are free to order amongst themselves and are not vulnerable to ordering changes in the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finalizers: Option<Vec<String>>,
+    pub finalizers: Option<Vec<clientgo_apimachinery::Str>>,
     /// GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. If this field is used, the name returned to the client will be different than the name passed. This value will also be combined with a unique suffix. The provided value has the same validation rules as the Name field, and may be truncated by the length of the suffix required to make the value unique on the server.
     ///
     /// If this field is specified and the generated name exists, the server will return a 409.
@@ -412,13 +426,13 @@ pub struct ObjectMetaApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub generate_name: Option<String>,
+    pub generate_name: Option<clientgo_apimachinery::Str>,
     /// A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<i64>,
     /// Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<clientgo_apimachinery::StringMap<String>>,
+    pub labels: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically shouldn't need to set or understand this field. A workflow can be the user's name, a controller's name, or the name of a specific apply path like "ci-cd". The set of fields is always in the version that the workflow used when modifying the object.
     #[serde(
         rename = "managedFields",
@@ -428,12 +442,12 @@ pub struct ObjectMetaApplyConfiguration {
     pub managed_fields: Option<Vec<ManagedFieldsEntryApplyConfiguration>>,
     /// Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace, but "default" is the canonical representation. Not all objects are required to be scoped to a namespace - the value of this field for those objects will be empty.
     ///
     /// Must be a DNS_LABEL. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. If this object is managed by a controller, then an entry in this list will point to this controller, with the controller field set to true. There cannot be more than one managing controller.
     #[serde(
         rename = "ownerReferences",
@@ -449,26 +463,31 @@ pub struct ObjectMetaApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
     /// Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
     #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
-    pub self_link: Option<String>,
+    pub self_link: Option<clientgo_apimachinery::Str>,
     /// UID is the unique in time and space value for this object. It is typically generated by the server on successful creation of a resource and is not allowed to change on PUT operations.
     ///
     /// Populated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl ObjectMetaApplyConfiguration {
     /// Adds entries to `annotations`.
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.annotations
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -491,7 +510,10 @@ impl ObjectMetaApplyConfiguration {
     }
 
     /// Appends to `finalizers`.
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.finalizers
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -499,7 +521,7 @@ impl ObjectMetaApplyConfiguration {
     }
 
     /// Sets `generateName`.
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.generate_name = Some(value.into());
         self
     }
@@ -513,11 +535,16 @@ impl ObjectMetaApplyConfiguration {
     /// Adds entries to `labels`.
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.labels
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -533,13 +560,13 @@ impl ObjectMetaApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
@@ -556,19 +583,19 @@ impl ObjectMetaApplyConfiguration {
     }
 
     /// Sets `resourceVersion`.
-    pub fn with_resource_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_version = Some(value.into());
         self
     }
 
     /// Sets `selfLink`.
-    pub fn with_self_link(mut self, value: impl Into<String>) -> Self {
+    pub fn with_self_link(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.self_link = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
@@ -583,7 +610,7 @@ pub struct OwnerReferenceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. See https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion for how the garbage collector interacts with this field and enforces the foreground deletion. Defaults to false. To set this field, a user needs "delete" permission of the owner, otherwise 422 (Unprocessable Entity) will be returned.
     #[serde(
         rename = "blockOwnerDeletion",
@@ -596,18 +623,18 @@ pub struct OwnerReferenceApplyConfiguration {
     pub controller: Option<bool>,
     /// Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// UID of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl OwnerReferenceApplyConfiguration {
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -625,19 +652,19 @@ impl OwnerReferenceApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
@@ -665,21 +692,21 @@ pub struct PreconditionsApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
     /// Specifies the target UID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl PreconditionsApplyConfiguration {
     /// Sets `resourceVersion`.
-    pub fn with_resource_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource_version = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }

@@ -10,7 +10,7 @@ pub struct HTTPIngressPathApplyConfiguration {
     pub backend: Option<IngressBackendApplyConfiguration>,
     /// path is matched against the path of an incoming request. Currently it can contain characters disallowed from the conventional "path" part of a URL as defined by RFC 3986. Paths must begin with a '/' and must be present when using PathType with value "Exact" or "Prefix".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// pathType determines the interpretation of the path matching. PathType can be one of the following values: * Exact: Matches the URL path exactly. * Prefix: Matches based on a URL path prefix split by '/'. Matching is
     ///
     /// done on a path element by element basis. A path element refers is the
@@ -41,7 +41,7 @@ pub struct HTTPIngressPathApplyConfiguration {
     ///
     /// - `"Prefix"` matches based on a URL path prefix split by '/'. Matching is case sensitive and done on a path element by element basis. A path element refers to the list of labels in the path split by the '/' separator. A request is a match for path p if every p is an element-wise prefix of p of the request path. Note that if the last element of the path is a substring of the last element in request path, it is not a match (e.g. /foo/bar matches /foo/bar/baz, but does not match /foo/barbaz). If multiple matching paths exist in an Ingress spec, the longest matching path is given priority. Examples: - /foo/bar does not match requests to /foo/barbaz - /foo/bar matches request to /foo/bar and /foo/bar/baz - /foo and /foo/ both match requests to /foo and /foo/. If both paths are present in an Ingress spec, the longest matching path (/foo/) is given priority.
     #[serde(rename = "pathType", default, skip_serializing_if = "Option::is_none")]
-    pub path_type: Option<String>,
+    pub path_type: Option<clientgo_apimachinery::Str>,
 }
 
 impl HTTPIngressPathApplyConfiguration {
@@ -52,13 +52,13 @@ impl HTTPIngressPathApplyConfiguration {
     }
 
     /// Sets `path`.
-    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path = Some(value.into());
         self
     }
 
     /// Sets `pathType`.
-    pub fn with_path_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_path_type(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.path_type = Some(value.into());
         self
     }
@@ -92,10 +92,10 @@ pub struct IPAddressApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -106,7 +106,7 @@ pub struct IPAddressApplyConfiguration {
 
 impl IPAddressApplyConfiguration {
     /// An apply configuration for the IPAddress `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("networking.k8s.io/v1".into()),
             kind: Some("IPAddress".into()),
@@ -118,13 +118,13 @@ impl IPAddressApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -135,7 +135,7 @@ impl IPAddressApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -148,7 +148,12 @@ impl IPAddressApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -162,7 +167,12 @@ impl IPAddressApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -174,7 +184,10 @@ impl IPAddressApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -199,13 +212,13 @@ impl IPAddressApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -259,21 +272,24 @@ impl IPAddressSpecApplyConfiguration {
 pub struct IPBlockApplyConfiguration {
     /// cidr is a string representing the IPBlock Valid examples are "192.168.1.0/24" or "2001:db8::/64"
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cidr: Option<String>,
+    pub cidr: Option<clientgo_apimachinery::Str>,
     /// except is a slice of CIDRs that should not be included within an IPBlock Valid examples are "192.168.1.0/24" or "2001:db8::/64" Except values will be rejected if they are outside the cidr range
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub except: Option<Vec<String>>,
+    pub except: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl IPBlockApplyConfiguration {
     /// Sets `cidr`.
-    pub fn with_cidr(mut self, value: impl Into<String>) -> Self {
+    pub fn with_cidr(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.cidr = Some(value.into());
         self
     }
 
     /// Appends to `except`.
-    pub fn with_except(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_except(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.except
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -290,10 +306,10 @@ pub struct IngressApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -307,7 +323,10 @@ pub struct IngressApplyConfiguration {
 
 impl IngressApplyConfiguration {
     /// An apply configuration for the Ingress `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("networking.k8s.io/v1".into()),
             kind: Some("Ingress".into()),
@@ -321,13 +340,13 @@ impl IngressApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -338,7 +357,7 @@ impl IngressApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -351,7 +370,12 @@ impl IngressApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -365,7 +389,12 @@ impl IngressApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -377,7 +406,10 @@ impl IngressApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -402,13 +434,13 @@ impl IngressApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -484,10 +516,10 @@ pub struct IngressClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -498,7 +530,7 @@ pub struct IngressClassApplyConfiguration {
 
 impl IngressClassApplyConfiguration {
     /// An apply configuration for the IngressClass `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("networking.k8s.io/v1".into()),
             kind: Some("IngressClass".into()),
@@ -510,13 +542,13 @@ impl IngressClassApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -527,7 +559,7 @@ impl IngressClassApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -540,7 +572,12 @@ impl IngressClassApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -554,7 +591,12 @@ impl IngressClassApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -566,7 +608,10 @@ impl IngressClassApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -591,13 +636,13 @@ impl IngressClassApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -635,48 +680,48 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for IngressClassApplyCo
 pub struct IngressClassParametersReferenceApplyConfiguration {
     /// apiGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// kind is the type of resource being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// name is the name of resource being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the resource being referenced. This field is required when scope is set to "Namespace" and must be unset when scope is set to "Cluster".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// scope represents if this refers to a cluster or namespace scoped resource. This may be set to "Cluster" (default) or "Namespace".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<clientgo_apimachinery::Str>,
 }
 
 impl IngressClassParametersReferenceApplyConfiguration {
     /// Sets `apiGroup`.
-    pub fn with_api_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_group = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `scope`.
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn with_scope(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -687,7 +732,7 @@ impl IngressClassParametersReferenceApplyConfiguration {
 pub struct IngressClassSpecApplyConfiguration {
     /// controller refers to the name of the controller that should handle this class. This allows for different "flavors" that are controlled by the same controller. For example, you may have different parameters for the same implementing controller. This should be specified as a domain-prefixed path no more than 250 characters in length, e.g. "acme.io/ingress-controller". This field is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<String>,
+    pub controller: Option<clientgo_apimachinery::Str>,
     /// parameters is a link to a custom resource containing additional configuration for the controller. This is optional if the controller does not require extra parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Box<IngressClassParametersReferenceApplyConfiguration>>,
@@ -695,7 +740,7 @@ pub struct IngressClassSpecApplyConfiguration {
 
 impl IngressClassSpecApplyConfiguration {
     /// Sets `controller`.
-    pub fn with_controller(mut self, value: impl Into<String>) -> Self {
+    pub fn with_controller(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.controller = Some(value.into());
         self
     }
@@ -715,10 +760,10 @@ impl IngressClassSpecApplyConfiguration {
 pub struct IngressLoadBalancerIngressApplyConfiguration {
     /// hostname is set for load-balancer ingress points that are DNS based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// ip is set for load-balancer ingress points that are IP based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
     /// ports provides information about the ports exposed by this LoadBalancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<IngressPortStatusApplyConfiguration>>,
@@ -726,13 +771,13 @@ pub struct IngressLoadBalancerIngressApplyConfiguration {
 
 impl IngressLoadBalancerIngressApplyConfiguration {
     /// Sets `hostname`.
-    pub fn with_hostname(mut self, value: impl Into<String>) -> Self {
+    pub fn with_hostname(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.hostname = Some(value.into());
         self
     }
 
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ip(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ip = Some(value.into());
         self
     }
@@ -777,7 +822,7 @@ pub struct IngressPortStatusApplyConfiguration {
     ///
     /// format foo.example.com/CamelCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// port is the port number of the ingress port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
@@ -791,12 +836,12 @@ pub struct IngressPortStatusApplyConfiguration {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl IngressPortStatusApplyConfiguration {
     /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+    pub fn with_error(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.error = Some(value.into());
         self
     }
@@ -808,7 +853,7 @@ impl IngressPortStatusApplyConfiguration {
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
@@ -831,22 +876,22 @@ pub struct IngressRuleApplyConfiguration {
     ///
     /// host can be "precise" which is a domain name without the terminating dot of a network host (e.g. "foo.bar.com") or "wildcard", which is a domain name prefixed with a single wildcard label (e.g. "*.foo.com"). The wildcard character '*' must appear by itself as the first DNS label and matches only a single label. You cannot have a wildcard label by itself (e.g. Host == "*"). Requests will be matched against the Host field in the following way: 1. If host is precise, the request matches this rule if the http host header is equal to Host. 2. If host is a wildcard, then the request matches this rule if the http host header is to equal to the suffix (removing the first label) of the wildcard rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
     /// http is a HTTP IngressRuleValue, which contains a list of http selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<HTTPIngressRuleValueApplyConfiguration>,
+    pub http: Option<Box<HTTPIngressRuleValueApplyConfiguration>>,
 }
 
 impl IngressRuleApplyConfiguration {
     /// Sets `host`.
-    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+    pub fn with_host(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.host = Some(value.into());
         self
     }
 
     /// Sets `http`.
     pub fn with_http(mut self, value: HTTPIngressRuleValueApplyConfiguration) -> Self {
-        self.http = Some(value);
+        self.http = Some(Box::new(value));
         self
     }
 }
@@ -856,7 +901,7 @@ impl IngressRuleApplyConfiguration {
 pub struct IngressServiceBackendApplyConfiguration {
     /// name is the referenced service. The service must exist in the same namespace as the Ingress object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// port of the referenced service. A port name or port number is required for a IngressServiceBackend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<Box<ServiceBackendPortApplyConfiguration>>,
@@ -864,7 +909,7 @@ pub struct IngressServiceBackendApplyConfiguration {
 
 impl IngressServiceBackendApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -892,7 +937,7 @@ pub struct IngressSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ingress_class_name: Option<String>,
+    pub ingress_class_name: Option<clientgo_apimachinery::Str>,
     /// rules is a list of host rules used to configure the Ingress. If unspecified, or no rule matches, all traffic is sent to the default backend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<IngressRuleApplyConfiguration>>,
@@ -909,7 +954,7 @@ impl IngressSpecApplyConfiguration {
     }
 
     /// Sets `ingressClassName`.
-    pub fn with_ingress_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_ingress_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.ingress_class_name = Some(value.into());
         self
     }
@@ -942,7 +987,7 @@ pub struct IngressStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer: Option<IngressLoadBalancerStatusApplyConfiguration>,
+    pub load_balancer: Option<Box<IngressLoadBalancerStatusApplyConfiguration>>,
 }
 
 impl IngressStatusApplyConfiguration {
@@ -951,7 +996,7 @@ impl IngressStatusApplyConfiguration {
         mut self,
         value: IngressLoadBalancerStatusApplyConfiguration,
     ) -> Self {
-        self.load_balancer = Some(value);
+        self.load_balancer = Some(Box::new(value));
         self
     }
 }
@@ -961,19 +1006,22 @@ impl IngressStatusApplyConfiguration {
 pub struct IngressTLSApplyConfiguration {
     /// hosts is a list of hosts included in the TLS certificate. The values in this list must match the name/s used in the tlsSecret. Defaults to the wildcard host setting for the loadbalancer controller fulfilling this Ingress, if left unspecified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<String>>,
+    pub hosts: Option<Vec<clientgo_apimachinery::Str>>,
     /// secretName is the name of the secret used to terminate TLS traffic on port 443. Field is left optional to allow TLS routing based on SNI hostname alone. If the SNI host in a listener conflicts with the "Host" header field used by an IngressRule, the SNI host is used for termination and value of the "Host" header is used for routing.
     #[serde(
         rename = "secretName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl IngressTLSApplyConfiguration {
     /// Appends to `hosts`.
-    pub fn with_hosts(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_hosts(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.hosts
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -981,7 +1029,7 @@ impl IngressTLSApplyConfiguration {
     }
 
     /// Sets `secretName`.
-    pub fn with_secret_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_secret_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.secret_name = Some(value.into());
         self
     }
@@ -996,10 +1044,10 @@ pub struct NetworkPolicyApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1010,7 +1058,10 @@ pub struct NetworkPolicyApplyConfiguration {
 
 impl NetworkPolicyApplyConfiguration {
     /// An apply configuration for the NetworkPolicy `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("networking.k8s.io/v1".into()),
             kind: Some("NetworkPolicy".into()),
@@ -1024,13 +1075,13 @@ impl NetworkPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1041,7 +1092,7 @@ impl NetworkPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1054,7 +1105,12 @@ impl NetworkPolicyApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1068,7 +1124,12 @@ impl NetworkPolicyApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1080,7 +1141,10 @@ impl NetworkPolicyApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1105,13 +1169,13 @@ impl NetworkPolicyApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1277,7 +1341,7 @@ pub struct NetworkPolicyPortApplyConfiguration {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl NetworkPolicyPortApplyConfiguration {
@@ -1294,7 +1358,7 @@ impl NetworkPolicyPortApplyConfiguration {
     }
 
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn with_protocol(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.protocol = Some(value.into());
         self
     }
@@ -1322,7 +1386,7 @@ pub struct NetworkPolicySpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub policy_types: Option<Vec<String>>,
+    pub policy_types: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NetworkPolicySpecApplyConfiguration {
@@ -1354,7 +1418,10 @@ impl NetworkPolicySpecApplyConfiguration {
     }
 
     /// Appends to `policyTypes`.
-    pub fn with_policy_types(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_policy_types(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.policy_types
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1367,39 +1434,39 @@ impl NetworkPolicySpecApplyConfiguration {
 pub struct ParentReferenceApplyConfiguration {
     /// group is the group of the object being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// name is the name of the object being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// namespace is the namespace of the object being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// resource is the resource of the object being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub resource: Option<clientgo_apimachinery::Str>,
 }
 
 impl ParentReferenceApplyConfiguration {
     /// Sets `group`.
-    pub fn with_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.group = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
     /// Sets `resource`.
-    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource = Some(value.into());
         self
     }
@@ -1410,7 +1477,7 @@ impl ParentReferenceApplyConfiguration {
 pub struct ServiceBackendPortApplyConfiguration {
     /// name is the name of the port on the Service. This is a mutually exclusive setting with "Number".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// number is the numerical port number (e.g. 80) on the Service. This is a mutually exclusive setting with "Name".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
@@ -1418,7 +1485,7 @@ pub struct ServiceBackendPortApplyConfiguration {
 
 impl ServiceBackendPortApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1439,24 +1506,24 @@ pub struct ServiceCIDRApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
     /// spec is the desired state of the ServiceCIDR. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ServiceCIDRSpecApplyConfiguration>,
+    pub spec: Option<Box<ServiceCIDRSpecApplyConfiguration>>,
     /// status represents the current state of the ServiceCIDR. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ServiceCIDRStatusApplyConfiguration>,
+    pub status: Option<Box<ServiceCIDRStatusApplyConfiguration>>,
 }
 
 impl ServiceCIDRApplyConfiguration {
     /// An apply configuration for the ServiceCIDR `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("networking.k8s.io/v1".into()),
             kind: Some("ServiceCIDR".into()),
@@ -1468,13 +1535,13 @@ impl ServiceCIDRApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1485,7 +1552,7 @@ impl ServiceCIDRApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1498,7 +1565,12 @@ impl ServiceCIDRApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1512,7 +1584,12 @@ impl ServiceCIDRApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1524,7 +1601,10 @@ impl ServiceCIDRApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1549,13 +1629,13 @@ impl ServiceCIDRApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1571,13 +1651,13 @@ impl ServiceCIDRApplyConfiguration {
 
     /// Sets `spec`.
     pub fn with_spec(mut self, value: ServiceCIDRSpecApplyConfiguration) -> Self {
-        self.spec = Some(value);
+        self.spec = Some(Box::new(value));
         self
     }
 
     /// Sets `status`.
     pub fn with_status(mut self, value: ServiceCIDRStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -1599,12 +1679,15 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for ServiceCIDRApplyCon
 pub struct ServiceCIDRSpecApplyConfiguration {
     /// cidrs defines the IP blocks in CIDR notation (e.g. "192.168.0.0/24" or "2001:db8::/64") from which to assign service cluster IPs. Max of two CIDRs is allowed, one of each IP family. This field is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cidrs: Option<Vec<String>>,
+    pub cidrs: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ServiceCIDRSpecApplyConfiguration {
     /// Appends to `cidrs`.
-    pub fn with_cidrs(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_cidrs(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.cidrs
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));

@@ -15,7 +15,7 @@ pub struct HTTPIngressPath {
     pub backend: IngressBackend,
     /// path is matched against the path of an incoming request. Currently it can contain characters disallowed from the conventional "path" part of a URL as defined by RFC 3986. Paths must begin with a '/' and must be present when using PathType with value "Exact" or "Prefix".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<clientgo_apimachinery::Str>,
     /// pathType determines the interpretation of the path matching. PathType can be one of the following values: * Exact: Matches the URL path exactly. * Prefix: Matches based on a URL path prefix split by '/'. Matching is
     ///
     /// done on a path element by element basis. A path element refers is the
@@ -50,7 +50,7 @@ pub struct HTTPIngressPath {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub path_type: String,
+    pub path_type: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for HTTPIngressPath {
@@ -108,10 +108,10 @@ pub struct IPAddress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -141,8 +141,8 @@ impl clientgo_apimachinery::protobuf::Message for IPAddress {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -215,14 +215,14 @@ pub struct IPBlock {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub cidr: String,
+    pub cidr: clientgo_apimachinery::Str,
     /// except is a slice of CIDRs that should not be included within an IPBlock Valid examples are "192.168.1.0/24" or "2001:db8::/64" Except values will be rejected if they are outside the cidr range
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub except: Option<Vec<String>>,
+    pub except: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for IPBlock {
@@ -254,10 +254,10 @@ pub struct Ingress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -288,8 +288,8 @@ impl clientgo_apimachinery::protobuf::Message for Ingress {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -361,10 +361,10 @@ pub struct IngressClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -391,8 +391,8 @@ impl clientgo_apimachinery::protobuf::Message for IngressClass {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -436,25 +436,25 @@ pub type IngressClassList = clientgo_apimachinery::ObjectList<IngressClass>;
 pub struct IngressClassParametersReference {
     /// apiGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// kind is the type of resource being referenced.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub kind: String,
+    pub kind: clientgo_apimachinery::Str,
     /// name is the name of resource being referenced.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// namespace is the namespace of the resource being referenced. This field is required when scope is set to "Namespace" and must be unset when scope is set to "Cluster".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// scope represents if this refers to a cluster or namespace scoped resource. This may be set to "Cluster" (default) or "Namespace".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for IngressClassParametersReference {
@@ -480,7 +480,7 @@ impl clientgo_apimachinery::protobuf::Message for IngressClassParametersReferenc
 pub struct IngressClassSpec {
     /// controller refers to the name of the controller that should handle this class. This allows for different "flavors" that are controlled by the same controller. For example, you may have different parameters for the same implementing controller. This should be specified as a domain-prefixed path no more than 250 characters in length, e.g. "acme.io/ingress-controller". This field is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<String>,
+    pub controller: Option<clientgo_apimachinery::Str>,
     /// parameters is a link to a custom resource containing additional configuration for the controller. This is optional if the controller does not require extra parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Box<IngressClassParametersReference>>,
@@ -509,10 +509,10 @@ pub type IngressList = clientgo_apimachinery::ObjectList<Ingress>;
 pub struct IngressLoadBalancerIngress {
     /// hostname is set for load-balancer ingress points that are DNS based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<clientgo_apimachinery::Str>,
     /// ip is set for load-balancer ingress points that are IP based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
+    pub ip: Option<clientgo_apimachinery::Str>,
     /// ports provides information about the ports exposed by this LoadBalancer.
     #[serde(
         default,
@@ -585,7 +585,7 @@ pub struct IngressPortStatus {
     ///
     /// format foo.example.com/CamelCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<clientgo_apimachinery::Str>,
     /// port is the port number of the ingress port.
     #[serde(
         default,
@@ -605,7 +605,7 @@ pub struct IngressPortStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub protocol: String,
+    pub protocol: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for IngressPortStatus {
@@ -641,10 +641,10 @@ pub struct IngressRule {
     ///
     /// host can be "precise" which is a domain name without the terminating dot of a network host (e.g. "foo.bar.com") or "wildcard", which is a domain name prefixed with a single wildcard label (e.g. "*.foo.com"). The wildcard character '*' must appear by itself as the first DNS label and matches only a single label. You cannot have a wildcard label by itself (e.g. Host == "*"). Requests will be matched against the Host field in the following way: 1. If host is precise, the request matches this rule if the http host header is equal to Host. 2. If host is a wildcard, then the request matches this rule if the http host header is to equal to the suffix (removing the first label) of the wildcard rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<clientgo_apimachinery::Str>,
     /// http is a HTTP IngressRuleValue, which contains a list of http selectors
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<HTTPIngressRuleValue>,
+    pub http: Option<Box<HTTPIngressRuleValue>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for IngressRule {
@@ -656,7 +656,7 @@ impl clientgo_apimachinery::protobuf::Message for IngressRule {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             2 => pb::merge_inline(value, |number, value| match number {
-                1 => pb::merge_option(&mut self.http, value),
+                1 => pb::merge_option_boxed(&mut self.http, value),
                 _ => Ok(()),
             }),
             1 => pb::merge_option_omitempty(&mut self.host, value),
@@ -673,7 +673,7 @@ pub struct IngressServiceBackend {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// port of the referenced service. A port name or port number is required for a IngressServiceBackend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<Box<ServiceBackendPort>>,
@@ -710,7 +710,7 @@ pub struct IngressSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ingress_class_name: Option<String>,
+    pub ingress_class_name: Option<clientgo_apimachinery::Str>,
     /// rules is a list of host rules used to configure the Ingress. If unspecified, or no rule matches, all traffic is sent to the default backend.
     #[serde(
         default,
@@ -759,7 +759,7 @@ pub struct IngressStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub load_balancer: Option<IngressLoadBalancerStatus>,
+    pub load_balancer: Option<Box<IngressLoadBalancerStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for IngressStatus {
@@ -770,7 +770,7 @@ impl clientgo_apimachinery::protobuf::Message for IngressStatus {
     ) -> Result<(), clientgo_apimachinery::protobuf::DecodeError> {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
-            1 => pb::merge_option(&mut self.load_balancer, value),
+            1 => pb::merge_option_boxed(&mut self.load_balancer, value),
             _ => Ok(()),
         }
     }
@@ -785,14 +785,14 @@ pub struct IngressTLS {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub hosts: Option<Vec<String>>,
+    pub hosts: Option<Vec<clientgo_apimachinery::Str>>,
     /// secretName is the name of the secret used to terminate TLS traffic on port 443. Field is left optional to allow TLS routing based on SNI hostname alone. If the SNI host in a listener conflicts with the "Host" header field used by an IngressRule, the SNI host is used for termination and value of the "Host" header is used for routing.
     #[serde(
         rename = "secretName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for IngressTLS {
@@ -824,10 +824,10 @@ pub struct NetworkPolicy {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -854,8 +854,8 @@ impl clientgo_apimachinery::protobuf::Message for NetworkPolicy {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -1035,7 +1035,7 @@ pub struct NetworkPolicyPort {
     ///
     /// - `"UDP"` is the UDP protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NetworkPolicyPort {
@@ -1085,7 +1085,7 @@ pub struct NetworkPolicySpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub policy_types: Option<Vec<String>>,
+    pub policy_types: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NetworkPolicySpec {
@@ -1117,22 +1117,22 @@ impl clientgo_apimachinery::protobuf::Message for NetworkPolicySpec {
 pub struct ParentReference {
     /// group is the group of the object being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<clientgo_apimachinery::Str>,
     /// name is the name of the object being referenced.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// namespace is the namespace of the object being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<clientgo_apimachinery::Str>,
     /// resource is the resource of the object being referenced.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource: String,
+    pub resource: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ParentReference {
@@ -1157,7 +1157,7 @@ impl clientgo_apimachinery::protobuf::Message for ParentReference {
 pub struct ServiceBackendPort {
     /// name is the name of the port on the Service. This is a mutually exclusive setting with "Number".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// number is the numerical port number (e.g. 80) on the Service. This is a mutually exclusive setting with "Name".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
@@ -1187,10 +1187,10 @@ pub struct ServiceCIDR {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -1199,10 +1199,10 @@ pub struct ServiceCIDR {
     pub metadata: clientgo_apimachinery::meta::ObjectMeta,
     /// spec is the desired state of the ServiceCIDR. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ServiceCIDRSpec>,
+    pub spec: Option<Box<ServiceCIDRSpec>>,
     /// status represents the current state of the ServiceCIDR. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ServiceCIDRStatus>,
+    pub status: Option<Box<ServiceCIDRStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ServiceCIDR {
@@ -1214,15 +1214,15 @@ impl clientgo_apimachinery::protobuf::Message for ServiceCIDR {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             1 => pb::merge(&mut self.metadata, value),
-            2 => pb::merge_option(&mut self.spec, value),
-            3 => pb::merge_option(&mut self.status, value),
+            2 => pb::merge_option_boxed(&mut self.spec, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -1271,7 +1271,7 @@ pub struct ServiceCIDRSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cidrs: Option<Vec<String>>,
+    pub cidrs: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ServiceCIDRSpec {

@@ -14,11 +14,16 @@ impl OverheadApplyConfiguration {
     /// Adds entries to `podFixed`.
     pub fn with_pod_fixed(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.pod_fixed
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 }
@@ -32,13 +37,13 @@ pub struct RuntimeClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class. The possible values are specific to the node & CRI configuration.  It is assumed that all handlers are available on every node, and handlers of the same name are equivalent on every node. For example, a handler called "runc" might specify that the runc OCI runtime (using native Linux containers) will be used to run the containers in a pod. The Handler must be lowercase, conform to the DNS Label (RFC 1123) requirements, and is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handler: Option<String>,
+    pub handler: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -46,7 +51,7 @@ pub struct RuntimeClassApplyConfiguration {
     ///
     /// https://kubernetes.io/docs/concepts/scheduling-eviction/pod-overhead/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<OverheadApplyConfiguration>,
+    pub overhead: Option<Box<OverheadApplyConfiguration>>,
     /// scheduling holds the scheduling constraints to ensure that pods running with this RuntimeClass are scheduled to nodes that support it. If scheduling is nil, this RuntimeClass is assumed to be supported by all nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<Box<SchedulingApplyConfiguration>>,
@@ -54,7 +59,7 @@ pub struct RuntimeClassApplyConfiguration {
 
 impl RuntimeClassApplyConfiguration {
     /// An apply configuration for the RuntimeClass `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("node.k8s.io/v1".into()),
             kind: Some("RuntimeClass".into()),
@@ -66,13 +71,13 @@ impl RuntimeClassApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -83,7 +88,7 @@ impl RuntimeClassApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -96,7 +101,12 @@ impl RuntimeClassApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -110,7 +120,12 @@ impl RuntimeClassApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -122,7 +137,10 @@ impl RuntimeClassApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -147,19 +165,19 @@ impl RuntimeClassApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `handler`.
-    pub fn with_handler(mut self, value: impl Into<String>) -> Self {
+    pub fn with_handler(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.handler = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -175,7 +193,7 @@ impl RuntimeClassApplyConfiguration {
 
     /// Sets `overhead`.
     pub fn with_overhead(mut self, value: OverheadApplyConfiguration) -> Self {
-        self.overhead = Some(value);
+        self.overhead = Some(Box::new(value));
         self
     }
 
@@ -207,7 +225,7 @@ pub struct SchedulingApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// tolerations are appended (excluding duplicates) to pods running with this RuntimeClass during admission, effectively unioning the set of nodes tolerated by the pod and the RuntimeClass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<crate::core::v1::apply::TolerationApplyConfiguration>>,
@@ -217,11 +235,16 @@ impl SchedulingApplyConfiguration {
     /// Adds entries to `nodeSelector`.
     pub fn with_node_selector(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.node_selector
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 

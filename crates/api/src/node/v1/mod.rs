@@ -40,16 +40,16 @@ pub struct RuntimeClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class. The possible values are specific to the node & CRI configuration.  It is assumed that all handlers are available on every node, and handlers of the same name are equivalent on every node. For example, a handler called "runc" might specify that the runc OCI runtime (using native Linux containers) will be used to run the containers in a pod. The Handler must be lowercase, conform to the DNS Label (RFC 1123) requirements, and is immutable.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub handler: String,
+    pub handler: clientgo_apimachinery::Str,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -60,7 +60,7 @@ pub struct RuntimeClass {
     ///
     /// https://kubernetes.io/docs/concepts/scheduling-eviction/pod-overhead/
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<Overhead>,
+    pub overhead: Option<Box<Overhead>>,
     /// scheduling holds the scheduling constraints to ensure that pods running with this RuntimeClass are scheduled to nodes that support it. If scheduling is nil, this RuntimeClass is assumed to be supported by all nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<Box<Scheduling>>,
@@ -76,15 +76,15 @@ impl clientgo_apimachinery::protobuf::Message for RuntimeClass {
         match number {
             2 => pb::merge(&mut self.handler, value),
             1 => pb::merge(&mut self.metadata, value),
-            3 => pb::merge_option(&mut self.overhead, value),
+            3 => pb::merge_option_boxed(&mut self.overhead, value),
             4 => pb::merge_option_boxed(&mut self.scheduling, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -132,7 +132,7 @@ pub struct Scheduling {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<clientgo_apimachinery::StringMap<String>>,
+    pub node_selector: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// tolerations are appended (excluding duplicates) to pods running with this RuntimeClass during admission, effectively unioning the set of nodes tolerated by the pod and the RuntimeClass.
     #[serde(
         default,

@@ -17,12 +17,12 @@ pub struct AllocatedDeviceStatusApplyConfiguration {
     pub data: Option<clientgo_apimachinery::meta::RawExtension>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
+    pub device: Option<clientgo_apimachinery::Str>,
     /// Driver specifies the name of the DRA driver whose kubelet plugin should be invoked to process the allocation once the claim is needed on a node.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// NetworkData contains network-related information specific to the device.
     #[serde(
         rename = "networkData",
@@ -34,10 +34,10 @@ pub struct AllocatedDeviceStatusApplyConfiguration {
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
     /// ShareID uniquely identifies an individual allocation share of the device.
     #[serde(rename = "shareID", default, skip_serializing_if = "Option::is_none")]
-    pub share_id: Option<String>,
+    pub share_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl AllocatedDeviceStatusApplyConfiguration {
@@ -57,13 +57,13 @@ impl AllocatedDeviceStatusApplyConfiguration {
     }
 
     /// Sets `device`.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device = Some(value.into());
         self
     }
 
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
@@ -75,13 +75,13 @@ impl AllocatedDeviceStatusApplyConfiguration {
     }
 
     /// Sets `pool`.
-    pub fn with_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pool = Some(value.into());
         self
     }
 
     /// Sets `shareID`.
-    pub fn with_share_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_share_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.share_id = Some(value.into());
         self
     }
@@ -108,7 +108,7 @@ pub struct AllocationResultApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<crate::core::v1::apply::NodeSelectorApplyConfiguration>,
+    pub node_selector: Option<Box<crate::core::v1::apply::NodeSelectorApplyConfiguration>>,
 }
 
 impl AllocationResultApplyConfiguration {
@@ -129,7 +129,7 @@ impl AllocationResultApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::NodeSelectorApplyConfiguration,
     ) -> Self {
-        self.node_selector = Some(value);
+        self.node_selector = Some(Box::new(value));
         self
     }
 }
@@ -193,12 +193,12 @@ pub struct CELDeviceSelectorApplyConfiguration {
     ///
     /// The length of the expression must be smaller or equal to 10 Ki. The cost of evaluating it is also limited based on the estimated number of logical steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
 }
 
 impl CELDeviceSelectorApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
@@ -327,11 +327,16 @@ impl CapacityRequirementsApplyConfiguration {
     /// Adds entries to `requests`.
     pub fn with_requests(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.requests
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 }
@@ -362,23 +367,28 @@ pub struct CounterSetApplyConfiguration {
     pub counters: Option<clientgo_apimachinery::StringMap<CounterApplyConfiguration>>,
     /// Name defines the name of the counter set. It must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl CounterSetApplyConfiguration {
     /// Adds entries to `counters`.
     pub fn with_counters(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, CounterApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                CounterApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.counters
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -418,7 +428,7 @@ pub struct DeviceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_conditions: Option<Vec<String>>,
+    pub binding_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// BindingFailureConditions defines the conditions for binding failure. They may be set in the per-device status conditions. If any is set to "True", a binding failure occurred.
     ///
     /// The maximum number of binding failure conditions is 4.
@@ -431,7 +441,7 @@ pub struct DeviceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_failure_conditions: Option<Vec<String>>,
+    pub binding_failure_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// BindsToNode indicates if the usage of an allocation involving this device has to be limited to exactly the node that was chosen when allocating the claim. If set to true, the scheduler will set the ResourceClaim.Status.Allocation.NodeSelector to match the node where the allocation was made.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
@@ -459,7 +469,7 @@ pub struct DeviceApplyConfiguration {
     pub consumes_counters: Option<Vec<DeviceCounterConsumptionApplyConfiguration>>,
     /// Name is unique identifier among all devices managed by the driver in the pool. It must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// NodeAllocatableResources defines the mapping of node resources that are managed by the DRA driver exposing this device. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources). Examples include "cpu", "memory", "ephemeral-storage", and hugepages. In addition to standard requests made through the Pod `spec`, these resources can also be requested through claims and allocated by the DRA driver. For example, a CPU DRA driver might allocate exclusive CPUs or auxiliary node memory dependencies of an accelerator device. The keys of this map are the node-allocatable resource names (e.g., "cpu", "memory"). Extended resource names are not permitted as keys.
     #[serde(
         rename = "nodeAllocatableResources",
@@ -472,7 +482,7 @@ pub struct DeviceApplyConfiguration {
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// NodeSelector defines the nodes where the device is available.
     ///
     /// Must use exactly one term.
@@ -483,7 +493,7 @@ pub struct DeviceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<crate::core::v1::apply::NodeSelectorApplyConfiguration>,
+    pub node_selector: Option<Box<crate::core::v1::apply::NodeSelectorApplyConfiguration>>,
     /// If specified, these are the driver-defined taints.
     ///
     /// The maximum number of taints is 16. If taints are set for any device in a ResourceSlice, then the maximum number of allowed devices per ResourceSlice is 64 instead of 128.
@@ -509,18 +519,23 @@ impl DeviceApplyConfiguration {
     /// Adds entries to `attributes`.
     pub fn with_attributes(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, DeviceAttributeApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                DeviceAttributeApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.attributes
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Appends to `bindingConditions`.
     pub fn with_binding_conditions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.binding_conditions
             .get_or_insert_with(Vec::new)
@@ -531,7 +546,7 @@ impl DeviceApplyConfiguration {
     /// Appends to `bindingFailureConditions`.
     pub fn with_binding_failure_conditions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.binding_failure_conditions
             .get_or_insert_with(Vec::new)
@@ -548,11 +563,16 @@ impl DeviceApplyConfiguration {
     /// Adds entries to `capacity`.
     pub fn with_capacity(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, DeviceCapacityApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                DeviceCapacityApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.capacity
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
@@ -568,7 +588,7 @@ impl DeviceApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -577,17 +597,20 @@ impl DeviceApplyConfiguration {
     pub fn with_node_allocatable_resources(
         mut self,
         entries: impl IntoIterator<
-            Item = (impl Into<String>, NodeAllocatableResourceApplyConfiguration),
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                NodeAllocatableResourceApplyConfiguration,
+            ),
         >,
     ) -> Self {
         self.node_allocatable_resources
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `nodeName`.
-    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_name = Some(value.into());
         self
     }
@@ -597,7 +620,7 @@ impl DeviceApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::NodeSelectorApplyConfiguration,
     ) -> Self {
-        self.node_selector = Some(value);
+        self.node_selector = Some(Box::new(value));
         self
     }
 
@@ -621,7 +644,7 @@ pub struct DeviceAllocationConfigurationApplyConfiguration {
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<Vec<String>>,
+    pub requests: Option<Vec<clientgo_apimachinery::Str>>,
     /// Source records whether the configuration comes from a class and thus is not something that a normal user would have been able to set or from a claim.
     ///
     /// Possible enum values:
@@ -630,7 +653,7 @@ pub struct DeviceAllocationConfigurationApplyConfiguration {
     ///
     /// - `"FromClass"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeviceAllocationConfigurationApplyConfiguration {
@@ -641,7 +664,10 @@ impl DeviceAllocationConfigurationApplyConfiguration {
     }
 
     /// Appends to `requests`.
-    pub fn with_requests(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_requests(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.requests
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -649,7 +675,7 @@ impl DeviceAllocationConfigurationApplyConfiguration {
     }
 
     /// Sets `source`.
-    pub fn with_source(mut self, value: impl Into<String>) -> Self {
+    pub fn with_source(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.source = Some(value.into());
         self
     }
@@ -707,20 +733,20 @@ pub struct DeviceAttributeApplyConfiguration {
     pub ints: Option<Vec<i64>>,
     /// StringValue is a string. Must not be longer than 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub string: Option<String>,
+    pub string: Option<clientgo_apimachinery::Str>,
     /// StringValues is a non-empty list of strings. Each string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strings: Option<Vec<String>>,
+    pub strings: Option<Vec<clientgo_apimachinery::Str>>,
     /// VersionValue is a semantic version according to semver.org spec 2.0.0. Must not be longer than 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<clientgo_apimachinery::Str>,
     /// VersionValues is a non-empty list of semantic versions according to semver.org spec 2.0.0. Each version string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<String>>,
+    pub versions: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl DeviceAttributeApplyConfiguration {
@@ -749,13 +775,16 @@ impl DeviceAttributeApplyConfiguration {
     }
 
     /// Sets `string`.
-    pub fn with_string(mut self, value: impl Into<String>) -> Self {
+    pub fn with_string(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.string = Some(value.into());
         self
     }
 
     /// Appends to `strings`.
-    pub fn with_strings(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_strings(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.strings
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -763,13 +792,16 @@ impl DeviceAttributeApplyConfiguration {
     }
 
     /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Appends to `versions`.
-    pub fn with_versions(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_versions(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.versions
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -865,7 +897,7 @@ pub struct DeviceClaimConfigurationApplyConfiguration {
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<Vec<String>>,
+    pub requests: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl DeviceClaimConfigurationApplyConfiguration {
@@ -876,7 +908,10 @@ impl DeviceClaimConfigurationApplyConfiguration {
     }
 
     /// Appends to `requests`.
-    pub fn with_requests(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_requests(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.requests
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -893,10 +928,10 @@ pub struct DeviceClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -911,7 +946,7 @@ pub struct DeviceClassApplyConfiguration {
 
 impl DeviceClassApplyConfiguration {
     /// An apply configuration for the DeviceClass `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("resource.k8s.io/v1".into()),
             kind: Some("DeviceClass".into()),
@@ -923,13 +958,13 @@ impl DeviceClassApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -940,7 +975,7 @@ impl DeviceClassApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -953,7 +988,12 @@ impl DeviceClassApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -967,7 +1007,12 @@ impl DeviceClassApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -979,7 +1024,10 @@ impl DeviceClassApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1004,13 +1052,13 @@ impl DeviceClassApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1073,7 +1121,7 @@ pub struct DeviceClassSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extended_resource_name: Option<String>,
+    pub extended_resource_name: Option<clientgo_apimachinery::Str>,
     /// Each selector must be satisfied by a device which is claimed via this class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<Vec<DeviceSelectorApplyConfiguration>>,
@@ -1090,7 +1138,10 @@ impl DeviceClassSpecApplyConfiguration {
     }
 
     /// Sets `extendedResourceName`.
-    pub fn with_extended_resource_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_extended_resource_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.extended_resource_name = Some(value.into());
         self
     }
@@ -1122,7 +1173,7 @@ pub struct DeviceConstraintApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub distinct_attribute: Option<String>,
+    pub distinct_attribute: Option<clientgo_apimachinery::Str>,
     /// MatchAttribute requires that all devices in question have this attribute and that its type and value are the same across those devices.
     ///
     /// For example, if you specified "dra.example.com/numa" (a hypothetical example!), then only devices in the same NUMA node will be chosen. A device which does not have that attribute will not be chosen. All devices should use a value of the same type for this attribute because that is part of its specification, but if one device doesn't, then it also will not be chosen.
@@ -1135,29 +1186,32 @@ pub struct DeviceConstraintApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_attribute: Option<String>,
+    pub match_attribute: Option<clientgo_apimachinery::Str>,
     /// Requests is a list of the one or more requests in this claim which must co-satisfy this constraint. If a request is fulfilled by multiple devices, then all of the devices must satisfy the constraint. If this is not specified, this constraint applies to all requests in this claim.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the constraint applies to all subrequests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests: Option<Vec<String>>,
+    pub requests: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl DeviceConstraintApplyConfiguration {
     /// Sets `distinctAttribute`.
-    pub fn with_distinct_attribute(mut self, value: impl Into<String>) -> Self {
+    pub fn with_distinct_attribute(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.distinct_attribute = Some(value.into());
         self
     }
 
     /// Sets `matchAttribute`.
-    pub fn with_match_attribute(mut self, value: impl Into<String>) -> Self {
+    pub fn with_match_attribute(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.match_attribute = Some(value.into());
         self
     }
 
     /// Appends to `requests`.
-    pub fn with_requests(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_requests(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.requests
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -1182,14 +1236,14 @@ pub struct DeviceCounterConsumptionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub compatibility_groups: Option<Vec<String>>,
+    pub compatibility_groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// CounterSet is the name of the set from which the counters defined will be consumed.
     #[serde(
         rename = "counterSet",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub counter_set: Option<String>,
+    pub counter_set: Option<clientgo_apimachinery::Str>,
     /// Counters defines the counters that will be consumed by the device.
     ///
     /// The maximum number of counters is 32.
@@ -1201,7 +1255,7 @@ impl DeviceCounterConsumptionApplyConfiguration {
     /// Appends to `compatibilityGroups`.
     pub fn with_compatibility_groups(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.compatibility_groups
             .get_or_insert_with(Vec::new)
@@ -1210,7 +1264,7 @@ impl DeviceCounterConsumptionApplyConfiguration {
     }
 
     /// Sets `counterSet`.
-    pub fn with_counter_set(mut self, value: impl Into<String>) -> Self {
+    pub fn with_counter_set(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.counter_set = Some(value.into());
         self
     }
@@ -1218,11 +1272,16 @@ impl DeviceCounterConsumptionApplyConfiguration {
     /// Adds entries to `counters`.
     pub fn with_counters(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, CounterApplyConfiguration)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                CounterApplyConfiguration,
+            ),
+        >,
     ) -> Self {
         self.counters
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 }
@@ -1240,7 +1299,7 @@ pub struct DeviceDerivedAttributeApplyConfiguration {
     ///
     /// The length of the expression must be smaller or equal to 10 Ki. The cost of evaluating it is also limited based on the estimated number of logical steps; the combined cost of all derived attributes in a claim is capped by a shared CEL cost budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
+    pub expression: Option<clientgo_apimachinery::Str>,
     /// Name is the identifier for this derived attribute, used in constraints.
     ///
     /// It must be a DNS subdomain followed by a slash ("/") followed by a C identifier (e.g. "example.com/numaNode" or "derived/numaNode").
@@ -1249,18 +1308,18 @@ pub struct DeviceDerivedAttributeApplyConfiguration {
     ///
     /// It is not valid to define a derived attribute that isn't used in at least one constraint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeviceDerivedAttributeApplyConfiguration {
     /// Sets `expression`.
-    pub fn with_expression(mut self, value: impl Into<String>) -> Self {
+    pub fn with_expression(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.expression = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1289,7 +1348,7 @@ pub struct DeviceRequestApplyConfiguration {
     ///
     /// Must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeviceRequestApplyConfiguration {
@@ -1311,7 +1370,7 @@ impl DeviceRequestApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1337,7 +1396,7 @@ pub struct DeviceRequestAllocationResultApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_conditions: Option<Vec<String>>,
+    pub binding_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// BindingFailureConditions contains a copy of the BindingFailureConditions from the corresponding ResourceSlice at the time of allocation.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
@@ -1346,7 +1405,7 @@ pub struct DeviceRequestAllocationResultApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_failure_conditions: Option<Vec<String>>,
+    pub binding_failure_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// ConsumedCapacity tracks the amount of capacity consumed per device as part of the claim request. The consumed amount may differ from the requested amount: it is rounded up to the nearest valid value based on the device’s requestPolicy if applicable (i.e., may not be less than the requested amount).
     ///
     /// The total consumed capacity for each device must not exceed the DeviceCapacity's Value.
@@ -1361,32 +1420,32 @@ pub struct DeviceRequestAllocationResultApplyConfiguration {
         Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Quantity>>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
+    pub device: Option<clientgo_apimachinery::Str>,
     /// Driver specifies the name of the DRA driver whose kubelet plugin should be invoked to process the allocation once the claim is needed on a node.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// This name together with the driver name and the device name field identify which device was allocated (`\<driver name\>/\<pool name\>/\<device name\>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
     /// Request is the name of the request in the claim which caused this device to be allocated. If it references a subrequest in the firstAvailable list on a DeviceRequest, this field must include both the name of the main request and the subrequest using the format \<main request\>/\<subrequest\>.
     ///
     /// Multiple devices may have been allocated per request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<String>,
+    pub request: Option<clientgo_apimachinery::Str>,
     /// ShareID uniquely identifies an individual allocation share of the device, used when the device supports multiple simultaneous allocations. It serves as an additional map key to differentiate concurrent shares of the same device.
     #[serde(rename = "shareID", default, skip_serializing_if = "Option::is_none")]
-    pub share_id: Option<String>,
+    pub share_id: Option<clientgo_apimachinery::Str>,
     /// SkipNodeOperations lists node-local resource operations (gRPC calls) that will be skipped for this allocated device when determining whether operations are necessary on the node. If all allocated devices for a driver in a claim skip an operation, that gRPC call will be skipped. It is a copy of the ResourceSlice.spec.skipNodeOperations value at the time when the device was allocated.
     #[serde(
         rename = "skipNodeOperations",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skip_node_operations: Option<Vec<String>>,
+    pub skip_node_operations: Option<Vec<clientgo_apimachinery::Str>>,
     /// A copy of all tolerations specified in the request at the time when the device got allocated.
     ///
     /// The maximum number of tolerations is 16.
@@ -1406,7 +1465,7 @@ impl DeviceRequestAllocationResultApplyConfiguration {
     /// Appends to `bindingConditions`.
     pub fn with_binding_conditions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.binding_conditions
             .get_or_insert_with(Vec::new)
@@ -1417,7 +1476,7 @@ impl DeviceRequestAllocationResultApplyConfiguration {
     /// Appends to `bindingFailureConditions`.
     pub fn with_binding_failure_conditions(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.binding_failure_conditions
             .get_or_insert_with(Vec::new)
@@ -1428,40 +1487,45 @@ impl DeviceRequestAllocationResultApplyConfiguration {
     /// Adds entries to `consumedCapacity`.
     pub fn with_consumed_capacity(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, clientgo_apimachinery::Quantity)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                clientgo_apimachinery::Quantity,
+            ),
+        >,
     ) -> Self {
         self.consumed_capacity
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+            .extend(entries);
         self
     }
 
     /// Sets `device`.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device = Some(value.into());
         self
     }
 
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `pool`.
-    pub fn with_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pool = Some(value.into());
         self
     }
 
     /// Sets `request`.
-    pub fn with_request(mut self, value: impl Into<String>) -> Self {
+    pub fn with_request(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.request = Some(value.into());
         self
     }
 
     /// Sets `shareID`.
-    pub fn with_share_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_share_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.share_id = Some(value.into());
         self
     }
@@ -1469,7 +1533,7 @@ impl DeviceRequestAllocationResultApplyConfiguration {
     /// Appends to `skipNodeOperations`.
     pub fn with_skip_node_operations(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.skip_node_operations
             .get_or_insert_with(Vec::new)
@@ -1534,14 +1598,14 @@ pub struct DeviceSubRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocation_mode: Option<String>,
+    pub allocation_mode: Option<clientgo_apimachinery::Str>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count \> 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value \>= the requested amount, but which cannot be allocated to this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<CapacityRequirementsApplyConfiguration>,
+    pub capacity: Option<Box<CapacityRequirementsApplyConfiguration>>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -1570,12 +1634,12 @@ pub struct DeviceSubRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub device_class_name: Option<String>,
+    pub device_class_name: Option<clientgo_apimachinery::Str>,
     /// Name can be used to reference this subrequest in the list of constraints or the list of configurations for the claim. References must use the format \<main request\>/\<subrequest\>.
     ///
     /// Must be a DNS label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this subrequest. All selectors must be satisfied for a device to be considered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<Vec<DeviceSelectorApplyConfiguration>>,
@@ -1594,14 +1658,14 @@ pub struct DeviceSubRequestApplyConfiguration {
 
 impl DeviceSubRequestApplyConfiguration {
     /// Sets `allocationMode`.
-    pub fn with_allocation_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_allocation_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.allocation_mode = Some(value.into());
         self
     }
 
     /// Sets `capacity`.
     pub fn with_capacity(mut self, value: CapacityRequirementsApplyConfiguration) -> Self {
-        self.capacity = Some(value);
+        self.capacity = Some(Box::new(value));
         self
     }
 
@@ -1623,13 +1687,13 @@ impl DeviceSubRequestApplyConfiguration {
     }
 
     /// Sets `deviceClassName`.
-    pub fn with_device_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device_class_name = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1668,10 +1732,10 @@ pub struct DeviceTaintApplyConfiguration {
     ///
     /// - `"None"` No effect, the taint is purely informational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<clientgo_apimachinery::Str>,
     /// The taint key to be applied to a device. Must be a label name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// TimeAdded represents the time at which the taint was added or (only in a DeviceTaintRule) the effect was modified. Added automatically during create or update if not set.
     ///
     /// In addition, in a DeviceTaintRule a value provided during an update gets replaced with the current time if the provided value is the same as the old one and the new effect is different. Changing the key and/or value while keeping the effect unchanged is possible and does not update the time stamp because the eviction which uses it is either already started (NoExecute) or not started yet (NoEffect, NoSchedule).
@@ -1679,18 +1743,18 @@ pub struct DeviceTaintApplyConfiguration {
     pub time_added: Option<clientgo_apimachinery::meta::Time>,
     /// The taint value corresponding to the taint key. Must be a label value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeviceTaintApplyConfiguration {
     /// Sets `effect`.
-    pub fn with_effect(mut self, value: impl Into<String>) -> Self {
+    pub fn with_effect(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.effect = Some(value.into());
         self
     }
 
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
@@ -1702,7 +1766,7 @@ impl DeviceTaintApplyConfiguration {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -1717,10 +1781,10 @@ pub struct DeviceTaintRuleApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1731,12 +1795,12 @@ pub struct DeviceTaintRuleApplyConfiguration {
     pub spec: Option<DeviceTaintRuleSpecApplyConfiguration>,
     /// Status provides information about what was requested in the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DeviceTaintRuleStatusApplyConfiguration>,
+    pub status: Option<Box<DeviceTaintRuleStatusApplyConfiguration>>,
 }
 
 impl DeviceTaintRuleApplyConfiguration {
     /// An apply configuration for the DeviceTaintRule `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("resource.k8s.io/v1".into()),
             kind: Some("DeviceTaintRule".into()),
@@ -1748,13 +1812,13 @@ impl DeviceTaintRuleApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1765,7 +1829,7 @@ impl DeviceTaintRuleApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1778,7 +1842,12 @@ impl DeviceTaintRuleApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1792,7 +1861,12 @@ impl DeviceTaintRuleApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1804,7 +1878,10 @@ impl DeviceTaintRuleApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1829,13 +1906,13 @@ impl DeviceTaintRuleApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1857,7 +1934,7 @@ impl DeviceTaintRuleApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: DeviceTaintRuleStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -1941,32 +2018,32 @@ pub struct DeviceTaintSelectorApplyConfiguration {
     ///
     /// Setting also driver and pool may be required to avoid ambiguity, but is not required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
+    pub device: Option<clientgo_apimachinery::Str>,
     /// If driver is set, only devices from that driver are selected. This fields corresponds to slice.spec.driver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// If pool is set, only devices in that pool are selected.
     ///
     /// Also setting the driver name may be useful to avoid ambiguity when different drivers use the same pool name, but this is not required because selecting pools from different drivers may also be useful, for example when drivers with node-local devices use the node name as their pool name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeviceTaintSelectorApplyConfiguration {
     /// Sets `device`.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device = Some(value.into());
         self
     }
 
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `pool`.
-    pub fn with_pool(mut self, value: impl Into<String>) -> Self {
+    pub fn with_pool(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.pool = Some(value.into());
         self
     }
@@ -1985,10 +2062,10 @@ pub struct DeviceTolerationApplyConfiguration {
     ///
     /// - `"None"` No effect, the taint is purely informational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<clientgo_apimachinery::Str>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys. Must be a label name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a ResourceClaim can tolerate all taints of a particular category.
     ///
     /// Possible enum values:
@@ -1997,7 +2074,7 @@ pub struct DeviceTolerationApplyConfiguration {
     ///
     /// - `"Exists"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system. If larger than zero, the time when the pod needs to be evicted is calculated as \<time when taint was adedd\> + \<toleration seconds\>.
     #[serde(
         rename = "tolerationSeconds",
@@ -2007,24 +2084,24 @@ pub struct DeviceTolerationApplyConfiguration {
     pub toleration_seconds: Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value must be empty, otherwise just a regular string. Must be a label value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl DeviceTolerationApplyConfiguration {
     /// Sets `effect`.
-    pub fn with_effect(mut self, value: impl Into<String>) -> Self {
+    pub fn with_effect(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.effect = Some(value.into());
         self
     }
 
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// Sets `operator`.
-    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+    pub fn with_operator(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.operator = Some(value.into());
         self
     }
@@ -2036,7 +2113,7 @@ impl DeviceTolerationApplyConfiguration {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn with_value(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -2084,14 +2161,14 @@ pub struct ExactDeviceRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocation_mode: Option<String>,
+    pub allocation_mode: Option<clientgo_apimachinery::Str>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count \> 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value \>= the requested amount, but which cannot be allocated to this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<CapacityRequirementsApplyConfiguration>,
+    pub capacity: Option<Box<CapacityRequirementsApplyConfiguration>>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -2120,7 +2197,7 @@ pub struct ExactDeviceRequestApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub device_class_name: Option<String>,
+    pub device_class_name: Option<clientgo_apimachinery::Str>,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this request. All selectors must be satisfied for a device to be considered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<Vec<DeviceSelectorApplyConfiguration>>,
@@ -2145,14 +2222,14 @@ impl ExactDeviceRequestApplyConfiguration {
     }
 
     /// Sets `allocationMode`.
-    pub fn with_allocation_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_allocation_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.allocation_mode = Some(value.into());
         self
     }
 
     /// Sets `capacity`.
     pub fn with_capacity(mut self, value: CapacityRequirementsApplyConfiguration) -> Self {
-        self.capacity = Some(value);
+        self.capacity = Some(Box::new(value));
         self
     }
 
@@ -2174,7 +2251,7 @@ impl ExactDeviceRequestApplyConfiguration {
     }
 
     /// Sets `deviceClassName`.
-    pub fn with_device_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_device_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.device_class_name = Some(value.into());
         self
     }
@@ -2209,7 +2286,7 @@ pub struct NetworkDeviceDataApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hardware_address: Option<String>,
+    pub hardware_address: Option<clientgo_apimachinery::Str>,
     /// InterfaceName specifies the name of the network interface associated with the allocated device. This might be the name of a physical or virtual network interface being configured in the pod.
     ///
     /// Must not be longer than 256 bytes.
@@ -2218,27 +2295,30 @@ pub struct NetworkDeviceDataApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub interface_name: Option<String>,
+    pub interface_name: Option<clientgo_apimachinery::Str>,
     /// IPs lists the network addresses assigned to the device's network interface. This can include both IPv4 and IPv6 addresses. The IPs are in the CIDR notation, which includes both the address and the associated subnet mask. e.g.: "192.0.2.5/24" for IPv4 and "2001:db8::5/64" for IPv6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ips: Option<Vec<String>>,
+    pub ips: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl NetworkDeviceDataApplyConfiguration {
     /// Sets `hardwareAddress`.
-    pub fn with_hardware_address(mut self, value: impl Into<String>) -> Self {
+    pub fn with_hardware_address(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.hardware_address = Some(value.into());
         self
     }
 
     /// Sets `interfaceName`.
-    pub fn with_interface_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_interface_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.interface_name = Some(value.into());
         self
     }
 
     /// Appends to `ips`.
-    pub fn with_ips(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_ips(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.ips
             .get_or_insert_with(Vec::new)
             .extend(items.into_iter().map(Into::into));
@@ -2255,7 +2335,7 @@ pub struct NodeAllocatableMappingApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub capacity_key: Option<String>,
+    pub capacity_key: Option<clientgo_apimachinery::Str>,
     /// CapacityMultiplier is used as a multiplier for the allocated capacity consumed. It is only valid if `capacityKey` is set. The final node allocatable resource amount is `consumedCapacity\[capacityKey\]` * `capacityMultiplier`. For example, if a Device's capacity "dra.example.com/cores" is consumed, and each "core" provides 2 "cpu"s, the mapping would be: {ResourceName: "cpu", capacityKey: "dra.example.com/cores", capacityMultiplier: "2"}. If a claim consumes 8 "dra.example.com/cores", the CPU footprint is 8 * 2 = 16.
     #[serde(
         rename = "capacityMultiplier",
@@ -2274,7 +2354,7 @@ pub struct NodeAllocatableMappingApplyConfiguration {
 
 impl NodeAllocatableMappingApplyConfiguration {
     /// Sets `capacityKey`.
-    pub fn with_capacity_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_capacity_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.capacity_key = Some(value.into());
         self
     }
@@ -2355,7 +2435,7 @@ pub struct OpaqueDeviceConfigurationApplyConfiguration {
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// Parameters can contain arbitrary data. It is the responsibility of the driver developer to handle validation and versioning. Typically this includes self-identification and a version ("kind" + "apiVersion" for Kubernetes types), with conversion between different versions.
     ///
     /// The length of the raw data must be smaller or equal to 10 Ki.
@@ -2365,7 +2445,7 @@ pub struct OpaqueDeviceConfigurationApplyConfiguration {
 
 impl OpaqueDeviceConfigurationApplyConfiguration {
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
@@ -2386,10 +2466,10 @@ pub struct ResourceClaimApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -2403,7 +2483,10 @@ pub struct ResourceClaimApplyConfiguration {
 
 impl ResourceClaimApplyConfiguration {
     /// An apply configuration for the ResourceClaim `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("resource.k8s.io/v1".into()),
             kind: Some("ResourceClaim".into()),
@@ -2417,13 +2500,13 @@ impl ResourceClaimApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2434,7 +2517,7 @@ impl ResourceClaimApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2447,7 +2530,12 @@ impl ResourceClaimApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2461,7 +2549,12 @@ impl ResourceClaimApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2473,7 +2566,10 @@ impl ResourceClaimApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2498,13 +2594,13 @@ impl ResourceClaimApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -2548,39 +2644,39 @@ impl clientgo_apimachinery::resource::ApplyConfiguration for ResourceClaimApplyC
 pub struct ResourceClaimConsumerReferenceApplyConfiguration {
     /// APIGroup is the group for the resource being referenced. It is empty for the core API. This matches the group in the APIVersion that is used when creating the resources.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// Name is the name of resource being referenced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// Resource is the type of resource being referenced, for example "pods".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub resource: Option<clientgo_apimachinery::Str>,
     /// UID identifies exactly one incarnation of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<clientgo_apimachinery::Str>,
 }
 
 impl ResourceClaimConsumerReferenceApplyConfiguration {
     /// Sets `apiGroup`.
-    pub fn with_api_group(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_group(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_group = Some(value.into());
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `resource`.
-    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.resource = Some(value.into());
         self
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_uid(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.uid = Some(value.into());
         self
     }
@@ -2661,10 +2757,10 @@ pub struct ResourceClaimTemplateApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -2677,7 +2773,10 @@ pub struct ResourceClaimTemplateApplyConfiguration {
 
 impl ResourceClaimTemplateApplyConfiguration {
     /// An apply configuration for the ResourceClaimTemplate `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("resource.k8s.io/v1".into()),
             kind: Some("ResourceClaimTemplate".into()),
@@ -2691,13 +2790,13 @@ impl ResourceClaimTemplateApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2708,7 +2807,7 @@ impl ResourceClaimTemplateApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2721,7 +2820,12 @@ impl ResourceClaimTemplateApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2735,7 +2839,12 @@ impl ResourceClaimTemplateApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2747,7 +2856,10 @@ impl ResourceClaimTemplateApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2772,13 +2884,13 @@ impl ResourceClaimTemplateApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -2853,7 +2965,7 @@ pub struct ResourcePoolApplyConfiguration {
     ///
     /// It must not be longer than 253 characters and must consist of one or more DNS sub-domains separated by slashes. This field is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// ResourceSliceCount is the total number of ResourceSlices in the pool at this generation number. Must be greater than zero.
     ///
     /// Consumers can use this to check whether they have seen all ResourceSlices belonging to the same pool.
@@ -2873,7 +2985,7 @@ impl ResourcePoolApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -2894,10 +3006,10 @@ pub struct ResourceSliceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -2910,7 +3022,7 @@ pub struct ResourceSliceApplyConfiguration {
 
 impl ResourceSliceApplyConfiguration {
     /// An apply configuration for the ResourceSlice `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("resource.k8s.io/v1".into()),
             kind: Some("ResourceSlice".into()),
@@ -2922,13 +3034,13 @@ impl ResourceSliceApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2939,7 +3051,7 @@ impl ResourceSliceApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -2952,7 +3064,12 @@ impl ResourceSliceApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2966,7 +3083,12 @@ impl ResourceSliceApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -2978,7 +3100,10 @@ impl ResourceSliceApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -3003,13 +3128,13 @@ impl ResourceSliceApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -3061,14 +3186,14 @@ pub struct ResourceSliceSpecApplyConfiguration {
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters. This field is immutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// NodeName identifies the node which provides the resources in this pool. A field selector can be used to list only ResourceSlice objects belonging to a certain node.
     ///
     /// This field can be used to limit access from nodes to ResourceSlices with the same node name. It also indicates to autoscalers that adding new nodes of the same type as some old node might also make new resources available.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set. This field is immutable.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// NodeSelector defines which nodes have access to the resources in the pool, when that pool is not limited to a single node.
     ///
     /// Must use exactly one term.
@@ -3079,7 +3204,7 @@ pub struct ResourceSliceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<crate::core::v1::apply::NodeSelectorApplyConfiguration>,
+    pub node_selector: Option<Box<crate::core::v1::apply::NodeSelectorApplyConfiguration>>,
     /// PartitionTypeAttribute names a string device attribute (by fully qualified name, e.g. "gpu.example.com/profile") whose value labels each device with its partition type, such as "Full" or "Half" for a MIG-style GPU.
     ///
     /// When set, every partitionable device in the slice must carry the attribute and devices sharing a value must share the same ConsumesCounters cost.
@@ -3088,7 +3213,7 @@ pub struct ResourceSliceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub partition_type_attribute: Option<String>,
+    pub partition_type_attribute: Option<clientgo_apimachinery::Str>,
     /// PerDeviceNodeSelection defines whether the access from nodes to resources in the pool is set on the ResourceSlice level or on each device. If it is set to true, every device defined the ResourceSlice must specify this individually.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
@@ -3130,7 +3255,7 @@ pub struct ResourceSliceSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skip_node_operations: Option<Vec<String>>,
+    pub skip_node_operations: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl ResourceSliceSpecApplyConfiguration {
@@ -3150,13 +3275,13 @@ impl ResourceSliceSpecApplyConfiguration {
     }
 
     /// Sets `driver`.
-    pub fn with_driver(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver = Some(value.into());
         self
     }
 
     /// Sets `nodeName`.
-    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_name = Some(value.into());
         self
     }
@@ -3166,12 +3291,15 @@ impl ResourceSliceSpecApplyConfiguration {
         mut self,
         value: crate::core::v1::apply::NodeSelectorApplyConfiguration,
     ) -> Self {
-        self.node_selector = Some(value);
+        self.node_selector = Some(Box::new(value));
         self
     }
 
     /// Sets `partitionTypeAttribute`.
-    pub fn with_partition_type_attribute(mut self, value: impl Into<String>) -> Self {
+    pub fn with_partition_type_attribute(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.partition_type_attribute = Some(value.into());
         self
     }
@@ -3202,7 +3330,7 @@ impl ResourceSliceSpecApplyConfiguration {
     /// Appends to `skipNodeOperations`.
     pub fn with_skip_node_operations(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.skip_node_operations
             .get_or_insert_with(Vec::new)

@@ -28,7 +28,7 @@ pub struct AllocatedDeviceStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub device: String,
+    pub device: clientgo_apimachinery::Str,
     /// Driver specifies the name of the DRA driver whose kubelet plugin should be invoked to process the allocation once the claim is needed on a node.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
@@ -36,7 +36,7 @@ pub struct AllocatedDeviceStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// NetworkData contains network-related information specific to the device.
     #[serde(
         rename = "networkData",
@@ -51,10 +51,10 @@ pub struct AllocatedDeviceStatus {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub pool: String,
+    pub pool: clientgo_apimachinery::Str,
     /// ShareID uniquely identifies an individual allocation share of the device.
     #[serde(rename = "shareID", default, skip_serializing_if = "Option::is_none")]
-    pub share_id: Option<String>,
+    pub share_id: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AllocatedDeviceStatus {
@@ -103,7 +103,7 @@ pub struct AllocationResult {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<crate::core::v1::NodeSelector>,
+    pub node_selector: Option<Box<crate::core::v1::NodeSelector>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for AllocationResult {
@@ -116,7 +116,7 @@ impl clientgo_apimachinery::protobuf::Message for AllocationResult {
         match number {
             5 => pb::merge_option(&mut self.allocation_timestamp, value),
             1 => pb::merge_option_boxed(&mut self.devices, value),
-            3 => pb::merge_option(&mut self.node_selector, value),
+            3 => pb::merge_option_boxed(&mut self.node_selector, value),
             _ => Ok(()),
         }
     }
@@ -184,7 +184,7 @@ pub struct CELDeviceSelector {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub expression: String,
+    pub expression: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CELDeviceSelector {
@@ -396,7 +396,7 @@ pub struct CounterSet {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CounterSet {
@@ -454,7 +454,7 @@ pub struct Device {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_conditions: Option<Vec<String>>,
+    pub binding_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// BindingFailureConditions defines the conditions for binding failure. They may be set in the per-device status conditions. If any is set to "True", a binding failure occurred.
     ///
     /// The maximum number of binding failure conditions is 4.
@@ -468,7 +468,7 @@ pub struct Device {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_failure_conditions: Option<Vec<String>>,
+    pub binding_failure_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// BindsToNode indicates if the usage of an allocation involving this device has to be limited to exactly the node that was chosen when allocating the claim. If set to true, the scheduler will set the ResourceClaim.Status.Allocation.NodeSelector to match the node where the allocation was made.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
@@ -500,7 +500,7 @@ pub struct Device {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// NodeAllocatableResources defines the mapping of node resources that are managed by the DRA driver exposing this device. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources). Examples include "cpu", "memory", "ephemeral-storage", and hugepages. In addition to standard requests made through the Pod `spec`, these resources can also be requested through claims and allocated by the DRA driver. For example, a CPU DRA driver might allocate exclusive CPUs or auxiliary node memory dependencies of an accelerator device. The keys of this map are the node-allocatable resource names (e.g., "cpu", "memory"). Extended resource names are not permitted as keys.
     #[serde(
         rename = "nodeAllocatableResources",
@@ -513,7 +513,7 @@ pub struct Device {
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// NodeSelector defines the nodes where the device is available.
     ///
     /// Must use exactly one term.
@@ -524,7 +524,7 @@ pub struct Device {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<crate::core::v1::NodeSelector>,
+    pub node_selector: Option<Box<crate::core::v1::NodeSelector>>,
     /// If specified, these are the driver-defined taints.
     ///
     /// The maximum number of taints is 16. If taints are set for any device in a ResourceSlice, then the maximum number of allowed devices per ResourceSlice is 64 instead of 128.
@@ -557,7 +557,7 @@ impl clientgo_apimachinery::protobuf::Message for Device {
             1 => pb::merge(&mut self.name, value),
             14 => pb::insert_option(&mut self.node_allocatable_resources, value),
             5 => pb::merge_option(&mut self.node_name, value),
-            6 => pb::merge_option(&mut self.node_selector, value),
+            6 => pb::merge_option_boxed(&mut self.node_selector, value),
             8 => pb::push_option(&mut self.taints, value),
             _ => Ok(()),
         }
@@ -589,7 +589,7 @@ pub struct DeviceAllocationConfiguration {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub requests: Option<Vec<String>>,
+    pub requests: Option<Vec<clientgo_apimachinery::Str>>,
     /// Source records whether the configuration comes from a class and thus is not something that a normal user would have been able to set or from a claim.
     ///
     /// Possible enum values:
@@ -601,7 +601,7 @@ pub struct DeviceAllocationConfiguration {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub source: String,
+    pub source: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceAllocationConfiguration {
@@ -697,7 +697,7 @@ pub struct DeviceAttribute {
     pub ints: Option<Vec<i64>>,
     /// StringValue is a string. Must not be longer than 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub string: Option<String>,
+    pub string: Option<clientgo_apimachinery::Str>,
     /// StringValues is a non-empty list of strings. Each string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
@@ -706,10 +706,10 @@ pub struct DeviceAttribute {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub strings: Option<Vec<String>>,
+    pub strings: Option<Vec<clientgo_apimachinery::Str>>,
     /// VersionValue is a semantic version according to semver.org spec 2.0.0. Must not be longer than 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<clientgo_apimachinery::Str>,
     /// VersionValues is a non-empty list of semantic versions according to semver.org spec 2.0.0. Each version string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
@@ -718,7 +718,7 @@ pub struct DeviceAttribute {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub versions: Option<Vec<String>>,
+    pub versions: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceAttribute {
@@ -852,7 +852,7 @@ pub struct DeviceClaimConfiguration {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub requests: Option<Vec<String>>,
+    pub requests: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceClaimConfiguration {
@@ -887,10 +887,10 @@ pub struct DeviceClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(
         default,
@@ -921,8 +921,8 @@ impl clientgo_apimachinery::protobuf::Message for DeviceClass {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -1004,7 +1004,7 @@ pub struct DeviceClassSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extended_resource_name: Option<String>,
+    pub extended_resource_name: Option<clientgo_apimachinery::Str>,
     /// Each selector must be satisfied by a device which is claimed via this class.
     #[serde(
         default,
@@ -1053,7 +1053,7 @@ pub struct DeviceConstraint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub distinct_attribute: Option<String>,
+    pub distinct_attribute: Option<clientgo_apimachinery::Str>,
     /// MatchAttribute requires that all devices in question have this attribute and that its type and value are the same across those devices.
     ///
     /// For example, if you specified "dra.example.com/numa" (a hypothetical example!), then only devices in the same NUMA node will be chosen. A device which does not have that attribute will not be chosen. All devices should use a value of the same type for this attribute because that is part of its specification, but if one device doesn't, then it also will not be chosen.
@@ -1066,7 +1066,7 @@ pub struct DeviceConstraint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub match_attribute: Option<String>,
+    pub match_attribute: Option<clientgo_apimachinery::Str>,
     /// Requests is a list of the one or more requests in this claim which must co-satisfy this constraint. If a request is fulfilled by multiple devices, then all of the devices must satisfy the constraint. If this is not specified, this constraint applies to all requests in this claim.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the constraint applies to all subrequests.
@@ -1075,7 +1075,7 @@ pub struct DeviceConstraint {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub requests: Option<Vec<String>>,
+    pub requests: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceConstraint {
@@ -1117,14 +1117,14 @@ pub struct DeviceCounterConsumption {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub compatibility_groups: Option<Vec<String>>,
+    pub compatibility_groups: Option<Vec<clientgo_apimachinery::Str>>,
     /// CounterSet is the name of the set from which the counters defined will be consumed.
     #[serde(
         rename = "counterSet",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub counter_set: String,
+    pub counter_set: clientgo_apimachinery::Str,
     /// Counters defines the counters that will be consumed by the device.
     ///
     /// The maximum number of counters is 32.
@@ -1173,7 +1173,7 @@ pub struct DeviceDerivedAttribute {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub expression: String,
+    pub expression: clientgo_apimachinery::Str,
     /// Name is the identifier for this derived attribute, used in constraints.
     ///
     /// It must be a DNS subdomain followed by a slash ("/") followed by a C identifier (e.g. "example.com/numaNode" or "derived/numaNode").
@@ -1185,7 +1185,7 @@ pub struct DeviceDerivedAttribute {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceDerivedAttribute {
@@ -1230,7 +1230,7 @@ pub struct DeviceRequest {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceRequest {
@@ -1275,7 +1275,7 @@ pub struct DeviceRequestAllocationResult {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_conditions: Option<Vec<String>>,
+    pub binding_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// BindingFailureConditions contains a copy of the BindingFailureConditions from the corresponding ResourceSlice at the time of allocation.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
@@ -1285,7 +1285,7 @@ pub struct DeviceRequestAllocationResult {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub binding_failure_conditions: Option<Vec<String>>,
+    pub binding_failure_conditions: Option<Vec<clientgo_apimachinery::Str>>,
     /// ConsumedCapacity tracks the amount of capacity consumed per device as part of the claim request. The consumed amount may differ from the requested amount: it is rounded up to the nearest valid value based on the device’s requestPolicy if applicable (i.e., may not be less than the requested amount).
     ///
     /// The total consumed capacity for each device must not exceed the DeviceCapacity's Value.
@@ -1303,7 +1303,7 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub device: String,
+    pub device: clientgo_apimachinery::Str,
     /// Driver specifies the name of the DRA driver whose kubelet plugin should be invoked to process the allocation once the claim is needed on a node.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
@@ -1311,7 +1311,7 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// This name together with the driver name and the device name field identify which device was allocated (`\<driver name\>/\<pool name\>/\<device name\>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
@@ -1319,7 +1319,7 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub pool: String,
+    pub pool: clientgo_apimachinery::Str,
     /// Request is the name of the request in the claim which caused this device to be allocated. If it references a subrequest in the firstAvailable list on a DeviceRequest, this field must include both the name of the main request and the subrequest using the format \<main request\>/\<subrequest\>.
     ///
     /// Multiple devices may have been allocated per request.
@@ -1327,10 +1327,10 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub request: String,
+    pub request: clientgo_apimachinery::Str,
     /// ShareID uniquely identifies an individual allocation share of the device, used when the device supports multiple simultaneous allocations. It serves as an additional map key to differentiate concurrent shares of the same device.
     #[serde(rename = "shareID", default, skip_serializing_if = "Option::is_none")]
-    pub share_id: Option<String>,
+    pub share_id: Option<clientgo_apimachinery::Str>,
     /// SkipNodeOperations lists node-local resource operations (gRPC calls) that will be skipped for this allocated device when determining whether operations are necessary on the node. If all allocated devices for a driver in a claim skip an operation, that gRPC call will be skipped. It is a copy of the ResourceSlice.spec.skipNodeOperations value at the time when the device was allocated.
     #[serde(
         rename = "skipNodeOperations",
@@ -1338,7 +1338,7 @@ pub struct DeviceRequestAllocationResult {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub skip_node_operations: Option<Vec<String>>,
+    pub skip_node_operations: Option<Vec<clientgo_apimachinery::Str>>,
     /// A copy of all tolerations specified in the request at the time when the device got allocated.
     ///
     /// The maximum number of tolerations is 16.
@@ -1440,14 +1440,14 @@ pub struct DeviceSubRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocation_mode: Option<String>,
+    pub allocation_mode: Option<clientgo_apimachinery::Str>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count \> 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value \>= the requested amount, but which cannot be allocated to this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<CapacityRequirements>,
+    pub capacity: Option<Box<CapacityRequirements>>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -1477,7 +1477,7 @@ pub struct DeviceSubRequest {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub device_class_name: String,
+    pub device_class_name: clientgo_apimachinery::Str,
     /// Name can be used to reference this subrequest in the list of constraints or the list of configurations for the claim. References must use the format \<main request\>/\<subrequest\>.
     ///
     /// Must be a DNS label.
@@ -1485,7 +1485,7 @@ pub struct DeviceSubRequest {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this subrequest. All selectors must be satisfied for a device to be considered.
     #[serde(
         default,
@@ -1519,7 +1519,7 @@ impl clientgo_apimachinery::protobuf::Message for DeviceSubRequest {
         use clientgo_apimachinery::protobuf::decode as pb;
         match number {
             4 => pb::merge_option_omitempty(&mut self.allocation_mode, value),
-            7 => pb::merge_option(&mut self.capacity, value),
+            7 => pb::merge_option_boxed(&mut self.capacity, value),
             5 => pb::merge_option_omitempty(&mut self.count, value),
             8 => pb::push_option(&mut self.derived_attributes, value),
             2 => pb::merge(&mut self.device_class_name, value),
@@ -1556,13 +1556,13 @@ pub struct DeviceTaint {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub effect: String,
+    pub effect: clientgo_apimachinery::Str,
     /// The taint key to be applied to a device. Must be a label name.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub key: String,
+    pub key: clientgo_apimachinery::Str,
     /// TimeAdded represents the time at which the taint was added or (only in a DeviceTaintRule) the effect was modified. Added automatically during create or update if not set.
     ///
     /// In addition, in a DeviceTaintRule a value provided during an update gets replaced with the current time if the provided value is the same as the old one and the new effect is different. Changing the key and/or value while keeping the effect unchanged is possible and does not update the time stamp because the eviction which uses it is either already started (NoExecute) or not started yet (NoEffect, NoSchedule).
@@ -1570,7 +1570,7 @@ pub struct DeviceTaint {
     pub time_added: Option<clientgo_apimachinery::meta::Time>,
     /// The taint value corresponding to the taint key. Must be a label value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceTaint {
@@ -1599,10 +1599,10 @@ pub struct DeviceTaintRule {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(
         default,
@@ -1619,7 +1619,7 @@ pub struct DeviceTaintRule {
     pub spec: DeviceTaintRuleSpec,
     /// Status provides information about what was requested in the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DeviceTaintRuleStatus>,
+    pub status: Option<Box<DeviceTaintRuleStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceTaintRule {
@@ -1632,14 +1632,14 @@ impl clientgo_apimachinery::protobuf::Message for DeviceTaintRule {
         match number {
             1 => pb::merge(&mut self.metadata, value),
             2 => pb::merge(&mut self.spec, value),
-            3 => pb::merge_option(&mut self.status, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -1762,15 +1762,15 @@ pub struct DeviceTaintSelector {
     ///
     /// Setting also driver and pool may be required to avoid ambiguity, but is not required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
+    pub device: Option<clientgo_apimachinery::Str>,
     /// If driver is set, only devices from that driver are selected. This fields corresponds to slice.spec.driver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<String>,
+    pub driver: Option<clientgo_apimachinery::Str>,
     /// If pool is set, only devices in that pool are selected.
     ///
     /// Also setting the driver name may be useful to avoid ambiguity when different drivers use the same pool name, but this is not required because selecting pools from different drivers may also be useful, for example when drivers with node-local devices use the node name as their pool name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
+    pub pool: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceTaintSelector {
@@ -1802,10 +1802,10 @@ pub struct DeviceToleration {
     ///
     /// - `"None"` No effect, the taint is purely informational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<clientgo_apimachinery::Str>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys. Must be a label name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a ResourceClaim can tolerate all taints of a particular category.
     ///
     /// Possible enum values:
@@ -1814,7 +1814,7 @@ pub struct DeviceToleration {
     ///
     /// - `"Exists"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<clientgo_apimachinery::Str>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system. If larger than zero, the time when the pod needs to be evicted is calculated as \<time when taint was adedd\> + \<toleration seconds\>.
     #[serde(
         rename = "tolerationSeconds",
@@ -1824,7 +1824,7 @@ pub struct DeviceToleration {
     pub toleration_seconds: Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value must be empty, otherwise just a regular string. Must be a label value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for DeviceToleration {
@@ -1887,14 +1887,14 @@ pub struct ExactDeviceRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allocation_mode: Option<String>,
+    pub allocation_mode: Option<clientgo_apimachinery::Str>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count \> 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value \>= the requested amount, but which cannot be allocated to this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<CapacityRequirements>,
+    pub capacity: Option<Box<CapacityRequirements>>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -1924,7 +1924,7 @@ pub struct ExactDeviceRequest {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub device_class_name: String,
+    pub device_class_name: clientgo_apimachinery::Str,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this request. All selectors must be satisfied for a device to be considered.
     #[serde(
         default,
@@ -1959,7 +1959,7 @@ impl clientgo_apimachinery::protobuf::Message for ExactDeviceRequest {
         match number {
             5 => pb::merge_option(&mut self.admin_access, value),
             3 => pb::merge_option_omitempty(&mut self.allocation_mode, value),
-            7 => pb::merge_option(&mut self.capacity, value),
+            7 => pb::merge_option_boxed(&mut self.capacity, value),
             4 => pb::merge_option_omitempty(&mut self.count, value),
             8 => pb::push_option(&mut self.derived_attributes, value),
             1 => pb::merge(&mut self.device_class_name, value),
@@ -1988,7 +1988,7 @@ pub struct NetworkDeviceData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hardware_address: Option<String>,
+    pub hardware_address: Option<clientgo_apimachinery::Str>,
     /// InterfaceName specifies the name of the network interface associated with the allocated device. This might be the name of a physical or virtual network interface being configured in the pod.
     ///
     /// Must not be longer than 256 bytes.
@@ -1997,14 +1997,14 @@ pub struct NetworkDeviceData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub interface_name: Option<String>,
+    pub interface_name: Option<clientgo_apimachinery::Str>,
     /// IPs lists the network addresses assigned to the device's network interface. This can include both IPv4 and IPv6 addresses. The IPs are in the CIDR notation, which includes both the address and the associated subnet mask. e.g.: "192.0.2.5/24" for IPv4 and "2001:db8::5/64" for IPv6.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ips: Option<Vec<String>>,
+    pub ips: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for NetworkDeviceData {
@@ -2037,7 +2037,7 @@ pub struct NodeAllocatableMapping {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub capacity_key: Option<String>,
+    pub capacity_key: Option<clientgo_apimachinery::Str>,
     /// CapacityMultiplier is used as a multiplier for the allocated capacity consumed. It is only valid if `capacityKey` is set. The final node allocatable resource amount is `consumedCapacity\[capacityKey\]` * `capacityMultiplier`. For example, if a Device's capacity "dra.example.com/cores" is consumed, and each "core" provides 2 "cpu"s, the mapping would be: {ResourceName: "cpu", capacityKey: "dra.example.com/cores", capacityMultiplier: "2"}. If a claim consumes 8 "dra.example.com/cores", the CPU footprint is 8 * 2 = 16.
     #[serde(
         rename = "capacityMultiplier",
@@ -2138,7 +2138,7 @@ pub struct OpaqueDeviceConfiguration {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// Parameters can contain arbitrary data. It is the responsibility of the driver developer to handle validation and versioning. Typically this includes self-identification and a version ("kind" + "apiVersion" for Kubernetes types), with conversion between different versions.
     ///
     /// The length of the raw data must be smaller or equal to 10 Ki.
@@ -2170,10 +2170,10 @@ pub struct ResourceClaim {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(
         default,
@@ -2204,8 +2204,8 @@ impl clientgo_apimachinery::protobuf::Message for ResourceClaim {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -2247,25 +2247,25 @@ impl clientgo_apimachinery::resource::verb::Status for ResourceClaim {}
 pub struct ResourceClaimConsumerReference {
     /// APIGroup is the group for the resource being referenced. It is empty for the core API. This matches the group in the APIVersion that is used when creating the resources.
     #[serde(rename = "apiGroup", default, skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<String>,
+    pub api_group: Option<clientgo_apimachinery::Str>,
     /// Name is the name of resource being referenced.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// Resource is the type of resource being referenced, for example "pods".
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub resource: String,
+    pub resource: clientgo_apimachinery::Str,
     /// UID identifies exactly one incarnation of the resource.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub uid: String,
+    pub uid: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceClaimConsumerReference {
@@ -2370,10 +2370,10 @@ pub struct ResourceClaimTemplate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(
         default,
@@ -2402,8 +2402,8 @@ impl clientgo_apimachinery::protobuf::Message for ResourceClaimTemplate {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -2486,7 +2486,7 @@ pub struct ResourcePool {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// ResourceSliceCount is the total number of ResourceSlices in the pool at this generation number. Must be greater than zero.
     ///
     /// Consumers can use this to check whether they have seen all ResourceSlices belonging to the same pool.
@@ -2531,10 +2531,10 @@ pub struct ResourceSlice {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata
     #[serde(
         default,
@@ -2566,8 +2566,8 @@ impl clientgo_apimachinery::protobuf::Message for ResourceSlice {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -2632,14 +2632,14 @@ pub struct ResourceSliceSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver: String,
+    pub driver: clientgo_apimachinery::Str,
     /// NodeName identifies the node which provides the resources in this pool. A field selector can be used to list only ResourceSlice objects belonging to a certain node.
     ///
     /// This field can be used to limit access from nodes to ResourceSlices with the same node name. It also indicates to autoscalers that adding new nodes of the same type as some old node might also make new resources available.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set. This field is immutable.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// NodeSelector defines which nodes have access to the resources in the pool, when that pool is not limited to a single node.
     ///
     /// Must use exactly one term.
@@ -2650,7 +2650,7 @@ pub struct ResourceSliceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub node_selector: Option<crate::core::v1::NodeSelector>,
+    pub node_selector: Option<Box<crate::core::v1::NodeSelector>>,
     /// PartitionTypeAttribute names a string device attribute (by fully qualified name, e.g. "gpu.example.com/profile") whose value labels each device with its partition type, such as "Full" or "Half" for a MIG-style GPU.
     ///
     /// When set, every partitionable device in the slice must carry the attribute and devices sharing a value must share the same ConsumesCounters cost.
@@ -2659,7 +2659,7 @@ pub struct ResourceSliceSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub partition_type_attribute: Option<String>,
+    pub partition_type_attribute: Option<clientgo_apimachinery::Str>,
     /// PerDeviceNodeSelection defines whether the access from nodes to resources in the pool is set on the ResourceSlice level or on each device. If it is set to true, every device defined the ResourceSlice must specify this individually.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
@@ -2706,7 +2706,7 @@ pub struct ResourceSliceSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub skip_node_operations: Option<Vec<String>>,
+    pub skip_node_operations: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for ResourceSliceSpec {
@@ -2721,7 +2721,7 @@ impl clientgo_apimachinery::protobuf::Message for ResourceSliceSpec {
             6 => pb::push_option(&mut self.devices, value),
             1 => pb::merge(&mut self.driver, value),
             3 => pb::merge_option(&mut self.node_name, value),
-            4 => pb::merge_option(&mut self.node_selector, value),
+            4 => pb::merge_option_boxed(&mut self.node_selector, value),
             9 => pb::merge_option(&mut self.partition_type_attribute, value),
             7 => pb::merge_option(&mut self.per_device_node_selection, value),
             2 => pb::merge(&mut self.pool, value),

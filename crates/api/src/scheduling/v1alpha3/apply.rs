@@ -7,12 +7,12 @@
 pub struct TopologyConstraintApplyConfiguration {
     /// key specifies the key of the node label representing the topology domain. All pods within the PodGroup must be colocated within the same domain instance. Different PodGroups can land on different domain instances even if they derive from the same PodGroupTemplate. Examples: "topology.kubernetes.io/rack"
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<clientgo_apimachinery::Str>,
 }
 
 impl TopologyConstraintApplyConfiguration {
     /// Sets `key`.
-    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+    pub fn with_key(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.key = Some(value.into());
         self
     }
@@ -79,38 +79,44 @@ impl WorkloadPodGroupGangSchedulingPolicyApplyConfiguration {
 pub struct WorkloadPodGroupResourceClaimApplyConfiguration {
     /// name uniquely identifies this resource claim inside the group. This field is required. It must be a DNS_LABEL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// resourceClaimName is the name of a ResourceClaim object in the same namespace. This field is optional. If it is not specified, no resource claim is used. If set, it must be a DNS subdomain.
     #[serde(
         rename = "resourceClaimName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_name: Option<String>,
+    pub resource_claim_name: Option<clientgo_apimachinery::Str>,
     /// resourceClaimTemplateName is the name of a ResourceClaimTemplate object in the same namespace. This field is optional. If it is not specified, no resource claim template is used. If set, it must be a DNS subdomain.
     #[serde(
         rename = "resourceClaimTemplateName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_claim_template_name: Option<String>,
+    pub resource_claim_template_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl WorkloadPodGroupResourceClaimApplyConfiguration {
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `resourceClaimName`.
-    pub fn with_resource_claim_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_name = Some(value.into());
         self
     }
 
     /// Sets `resourceClaimTemplateName`.
-    pub fn with_resource_claim_template_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_resource_claim_template_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.resource_claim_template_name = Some(value.into());
         self
     }

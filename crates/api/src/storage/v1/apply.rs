@@ -11,10 +11,10 @@ pub struct CSIDriverApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. metadata.Name indicates the name of the CSI driver that this object refers to; it MUST be the same name returned by the CSI GetPluginName() call for that driver. The driver name must be 63 characters or less, beginning and ending with an alphanumeric character (\[a-z0-9A-Z\]) with dashes (-), dots (.), and alphanumerics between. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -25,7 +25,7 @@ pub struct CSIDriverApplyConfiguration {
 
 impl CSIDriverApplyConfiguration {
     /// An apply configuration for the CSIDriver `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("storage.k8s.io/v1".into()),
             kind: Some("CSIDriver".into()),
@@ -37,13 +37,13 @@ impl CSIDriverApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -54,7 +54,7 @@ impl CSIDriverApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -67,7 +67,12 @@ impl CSIDriverApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -81,7 +86,12 @@ impl CSIDriverApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -93,7 +103,10 @@ impl CSIDriverApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -118,13 +131,13 @@ impl CSIDriverApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -179,7 +192,7 @@ pub struct CSIDriverSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub fs_group_policy: Option<String>,
+    pub fs_group_policy: Option<clientgo_apimachinery::Str>,
     /// nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic updates of the CSINode allocatable capacity for this driver. When set, both periodic updates and updates triggered by capacity-related failures are enabled. If not set, no updates occur (neither periodic nor upon detecting capacity-related failures), and the allocatable.count remains static. The minimum allowed value for this field is 10 seconds.
     ///
     /// This feature requires the MutableCSINodeAllocatableCount feature gate to be enabled.
@@ -304,7 +317,7 @@ pub struct CSIDriverSpecApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_lifecycle_modes: Option<Vec<String>>,
+    pub volume_lifecycle_modes: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl CSIDriverSpecApplyConfiguration {
@@ -315,7 +328,7 @@ impl CSIDriverSpecApplyConfiguration {
     }
 
     /// Sets `fsGroupPolicy`.
-    pub fn with_fs_group_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_fs_group_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.fs_group_policy = Some(value.into());
         self
     }
@@ -376,7 +389,7 @@ impl CSIDriverSpecApplyConfiguration {
     /// Appends to `volumeLifecycleModes`.
     pub fn with_volume_lifecycle_modes(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.volume_lifecycle_modes
             .get_or_insert_with(Vec::new)
@@ -394,10 +407,10 @@ pub struct CSINodeApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. metadata.name must be the Kubernetes node name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -406,12 +419,12 @@ pub struct CSINodeApplyConfiguration {
     pub spec: Option<CSINodeSpecApplyConfiguration>,
     /// status contains health and status information for the node's storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CSINodeStatusApplyConfiguration>,
+    pub status: Option<Box<CSINodeStatusApplyConfiguration>>,
 }
 
 impl CSINodeApplyConfiguration {
     /// An apply configuration for the CSINode `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("storage.k8s.io/v1".into()),
             kind: Some("CSINode".into()),
@@ -423,13 +436,13 @@ impl CSINodeApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -440,7 +453,7 @@ impl CSINodeApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -453,7 +466,12 @@ impl CSINodeApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -467,7 +485,12 @@ impl CSINodeApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -479,7 +502,10 @@ impl CSINodeApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -504,13 +530,13 @@ impl CSINodeApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -532,7 +558,7 @@ impl CSINodeApplyConfiguration {
 
     /// Sets `status`.
     pub fn with_status(mut self, value: CSINodeStatusApplyConfiguration) -> Self {
-        self.status = Some(value);
+        self.status = Some(Box::new(value));
         self
     }
 }
@@ -557,17 +583,17 @@ pub struct CSINodeDriverApplyConfiguration {
     pub allocatable: Option<VolumeNodeResourcesApplyConfiguration>,
     /// name represents the name of the CSI driver that this object refers to. This MUST be the same name returned by the CSI GetPluginName() call for that driver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
     /// nodeID of the node from the driver point of view. This field enables Kubernetes to communicate with storage systems that do not share the same nomenclature for nodes. For example, Kubernetes may refer to a given node as "node1", but the storage system may refer to the same node as "nodeA". When Kubernetes issues a command to the storage system to attach a volume to a specific node, it can use this field to refer to the node name using the ID that the storage system will understand, e.g. "nodeA" instead of "node1". This field is required.
     #[serde(rename = "nodeID", default, skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
+    pub node_id: Option<clientgo_apimachinery::Str>,
     /// topologyKeys is the list of keys supported by the driver. When a driver is initialized on a cluster, it provides a set of topology keys that it understands (e.g. "company.com/zone", "company.com/region"). When a driver is initialized on a node, it provides the same topology keys along with values. Kubelet will expose these topology keys as labels on its own node object. When Kubernetes does topology aware provisioning, it can use this list to determine which labels it should retrieve from the node object and pass back to the driver. It is possible for different nodes to use different topology keys. This can be empty if driver does not support topology.
     #[serde(
         rename = "topologyKeys",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_keys: Option<Vec<String>>,
+    pub topology_keys: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl CSINodeDriverApplyConfiguration {
@@ -578,13 +604,13 @@ impl CSINodeDriverApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets `nodeID`.
-    pub fn with_node_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_id(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_id = Some(value.into());
         self
     }
@@ -592,7 +618,7 @@ impl CSINodeDriverApplyConfiguration {
     /// Appends to `topologyKeys`.
     pub fn with_topology_keys(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.topology_keys
             .get_or_insert_with(Vec::new)
@@ -654,7 +680,7 @@ pub struct CSIStorageCapacityApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.
     ///
     /// The semantic is currently (CSI spec 1.2) defined as: The available capacity, in bytes, of the storage that can be used to provision volumes. If not set, that information is currently unavailable.
@@ -662,7 +688,7 @@ pub struct CSIStorageCapacityApplyConfiguration {
     pub capacity: Option<clientgo_apimachinery::Quantity>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// maximumVolumeSize is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.
     ///
     /// This is defined since CSI spec 1.4.0 as the largest size that may be used in a CreateVolumeRequest.capacity_range.required_bytes field to create a volume with the same parameters as those in GetCapacityRequest. The corresponding value in the Kubernetes API is ResourceRequirements.Requests in a volume claim.
@@ -692,12 +718,15 @@ pub struct CSIStorageCapacityApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class_name: Option<String>,
+    pub storage_class_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl CSIStorageCapacityApplyConfiguration {
     /// An apply configuration for the CSIStorageCapacity `name` in `namespace`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>, namespace: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<clientgo_apimachinery::Str>,
+        namespace: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         Self {
             api_version: Some("storage.k8s.io/v1".into()),
             kind: Some("CSIStorageCapacity".into()),
@@ -711,13 +740,13 @@ impl CSIStorageCapacityApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -728,7 +757,7 @@ impl CSIStorageCapacityApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -741,7 +770,12 @@ impl CSIStorageCapacityApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -755,7 +789,12 @@ impl CSIStorageCapacityApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -767,7 +806,10 @@ impl CSIStorageCapacityApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -792,7 +834,7 @@ impl CSIStorageCapacityApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
@@ -804,7 +846,7 @@ impl CSIStorageCapacityApplyConfiguration {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -834,7 +876,7 @@ impl CSIStorageCapacityApplyConfiguration {
     }
 
     /// Sets `storageClassName`.
-    pub fn with_storage_class_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_storage_class_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.storage_class_name = Some(value.into());
         self
     }
@@ -876,10 +918,10 @@ pub struct StorageClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -889,13 +931,13 @@ pub struct StorageClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mount_options: Option<Vec<String>>,
+    pub mount_options: Option<Vec<clientgo_apimachinery::Str>>,
     /// parameters holds the parameters for the provisioner that should create volumes of this storage class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
+    pub parameters: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// provisioner indicates the type of the provisioner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provisioner: Option<String>,
+    pub provisioner: Option<clientgo_apimachinery::Str>,
     /// reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.
     ///
     /// Possible enum values:
@@ -910,7 +952,7 @@ pub struct StorageClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reclaim_policy: Option<String>,
+    pub reclaim_policy: Option<clientgo_apimachinery::Str>,
     /// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.
     ///
     /// Possible enum values:
@@ -923,12 +965,12 @@ pub struct StorageClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_binding_mode: Option<String>,
+    pub volume_binding_mode: Option<clientgo_apimachinery::Str>,
 }
 
 impl StorageClassApplyConfiguration {
     /// An apply configuration for the StorageClass `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("storage.k8s.io/v1".into()),
             kind: Some("StorageClass".into()),
@@ -940,13 +982,13 @@ impl StorageClassApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -957,7 +999,7 @@ impl StorageClassApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -970,7 +1012,12 @@ impl StorageClassApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -984,7 +1031,12 @@ impl StorageClassApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -996,7 +1048,10 @@ impl StorageClassApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1038,13 +1093,13 @@ impl StorageClassApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1061,7 +1116,7 @@ impl StorageClassApplyConfiguration {
     /// Appends to `mountOptions`.
     pub fn with_mount_options(
         mut self,
-        items: impl IntoIterator<Item = impl Into<String>>,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
     ) -> Self {
         self.mount_options
             .get_or_insert_with(Vec::new)
@@ -1072,28 +1127,36 @@ impl StorageClassApplyConfiguration {
     /// Adds entries to `parameters`.
     pub fn with_parameters(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.parameters
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
     /// Sets `provisioner`.
-    pub fn with_provisioner(mut self, value: impl Into<String>) -> Self {
+    pub fn with_provisioner(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.provisioner = Some(value.into());
         self
     }
 
     /// Sets `reclaimPolicy`.
-    pub fn with_reclaim_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reclaim_policy(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reclaim_policy = Some(value.into());
         self
     }
 
     /// Sets `volumeBindingMode`.
-    pub fn with_volume_binding_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_binding_mode(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.volume_binding_mode = Some(value.into());
         self
     }
@@ -1123,7 +1186,7 @@ pub struct StorageHealthApplyConfiguration {
     pub health_conditions: Option<Vec<StorageHealthConditionApplyConfiguration>>,
     /// name is the CSI driver name, matching CSINodeDriver.name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<clientgo_apimachinery::Str>,
 }
 
 impl StorageHealthApplyConfiguration {
@@ -1139,7 +1202,7 @@ impl StorageHealthApplyConfiguration {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.name = Some(value.into());
         self
     }
@@ -1164,7 +1227,7 @@ pub struct StorageHealthConditionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_mode: Option<String>,
+    pub access_mode: Option<clientgo_apimachinery::Str>,
     /// lastTransitionTime is when this condition first appeared at its current state.
     #[serde(
         rename = "lastTransitionTime",
@@ -1174,10 +1237,10 @@ pub struct StorageHealthConditionApplyConfiguration {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable description. Maximum permitted length of a message is 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason is a brief CamelCase machine-parseable reason. Maximum permitted length of a reason is 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<clientgo_apimachinery::Str>,
     /// status is the health status category. One of "StorageUnreachable", "StorageDegraded".
     ///
     /// Possible enum values:
@@ -1186,7 +1249,7 @@ pub struct StorageHealthConditionApplyConfiguration {
     ///
     /// - `"StorageUnreachable"` indicates the storage backend is unreachable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<clientgo_apimachinery::Str>,
     /// volumeMode is the volume mode affected. Nil means both are affected.
     ///
     /// Possible enum values:
@@ -1199,12 +1262,12 @@ pub struct StorageHealthConditionApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<clientgo_apimachinery::Str>,
 }
 
 impl StorageHealthConditionApplyConfiguration {
     /// Sets `accessMode`.
-    pub fn with_access_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_access_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.access_mode = Some(value.into());
         self
     }
@@ -1216,25 +1279,25 @@ impl StorageHealthConditionApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }
 
     /// Sets `reason`.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn with_reason(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn with_status(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets `volumeMode`.
-    pub fn with_volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn with_volume_mode(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.volume_mode = Some(value.into());
         self
     }
@@ -1245,7 +1308,7 @@ impl StorageHealthConditionApplyConfiguration {
 pub struct TokenRequestApplyConfiguration {
     /// audience is the intended audience of the token in "TokenRequestSpec". It will default to the audiences of kube apiserver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
+    pub audience: Option<clientgo_apimachinery::Str>,
     /// expirationSeconds is the duration of validity of the token in "TokenRequestSpec". It has the same default value of "ExpirationSeconds" in "TokenRequestSpec".
     #[serde(
         rename = "expirationSeconds",
@@ -1257,7 +1320,7 @@ pub struct TokenRequestApplyConfiguration {
 
 impl TokenRequestApplyConfiguration {
     /// Sets `audience`.
-    pub fn with_audience(mut self, value: impl Into<String>) -> Self {
+    pub fn with_audience(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.audience = Some(value.into());
         self
     }
@@ -1278,10 +1341,10 @@ pub struct VolumeAttachmentApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1295,7 +1358,7 @@ pub struct VolumeAttachmentApplyConfiguration {
 
 impl VolumeAttachmentApplyConfiguration {
     /// An apply configuration for the VolumeAttachment `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("storage.k8s.io/v1".into()),
             kind: Some("VolumeAttachment".into()),
@@ -1307,13 +1370,13 @@ impl VolumeAttachmentApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1324,7 +1387,7 @@ impl VolumeAttachmentApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1337,7 +1400,12 @@ impl VolumeAttachmentApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1351,7 +1419,12 @@ impl VolumeAttachmentApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1363,7 +1436,10 @@ impl VolumeAttachmentApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1388,13 +1464,13 @@ impl VolumeAttachmentApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1450,7 +1526,7 @@ pub struct VolumeAttachmentSourceApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub persistent_volume_name: Option<String>,
+    pub persistent_volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl VolumeAttachmentSourceApplyConfiguration {
@@ -1464,7 +1540,10 @@ impl VolumeAttachmentSourceApplyConfiguration {
     }
 
     /// Sets `persistentVolumeName`.
-    pub fn with_persistent_volume_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_persistent_volume_name(
+        mut self,
+        value: impl Into<clientgo_apimachinery::Str>,
+    ) -> Self {
         self.persistent_volume_name = Some(value.into());
         self
     }
@@ -1475,10 +1554,10 @@ impl VolumeAttachmentSourceApplyConfiguration {
 pub struct VolumeAttachmentSpecApplyConfiguration {
     /// attacher indicates the name of the volume driver that MUST handle this request. This is the name returned by GetPluginName().
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attacher: Option<String>,
+    pub attacher: Option<clientgo_apimachinery::Str>,
     /// nodeName represents the node that the volume should be attached to.
     #[serde(rename = "nodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<clientgo_apimachinery::Str>,
     /// source represents the volume that should be attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<VolumeAttachmentSourceApplyConfiguration>,
@@ -1486,13 +1565,13 @@ pub struct VolumeAttachmentSpecApplyConfiguration {
 
 impl VolumeAttachmentSpecApplyConfiguration {
     /// Sets `attacher`.
-    pub fn with_attacher(mut self, value: impl Into<String>) -> Self {
+    pub fn with_attacher(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.attacher = Some(value.into());
         self
     }
 
     /// Sets `nodeName`.
-    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_node_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.node_name = Some(value.into());
         self
     }
@@ -1523,7 +1602,7 @@ pub struct VolumeAttachmentStatusApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub attachment_metadata: Option<clientgo_apimachinery::StringMap<String>>,
+    pub attachment_metadata: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// detachError represents the last error encountered during detach operation, if any. This field must only be set by the entity completing the detach operation, i.e. the external-attacher.
     #[serde(
         rename = "detachError",
@@ -1549,11 +1628,16 @@ impl VolumeAttachmentStatusApplyConfiguration {
     /// Adds entries to `attachmentMetadata`.
     pub fn with_attachment_metadata(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.attachment_metadata
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 
@@ -1573,17 +1657,17 @@ pub struct VolumeAttributesClassApplyConfiguration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// driverName is the name of the CSI driver This field is immutable.
     #[serde(
         rename = "driverName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub driver_name: Option<String>,
+    pub driver_name: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::apply::ObjectMetaApplyConfiguration>,
@@ -1591,12 +1675,12 @@ pub struct VolumeAttributesClassApplyConfiguration {
     ///
     /// This field is required and must contain at least one key/value pair. The keys cannot be empty, and the maximum number of parameters is 512, with a cumulative max size of 256K. If the CSI driver rejects invalid parameters, the target PersistentVolumeClaim will be set to an "Infeasible" state in the modifyVolumeStatus field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
+    pub parameters: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl VolumeAttributesClassApplyConfiguration {
     /// An apply configuration for the VolumeAttributesClass `name`, with `apiVersion` and `kind` set.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<clientgo_apimachinery::Str>) -> Self {
         Self {
             api_version: Some("storage.k8s.io/v1".into()),
             kind: Some("VolumeAttributesClass".into()),
@@ -1608,13 +1692,13 @@ impl VolumeAttributesClassApplyConfiguration {
     }
 
     /// Sets `metadata.name` (lists append, maps merge).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(self.metadata.take().unwrap_or_default().with_name(value));
         self
     }
 
     /// Sets `metadata.generateName` (lists append, maps merge).
-    pub fn with_generate_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_generate_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1625,7 +1709,7 @@ impl VolumeAttributesClassApplyConfiguration {
     }
 
     /// Sets `metadata.namespace` (lists append, maps merge).
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
+    pub fn with_namespace(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1638,7 +1722,12 @@ impl VolumeAttributesClassApplyConfiguration {
     /// Sets `metadata.labels` (lists append, maps merge).
     pub fn with_labels(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1652,7 +1741,12 @@ impl VolumeAttributesClassApplyConfiguration {
     /// Sets `metadata.annotations` (lists append, maps merge).
     pub fn with_annotations(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.metadata = Some(
             self.metadata
@@ -1664,7 +1758,10 @@ impl VolumeAttributesClassApplyConfiguration {
     }
 
     /// Sets `metadata.finalizers` (lists append, maps merge).
-    pub fn with_finalizers(mut self, items: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_finalizers(
+        mut self,
+        items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>,
+    ) -> Self {
         self.metadata = Some(
             self.metadata
                 .take()
@@ -1689,19 +1786,19 @@ impl VolumeAttributesClassApplyConfiguration {
     }
 
     /// Sets `apiVersion`.
-    pub fn with_api_version(mut self, value: impl Into<String>) -> Self {
+    pub fn with_api_version(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
     /// Sets `driverName`.
-    pub fn with_driver_name(mut self, value: impl Into<String>) -> Self {
+    pub fn with_driver_name(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.driver_name = Some(value.into());
         self
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+    pub fn with_kind(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.kind = Some(value.into());
         self
     }
@@ -1718,11 +1815,16 @@ impl VolumeAttributesClassApplyConfiguration {
     /// Adds entries to `parameters`.
     pub fn with_parameters(
         mut self,
-        entries: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        entries: impl IntoIterator<
+            Item = (
+                impl Into<clientgo_apimachinery::Str>,
+                impl Into<clientgo_apimachinery::Str>,
+            ),
+        >,
     ) -> Self {
         self.parameters
             .get_or_insert_with(Default::default)
-            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
+            .extend(entries.into_iter().map(|(k, v)| (k, v.into())));
         self
     }
 }
@@ -1751,7 +1853,7 @@ pub struct VolumeErrorApplyConfiguration {
     pub error_code: Option<i32>,
     /// message represents the error encountered during Attach or Detach operation. This string may be logged, so it should not contain sensitive information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// time represents the time the error was encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<clientgo_apimachinery::meta::Time>,
@@ -1765,7 +1867,7 @@ impl VolumeErrorApplyConfiguration {
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn with_message(mut self, value: impl Into<clientgo_apimachinery::Str>) -> Self {
         self.message = Some(value.into());
         self
     }

@@ -13,10 +13,10 @@ pub struct CSIDriver {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. metadata.Name indicates the name of the CSI driver that this object refers to; it MUST be the same name returned by the CSI GetPluginName() call for that driver. The driver name must be 63 characters or less, beginning and ending with an alphanumeric character (\[a-z0-9A-Z\]) with dashes (-), dots (.), and alphanumerics between. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -46,8 +46,8 @@ impl clientgo_apimachinery::protobuf::Message for CSIDriver {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -108,7 +108,7 @@ pub struct CSIDriverSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub fs_group_policy: Option<String>,
+    pub fs_group_policy: Option<clientgo_apimachinery::Str>,
     /// nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic updates of the CSINode allocatable capacity for this driver. When set, both periodic updates and updates triggered by capacity-related failures are enabled. If not set, no updates occur (neither periodic nor upon detecting capacity-related failures), and the allocatable.count remains static. The minimum allowed value for this field is 10 seconds.
     ///
     /// This feature requires the MutableCSINodeAllocatableCount feature gate to be enabled.
@@ -235,7 +235,7 @@ pub struct CSIDriverSpec {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_lifecycle_modes: Option<Vec<String>>,
+    pub volume_lifecycle_modes: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CSIDriverSpec {
@@ -277,10 +277,10 @@ pub struct CSINode {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. metadata.name must be the Kubernetes node name.
     #[serde(
         default,
@@ -295,7 +295,7 @@ pub struct CSINode {
     pub spec: CSINodeSpec,
     /// status contains health and status information for the node's storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CSINodeStatus>,
+    pub status: Option<Box<CSINodeStatus>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CSINode {
@@ -308,14 +308,14 @@ impl clientgo_apimachinery::protobuf::Message for CSINode {
         match number {
             1 => pb::merge(&mut self.metadata, value),
             2 => pb::merge(&mut self.spec, value),
-            3 => pb::merge_option(&mut self.status, value),
+            3 => pb::merge_option_boxed(&mut self.status, value),
             _ => Ok(()),
         }
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -363,14 +363,14 @@ pub struct CSINodeDriver {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
     /// nodeID of the node from the driver point of view. This field enables Kubernetes to communicate with storage systems that do not share the same nomenclature for nodes. For example, Kubernetes may refer to a given node as "node1", but the storage system may refer to the same node as "nodeA". When Kubernetes issues a command to the storage system to attach a volume to a specific node, it can use this field to refer to the node name using the ID that the storage system will understand, e.g. "nodeA" instead of "node1". This field is required.
     #[serde(
         rename = "nodeID",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub node_id: String,
+    pub node_id: clientgo_apimachinery::Str,
     /// topologyKeys is the list of keys supported by the driver. When a driver is initialized on a cluster, it provides a set of topology keys that it understands (e.g. "company.com/zone", "company.com/region"). When a driver is initialized on a node, it provides the same topology keys along with values. Kubelet will expose these topology keys as labels on its own node object. When Kubernetes does topology aware provisioning, it can use this list to determine which labels it should retrieve from the node object and pass back to the driver. It is possible for different nodes to use different topology keys. This can be empty if driver does not support topology.
     #[serde(
         rename = "topologyKeys",
@@ -378,7 +378,7 @@ pub struct CSINodeDriver {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_keys: Option<Vec<String>>,
+    pub topology_keys: Option<Vec<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CSINodeDriver {
@@ -485,7 +485,7 @@ pub struct CSIStorageCapacity {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.
     ///
     /// The semantic is currently (CSI spec 1.2) defined as: The available capacity, in bytes, of the storage that can be used to provision volumes. If not set, that information is currently unavailable.
@@ -493,7 +493,7 @@ pub struct CSIStorageCapacity {
     pub capacity: Option<clientgo_apimachinery::Quantity>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// maximumVolumeSize is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.
     ///
     /// This is defined since CSI spec 1.4.0 as the largest size that may be used in a CreateVolumeRequest.capacity_range.required_bytes field to create a volume with the same parameters as those in GetCapacityRequest. The corresponding value in the Kubernetes API is ResourceRequirements.Requests in a volume claim.
@@ -526,7 +526,7 @@ pub struct CSIStorageCapacity {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub storage_class_name: String,
+    pub storage_class_name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for CSIStorageCapacity {
@@ -547,8 +547,8 @@ impl clientgo_apimachinery::protobuf::Message for CSIStorageCapacity {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -613,10 +613,10 @@ pub struct StorageClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -630,16 +630,16 @@ pub struct StorageClass {
         deserialize_with = "clientgo_apimachinery::serde_util::exact_optional_vec",
         skip_serializing_if = "Option::is_none"
     )]
-    pub mount_options: Option<Vec<String>>,
+    pub mount_options: Option<Vec<clientgo_apimachinery::Str>>,
     /// parameters holds the parameters for the provisioner that should create volumes of this storage class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
+    pub parameters: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// provisioner indicates the type of the provisioner.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub provisioner: String,
+    pub provisioner: clientgo_apimachinery::Str,
     /// reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.
     ///
     /// Possible enum values:
@@ -654,7 +654,7 @@ pub struct StorageClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reclaim_policy: Option<String>,
+    pub reclaim_policy: Option<clientgo_apimachinery::Str>,
     /// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.
     ///
     /// Possible enum values:
@@ -667,7 +667,7 @@ pub struct StorageClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_binding_mode: Option<String>,
+    pub volume_binding_mode: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for StorageClass {
@@ -698,8 +698,8 @@ impl clientgo_apimachinery::protobuf::Message for StorageClass {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -754,7 +754,7 @@ pub struct StorageHealth {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub name: String,
+    pub name: clientgo_apimachinery::Str,
 }
 
 impl clientgo_apimachinery::protobuf::Message for StorageHealth {
@@ -796,7 +796,7 @@ pub struct StorageHealthCondition {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_mode: Option<String>,
+    pub access_mode: Option<clientgo_apimachinery::Str>,
     /// lastTransitionTime is when this condition first appeared at its current state.
     #[serde(
         rename = "lastTransitionTime",
@@ -806,13 +806,13 @@ pub struct StorageHealthCondition {
     pub last_transition_time: Option<clientgo_apimachinery::meta::Time>,
     /// message is a human-readable description. Maximum permitted length of a message is 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// reason is a brief CamelCase machine-parseable reason. Maximum permitted length of a reason is 256 characters.
     #[serde(
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub reason: String,
+    pub reason: clientgo_apimachinery::Str,
     /// status is the health status category. One of "StorageUnreachable", "StorageDegraded".
     ///
     /// Possible enum values:
@@ -824,7 +824,7 @@ pub struct StorageHealthCondition {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub status: String,
+    pub status: clientgo_apimachinery::Str,
     /// volumeMode is the volume mode affected. Nil means both are affected.
     ///
     /// Possible enum values:
@@ -837,7 +837,7 @@ pub struct StorageHealthCondition {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for StorageHealthCondition {
@@ -867,7 +867,7 @@ pub struct TokenRequest {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub audience: String,
+    pub audience: clientgo_apimachinery::Str,
     /// expirationSeconds is the duration of validity of the token in "TokenRequestSpec". It has the same default value of "ExpirationSeconds" in "TokenRequestSpec".
     #[serde(
         rename = "expirationSeconds",
@@ -903,10 +903,10 @@ pub struct VolumeAttachment {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -940,8 +940,8 @@ impl clientgo_apimachinery::protobuf::Message for VolumeAttachment {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -997,7 +997,7 @@ pub struct VolumeAttachmentSource {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub persistent_volume_name: Option<String>,
+    pub persistent_volume_name: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VolumeAttachmentSource {
@@ -1023,14 +1023,14 @@ pub struct VolumeAttachmentSpec {
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub attacher: String,
+    pub attacher: clientgo_apimachinery::Str,
     /// nodeName represents the node that the volume should be attached to.
     #[serde(
         rename = "nodeName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub node_name: String,
+    pub node_name: clientgo_apimachinery::Str,
     /// source represents the volume that should be attached.
     #[serde(
         default,
@@ -1077,7 +1077,7 @@ pub struct VolumeAttachmentStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub attachment_metadata: Option<clientgo_apimachinery::StringMap<String>>,
+    pub attachment_metadata: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
     /// detachError represents the last error encountered during detach operation, if any. This field must only be set by the entity completing the detach operation, i.e. the external-attacher.
     #[serde(
         rename = "detachError",
@@ -1118,17 +1118,17 @@ pub struct VolumeAttributesClass {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// driverName is the name of the CSI driver This field is immutable.
     #[serde(
         rename = "driverName",
         default,
         deserialize_with = "clientgo_apimachinery::serde_util::null_as_default"
     )]
-    pub driver_name: String,
+    pub driver_name: clientgo_apimachinery::Str,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -1139,7 +1139,7 @@ pub struct VolumeAttributesClass {
     ///
     /// This field is required and must contain at least one key/value pair. The keys cannot be empty, and the maximum number of parameters is 512, with a cumulative max size of 256K. If the CSI driver rejects invalid parameters, the target PersistentVolumeClaim will be set to an "Infeasible" state in the modifyVolumeStatus field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<clientgo_apimachinery::StringMap<String>>,
+    pub parameters: Option<clientgo_apimachinery::StringMap<clientgo_apimachinery::Str>>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for VolumeAttributesClass {
@@ -1163,8 +1163,8 @@ impl clientgo_apimachinery::protobuf::Message for VolumeAttributesClass {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -1213,7 +1213,7 @@ pub struct VolumeError {
     pub error_code: Option<i32>,
     /// message represents the error encountered during Attach or Detach operation. This string may be logged, so it should not contain sensitive information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<clientgo_apimachinery::Str>,
     /// time represents the time the error was encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<clientgo_apimachinery::meta::Time>,

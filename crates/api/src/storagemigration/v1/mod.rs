@@ -13,10 +13,10 @@ pub struct StorageVersionMigration {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub api_version: Option<String>,
+    pub api_version: Option<clientgo_apimachinery::Str>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<clientgo_apimachinery::Str>,
     /// Standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
     #[serde(
         default,
@@ -47,8 +47,8 @@ impl clientgo_apimachinery::protobuf::Message for StorageVersionMigration {
     }
 
     fn set_type_meta(&mut self, api_version: &str, kind: &str) {
-        self.api_version = Some(api_version.to_owned());
-        self.kind = Some(kind.to_owned());
+        self.api_version = Some(api_version.into());
+        self.kind = Some(kind.into());
     }
 }
 
@@ -129,7 +129,7 @@ pub struct StorageVersionMigrationStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: Option<String>,
+    pub resource_version: Option<clientgo_apimachinery::Str>,
 }
 
 impl clientgo_apimachinery::protobuf::Message for StorageVersionMigrationStatus {
