@@ -166,11 +166,7 @@ fn enqueue(queue: &RateLimitingQueue<String>, cm: &ConfigMap) {
 }
 
 fn is_reconciled(cm: &ConfigMap) -> bool {
-    cm.metadata
-        .annotations
-        .get("reconciled")
-        .map(|value| value.as_str())
-        == Some("true")
+    cm.metadata.annotations.get_str("reconciled") == Some("true")
 }
 
 async fn worker(id: usize, controller: Arc<Controller>) {

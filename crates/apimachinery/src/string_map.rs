@@ -13,7 +13,7 @@
 //! let mut labels: StringMap = StringMap::from([("tier", "web".into())]);
 //! labels.insert("app".into(), "shop".into());
 //! labels.insert("env".into(), "prod".into());
-//! assert_eq!(labels.get("app").map(|v| v.as_str()), Some("shop"));
+//! assert_eq!(labels.get_str("app"), Some("shop"));
 //! assert_eq!(labels.keys().collect::<Vec<_>>(), ["app", "env", "tier"]);
 //! assert_eq!(serde_json::to_string(&labels)?, r#"{"app":"shop","env":"prod","tier":"web"}"#);
 //! # Ok::<(), serde_json::Error>(())
@@ -179,6 +179,13 @@ impl<V> StringMap<V> {
         }
         out.shrink_to_fit();
         Self { entries: out }
+    }
+}
+
+impl<V: AsRef<str>> StringMap<V> {
+    /// The value of `key` as text (`labels.get_str("app") == Some("web")`).
+    pub fn get_str<Q: Borrow<str> + ?Sized>(&self, key: &Q) -> Option<&str> {
+        self.get(key).map(AsRef::as_ref)
     }
 }
 

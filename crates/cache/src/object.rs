@@ -34,6 +34,6 @@ impl<T: Metadata + Send + Sync + 'static> CacheObject for T {
     }
 
     fn object_label(&self, key: &str) -> Option<&str> {
-        self.metadata().labels.get(key).map(|value| value.as_str())
+        self.metadata().labels.get_str(key)
     }
 }

@@ -86,7 +86,7 @@ async fn a_mirror_controller_keeps_its_copies() {
                     *count
                 };
                 let labels = &object.metadata.labels;
-                if labels.get("mirror").map(|value| value.as_str()) != Some("yes") {
+                if labels.get_str("mirror") != Some("yes") {
                     return Ok(Action::done());
                 }
                 let fail_times: usize = labels.get("fail-times").map_or(0, |n| n.parse().unwrap());

@@ -451,14 +451,7 @@ async fn patches_take_bytes_json_values_and_typed_values() {
         .patch("web", PatchType::StrategicMerge, &value, &options)
         .await
         .unwrap();
-    assert_eq!(
-        patched
-            .metadata
-            .labels
-            .get("tier")
-            .map(|value| value.as_str()),
-        Some("web")
-    );
+    assert_eq!(patched.metadata.labels.get_str("tier"), Some("web"));
     let operations = serde_json::json!([{ "op": "replace", "path": "/spec/replicas", "value": 3 }]);
     let patched = deployments
         .patch("web", PatchType::Json, &operations, &options)

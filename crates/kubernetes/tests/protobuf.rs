@@ -2,7 +2,8 @@
 //! `application/vnd.kubernetes.protobuf`): every built-in resource lists
 //! to the same objects as in JSON, at the same resource version; watches deliver their
 //! events from protobuf frames; errors arrive as protobuf `Status`es with their reason;
-//! custom resources stay JSON.
+//! custom resources stay JSON; objects decoded from either encoding share their long
+//! strings and field sets.
 
 #![allow(clippy::unwrap_used)] // test set-up panics on purpose when the server misbehaves
 
@@ -136,9 +137,64 @@ async fn the_server_answers_typed_lists_in_protobuf_and_the_codec_decodes_them()
     let typed = configmaps.list(&ListOptions::default()).await.unwrap();
     assert_eq!(list.items, typed.items);
     let data = list.items[0].data.as_ref().unwrap();
-    assert_eq!(data.get("empty").map(|value| value.as_str()), Some(""));
+    assert_eq!(data.get_str("empty"), Some(""));
     assert_eq!(list.items[0].metadata.name.as_deref(), Some("settings"));
     assert!(list.items[0].metadata.generate_name.is_none());
+}
+
+#[tokio::test]
+async fn objects_of_one_workload_share_their_long_strings_in_both_encodings() {
+    let namespace = support::namespace("pb-shared").await;
+    let image = "registry.example.com/team/frontend:v1.2.3";
+    for name in ["web-0", "web-1"] {
+        let mut meta = ObjectMeta::named(name);
+        meta.labels = StringMap::from([("app.kubernetes.io/part-of", "storefront".into())]);
+        let config = ConfigMap {
+            metadata: meta,
+            data: Some(StringMap::from([("image", image.into())])),
+            ..ConfigMap::default()
+        };
+        support::clientset()
+            .await
+            .core_v1()
+            .config_maps(&namespace)
+            .create(&config, &CreateOptions::default())
+            .await
+            .unwrap();
+    }
+    for rest in [
+        support::protobuf_rest_client().await,
+        support::json_rest_client().await,
+    ] {
+        let list = Clientset::from_rest(rest)
+            .core_v1()
+            .config_maps(&namespace)
+            .list(&ListOptions::default())
+            .await
+            .unwrap();
+        let [first, second] = &list.items[..] else {
+            panic!("two ConfigMaps expected, got {}", list.items.len());
+        };
+        let image_of = |config: &ConfigMap| config.data.as_ref().unwrap()["image"].clone();
+        assert_eq!(image_of(first), image);
+        assert_eq!(image_of(first).as_ptr(), image_of(second).as_ptr());
+        // The same manager wrote the same fields: one field set held once.
+        let fields_of = |config: &ConfigMap| {
+            let entry = &config.metadata.managed_fields[0];
+            entry.fields_v1.clone().unwrap()
+        };
+        assert_eq!(fields_of(first), fields_of(second));
+        assert!(fields_of(first).as_str().contains("f:image"));
+        assert_eq!(
+            fields_of(first).as_str().as_ptr(),
+            fields_of(second).as_str().as_ptr()
+        );
+        // Short text is inline in each object, so never shared.
+        assert_ne!(
+            first.metadata.name.as_ref().unwrap().as_ptr(),
+            second.metadata.name.as_ref().unwrap().as_ptr()
+        );
+    }
 }
 
 #[tokio::test]

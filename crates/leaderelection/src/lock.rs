@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clientgo_api::coordination::v1::Lease;
-use clientgo_apimachinery::StringMap;
 use clientgo_apimachinery::meta::{CreateOptions, GetOptions, ObjectMeta, UpdateOptions};
+use clientgo_apimachinery::{Str, StringMap};
 use clientgo_kubernetes::{Client, Clientset};
 use futures_util::future::BoxFuture;
 use parking_lot::Mutex;
@@ -80,8 +80,8 @@ impl std::fmt::Debug for ResourceLockConfig {
 /// updates carry the resourceVersion of the Lease read or written last.
 pub struct LeaseLock {
     client: Client<Lease>,
-    namespace: String,
-    name: String,
+    namespace: Str,
+    name: Str,
     config: ResourceLockConfig,
     labels: StringMap,
     /// The Lease as last read or written.
@@ -107,8 +107,8 @@ impl LeaseLock {
     ) -> Self {
         Self {
             client: clientset.coordination_v1().leases(namespace),
-            namespace: namespace.to_owned(),
-            name: name.to_owned(),
+            namespace: namespace.into(),
+            name: name.into(),
             config,
             labels: StringMap::new(),
             lease: Mutex::new(None),
@@ -142,8 +142,8 @@ impl LeaseLock {
     async fn create_lease(&self, record: LeaderElectionRecord) -> Result<()> {
         let lease = Lease {
             metadata: ObjectMeta {
-                name: Some(self.name.as_str().into()),
-                namespace: Some(self.namespace.as_str().into()),
+                name: Some(self.name.clone()),
+                namespace: Some(self.namespace.clone()),
                 labels: self.labels.clone(),
                 ..ObjectMeta::default()
             },
@@ -201,8 +201,8 @@ impl ResourceLock for LeaseLock {
         };
         let lease = self.lease.lock().clone().unwrap_or_else(|| Lease {
             metadata: ObjectMeta {
-                name: Some(self.name.as_str().into()),
-                namespace: Some(self.namespace.as_str().into()),
+                name: Some(self.name.clone()),
+                namespace: Some(self.namespace.clone()),
                 ..ObjectMeta::default()
             },
             ..Lease::default()

@@ -82,10 +82,7 @@ async fn lease_lock_maps_the_record_and_uses_optimistic_concurrency() {
         .get("lock", &GetOptions::default())
         .await
         .unwrap();
-    assert_eq!(
-        lease.metadata.labels.get("app").map(|value| value.as_str()),
-        Some("demo")
-    );
+    assert_eq!(lease.metadata.labels.get_str("app"), Some("demo"));
     let spec = lease.spec.unwrap();
     assert_eq!(spec.holder_identity.as_deref(), Some("me"));
     assert_eq!(spec.lease_transitions, Some(2));

@@ -143,13 +143,14 @@ fn render_constructor(def: &Definition, namespaced: bool, out: &mut String) {
     } else {
         format!("{}/{}", gvk.group, gvk.version)
     };
+    let into_str = into_str();
     let (params, namespace) = if namespaced {
         (
-            "name: impl Into<clientgo_apimachinery::Str>, namespace: impl Into<clientgo_apimachinery::Str>",
+            format!("name: {into_str}, namespace: {into_str}"),
             ".with_namespace(namespace)",
         )
     } else {
-        ("name: impl Into<clientgo_apimachinery::Str>", "")
+        (format!("name: {into_str}"), "")
     };
     let what = if namespaced {
         format!("the {} `name` in `namespace`", gvk.kind)
@@ -179,28 +180,22 @@ fn render_constructor(def: &Definition, namespaced: bool, out: &mut String) {
 /// `with_name`, `with_labels`, ... on a top-level kind, writing into its metadata.
 fn render_metadata_shortcuts(fields: &[Field], out: &mut String) {
     let taken = |name: &str| fields.iter().any(|f| f.rust == name);
+    let into_str = into_str();
+    let entries = format!("entries: impl IntoIterator<Item = ({into_str}, {into_str})>");
     for (method, param) in [
-        ("name", "value: impl Into<clientgo_apimachinery::Str>"),
-        (
-            "generate_name",
-            "value: impl Into<clientgo_apimachinery::Str>",
-        ),
-        ("namespace", "value: impl Into<clientgo_apimachinery::Str>"),
-        (
-            "labels",
-            "entries: impl IntoIterator<Item = (impl Into<clientgo_apimachinery::Str>, impl Into<clientgo_apimachinery::Str>)>",
-        ),
-        (
-            "annotations",
-            "entries: impl IntoIterator<Item = (impl Into<clientgo_apimachinery::Str>, impl Into<clientgo_apimachinery::Str>)>",
-        ),
+        ("name", format!("value: {into_str}")),
+        ("generate_name", format!("value: {into_str}")),
+        ("namespace", format!("value: {into_str}")),
+        ("labels", entries.clone()),
+        ("annotations", entries.clone()),
         (
             "finalizers",
-            "items: impl IntoIterator<Item = impl Into<clientgo_apimachinery::Str>>",
+            format!("items: impl IntoIterator<Item = {into_str}>"),
         ),
         (
             "owner_references",
-            "items: impl IntoIterator<Item = crate::meta::v1::apply::OwnerReferenceApplyConfiguration>",
+            "items: impl IntoIterator<Item = crate::meta::v1::apply::OwnerReferenceApplyConfiguration>"
+                .to_string(),
         ),
     ] {
         if taken(method) {
@@ -249,7 +244,7 @@ fn render_builder(model: &Model, def: &Definition, field: &Field, out: &mut Stri
             let _ = writeln!(
                 out,
                 "    /// Adds entries to `{json}`.
-    pub fn with_{method}(mut self, entries: impl IntoIterator<Item = (impl Into<clientgo_apimachinery::Str>, {param})>) -> Self {{
+    pub fn with_{method}(mut self, entries: impl IntoIterator<Item = ({into_str}, {param})>) -> Self {{
         self.{name}
             .get_or_insert_with(Default::default)
             .extend({entries});
@@ -257,6 +252,7 @@ fn render_builder(model: &Model, def: &Definition, field: &Field, out: &mut Stri
     }}
 ",
                 json = field.json,
+                into_str = into_str(),
                 entries = if convert {
                     "entries.into_iter().map(|(k, v)| (k, v.into()))"
                 } else {
@@ -289,10 +285,15 @@ fn render_builder(model: &Model, def: &Definition, field: &Field, out: &mut Stri
     }
 }
 
-/// Strings are taken as `impl Into<clientgo_apimachinery::Str>`.
+/// The parameter type setters take strings as: `impl Into<Str>`.
+fn into_str() -> String {
+    format!("impl Into<{}>", super::render::STR)
+}
+
+/// Strings are taken as [`into_str`], other types as they are.
 fn into_param(ty: &str) -> (String, bool) {
     if ty == super::render::STR {
-        ("impl Into<clientgo_apimachinery::Str>".into(), true)
+        (into_str(), true)
     } else {
         (ty.to_string(), false)
     }

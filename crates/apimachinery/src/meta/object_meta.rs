@@ -191,20 +191,21 @@ impl OwnerReference {
 /// Decoding and re-encoding preserves the bytes exactly; nothing parses the tree unless
 /// asked to. JSON answers are checked when decoded; protobuf answers carry the text as
 /// bytes, kept as they are (as client-go does) and checked when the entry is encoded
-/// again or parsed.
+/// again or parsed. Objects of one workload and manager usually have the same field
+/// set: decoding shares the text of equal ones, as it does for long strings.
 #[derive(Clone, PartialEq, Eq)]
-pub struct FieldsV1(Box<str>);
+pub struct FieldsV1(Str);
 
 impl FieldsV1 {
     /// Wraps raw JSON; fails if it is not valid JSON.
     pub fn from_json(json: impl Into<String>) -> Result<Self, serde_json::Error> {
-        RawValue::from_string(json.into()).map(|raw| Self(raw.into()))
+        RawValue::from_string(json.into()).map(|raw| Self(Box::<str>::from(raw).into()))
     }
 
     /// Wraps text a protobuf answer carried, unchecked: it is checked when encoded or
     /// parsed.
-    pub(crate) fn from_unchecked(text: String) -> Self {
-        Self(text.into_boxed_str())
+    pub(crate) fn from_unchecked(text: &str) -> Self {
+        Self(Str::decoded(text))
     }
 
     /// The raw JSON text.
@@ -228,7 +229,7 @@ impl Serialize for FieldsV1 {
 
 impl<'de> Deserialize<'de> for FieldsV1 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Box::<RawValue>::deserialize(deserializer).map(|raw| Self(raw.into()))
+        Box::<RawValue>::deserialize(deserializer).map(|raw| Self(Str::decoded(raw.get())))
     }
 }
 

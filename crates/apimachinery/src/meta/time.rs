@@ -9,6 +9,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -25,13 +26,37 @@ const GO_ZERO_UNIX_SECONDS: i64 = -62_135_596_800;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Instant {
     secs: i64,
-    nanos: u32,
+    nanos: Nanos,
+}
+
+/// Nanoseconds within a second, stored plus one: the value zero is never used, so an
+/// `Option<Time>` is 16 bytes like a `Time` (an object holds many optional timestamps).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Nanos(NonZeroU32);
+
+impl Nanos {
+    const ZERO: Self = Self(NonZeroU32::MIN);
+
+    /// `nanos` (below one second).
+    const fn new(nanos: u32) -> Self {
+        Self(NonZeroU32::MIN.saturating_add(nanos))
+    }
+
+    const fn get(self) -> u32 {
+        self.0.get() - 1
+    }
+}
+
+impl fmt::Debug for Nanos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.get(), f)
+    }
 }
 
 impl Instant {
     const ZERO: Self = Self {
         secs: GO_ZERO_UNIX_SECONDS,
-        nanos: 0,
+        nanos: Nanos::ZERO,
     };
 
     fn now() -> Self {
@@ -42,17 +67,20 @@ impl Instant {
         match t.duration_since(UNIX_EPOCH) {
             Ok(d) => Self {
                 secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                nanos: d.subsec_nanos(),
+                nanos: Nanos::new(d.subsec_nanos()),
             },
             Err(e) => {
                 let d = e.duration();
                 let secs = -i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
                 if d.subsec_nanos() == 0 {
-                    Self { secs, nanos: 0 }
+                    Self {
+                        secs,
+                        nanos: Nanos::ZERO,
+                    }
                 } else {
                     Self {
                         secs: secs - 1,
-                        nanos: 1_000_000_000 - d.subsec_nanos(),
+                        nanos: Nanos::new(1_000_000_000 - d.subsec_nanos()),
                     }
                 }
             }
@@ -62,24 +90,27 @@ impl Instant {
     /// As a `SystemTime`; instants the platform cannot represent become the epoch.
     fn to_system_time(self) -> SystemTime {
         let converted = if self.secs >= 0 {
-            UNIX_EPOCH.checked_add(Duration::new(self.secs.unsigned_abs(), self.nanos))
+            UNIX_EPOCH.checked_add(Duration::new(self.secs.unsigned_abs(), self.nanos.get()))
         } else {
             UNIX_EPOCH
                 .checked_sub(Duration::from_secs(self.secs.unsigned_abs()))
-                .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(self.nanos))))
+                .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(self.nanos.get()))))
         };
         converted.unwrap_or(UNIX_EPOCH)
     }
 
     /// The text form in UTC.
     fn format(self, layout: Layout) -> String {
-        rfc3339::format(self.secs, self.nanos, layout)
+        rfc3339::format(self.secs, self.nanos.get(), layout)
     }
 
     /// Reads the text form like Go's `time.Parse`.
     fn parse(s: &str, layout: Layout) -> Result<Self, Error> {
         rfc3339::parse(s, layout)
-            .map(|(secs, nanos)| Self { secs, nanos })
+            .map(|(secs, nanos)| Self {
+                secs,
+                nanos: Nanos::new(nanos),
+            })
             .map_err(Error::InvalidTime)
     }
 }
@@ -104,7 +135,7 @@ macro_rules! timestamp_type {
             pub fn from_unix(secs: i64, nanos: u32) -> Self {
                 Self(Instant {
                     secs: secs.saturating_add(i64::from(nanos / 1_000_000_000)),
-                    nanos: nanos % 1_000_000_000,
+                    nanos: Nanos::new(nanos % 1_000_000_000),
                 })
             }
 
@@ -115,7 +146,7 @@ macro_rules! timestamp_type {
 
             /// Nanoseconds within the second.
             pub fn subsec_nanos(&self) -> u32 {
-                self.0.nanos
+                self.0.nanos.get()
             }
 
             /// True for [`ZERO`](Self::ZERO).
@@ -167,7 +198,7 @@ macro_rules! timestamp_type {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let seconds = self.0.format(Layout::Seconds);
                 let without_zone = seconds.strip_suffix('Z').unwrap_or(&seconds);
-                write!(f, "{}({without_zone}.{:09}Z)", stringify!($name), self.0.nanos)
+                write!(f, "{}({without_zone}.{:09}Z)", stringify!($name), self.0.nanos.get())
             }
         }
 
@@ -285,6 +316,13 @@ impl PartialOrd<MicroTime> for Time {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn optional_timestamps_cost_no_tag() {
+        assert_eq!(std::mem::size_of::<Time>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Time>>(), 16);
+        assert_eq!(std::mem::size_of::<Option<MicroTime>>(), 16);
+    }
 
     #[test]
     fn time_marshals_utc_seconds_and_zero_as_null() {

@@ -91,7 +91,7 @@ impl<T: Message> Decode for T {
 
 impl Decode for String {
     fn decode(value: Value<'_>) -> Result<Self, DecodeError> {
-        string(value.bytes()?)
+        text(value.bytes()?).map(str::to_owned)
     }
 
     fn is_zero(&self) -> bool {
@@ -101,8 +101,7 @@ impl Decode for String {
 
 impl Decode for crate::Str {
     fn decode(value: Value<'_>) -> Result<Self, DecodeError> {
-        crate::Str::from_utf8(value.bytes()?)
-            .map_err(|_| DecodeError::new("a string is not valid UTF-8"))
+        text(value.bytes()?).map(crate::Str::decoded)
     }
 
     fn is_zero(&self) -> bool {
@@ -189,9 +188,12 @@ impl Decode for f64 {
 
 /// A protobuf string: UTF-8 checked.
 pub fn string(bytes: &[u8]) -> Result<String, DecodeError> {
-    std::str::from_utf8(bytes)
-        .map(str::to_owned)
-        .map_err(|_| DecodeError::new("a string is not valid UTF-8"))
+    text(bytes).map(str::to_owned)
+}
+
+/// The UTF-8 text of a string field.
+pub fn text(bytes: &[u8]) -> Result<&str, DecodeError> {
+    std::str::from_utf8(bytes).map_err(|_| DecodeError::new("a string is not valid UTF-8"))
 }
 
 /// A required (non-optional) field.

@@ -4,7 +4,7 @@
 
 use super::DecodeError;
 use super::decode::{
-    Decode, Message, insert, merge, merge_option, merge_option_omitempty, push, shrink, string,
+    Decode, Message, insert, merge, merge_option, merge_option_omitempty, push, shrink, text,
 };
 use super::wire::{Fields, Value};
 use crate::meta::{
@@ -95,7 +95,7 @@ impl Decode for MicroTime {
 
 /// The JSON text in field 1 of a raw message (`RawExtension`, `FieldsV1`); `null` when
 /// it is empty, as Go's JSON writes a nil one.
-fn raw_json(value: Value<'_>) -> Result<String, DecodeError> {
+fn raw_json<'a>(value: Value<'a>) -> Result<&'a str, DecodeError> {
     let mut raw: &[u8] = &[];
     for field in Fields::new(value.bytes()?) {
         if let (1, v) = field? {
@@ -103,19 +103,19 @@ fn raw_json(value: Value<'_>) -> Result<String, DecodeError> {
         }
     }
     if raw.is_empty() {
-        return Ok("null".to_owned());
+        return Ok("null");
     }
     if raw.starts_with(&crate::media_type::PROTOBUF_MAGIC) {
         return Err(DecodeError::new(
             "an embedded object is protobuf-encoded; only embedded JSON is supported",
         ));
     }
-    string(raw)
+    text(raw)
 }
 
 impl Decode for RawExtension {
     fn decode(value: Value<'_>) -> Result<Self, DecodeError> {
-        RawExtension::from_json(raw_json(value)?)
+        RawExtension::from_json(raw_json(value)?.to_owned())
             .map_err(|error| DecodeError::new(error.to_string()))
     }
 
@@ -279,7 +279,7 @@ impl Message for Status {
             2 => merge_option_omitempty(&mut self.status, value),
             3 => merge_option_omitempty(&mut self.message, value),
             4 => {
-                self.reason = string(value.bytes()?)?.as_str().into();
+                self.reason = text(value.bytes()?)?.into();
                 Ok(())
             }
             5 => merge_option(&mut self.details, value),

@@ -24,7 +24,7 @@
 //! ];
 //! let meta = ObjectMeta::decode_message(&bytes)?;
 //! assert_eq!(meta.name.as_deref(), Some("web"));
-//! assert_eq!(meta.labels.get("app").map(|v| v.as_str()), Some("web"));
+//! assert_eq!(meta.labels.get_str("app"), Some("web"));
 //! # Ok::<(), clientgo_apimachinery::protobuf::DecodeError>(())
 //! ```
 

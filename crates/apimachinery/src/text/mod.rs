@@ -11,6 +11,9 @@
 //! - Immutable: a field is changed by assigning a new value (`"web".into()`), never in
 //!   place. Reading is through `&str` ([`Deref`], [`Str::as_str`], `Option::as_deref`).
 //! - It compares, orders, hashes and serializes as the `str` it holds.
+//! - Decoding (JSON and protobuf) shares long text with equal strings the thread decoded
+//!   recently: objects of one workload repeat their image names, keys and
+//!   field sets, and a cache then holds each of them once, not once per object.
 //!
 //! ```
 //! use clientgo_apimachinery::Str;
@@ -30,7 +33,10 @@ use std::ops::Deref;
 use std::str::FromStr;
 
 use lean_string::LeanStr;
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+mod recent;
 
 /// An immutable string of 16 bytes that keeps up to 16 bytes of text inline and shares
 /// longer text between clones. See the [module documentation](self).
@@ -59,6 +65,12 @@ impl Str {
     /// When `bytes` is not UTF-8.
     pub fn from_utf8(bytes: &[u8]) -> Result<Self, std::str::Utf8Error> {
         LeanStr::from_utf8(bytes).map(Self)
+    }
+
+    /// A string decoded from a message: long text is shared with an equal string this
+    /// thread decoded recently (see [`recent`]).
+    pub(crate) fn decoded(text: &str) -> Self {
+        Self(recent::shared(text))
     }
 }
 
@@ -225,8 +237,23 @@ impl Serialize for Str {
 
 impl<'de> Deserialize<'de> for Str {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Borrowed from the input where the format allows: no intermediate `String`.
-        LeanStr::deserialize(deserializer).map(Self)
+        deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+/// Reads a string (borrowed from the input where the format allows, so no intermediate
+/// `String`) into a shared [`Str`].
+struct StrVisitor;
+
+impl Visitor<'_> for StrVisitor {
+    type Value = Str;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Str, E> {
+        Ok(Str::decoded(text))
     }
 }
 
@@ -282,5 +309,15 @@ mod tests {
         assert!(serde_json::from_str::<Str>("null").is_err());
         assert_eq!(Str::from_utf8(b"ok").unwrap(), "ok");
         assert!(Str::from_utf8(&[0xff]).is_err());
+    }
+
+    #[test]
+    fn decoded_long_text_is_shared() {
+        let json = r#"["node.kubernetes.io/not-ready","node.kubernetes.io/not-ready","x"]"#;
+        let keys: Vec<Str> = serde_json::from_str(json).unwrap();
+        assert_eq!(keys[0], "node.kubernetes.io/not-ready");
+        assert_eq!(keys[0].as_ptr(), keys[1].as_ptr());
+        let escaped: Str = serde_json::from_str(r#""node.kubernetes.io/not-read\u0079""#).unwrap();
+        assert_eq!(escaped, keys[0]);
     }
 }
