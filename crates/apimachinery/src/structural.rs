@@ -11,7 +11,7 @@
 //!   `additionalProperties`;
 //! - [`serde_json::Value`] keeps any JSON (`x-kubernetes-preserve-unknown-fields`);
 //! - [`IntOrString`] and [`Quantity`] are `x-kubernetes-int-or-string`;
-//! - [`Time`] is a `date-time` string, [`MicroTime`] a `date-time` string too;
+//! - `String` and [`Str`] are strings; [`Time`] and [`MicroTime`] are `date-time` strings;
 //! - structs and unit-only enums get the trait from `#[derive(StructuralSchema)]`
 //!   (crate `clientgo-derive`, re-exported by `clientgo-api` under its `derive`
 //!   feature), which follows the `serde` attributes that change the JSON form.
@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Value, json};
 
 use crate::meta::{Condition, LabelSelector, LabelSelectorRequirement, MicroTime, Time};
-use crate::{IntOrString, Quantity, StringMap};
+use crate::{IntOrString, Quantity, Str, StringMap};
 
 /// A type whose JSON form has a structural OpenAPI v3 schema.
 #[diagnostic::on_unimplemented(
@@ -63,6 +63,7 @@ scalar_schemas! {
     f32 => { "type": "number", "format": "float" },
     f64 => { "type": "number", "format": "double" },
     String => { "type": "string" },
+    Str => { "type": "string" },
     Time => { "type": "string", "format": "date-time" },
     MicroTime => { "type": "string", "format": "date-time" },
     IntOrString => { "x-kubernetes-int-or-string": true },
@@ -178,6 +179,10 @@ mod tests {
         );
         const { assert!(Option::<String>::OPTIONAL) };
         const { assert!(!String::OPTIONAL) };
+        assert_eq!(
+            Option::<Str>::schema(),
+            json!({ "type": "string", "nullable": true })
+        );
     }
 
     #[test]

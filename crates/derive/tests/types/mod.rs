@@ -83,8 +83,8 @@ pub struct MirrorStatus {
 #[derive(CustomResource, StructuralSchema, Clone, Debug, Serialize, Deserialize)]
 #[resource(group = "derive.clientgo.dev", version = "v1alpha1", kind = "Gateway")]
 pub struct GatewaySpec {
-    /// The address.
-    pub address: String,
+    /// The address (the 16-byte string of the built-in types works in custom ones too).
+    pub address: clientgo_apimachinery::Str,
     /// A weight, carried as a newtype.
     pub weight: Weight,
 }
