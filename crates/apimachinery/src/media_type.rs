@@ -48,6 +48,22 @@ pub fn essence(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Whether `content_type` is of `media_type` (lower-case, without parameters),
+/// ignoring its parameters and case, as [`essence`] compares, without allocating.
+///
+/// ```
+/// use clientgo_apimachinery::media_type::{APPLICATION_JSON, is_media_type};
+/// assert!(is_media_type("Application/JSON; charset=utf-8", APPLICATION_JSON));
+/// ```
+pub fn is_media_type(content_type: &str, media_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .eq_ignore_ascii_case(media_type)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +74,20 @@ mod tests {
         assert_eq!(essence(APPLICATION_PROTOBUF_WATCH), APPLICATION_PROTOBUF);
         assert_eq!(essence(AS_TABLE_JSON), APPLICATION_JSON);
         assert_eq!(essence(""), "");
+        for content_type in [
+            "Application/JSON; charset=utf-8",
+            APPLICATION_PROTOBUF_WATCH,
+            AS_TABLE_JSON,
+            "",
+            " text/plain ",
+        ] {
+            for media_type in [APPLICATION_JSON, APPLICATION_PROTOBUF, "", "text/plain"] {
+                assert_eq!(
+                    is_media_type(content_type, media_type),
+                    essence(content_type) == media_type,
+                    "{content_type:?} as {media_type:?}"
+                );
+            }
+        }
     }
 }

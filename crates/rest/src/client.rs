@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Method;
+use reqwest::header::HeaderValue;
 use url::Url;
 
 use crate::config::{Config, DEFAULT_BURST, DEFAULT_QPS};
@@ -35,7 +36,9 @@ struct Inner {
     rate_limiter: Option<Arc<dyn RateLimiter>>,
     warnings: Arc<dyn WarningHandler>,
     content_type: String,
-    accept: String,
+    /// The `Accept` header of every request (none if the configured one is not a valid
+    /// header value), built once.
+    accept: Option<HeaderValue>,
     timeout: Option<Duration>,
     limits: ResponseLimits,
 }
@@ -80,10 +83,8 @@ impl RestClient {
                     .content_type
                     .clone()
                     .unwrap_or_else(|| DEFAULT_CONTENT_TYPE.into()),
-                accept: config
-                    .accept
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_ACCEPT.into()),
+                accept: HeaderValue::from_str(config.accept.as_deref().unwrap_or(DEFAULT_ACCEPT))
+                    .ok(),
                 timeout: config.timeout.filter(|t| !t.is_zero()),
                 limits: config.limits,
             }),
@@ -109,8 +110,8 @@ impl RestClient {
         &self.inner.warnings
     }
 
-    pub(crate) fn accept(&self) -> &str {
-        &self.inner.accept
+    pub(crate) fn accept(&self) -> Option<&HeaderValue> {
+        self.inner.accept.as_ref()
     }
 
     pub(crate) fn timeout(&self) -> Option<Duration> {
@@ -129,8 +130,10 @@ impl RestClient {
     /// Whether typed clients ask for protobuf answers for the kinds that have one:
     /// the content type is `application/vnd.kubernetes.protobuf`.
     pub fn prefers_protobuf(&self) -> bool {
-        clientgo_apimachinery::media_type::essence(&self.inner.content_type)
-            == clientgo_apimachinery::media_type::APPLICATION_PROTOBUF
+        clientgo_apimachinery::media_type::is_media_type(
+            &self.inner.content_type,
+            clientgo_apimachinery::media_type::APPLICATION_PROTOBUF,
+        )
     }
 
     /// A request with `method`.

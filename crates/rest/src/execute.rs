@@ -23,12 +23,12 @@ use tokio::time::Instant;
 
 use bytes::Bytes;
 use clientgo_apimachinery::errors::{HttpResponse, StatusError};
-use clientgo_apimachinery::media_type::{APPLICATION_PROTOBUF, essence};
+use clientgo_apimachinery::media_type::{APPLICATION_PROTOBUF, is_media_type};
 use clientgo_apimachinery::protobuf::{self, DecodeError};
 use clientgo_apimachinery::schema::GroupResource;
 use clientgo_apimachinery::watch::WatchEvent;
 use futures_util::{Stream, StreamExt};
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -48,23 +48,34 @@ pub struct Response {
     request: RequestSummary,
 }
 
-/// What an error about a request names: verb, resource and object.
-#[derive(Debug, Clone, Default)]
+/// What an error about a request names: verb, URL, resource and object. Made from the
+/// parts of the request once it is sent, so that a successful request copies nothing.
+#[derive(Debug, Clone)]
 pub(crate) struct RequestSummary {
-    pub(crate) verb: String,
-    pub(crate) path: String,
+    pub(crate) verb: Method,
+    pub(crate) url: Url,
     pub(crate) resource: Option<GroupResource>,
     pub(crate) name: String,
 }
 
 impl RequestSummary {
+    /// The URL's path.
+    pub(crate) fn path(&self) -> &str {
+        self.url.path()
+    }
+
+    /// What a decoding error names: `the answer to GET /api/v1/...`.
+    fn answer(&self) -> String {
+        format!("the answer to {} {}", self.verb, self.path())
+    }
+
     fn error(&self, code: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         let content_type = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
         let status = StatusError::from_response(&HttpResponse {
             code: code.as_u16(),
-            verb: &self.verb,
+            verb: self.verb.as_str(),
             resource: self.resource.as_ref(),
             name: &self.name,
             content_type,
@@ -100,7 +111,7 @@ impl Response {
 
     /// The body of a successful answer (2xx), else the server's error.
     pub fn into_bytes(self) -> Result<Bytes> {
-        if self.status.is_success() || self.status == StatusCode::SWITCHING_PROTOCOLS {
+        if self.succeeded() {
             Ok(self.body)
         } else {
             Err(self.error())
@@ -109,17 +120,20 @@ impl Response {
 
     /// The body of a successful answer decoded from JSON, else the server's error.
     pub fn json<T: DeserializeOwned>(self) -> Result<T> {
-        let request = format!("{} {}", self.request.verb, self.request.path);
-        let status = self.status;
-        let body = self.into_bytes()?;
-        if body.is_empty() {
+        if !self.succeeded() {
+            return Err(self.error());
+        }
+        if self.body.is_empty() {
             return Err(Error::Decode {
-                what: format!("the answer to {request}"),
-                detail: format!("0-length response with status code: {}", status.as_u16()),
+                what: self.request.answer(),
+                detail: format!(
+                    "0-length response with status code: {}",
+                    self.status.as_u16()
+                ),
             });
         }
-        serde_json::from_slice(&body).map_err(|error| Error::Decode {
-            what: format!("the answer to {request}"),
+        serde_json::from_slice(&self.body).map_err(|error| Error::Decode {
+            what: self.request.answer(),
             detail: error.to_string(),
         })
     }
@@ -130,16 +144,22 @@ impl Response {
         if !is_protobuf(&self.headers) {
             return self.json();
         }
-        let what = format!("the answer to {} {}", self.request.verb, self.request.path);
-        let body = self.into_bytes()?;
+        if !self.succeeded() {
+            return Err(self.error());
+        }
         let decode = protobuf.ok_or_else(|| Error::Decode {
-            what: what.clone(),
+            what: self.request.answer(),
             detail: "the server answered in protobuf, which this type cannot decode".into(),
         })?;
-        decode(&body).map_err(|error| Error::Decode {
-            what,
+        decode(&self.body).map_err(|error| Error::Decode {
+            what: self.request.answer(),
             detail: error.to_string(),
         })
+    }
+
+    /// Whether the status is a success (2xx, or 101 for upgrades).
+    fn succeeded(&self) -> bool {
+        self.status.is_success() || self.status == StatusCode::SWITCHING_PROTOCOLS
     }
 
     /// The typed error of a failed answer: the server's `Status` when the body is one,
@@ -183,7 +203,8 @@ impl Request {
     pub async fn send(self) -> Result<Response> {
         let started = std::time::Instant::now();
         let url = self.preflight()?;
-        let template = crate::metrics::url_template(url.path());
+        let metrics = crate::metrics::metrics();
+        let template = metrics.map(|_| crate::metrics::url_template(url.path()));
         let verb = self.method.clone();
         let outcome = match self.deadline() {
             // The deadline covers reading the body too.
@@ -194,28 +215,27 @@ impl Request {
             }
             None => self.send_and_read(url, None).await,
         };
-        if let Some(metrics) = crate::metrics::metrics() {
+        if let (Some(metrics), Some(template)) = (metrics, template) {
             metrics.request_latency(verb.as_str(), &template, started.elapsed());
         }
         outcome
     }
 
     async fn send_and_read(self, url: Url, deadline: Option<Instant>) -> Result<Response> {
-        let description = self.summary(&url);
         let policy = if self.method == Method::GET {
             RetryTransportErrors::IfIdempotent
         } else {
             RetryTransportErrors::Never
         };
         let limit = self.client.limits().max_body_bytes;
-        let response = self.execute(url, true, policy, deadline).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
+        let mut response = self.execute(&url, true, policy, deadline).await?;
+        let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
         let body = read_body(response, limit).await?;
         Ok(Response {
             status,
             headers,
             body,
-            request: description,
+            request: self.summary(url),
         })
     }
 
@@ -241,7 +261,7 @@ impl Request {
     /// configured for it.
     fn accept_protobuf_if(self, decodable: bool) -> Self {
         if decodable && self.client.prefers_protobuf() {
-            self.header("Accept", PROTOBUF_ACCEPT)
+            self.header_value(ACCEPT, HeaderValue::from_static(PROTOBUF_ACCEPT))
         } else {
             self
         }
@@ -252,13 +272,12 @@ impl Request {
     pub async fn stream(self) -> Result<ByteStream> {
         let request = self.uncompressed();
         let url = request.preflight()?;
-        let summary = request.summary(&url);
         let deadline = request.deadline().map(|(deadline, _)| deadline);
         let response = request
-            .execute(url, true, RetryTransportErrors::Never, deadline)
+            .execute(&url, true, RetryTransportErrors::Never, deadline)
             .await?;
         if !response.status().is_success() {
-            return Err(read_error(response, &summary).await);
+            return Err(read_error(response, &request.summary(url)).await);
         }
         Ok(Box::pin(response.bytes_stream().map(|chunk| {
             chunk.map_err(|e| {
@@ -291,11 +310,10 @@ impl Request {
             .param("watch", "true")
             .uncompressed();
         let url = request.preflight()?;
-        let summary = request.summary(&url);
         let deadline = request.deadline().map(|(deadline, _)| deadline);
         let frame_limit = request.client.limits().max_watch_frame_bytes;
         let response = match request
-            .execute(url, false, RetryTransportErrors::Watch, deadline)
+            .execute(&url, false, RetryTransportErrors::Watch, deadline)
             .await
         {
             Ok(response) => response,
@@ -306,11 +324,11 @@ impl Request {
             Err(error) => return Err(error),
         };
         if response.status() != StatusCode::OK {
-            return Err(read_error(response, &summary).await);
+            return Err(read_error(response, &request.summary(url)).await);
         }
         let decoder = if is_protobuf(response.headers()) {
             EventDecoder::Protobuf(protobuf.ok_or_else(|| Error::Decode {
-                what: format!("the watch of {}", summary.path),
+                what: format!("the watch of {}", url.path()),
                 detail: "the server answered in protobuf, which this type cannot decode".into(),
             })?)
         } else {
@@ -328,20 +346,25 @@ impl Request {
     /// The send loop shared by every way of reading the answer, for the URL
     /// [`Request::preflight`] checked.
     async fn execute(
-        self,
-        url: Url,
+        &self,
+        url: &Url,
         throttle: bool,
         policy: RetryTransportErrors,
         deadline: Option<Instant>,
     ) -> Result<reqwest::Response> {
-        let template = crate::metrics::url_template(url.path());
-        let host = url.host_str().unwrap_or_default().to_string();
+        let metrics = crate::metrics::metrics();
+        let template = metrics.map(|_| crate::metrics::url_template(url.path()));
+        let host = url.host_str().unwrap_or_default();
         let verb = self.method.as_str();
         let timed_out = || Error::Timeout(self.timeout.unwrap_or_default());
         let mut previous: Option<Error> = None;
         let mut attempt = 0u32;
         loop {
-            if throttle && !self.wait_for_rate_limiter(&template, deadline).await {
+            if throttle
+                && !self
+                    .wait_for_rate_limiter(template.as_deref(), deadline)
+                    .await
+            {
                 return Err(timed_out());
             }
             attempt += 1;
@@ -358,14 +381,14 @@ impl Request {
                 },
                 None => sent.await.map_err(Error::transport),
             };
-            if let Some(metrics) = crate::metrics::metrics() {
+            if let Some(metrics) = metrics {
                 let code = match &outcome {
                     Ok(response) => response.status().as_u16().to_string(),
                     Err(_) => "<error>".to_string(),
                 };
-                metrics.request_result(&code, verb, &host);
+                metrics.request_result(&code, verb, host);
                 if attempt > 1 {
-                    metrics.request_retry(&code, verb, &host);
+                    metrics.request_retry(&code, verb, host);
                 }
             }
             let wait = match &outcome {
@@ -422,15 +445,19 @@ impl Request {
     /// flush of a long-lived response on its own, which gzip decoders reading one stream
     /// reject, and small events gain little from compression.
     fn uncompressed(self) -> Self {
-        self.header("Accept-Encoding", "identity")
+        self.header_value(ACCEPT_ENCODING, HeaderValue::from_static("identity"))
     }
 
     /// Waits for the client-side rate limiter; false (without waiting) when the wait
     /// would pass the deadline.
-    async fn wait_for_rate_limiter(&self, template: &str, deadline: Option<Instant>) -> bool {
+    async fn wait_for_rate_limiter(
+        &self,
+        template: Option<&str>,
+        deadline: Option<Instant>,
+    ) -> bool {
         if let Some(limiter) = self.client.rate_limiter() {
             let wait = limiter.reserve();
-            if let Some(metrics) = crate::metrics::metrics() {
+            if let (Some(metrics), Some(template)) = (crate::metrics::metrics(), template) {
                 metrics.rate_limiter_latency(self.method.as_str(), template, wait);
             }
             if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
@@ -513,7 +540,7 @@ fn is_protobuf(headers: &HeaderMap) -> bool {
     headers
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| essence(ct) == APPLICATION_PROTOBUF)
+        .is_some_and(|ct| is_media_type(ct, APPLICATION_PROTOBUF))
 }
 
 /// How the events of a watch stream are decoded.

@@ -39,13 +39,15 @@ impl Default for ResponseLimits {
     }
 }
 
-/// Reads a whole body, failing with [`Error::TooLarge`] once it passes `limit`.
+/// Reads a whole body, failing with [`Error::TooLarge`] once it passes `limit`. A body
+/// that arrives in one chunk is handed on as it is, without a copy.
 pub(crate) async fn read_body(response: reqwest::Response, limit: usize) -> Result<Bytes> {
     let expected = response.content_length().unwrap_or(0);
     if expected > limit as u64 {
         return Err(too_large("response body", limit));
     }
-    let mut body = BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
     let mut chunks = response.bytes_stream();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.map_err(|e| {
@@ -54,12 +56,25 @@ pub(crate) async fn read_body(response: reqwest::Response, limit: usize) -> Resu
                 clientgo_transport::Error::from(e)
             ))
         })?;
-        if body.len() + chunk.len() > limit {
+        let read = joined.as_ref().map_or(first.len(), BytesMut::len);
+        if read + chunk.len() > limit {
             return Err(too_large("response body", limit));
         }
-        body.extend_from_slice(&chunk);
+        match &mut joined {
+            Some(body) => body.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let capacity = usize::try_from(expected)
+                    .unwrap_or(0)
+                    .max(read + chunk.len());
+                let mut body = BytesMut::with_capacity(capacity);
+                body.extend_from_slice(&first);
+                body.extend_from_slice(&chunk);
+                joined = Some(body);
+            }
+        }
     }
-    Ok(body.freeze())
+    Ok(joined.map_or(first, BytesMut::freeze))
 }
 
 /// Reads at most `limit` bytes of a failed answer's body; the rest is dropped unread.

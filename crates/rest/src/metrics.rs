@@ -33,33 +33,40 @@ pub(crate) fn metrics() -> Option<&'static Arc<dyn RequestMetrics>> {
 }
 
 /// The path of `path` with namespace and object names replaced by `{namespace}` and
-/// `{name}`, for metric labels.
+/// `{name}`, for metric labels. Built only when metrics are installed.
 pub(crate) fn url_template(path: &str) -> String {
+    fn push(out: &mut String, segment: &str) {
+        out.push('/');
+        out.push_str(segment);
+    }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     // Where the resource part starts: after /api/<v> or /apis/<g>/<v>.
     let start = match segments.first() {
         Some(&"api") => 2,
         Some(&"apis") => 3,
-        _ => return format!("/{}", segments.first().map_or("", |_| "{prefix}")),
+        Some(_) => return "/{prefix}".to_owned(),
+        None => return "/".to_owned(),
     };
-    if segments.len() < start {
-        return format!("/{}", segments.join("/"));
+    let mut out = String::with_capacity(path.len() + "{namespace}{name}".len());
+    for segment in segments.iter().take(start) {
+        push(&mut out, segment);
     }
-    let mut out: Vec<String> = segments[..start].iter().map(|s| s.to_string()).collect();
-    let mut rest = &segments[start..];
-    if rest.len() >= 2 && rest[0] == "namespaces" && rest.len() > 2 {
-        out.push("namespaces".into());
-        out.push("{namespace}".into());
+    let mut rest = segments.get(start..).unwrap_or_default();
+    if rest.len() > 2 && rest[0] == "namespaces" {
+        push(&mut out, "namespaces");
+        push(&mut out, "{namespace}");
         rest = &rest[2..];
     }
     if let Some((resource, after)) = rest.split_first() {
-        out.push(resource.to_string());
+        push(&mut out, resource);
         if let Some((_, after_name)) = after.split_first() {
-            out.push("{name}".into());
-            out.extend(after_name.iter().map(|s| s.to_string()));
+            push(&mut out, "{name}");
+            for segment in after_name {
+                push(&mut out, segment);
+            }
         }
     }
-    format!("/{}", out.join("/"))
+    out
 }
 
 #[cfg(test)]
@@ -89,6 +96,8 @@ mod tests {
             ("/apis/apps/v1/deployments", "/apis/apps/v1/deployments"),
             ("/version", "/{prefix}"),
             ("/", "/"),
+            ("/api", "/api"),
+            ("/apis/apps", "/apis/apps"),
         ];
         for (path, expected) in cases {
             assert_eq!(url_template(path), expected, "{path}");

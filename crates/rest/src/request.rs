@@ -37,7 +37,8 @@ pub const DEFAULT_MAX_RETRIES: u32 = 10;
 pub struct Request {
     pub(crate) client: RestClient,
     pub(crate) method: Method,
-    prefix: Vec<String>,
+    /// Path segments before the namespace, joined by `/` (`api/v1`).
+    prefix: String,
     group: String,
     abs_path: Option<String>,
     namespace: Option<String>,
@@ -57,13 +58,13 @@ impl Request {
     pub(crate) fn new(client: RestClient, method: Method) -> Self {
         let timeout = client.timeout();
         let mut headers = HeaderMap::new();
-        if let Ok(accept) = HeaderValue::from_str(client.accept()) {
-            headers.insert(reqwest::header::ACCEPT, accept);
+        if let Some(accept) = client.accept() {
+            headers.insert(reqwest::header::ACCEPT, accept.clone());
         }
         Self {
             client,
             method,
-            prefix: Vec::new(),
+            prefix: String::new(),
             group: String::new(),
             abs_path: None,
             namespace: None,
@@ -99,18 +100,35 @@ impl Request {
     /// `/apis/<group>/<version>`.
     pub fn group_version(mut self, group: &str, version: &str) -> Self {
         self.group = group.to_string();
-        self.prefix = if group.is_empty() {
-            vec!["api".into(), version.into()]
+        self.prefix.clear();
+        if group.is_empty() {
+            self.push_prefix("api");
         } else {
-            vec!["apis".into(), group.into(), version.into()]
-        };
+            self.push_prefix("apis");
+            self.push_prefix(group);
+        }
+        self.push_prefix(version);
         self
     }
 
     /// Appends segments to the path prefix.
     pub fn prefix<I: IntoIterator<Item = S>, S: Into<String>>(mut self, segments: I) -> Self {
-        self.prefix.extend(segments.into_iter().map(Into::into));
+        for segment in segments {
+            self.push_prefix(&segment.into());
+        }
         self
+    }
+
+    /// Appends one segment (without its surrounding slashes; nothing if empty) to the
+    /// path prefix.
+    fn push_prefix(&mut self, segment: &str) {
+        let segment = segment.trim_matches('/');
+        if !segment.is_empty() {
+            if !self.prefix.is_empty() {
+                self.prefix.push('/');
+            }
+            self.prefix.push_str(segment);
+        }
     }
 
     /// Uses `path` (e.g. `/version`, `/readyz`) below the server's base path instead of
@@ -220,17 +238,20 @@ impl Request {
     }
 
     /// Sets a header, replacing earlier values.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
+    pub fn header(self, name: &str, value: &str) -> Self {
         match (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
-            (Ok(name), Ok(value)) => {
-                self.headers.insert(name, value);
-                self
-            }
+            (Ok(name), Ok(value)) => self.header_value(name, value),
             _ => self.fail(format!("invalid header {name:?}")),
         }
+    }
+
+    /// Sets a header from a ready value (a static one costs no allocation).
+    pub(crate) fn header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
     }
 
     /// A body of `content_type`.
@@ -277,9 +298,7 @@ impl Request {
         match &self.abs_path {
             Some(abs) => push(abs),
             None => {
-                for segment in &self.prefix {
-                    push(segment);
-                }
+                push(&self.prefix);
                 if let Some(namespace) = self.namespace.as_deref().filter(|n| !n.is_empty()) {
                     push("namespaces");
                     push(namespace);
@@ -302,25 +321,25 @@ impl Request {
             path.push('/');
         }
         url.set_path(&path);
-        let mut params = self.params.clone();
-        if let Some(timeout) = self.timeout {
-            params.push(("timeout".into(), go_duration(timeout)));
-        }
-        if !params.is_empty() {
-            url.query_pairs_mut().extend_pairs(params);
+        if !self.params.is_empty() || self.timeout.is_some() {
+            let mut query = url.query_pairs_mut();
+            query.extend_pairs(&self.params);
+            if let Some(timeout) = self.timeout {
+                query.append_pair("timeout", &go_duration(timeout));
+            }
         }
         Ok(url)
     }
 
-    /// What errors about this request (sent to `url`) name.
-    pub(crate) fn summary(&self, url: &Url) -> crate::execute::RequestSummary {
+    /// What errors about this request, sent to `url`, name (taken from the request).
+    pub(crate) fn summary(self, url: Url) -> crate::execute::RequestSummary {
         crate::execute::RequestSummary {
-            verb: self.method.as_str().to_string(),
-            path: url.path().to_string(),
-            resource: self.resource.as_ref().map(|r| {
-                clientgo_apimachinery::schema::GroupResource::new(self.group.clone(), r.clone())
+            verb: self.method,
+            url,
+            resource: self.resource.map(|resource| {
+                clientgo_apimachinery::schema::GroupResource::new(self.group, resource)
             }),
-            name: self.name.clone().unwrap_or_default(),
+            name: self.name.unwrap_or_default(),
         }
     }
 

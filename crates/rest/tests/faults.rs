@@ -502,6 +502,34 @@ async fn endless_bodies_and_gzip_bombs_are_refused() {
 }
 
 #[tokio::test]
+async fn bodies_arrive_whole_in_one_chunk_or_many() {
+    let client = |url: &str| {
+        RestClient::new(&Config {
+            qps: -1.0,
+            ..Config::new(url)
+        })
+        .unwrap()
+    };
+    // Small (one chunk) and 3 MB of varied text (decompressed in many chunks).
+    let large: Vec<u8> = (0..3_000_000u32)
+        .map(|i| b"abcdefghijklmnopqrstuvwxyz"[(i * 7 % 26) as usize] ^ (i % 3) as u8)
+        .collect();
+    for original in [b"{\"kind\":\"Status\"}".to_vec(), large] {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&original).unwrap();
+        let (url, _) = hostile_server(Hostile::Gzip(Arc::new(encoder.finish().unwrap()))).await;
+        let response = client(&url)
+            .get()
+            .abs_path("/api/v1/pods")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.body().len(), original.len());
+        assert!(response.body()[..] == original[..], "the body differs");
+    }
+}
+
+#[tokio::test]
 async fn envtest_only_watch_errors_from_credentials_and_proxies_are_returned() {
     let (_, proxy) = proxied_cluster().await;
     // A failing exec credential plugin.

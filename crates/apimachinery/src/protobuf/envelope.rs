@@ -45,8 +45,10 @@ impl<'a> Envelope<'a> {
                 (4, v) => {
                     let content_type = utf8(v)?;
                     if !content_type.is_empty()
-                        && crate::media_type::essence(content_type)
-                            != crate::media_type::APPLICATION_PROTOBUF
+                        && !crate::media_type::is_media_type(
+                            content_type,
+                            crate::media_type::APPLICATION_PROTOBUF,
+                        )
                     {
                         return Err(DecodeError::new(format!(
                             "the object is wrapped as {content_type}, not protobuf"
