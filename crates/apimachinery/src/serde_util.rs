@@ -1,5 +1,9 @@
 //! Serde helpers shared by hand-written and generated API types.
 
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 /// Reads `null` as the type's default, for fields the server may send as `null`
@@ -44,9 +48,7 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    let mut items = Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default();
-    items.shrink_to_fit();
-    Ok(items)
+    Ok(Option::<ExactVec<T>>::deserialize(deserializer)?.map_or_else(Vec::new, |items| items.0))
 }
 
 /// [`exact_vec`] for an optional list (`null` stays `None`).
@@ -55,9 +57,87 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    let mut items = Option::<Vec<T>>::deserialize(deserializer)?;
-    if let Some(items) = &mut items {
-        items.shrink_to_fit();
+    Ok(Option::<ExactVec<T>>::deserialize(deserializer)?.map(|items| items.0))
+}
+
+/// A list decoded into a vector of exactly its length (see [`collect_exact`]).
+struct ExactVec<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ExactVec<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ItemsVisitor<T> {
+            type Value = ExactVec<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                collect_exact(|| seq.next_element()).map(ExactVec)
+            }
+        }
+
+        deserializer.deserialize_seq(ItemsVisitor(PhantomData))
     }
+}
+
+/// How many items [`collect_exact`] holds on the stack before it allocates.
+const ON_STACK: usize = 4;
+
+/// Collects the items `next` reads, until it returns `None`, into a vector of exactly
+/// their number. The first few wait on the stack, so a short list (most lists of API
+/// objects hold one to four items) costs one allocation of its exact size; a vector
+/// grown from empty costs two (room for four, then the shrink), and keeps the spare
+/// room if not shrunk.
+pub(crate) fn collect_exact<T, E>(
+    mut next: impl FnMut() -> Result<Option<T>, E>,
+) -> Result<Vec<T>, E> {
+    let mut first: [Option<T>; ON_STACK] = std::array::from_fn(|_| None);
+    let mut buffered = 0;
+    while buffered < ON_STACK {
+        match next()? {
+            Some(item) => {
+                first[buffered] = Some(item);
+                buffered += 1;
+            }
+            None => break,
+        }
+    }
+    let after = if buffered == ON_STACK { next()? } else { None };
+    let Some(after) = after else {
+        let mut items = Vec::with_capacity(buffered);
+        items.extend(first.into_iter().flatten());
+        return Ok(items);
+    };
+    let mut items = Vec::with_capacity(2 * ON_STACK);
+    items.extend(first.into_iter().flatten());
+    items.push(after);
+    while let Some(item) = next()? {
+        items.push(item);
+    }
+    items.shrink_to_fit();
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_of_every_short_length_are_exact() {
+        for len in 0..=20usize {
+            let items: Vec<usize> = (0..len).collect();
+            let json = serde_json::to_string(&items).unwrap();
+            let mut de = serde_json::Deserializer::from_str(&json);
+            let decoded: Vec<usize> = exact_vec(&mut de).unwrap();
+            assert_eq!(decoded, items);
+            assert_eq!(decoded.capacity(), len, "{len} items");
+        }
+        let mut de = serde_json::Deserializer::from_str("null");
+        assert_eq!(exact_optional_vec::<_, u8>(&mut de).unwrap(), None);
+        let mut de = serde_json::Deserializer::from_str("[1,\"x\"]");
+        assert!(exact_vec::<_, u8>(&mut de).is_err());
+    }
 }

@@ -316,13 +316,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for StringMap<V> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::with_capacity(access.size_hint().unwrap_or(0).min(64));
-                while let Some((key, value)) = access.next_entry::<Str, V>()? {
-                    entries.push((key, value));
-                }
+                let entries = crate::serde_util::collect_exact(|| access.next_entry::<Str, V>())?;
                 // JSON from the API server is already sorted: check before sorting.
                 if entries.windows(2).all(|pair| pair[0].0 < pair[1].0) {
-                    entries.shrink_to_fit();
                     Ok(StringMap { entries })
                 } else {
                     Ok(StringMap::from_unsorted(entries))
