@@ -97,6 +97,11 @@ async fn answer(mut socket: TcpStream, behaviour: Hostile) {
     }
 }
 
+/// GETs `/api/v1/pods` from `client`, whatever the server answers.
+async fn get_pods(client: &RestClient) -> Result<clientgo_rest::Response, Error> {
+    client.get().abs_path("/api/v1/pods").send().await
+}
+
 /// Reads one request head (these tests send no bodies); false at the end of input.
 async fn read_request_head(socket: &mut TcpStream) -> bool {
     let mut head = Vec::new();
@@ -463,12 +468,7 @@ async fn endless_bodies_and_gzip_bombs_are_refused() {
     };
 
     let (url, _) = hostile_server(Hostile::EndlessBody).await;
-    let error = config(&url)
-        .get()
-        .abs_path("/api/v1/pods")
-        .send()
-        .await
-        .unwrap_err();
+    let error = get_pods(&config(&url)).await.unwrap_err();
     assert!(
         matches!(error, Error::TooLarge { what: "response body", limit: l } if l == limit),
         "{error:?}"
@@ -483,12 +483,7 @@ async fn endless_bodies_and_gzip_bombs_are_refused() {
     let bomb = Arc::new(encoder.finish().unwrap());
     assert!(bomb.len() < 1 << 20);
     let (url, _) = hostile_server(Hostile::Gzip(bomb)).await;
-    let error = config(&url)
-        .get()
-        .abs_path("/api/v1/pods")
-        .send()
-        .await
-        .unwrap_err();
+    let error = get_pods(&config(&url)).await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -518,12 +513,7 @@ async fn bodies_arrive_whole_in_one_chunk_or_many() {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         encoder.write_all(&original).unwrap();
         let (url, _) = hostile_server(Hostile::Gzip(Arc::new(encoder.finish().unwrap()))).await;
-        let response = client(&url)
-            .get()
-            .abs_path("/api/v1/pods")
-            .send()
-            .await
-            .unwrap();
+        let response = get_pods(&client(&url)).await.unwrap();
         assert_eq!(response.body().len(), original.len());
         assert!(response.body()[..] == original[..], "the body differs");
     }
