@@ -40,12 +40,7 @@ pub const PROTOBUF_MAGIC: [u8; 4] = *b"k8s\0";
 /// assert_eq!(essence("application/json;stream=watch"), "application/json");
 /// ```
 pub fn essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+    without_parameters(content_type).to_ascii_lowercase()
 }
 
 /// Whether `content_type` is of `media_type` (lower-case, without parameters),
@@ -56,12 +51,12 @@ pub fn essence(content_type: &str) -> String {
 /// assert!(is_media_type("Application/JSON; charset=utf-8", APPLICATION_JSON));
 /// ```
 pub fn is_media_type(content_type: &str, media_type: &str) -> bool {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .eq_ignore_ascii_case(media_type)
+    without_parameters(content_type).eq_ignore_ascii_case(media_type)
+}
+
+/// The media type of a `Content-Type` value, parameters and spaces cut, case kept.
+fn without_parameters(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or_default().trim()
 }
 
 #[cfg(test)]

@@ -15,6 +15,16 @@ use crate::url::{check_segment, go_duration};
 /// client-go's default number of retries of one request.
 pub const DEFAULT_MAX_RETRIES: u32 = 10;
 
+/// Appends `/segment` to `path`, without the segment's own surrounding slashes; nothing
+/// if the segment is empty.
+fn push_segment(path: &mut String, segment: &str) {
+    let segment = segment.trim_matches('/');
+    if !segment.is_empty() {
+        path.push('/');
+        path.push_str(segment);
+    }
+}
+
 /// One request to the API server, built step by step.
 ///
 /// Builder mistakes (an invalid name, a namespace set twice...) are remembered and
@@ -37,7 +47,7 @@ pub const DEFAULT_MAX_RETRIES: u32 = 10;
 pub struct Request {
     pub(crate) client: RestClient,
     pub(crate) method: Method,
-    /// Path segments before the namespace, joined by `/` (`api/v1`).
+    /// Path segments before the namespace, each after a `/` (`/api/v1`).
     prefix: String,
     group: String,
     abs_path: Option<String>,
@@ -102,33 +112,21 @@ impl Request {
         self.group = group.to_string();
         self.prefix.clear();
         if group.is_empty() {
-            self.push_prefix("api");
+            push_segment(&mut self.prefix, "api");
         } else {
-            self.push_prefix("apis");
-            self.push_prefix(group);
+            push_segment(&mut self.prefix, "apis");
+            push_segment(&mut self.prefix, group);
         }
-        self.push_prefix(version);
+        push_segment(&mut self.prefix, version);
         self
     }
 
     /// Appends segments to the path prefix.
     pub fn prefix<I: IntoIterator<Item = S>, S: Into<String>>(mut self, segments: I) -> Self {
         for segment in segments {
-            self.push_prefix(&segment.into());
+            push_segment(&mut self.prefix, &segment.into());
         }
         self
-    }
-
-    /// Appends one segment (without its surrounding slashes; nothing if empty) to the
-    /// path prefix.
-    fn push_prefix(&mut self, segment: &str) {
-        let segment = segment.trim_matches('/');
-        if !segment.is_empty() {
-            if !self.prefix.is_empty() {
-                self.prefix.push('/');
-            }
-            self.prefix.push_str(segment);
-        }
     }
 
     /// Uses `path` (e.g. `/version`, `/readyz`) below the server's base path instead of
@@ -288,32 +286,25 @@ impl Request {
         }
         let mut url = self.client.base_url().clone();
         let mut path = url.path().trim_end_matches('/').to_string();
-        let mut push = |segment: &str| {
-            let segment = segment.trim_matches('/');
-            if !segment.is_empty() {
-                path.push('/');
-                path.push_str(segment);
-            }
-        };
         match &self.abs_path {
-            Some(abs) => push(abs),
+            Some(abs) => push_segment(&mut path, abs),
             None => {
-                push(&self.prefix);
+                path.push_str(&self.prefix);
                 if let Some(namespace) = self.namespace.as_deref().filter(|n| !n.is_empty()) {
-                    push("namespaces");
-                    push(namespace);
+                    push_segment(&mut path, "namespaces");
+                    push_segment(&mut path, namespace);
                 }
                 if let Some(resource) = &self.resource {
-                    push(resource);
+                    push_segment(&mut path, resource);
                 }
                 if let Some(name) = &self.name {
-                    push(name);
+                    push_segment(&mut path, name);
                     for part in &self.subresource {
-                        push(part);
+                        push_segment(&mut path, part);
                     }
                 }
                 for segment in &self.suffix {
-                    push(segment);
+                    push_segment(&mut path, segment);
                 }
             }
         }
